@@ -1,0 +1,74 @@
+/* The one route table: method, pattern, handler, who may call it (DESIGN.md §4 and the
+ * seeds' access matrices). /api/v1/... reaches the same rows (worker.c folds it). A test
+ * keeps static/openapi.yaml in step with this table. */
+#include "../core/router.h"
+#include "api.h"
+
+#define GET    HTTP_GET
+#define POST   HTTP_POST
+#define PUT    HTTP_PUT
+#define PATCH  HTTP_PATCH
+#define DELETE HTTP_DELETE
+
+const struct route app_routes[] = {
+	{ GET, "/", api_root, ROUTE_PUBLIC, 0 },
+	{ GET, "/health", api_health, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/health", api_health, ROUTE_PUBLIC, 0 },
+
+	/* auth (seeds 000, 001, 002) */
+	{ POST, "/api/auth/register", auth_register, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/login", auth_login, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/refresh-token", auth_refresh, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/refresh", auth_refresh, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/logout", auth_logout, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ POST, "/api/auth/forgot-password", auth_forgot_password, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/reset-password", auth_reset_password, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/verify-email", auth_verify_email, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/_/users/verify-email", auth_verify_email, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/auth/send-phone-code", auth_send_phone_code, ROLE_ANY, 0 },
+	{ POST, "/api/auth/verify-phone", auth_verify_phone, ROLE_ANY, 0 },
+	{ POST, "/api/auth/change-password", auth_change_password, ROLE_ANY, 0 },
+	{ GET, "/api/auth/me", auth_me, ROLE_ANY, 0 },
+	/* seed 003 (reached as /api/v1/user/...) */
+	{ POST, "/api/user/registration", auth_v1_register, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/user/login", auth_v1_login, ROUTE_PUBLIC, 0 },
+
+	/* users (seed 000; seed 001's /users/me; seed 002's /user/settings) */
+	{ GET, "/api/users/profile", users_profile_get, ROLE_ANY, 0 },
+	{ PUT, "/api/users/profile", users_profile_put, ROLE_ANY, 0 },
+	{ GET, "/api/users/me", users_profile_get, ROLE_ANY, 0 },
+	{ PUT, "/api/users/me", users_profile_put, ROLE_ANY, 0 },
+	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
+	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0 },
+	{ GET, "/api/users", users_list, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0 },
+	{ GET, "/api/users/:id", users_get, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0 },
+	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0 },
+	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
+
+	/* admin user management (seed 001) */
+	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0 },
+	{ POST, "/api/admin/users/create-admin", admin_users_create_admin, ROLE_STAFF, 0 },
+	{ PATCH, "/api/admin/users/:id/ban", admin_users_ban, ROLE_STAFF, 0 },
+	{ PATCH, "/api/admin/users/:id/unban", admin_users_unban, ROLE_STAFF, 0 },
+
+	/* services (seed 000; write access for admin or moderator per seed 001) */
+	{ GET, "/api/services", services_list, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/services/emergency", services_emergency, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/services/categories", services_categories, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, 0 },
+	{ POST, "/api/services", services_create, ROLE_STAFF, 0 },
+	{ POST, "/api/services/bulk", services_bulk, ROLE_STAFF, 0 },
+	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0 },
+	{ DELETE, "/api/services/:id", services_delete, ROLE_STAFF, 0 },
+
+	/* settings (seed 000) */
+	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/settings/all", settings_all, ROLE_ADMIN, 0 },
+	{ PUT, "/api/settings/:key", settings_update, ROLE_ADMIN, 0 },
+	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0 },
+
+	/* maintenance: cron and systemd timers */
+	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
+};
+
+const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -1,0 +1,167 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+	struct arena_block *next;
+	size_t              size;
+	size_t              used;
+	max_align_t         data[];
+};
+
+struct arena_cleanup {
+	struct arena_cleanup *next;
+	void                (*fn)(void *);
+	void                 *arg;
+};
+
+static struct arena_block *
+block_new(size_t size)
+{
+	struct arena_block *b = malloc(sizeof(*b) + size);
+
+	if (b == NULL)
+		abort(); /* out of memory is not a request error; the supervisor restarts us */
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+void
+arena_init(struct arena *a, size_t block_size)
+{
+	a->block_size = block_size ? block_size : 16384;
+	a->head = NULL;
+	a->cleanups = NULL;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	struct arena_block *b = a->head;
+	size_t need = (n + align - 1) & ~(align - 1);
+	void *p;
+
+	if (need == 0)
+		need = align;
+	if (b == NULL || b->size - b->used < need) {
+		size_t size = need > a->block_size ? need : a->block_size;
+		struct arena_block *nb = block_new(size);
+
+		if (b != NULL && need > a->block_size) {
+			/* a big one-off: keep the current block on top for small allocations */
+			nb->next = b->next;
+			b->next = nb;
+			nb->used = need;
+			memset(nb->data, 0, need);
+			return nb->data;
+		}
+		nb->next = b;
+		a->head = b = nb;
+	}
+	p = (char *)b->data + b->used;
+	b->used += need;
+	memset(p, 0, need);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return s == NULL ? NULL : arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return arena_strdup(a, "");
+	p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+arena_defer(struct arena *a, void (*fn)(void *), void *arg)
+{
+	struct arena_cleanup *c = arena_alloc(a, sizeof(*c));
+
+	c->fn = fn;
+	c->arg = arg;
+	c->next = a->cleanups;
+	a->cleanups = c;
+}
+
+static void
+run_cleanups(struct arena *a)
+{
+	struct arena_cleanup *c = a->cleanups;
+
+	a->cleanups = NULL;
+	/* the list lives in the arena, so walk it before any block is freed */
+	for (; c != NULL; c = c->next)
+		c->fn(c->arg);
+}
+
+void
+arena_reset(struct arena *a)
+{
+	struct arena_block *b, *next;
+
+	run_cleanups(a);
+	if (a->head == NULL)
+		return;
+	/* keep the last (oldest) block of the default size; free the rest */
+	for (b = a->head; b->next != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = b;
+	if (b->size != a->block_size) {
+		free(b);
+		a->head = NULL;
+		return;
+	}
+	b->used = 0;
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct arena_block *b, *next;
+
+	run_cleanups(a);
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+}

@@ -1,0 +1,37 @@
+/* Tokens and passwords (DESIGN.md §4).
+ * Access tokens: JWT HS256, algorithm pinned, claims sub, role, iat, exp, jti.
+ * libjwt 1.10's jwt_decode() trusts the token's own "alg" (even "none") and does not
+ * look at "exp": jwt_verify() checks both after decoding.
+ * Passwords: scrypt (libscrypt) MCF strings. */
+#ifndef WARSHA_AUTH_H
+#define WARSHA_AUTH_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "config.h"
+
+#define PASSWORD_HASH_LEN 128
+
+struct jwt_claims {
+	long long sub;
+	char      role[16];
+	char      jti[33];
+	long long iat;
+	long long exp;
+};
+
+enum jwt_rc { JWT_OK = 0, JWT_INVALID = -1, JWT_EXPIRED = -2 };
+
+/* A signed access token for the user, or NULL. Fills the claims used. */
+char       *jwt_issue(struct arena *a, const struct config *cfg, long long uid,
+    const char *role, struct jwt_claims *claims);
+enum jwt_rc jwt_verify(const struct config *cfg, const char *token, struct jwt_claims *out);
+
+int  password_hash(const struct config *cfg, const char *pw, char out[PASSWORD_HASH_LEN]);
+/* 1 when pw matches the stored MCF string, 0 otherwise (also for a malformed hash). */
+int  password_verify(const char *mcf, const char *pw);
+/* Spends the same time as a real check, for logins of unknown users. */
+void password_burn(const struct config *cfg, const char *pw);
+
+#endif

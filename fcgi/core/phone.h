@@ -1,0 +1,13 @@
+/* Egyptian mobile numbers (DESIGN.md §3, reference/egypt.md): accepted as 01…, +201…,
+ * 00201…, with Arabic-Indic digits (٠١٠…) and spaces or dashes; stored E.164. */
+#ifndef WARSHA_PHONE_H
+#define WARSHA_PHONE_H
+
+#include <stddef.h>
+
+#define PHONE_E164_LEN 14  /* "+201XXXXXXXXX" and NUL */
+
+/* Writes "+201XXXXXXXXX" to out (at least PHONE_E164_LEN bytes); 0 when valid. */
+int phone_normalize(const char *in, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,203 @@
+#include "router.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "crypto.h"
+#include "log.h"
+
+static const struct {
+	enum role   role;
+	const char *name;
+} roles[] = {
+	{ ROLE_CUSTOMER, "customer" },
+	{ ROLE_TECHNICIAN, "technician" },
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_MODERATOR, "moderator" },
+	{ ROLE_CORPORATE, "corporate" },
+};
+
+const char *
+role_name(enum role role)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == role)
+			return roles[i].name;
+	return "customer";
+}
+
+int
+role_parse(const char *name, enum role *out)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].name, name) == 0) {
+			*out = roles[i].role;
+			return 0;
+		}
+	return -1;
+}
+
+/* Matches one pattern against the path, segment by segment. */
+static int
+match(const char *pat, const char *path, struct req *r)
+{
+	size_t np = 0;
+
+	while (*pat != '\0' && *path != '\0') {
+		if (*pat != '/' || *path != '/')
+			return 0;
+		pat++;
+		path++;
+		if (*pat == ':') {
+			size_t plen = strcspn(pat, "/"), slen = strcspn(path, "/");
+
+			if (slen == 0 || np >= sizeof(r->params) / sizeof(r->params[0]))
+				return 0;
+			r->params[np++] = arena_strndup(r->a, path, slen);
+			pat += plen;
+			path += slen;
+		} else {
+			size_t plen = strcspn(pat, "/"), slen = strcspn(path, "/");
+
+			if (plen != slen || strncmp(pat, path, plen) != 0)
+				return 0;
+			pat += plen;
+			path += slen;
+		}
+	}
+	/* a trailing slash on the request is tolerated: /api/v1/user/login/ */
+	if (*pat == '\0' && path[0] == '/' && path[1] == '\0')
+		path++;
+	if (*pat != '\0' || *path != '\0')
+		return 0;
+	r->nparams = np;
+	return 1;
+}
+
+const struct route *
+route_match(const struct route *t, size_t n, struct req *r, unsigned *allowed)
+{
+	size_t i;
+
+	*allowed = 0;
+	for (i = 0; i < n; i++) {
+		if (!match(t[i].pattern, r->path, r))
+			continue;
+		if (t[i].methods & r->method)
+			return &t[i];
+		*allowed |= t[i].methods;
+	}
+	r->nparams = 0;
+	return NULL;
+}
+
+static const char *
+bearer(const struct req *r)
+{
+	const char *h = req_env(r, "HTTP_AUTHORIZATION");
+
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
+		h += 7;
+		while (*h == ' ')
+			h++;
+		return *h != '\0' ? h : NULL;
+	}
+	return req_cookie(r, "accessToken");
+}
+
+/* The caller's current state, and whether this very token was revoked at logout. Read on
+ * every authenticated request, so a ban or a role change applies at once. */
+static const char SQL_CALLER[] =
+    "SELECT role, is_active, is_banned, ban_reason, banned_at, preferred_language,"
+    " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?) AS revoked"
+    " FROM users WHERE id = ? AND deleted_at IS NULL";
+
+static void
+reply_banned(struct req *r, const char *reason, const char *at)
+{
+	json_object *root = json_object_new_object(), *d = json_object_new_object();
+	char iso[32];
+
+	json_object_object_add(root, "success", json_object_new_boolean(0));
+	json_object_object_add(root, "message",
+	    json_object_new_string(i18n(r->lang, "err.user_banned")));
+	json_object_object_add(root, "code", json_object_new_string("USER_BANNED"));
+	json_object_object_add(d, "reason", json_new_str(reason));
+	json_object_object_add(d, "bannedAt", json_new_str(db_time_iso(at, iso, sizeof(iso))));
+	json_object_object_add(root, "data", d);
+	reply_json(r, 403, root);
+}
+
+int
+route_authorize(struct req *r, const struct route *rt)
+{
+	struct jwt_claims c;
+	struct db_result res;
+	const char *tok;
+	enum db_rc rc;
+	enum role role;
+
+	if (rt->flags & ROUTE_MAINTENANCE) {
+		const char *t = req_env(r, "HTTP_X_MAINTENANCE_TOKEN");
+
+		if (r->cfg->maintenance_token[0] == '\0' || !ct_streq(t, r->cfg->maintenance_token)) {
+			reply_error(r, ERR_UNAUTHORIZED, NULL);
+			return -1;
+		}
+		return 0;
+	}
+	tok = bearer(r);
+	if (tok == NULL) {
+		if (rt->roles == ROUTE_PUBLIC)
+			return 0;
+		reply_error(r, ERR_UNAUTHORIZED, NULL);
+		return -1;
+	}
+	if (jwt_verify(r->cfg, tok, &c) != JWT_OK) {
+		/* a public route ignores a stale token rather than failing the request */
+		if (rt->roles == ROUTE_PUBLIC && !(rt->flags & ROUTE_OPTIONAL_AUTH))
+			return 0;
+		if (rt->roles == ROUTE_PUBLIC)
+			return 0;
+		reply_error(r, ERR_TOKEN_INVALID, NULL);
+		return -1;
+	}
+	if (rt->roles == ROUTE_PUBLIC && !(rt->flags & ROUTE_OPTIONAL_AUTH))
+		return 0;
+	rc = db_run(r->db, r->a, SQL_CALLER, DB_ARGS(DB_STR(c.jti), DB_INT(c.sub)), &res);
+	if (rc != DB_OK) {
+		reply_db_error(r, rc);
+		return -1;
+	}
+	if (res.nrows == 0 || db_get_ll(&res, 0, 6, 1) != 0 ||
+	    role_parse(db_get(&res, 0, 0), &role) != 0) {
+		if (rt->roles == ROUTE_PUBLIC)
+			return 0;
+		reply_error(r, ERR_TOKEN_INVALID, NULL);
+		return -1;
+	}
+	req_set_user_lang(r, db_get(&res, 0, 5));
+	if (db_get_ll(&res, 0, 2, 0) != 0) {
+		reply_banned(r, db_get(&res, 0, 3), db_get(&res, 0, 4));
+		return -1;
+	}
+	if (db_get_ll(&res, 0, 1, 1) == 0) {
+		reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
+		return -1;
+	}
+	r->user.id = c.sub;
+	r->user.role = role;
+	r->user.jti = arena_strdup(r->a, c.jti);
+	r->user.token_exp = c.exp;
+	if (rt->roles != ROUTE_PUBLIC && (rt->roles & role) == 0) {
+		reply_error(r, ERR_FORBIDDEN, NULL);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* One route table says who may call what (kore's habit): a request the table does not
+ * admit never reaches a handler. Patterns are literal segments and ":name" segments. */
+#ifndef WARSHA_ROUTER_H
+#define WARSHA_ROUTER_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+typedef void (*handler_fn)(struct req *r);
+
+#define ROUTE_PUBLIC        0u       /* roles == 0: anyone, no token needed */
+#define ROUTE_OPTIONAL_AUTH 0x1u     /* public, but a valid token identifies the caller */
+#define ROUTE_MAINTENANCE   0x2u     /* guarded by X-Maintenance-Token instead of a user */
+
+struct route {
+	unsigned    methods;   /* HTTP_GET | HTTP_POST ... */
+	const char *pattern;
+	handler_fn  handler;
+	unsigned    roles;     /* ROLE_* bits that may call it; 0 = public */
+	unsigned    flags;
+};
+
+/* The application's table (fcgi/api/routes.c). */
+extern const struct route app_routes[];
+extern const size_t app_nroutes;
+
+/* Finds the route for r->path and r->method, filling r->params. When the path matches
+ * but the method does not, returns NULL and sets *allowed to the methods that would. */
+const struct route *route_match(const struct route *table, size_t n, struct req *r,
+    unsigned *allowed);
+
+/* Identifies the caller from "Authorization: Bearer" or the accessToken cookie and
+ * applies the route's roles. Replies (401/403/503) and returns -1 when refused. */
+int route_authorize(struct req *r, const struct route *rt);
+
+const char *role_name(enum role role);
+int         role_parse(const char *name, enum role *out);   /* canonical names only */
+
+#endif

@@ -1,0 +1,7 @@
+/* Business rules as plain functions: no database, no HTTP — unit tests call them. */
+#ifndef WARSHA_DOMAIN_H
+#define WARSHA_DOMAIN_H
+
+#include "identity.h"
+
+#endif

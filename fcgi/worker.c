@@ -1,0 +1,540 @@
+/* warsha-fcgi: the FastCGI supervisor and its workers.
+ *
+ * The supervisor opens (or inherits) the listening socket, forks --workers processes,
+ * restarts any that die and, on SIGTERM, lets each finish its request and exit. A worker
+ * holds one MariaDB connection and serves one request at a time: parse, route,
+ * authorize, handle, reply, log, release the request's memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "api/api.h"
+#include "core/arena.h"
+#include "core/cache.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "core/migrate.h"
+#include "core/router.h"
+
+#define MAX_WORKERS 256
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t child_exited;
+static volatile sig_atomic_t reload_requested;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		child_exited = 1;
+	else if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a blocking wait must return so the flags are seen */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* --- one request --- */
+
+static enum http_method
+method_of(const char *m)
+{
+	static const struct { const char *name; enum http_method m; } t[] = {
+		{ "GET", HTTP_GET }, { "POST", HTTP_POST }, { "PUT", HTTP_PUT },
+		{ "PATCH", HTTP_PATCH }, { "DELETE", HTTP_DELETE }, { "HEAD", HTTP_HEAD },
+		{ "OPTIONS", HTTP_OPTIONS },
+	};
+	size_t i;
+
+	for (i = 0; m != NULL && i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].name, m) == 0)
+			return t[i].m;
+	return HTTP_OTHER;
+}
+
+/* nginx gives the decoded, normalised path in DOCUMENT_URI; /api/v1/... is /api/... */
+static const char *
+request_path(struct req *r)
+{
+	const char *p = req_env(r, "DOCUMENT_URI");
+	char *path;
+
+	if (p == NULL) {
+		const char *uri = req_env(r, "REQUEST_URI");
+
+		if (uri == NULL)
+			return "/";
+		p = arena_strndup(r->a, uri, strcspn(uri, "?"));
+	}
+	if (strncmp(p, "/api/v1/", 8) == 0 || strcmp(p, "/api/v1") == 0) {
+		path = arena_printf(r->a, "/api%s", p + 7);
+		return path;
+	}
+	return p;
+}
+
+static int
+is_json_type(const char *ct)
+{
+	size_t n;
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	n = strcspn(ct, "; ");
+	return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+/* Reads the body. Returns 0, or replies 400/413/415 and returns -1. *drained is set when
+ * stdin was read to its end (so the connection can be closed without lingering). */
+static int
+read_body(struct req *r, FCGX_Stream *in, int *drained)
+{
+	const char *cl = req_env(r, "CONTENT_LENGTH");
+	long long len = 0;
+	char *buf;
+	int got;
+
+	*drained = 0;
+	if (cl != NULL && *cl != '\0') {
+		char *end;
+
+		len = strtoll(cl, &end, 10);
+		if (*end != '\0' || len < 0) {
+			reply_error(r, ERR_BAD_REQUEST, NULL);
+			return -1;
+		}
+	}
+	if (len == 0) {
+		*drained = 1;
+		r->json = json_owned(r->a, json_object_new_object());
+		return 0;
+	}
+	if (len > r->cfg->body_limit) {
+		reply_error(r, ERR_PAYLOAD_TOO_LARGE, NULL);
+		return -1;
+	}
+	if (!is_json_type(r->content_type)) {
+		reply_error(r, ERR_UNSUPPORTED_MEDIA, NULL);
+		return -1;
+	}
+	buf = arena_alloc(r->a, (size_t)len + 1);
+	got = FCGX_GetStr(buf, (int)len, in);
+	if (got != len) {
+		reply_error(r, ERR_BAD_REQUEST, NULL);
+		return -1;
+	}
+	*drained = 1;
+	buf[len] = '\0';
+	r->body = buf;
+	r->body_len = (size_t)len;
+	if ((r->json = parse_json_body(r->a, buf, (size_t)len)) == NULL) {
+		reply_error(r, ERR_BAD_REQUEST, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+choose_lang(struct req *r)
+{
+	enum lang l;
+
+	r->lang = LANG_AR;
+	if (lang_parse(req_query(r, "lang"), &l) == 0 ||
+	    lang_from_accept(req_env(r, "HTTP_ACCEPT_LANGUAGE"), &l) == 0) {
+		r->lang = l;
+		r->lang_fixed = 1;
+	}
+}
+
+static const char *
+status_text(int s)
+{
+	switch (s) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return s >= 500 ? "Internal Server Error" : "OK";
+	}
+}
+
+static int
+write_reply(struct req *r, FCGX_Stream *out)
+{
+	struct resp_header *h;
+	int head_only = r->method == HTTP_HEAD;
+
+	if (FCGX_FPrintF(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+	    r->status, status_text(r->status), r->resp_type, r->resp_len) < 0)
+		return -1;
+	for (h = r->resp_headers; h != NULL; h = h->next)
+		if (FCGX_PutS(h->line, out) < 0 || FCGX_PutS("\r\n", out) < 0)
+			return -1;
+	if (FCGX_PutS("\r\n", out) < 0)
+		return -1;
+	if (!head_only && r->resp_len > 0 &&
+	    FCGX_PutStr(r->resp_body, (int)r->resp_len, out) != (int)r->resp_len)
+		return -1;
+	return 0;
+}
+
+static void
+handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cfg)
+{
+	struct req r;
+	struct timespec t0, t1;
+	const struct route *rt;
+	unsigned allowed;
+	int drained = 0;
+	char path_log[256];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&r, 0, sizeof(r));
+	r.a = a;
+	r.db = db;
+	r.cfg = cfg;
+	r.envp = fr->envp;
+	r.method_name = req_env(&r, "REQUEST_METHOD");
+	r.method = method_of(r.method_name);
+	r.path = request_path(&r);
+	r.query_string = req_env(&r, "QUERY_STRING");
+	parse_query(a, r.query_string, &r.query, 64);
+	parse_cookies(a, req_env(&r, "HTTP_COOKIE"), &r.cookies, 32);
+	r.content_type = req_env(&r, "CONTENT_TYPE");
+	r.remote_addr = req_env(&r, "REMOTE_ADDR");
+	r.user_agent = req_env(&r, "HTTP_USER_AGENT");
+	r.https = req_env(&r, "HTTPS") != NULL && strcmp(req_env(&r, "HTTPS"), "on") == 0;
+	choose_lang(&r);
+
+	if (read_body(&r, fr->in, &drained) != 0)
+		goto reply;
+	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
+		if (allowed != 0) {
+			resp_header(&r, "Allow: %s%s%s%s%s",
+			    (allowed & HTTP_GET) ? "GET " : "", (allowed & HTTP_POST) ? "POST " : "",
+			    (allowed & HTTP_PUT) ? "PUT " : "", (allowed & HTTP_PATCH) ? "PATCH " : "",
+			    (allowed & HTTP_DELETE) ? "DELETE" : "");
+			reply_error(&r, ERR_METHOD_NOT_ALLOWED, NULL);
+		} else {
+			reply_error(&r, ERR_ROUTE_NOT_FOUND, NULL);
+		}
+		goto reply;
+	}
+	if (route_authorize(&r, rt) != 0)
+		goto reply;
+	rt->handler(&r);
+	if (db_in_transaction(db)) {
+		log_error("msg=transaction_left_open path=%s", r.path);
+		db_rollback(db);
+	}
+reply:
+	if (!r.replied)
+		reply_error(&r, ERR_INTERNAL, NULL);
+	if (write_reply(&r, fr->out) != 0)
+		log_info("msg=client_gone path=%s", log_clean(path_log, sizeof(path_log), r.path));
+	/* stdin read to its end: a plain close() instead of libfcgi's lingering one */
+	if (drained)
+		FCGX_Detach(fr);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("msg=request method=%s path=%s status=%d ms=%.2f user=%lld",
+	    r.method_name ? r.method_name : "-", log_clean(path_log, sizeof(path_log), r.path),
+	    r.status, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+	    r.user.id);
+}
+
+static int
+worker_main(int sock, const struct config *cfg)
+{
+	FCGX_Request fr;
+	struct arena a;
+	struct db *db;
+	sigset_t block, none;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	log_init("warsha-fcgi", cfg->log_level);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigemptyset(&none);
+	/* signals arrive only inside ppoll(): a request in progress is never interrupted */
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	if ((db = db_open(cfg)) == NULL)
+		return 1;
+	arena_init(&a, 64 * 1024);
+	FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	while (!stop_requested) {
+		struct pollfd pfd = { .fd = sock, .events = POLLIN };
+		int rc = ppoll(&pfd, 1, NULL, &none);
+
+		if (rc < 0 || stop_requested)
+			continue;
+		/* the socket is non-blocking: another worker may have taken the connection */
+		if (FCGX_Accept_r(&fr) < 0)
+			continue;
+		handle(&fr, &a, db, cfg);
+		FCGX_Finish_r(&fr);
+		arena_reset(&a);
+	}
+	FCGX_Free(&fr, 1);
+	cache_clear_all();
+	arena_free(&a);
+	db_close(db);
+	return 0;
+}
+
+/* --- the supervisor --- */
+
+static int
+inherited_socket(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	int type;
+	socklen_t len = sizeof(type);
+
+	/* systemd socket activation: the socket is fd 3 */
+	if (fds != NULL && pid != NULL && atoi(fds) >= 1 && atoi(pid) == (int)getpid()) {
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_PID");
+		return 3;
+	}
+	/* spawn-fcgi: the listening socket is fd 0 */
+	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM)
+		return 0;
+	return -1;
+}
+
+static pid_t
+spawn(int sock, const struct config *cfg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_DFL);
+		_exit(worker_main(sock, cfg));
+	}
+	if (pid < 0)
+		log_error("msg=fork_failed error=\"%s\"", strerror(errno));
+	return pid;
+}
+
+static int
+supervise(int sock, const struct config *cfg)
+{
+	pid_t pids[MAX_WORKERS];
+	time_t started[MAX_WORKERS];
+	int n = cfg->workers, i, alive;
+	sigset_t block, none;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGHUP);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	for (i = 0; i < n; i++) {
+		pids[i] = spawn(sock, cfg);
+		started[i] = time(NULL);
+	}
+	log_info("msg=started workers=%d listen=%s", n, cfg->listen);
+	while (!stop_requested) {
+		sigsuspend(&none);
+		if (reload_requested) {
+			reload_requested = 0;
+			for (i = 0; i < n; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGTERM);
+		}
+		if (!child_exited)
+			continue;
+		child_exited = 0;
+		for (;;) {
+			int status;
+			pid_t p = waitpid(-1, &status, WNOHANG);
+
+			if (p <= 0)
+				break;
+			for (i = 0; i < n; i++) {
+				if (pids[i] != p)
+					continue;
+				if (WIFSIGNALED(status))
+					log_error("msg=worker_died pid=%d signal=%d", (int)p, WTERMSIG(status));
+				pids[i] = -1;
+				if (stop_requested)
+					break;
+				/* a worker that dies at once is not restarted in a tight loop */
+				if (time(NULL) - started[i] < 1)
+					sleep(1);
+				pids[i] = spawn(sock, cfg);
+				started[i] = time(NULL);
+			}
+		}
+	}
+	log_info("msg=stopping");
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	/* in-flight requests finish; after 30 s the stragglers are killed */
+	for (alive = n; alive > 0;) {
+		int status, waited = 0;
+		pid_t p;
+
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+			for (i = 0; i < n; i++)
+				if (pids[i] == p)
+					pids[i] = -1;
+		for (alive = 0, i = 0; i < n; i++)
+			alive += pids[i] > 0;
+		if (alive == 0)
+			break;
+		if (waited++ > 3000) {
+			for (i = 0; i < n; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGKILL);
+		}
+		usleep(10000);
+	}
+	log_info("msg=stopped");
+	return 0;
+}
+
+static int
+open_listener(const char *cli_listen, const struct config *cfg)
+{
+	const char *addr = cli_listen;
+	int sock = -1;
+
+	if (addr == NULL && (sock = inherited_socket()) >= 0) {
+		log_info("msg=inherited_socket fd=%d", sock);
+	} else {
+		if (addr == NULL)
+			addr = cfg->listen;
+		/* FCGX_OpenSocket takes ":port", "host:port" or a path */
+		if ((sock = FCGX_OpenSocket(addr, 1024)) < 0) {
+			log_error("msg=listen_failed addr=%s", addr);
+			return -1;
+		}
+		if (addr[0] == '/')
+			chmod(addr, 0660);
+	}
+	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+	return sock;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: warsha-fcgi [--config FILE] [--listen ADDR] [--workers N]\n"
+	    "       warsha-fcgi [--config FILE] --migrate\n"
+	    "       warsha-fcgi [--config FILE] --create-admin   (WARSHA_ADMIN_EMAIL, WARSHA_ADMIN_PASSWORD)\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "migrate", no_argument, NULL, 'm' },
+		{ "create-admin", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = getenv("WARSHA_CONFIG"), *listen_addr = NULL;
+	int mode = 's', workers = 0, ch, sock, rc;
+	struct config cfg;
+	char err[512];
+
+	while ((ch = getopt_long(argc, argv, "c:l:w:mah", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config_path = optarg; break;
+		case 'l': listen_addr = optarg; break;
+		case 'w': workers = atoi(optarg); break;
+		case 'm': mode = 'm'; break;
+		case 'a': mode = 'a'; break;
+		default: usage(); return ch == 'h' ? 0 : 2;
+		}
+	}
+	if (config_load(&cfg, config_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "warsha-fcgi: %s\n", err);
+		return 2;
+	}
+	if (workers > 0 && workers <= MAX_WORKERS)
+		cfg.workers = workers;
+	if (listen_addr != NULL) {
+		free(cfg.listen);
+		cfg.listen = strdup(listen_addr);
+	}
+	log_init("warsha-fcgi", cfg.log_level);
+	if (mode == 'm') {
+		rc = migrate_run(&cfg) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (mode == 'a') {
+		rc = admin_bootstrap(&cfg) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (strlen(cfg.jwt_secret) < 32) {
+		fprintf(stderr, "warsha-fcgi: jwt_secret must be at least 32 characters\n");
+		rc = 2;
+		goto out;
+	}
+	install_signals();
+	if (FCGX_Init() != 0 || (sock = open_listener(listen_addr, &cfg)) < 0) {
+		rc = 1;
+		goto out;
+	}
+	rc = supervise(sock, &cfg);
+out:
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,637 @@
+# shellcheck shell=bash
+# Helpers for scripts/dev: Debian packages, the build, and the local stacks.
+#
+# A stack is MariaDB + warsha-fcgi + warsha-notifier + nginx, all on loopback, all
+# under var/<stack>/, all started by these functions as processes of the calling user.
+# System services (the Debian mariadb/nginx units) are never used or touched.
+#
+#   stack   nginx   FastCGI  notifier  MariaDB
+#   dev     8080    9000     8090      3307
+#   test    18080   19000    18090     13307
+#
+# Every daemon is started in its own session (setsid), so its process group id is its
+# pid: stopping it can find and end every process it forked, and nothing else.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian 12 packages the build, the stack and the tests need. Add new ones here.
+WARSHA_DEB_PACKAGES=(
+	build-essential cmake pkg-config
+	libfcgi-dev libmariadb-dev libjson-c-dev libjwt-dev libscrypt-dev
+	libcurl4-openssl-dev libssl-dev libwebsockets-dev
+	mariadb-server mariadb-client nginx-light
+	wrk python3 clang libclang-rt-14-dev
+	curl ca-certificates openssl
+)
+
+BUILD_JOBS=2
+
+log()  { printf '[warsha] %s\n' "$*" >&2; }
+warn() { printf '[warsha] warning: %s\n' "$*" >&2; }
+die()  { printf '[warsha] error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		die "need root for: $* (run as root or install sudo)"
+	fi
+}
+
+# ---------------------------------------------------------------- packages
+
+deps_missing() {
+	local p
+	for p in "${WARSHA_DEB_PACKAGES[@]}"; do
+		# "ii" = installed; a package that left only its config files is missing.
+		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || echo "$p"
+	done
+}
+
+POLICY_RC=/usr/sbin/policy-rc.d
+POLICY_MARK='# written by Warsha scripts/dev deps; removed when the install ends'
+
+# The mariadb-server and nginx postinst scripts start their system services. Warsha
+# never uses them, so forbid service starts for the length of our install (policy-rc.d
+# exit 101 = "action forbidden", honoured by invoke-rc.d and deb-systemd-invoke), unless
+# the machine already has a policy-rc.d of its own, which we then leave alone.
+deps_block_services() {
+	if [ -e "$POLICY_RC" ] && ! grep -qF "$POLICY_MARK" "$POLICY_RC" 2>/dev/null; then
+		return 1
+	fi
+	printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_MARK" | as_root tee "$POLICY_RC" >/dev/null
+	as_root chmod 755 "$POLICY_RC"
+}
+
+deps_unblock_services() {
+	if [ -e "$POLICY_RC" ] && grep -qF "$POLICY_MARK" "$POLICY_RC" 2>/dev/null; then
+		as_root rm -f "$POLICY_RC"
+	fi
+}
+
+cmd_deps() {
+	local missing rc=0 blocked=0
+	mapfile -t missing < <(deps_missing)
+	if [ "${#missing[@]}" -eq 0 ]; then
+		log "Debian packages: all ${#WARSHA_DEB_PACKAGES[@]} present"
+		return 0
+	fi
+	command -v apt-get >/dev/null 2>&1 || die "apt-get not found: scripts/dev needs Debian 12"
+	log "installing Debian packages: ${missing[*]}"
+	deps_unblock_services # a stale one from an interrupted run
+	deps_block_services && blocked=1
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}" || rc=$?
+	fi
+	[ "$blocked" -eq 1 ] && deps_unblock_services
+	[ "$rc" -eq 0 ] || die "apt-get failed (exit $rc)"
+	mapfile -t missing < <(deps_missing)
+	[ "${#missing[@]}" -eq 0 ] || die "still missing after apt-get: ${missing[*]}"
+}
+
+# ---------------------------------------------------------------- build
+
+# build_tree DIR [cmake -D options...]: configure and build one build directory.
+build_tree() {
+	local dir=$1
+	shift
+	log "building $dir ($*)"
+	cmake -S "$REPO" -B "$REPO/$dir" "$@" && cmake --build "$REPO/$dir" -j"$BUILD_JOBS"
+}
+
+# ---------------------------------------------------------------- stack layout
+
+stack_load() {
+	STACK=$1
+	case "$STACK" in
+	dev)  NGINX_PORT=8080  FCGI_PORT=9000  NOTIFIER_PORT=8090  DB_PORT=3307 ;;
+	test) NGINX_PORT=18080 FCGI_PORT=19000 NOTIFIER_PORT=18090 DB_PORT=13307 ;;
+	*) die "unknown stack '$STACK' (expected dev or test)" ;;
+	esac
+	SDIR=$REPO/var/$STACK
+	CONF=$SDIR/warsha.conf
+	RUN_DIR=$SDIR/run
+	LOG_DIR=$SDIR/log
+	DB_DATA=$SDIR/mysql
+	NGX_PREFIX=$SDIR/nginx
+	SPOOL_DIR=$SDIR/spool
+	UPLOAD_DIR=$SDIR/uploads
+	SAN_DIR=$SDIR/sanitizer
+	ADMIN_ENV=$SDIR/admin.env
+	DB_SOCKET=$RUN_DIR/mysqld.sock
+	# A unix socket path must fit in sun_path (108 bytes). A checkout that deep gets
+	# its socket under /tmp instead; warsha.conf records whichever is used.
+	if [ "${#DB_SOCKET}" -gt 100 ]; then
+		DB_SOCKET=/tmp/warsha-$STACK-$(printf '%s' "$SDIR" | md5sum | cut -c1-10).sock
+	fi
+	FCGI_ADDR=127.0.0.1:$FCGI_PORT
+	NOTIFIER_ADDR=127.0.0.1:$NOTIFIER_PORT
+	BASE_URL=http://127.0.0.1:$NGINX_PORT
+	NOTIFIER_URL=http://127.0.0.1:$NOTIFIER_PORT
+	# name:pidfile of every daemon, in the order they are stopped.
+	SERVICES=(
+		"nginx:$NGX_PREFIX/nginx.pid"
+		"notifier:$RUN_DIR/warsha-notifier.pid"
+		"fcgi:$RUN_DIR/warsha-fcgi.pid"
+		"mariadb:$RUN_DIR/mariadb.pid"
+	)
+}
+
+stack_dirs() {
+	mkdir -p "$RUN_DIR" "$LOG_DIR" "$DB_DATA" "$NGX_PREFIX/logs" "$NGX_PREFIX/tmp" \
+		"$SPOOL_DIR" "$UPLOAD_DIR" "$SAN_DIR"
+	chmod 700 "$SDIR"
+}
+
+# ---------------------------------------------------------------- warsha.conf
+
+conf_get() { # conf_get KEY: value of KEY in this stack's warsha.conf
+	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1 | sed 's/[[:space:]]*$//'
+}
+
+conf_generate() {
+	local umask_old
+	umask_old=$(umask)
+	umask 077
+	cat >"$CONF.tmp" <<EOF
+# Warsha configuration for the local "$STACK" stack, generated by scripts/dev.
+# Format: key = value; '#' starts a comment. Any key can be overridden by the
+# environment variable WARSHA_<KEY> (e.g. WARSHA_LOG_LEVEL=debug).
+# Delete this file to have new secrets generated on the next start.
+db_host = 127.0.0.1
+db_port = $DB_PORT
+db_socket = $DB_SOCKET
+db_user = warsha
+db_password = $(openssl rand -hex 32)
+db_name = warsha
+listen = $FCGI_ADDR
+workers = 4
+jwt_secret = $(openssl rand -hex 32)
+maintenance_token = $(openssl rand -hex 32)
+body_limit = 1048576
+sql_dir = $REPO/sql
+spool_dir = $SPOOL_DIR
+notifier_listen = $NOTIFIER_ADDR
+public_url = $BASE_URL
+log_level = info
+EOF
+	umask "$umask_old"
+	mv "$CONF.tmp" "$CONF"
+	log "generated $CONF"
+}
+
+# A kept warsha.conf must still describe this checkout and this stack's ports.
+conf_check() {
+	local key want have bad=0
+	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url; do
+		case "$key" in
+		db_port) want=$DB_PORT ;;
+		db_socket) want=$DB_SOCKET ;;
+		listen) want=$FCGI_ADDR ;;
+		sql_dir) want=$REPO/sql ;;
+		spool_dir) want=$SPOOL_DIR ;;
+		notifier_listen) want=$NOTIFIER_ADDR ;;
+		public_url) want=$BASE_URL ;;
+		esac
+		have=$(conf_get "$key")
+		if [ "$have" != "$want" ]; then
+			warn "$CONF: $key = '$have', but the $STACK stack uses '$want'"
+			bad=1
+		fi
+	done
+	for key in db_password jwt_secret maintenance_token; do
+		[ -n "$(conf_get "$key")" ] || { warn "$CONF: $key is empty"; bad=1; }
+	done
+	[ "$bad" -eq 0 ] || die "fix $CONF or delete it (a new one, with new secrets, is then generated)"
+}
+
+conf_ensure() {
+	if [ -f "$CONF" ]; then conf_check; else conf_generate; fi
+}
+
+# ---------------------------------------------------------------- processes
+
+# Field N (1-based, as in proc(5)) of /proc/PID/stat; the comm field may hold spaces,
+# so count from the closing parenthesis.
+proc_stat_field() {
+	local line rest f
+	read -r line 2>/dev/null <"/proc/$1/stat" || return 1
+	rest=${line##*) }
+	read -ra f <<<"$rest"
+	printf '%s\n' "${f[$(($2 - 3))]}"
+}
+
+pid_alive() {
+	[ -n "${1:-}" ] && [ -d "/proc/$1" ] && [ "$(proc_stat_field "$1" 3)" != Z ]
+}
+
+proc_cmdline() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline"; }
+
+# Pids of the live (not zombie) processes in process group PGID.
+pgroup_pids() {
+	local d line f
+	for d in /proc/[0-9]*; do
+		read -r line 2>/dev/null <"$d/stat" || continue
+		read -ra f <<<"${line##*) }"
+		[ "${f[2]}" = "$1" ] && [ "${f[0]}" != Z ] && echo "${d#/proc/}"
+	done
+	return 0
+}
+
+# Remember when PID started, so a pid file left over from before a reboot can never
+# make us signal an unrelated process that reuses the number.
+pid_stamp() { proc_stat_field "$1" 22 >"$2.start" 2>/dev/null || true; }
+
+# Is the pid in this pid file a live process of this stack?
+pidfile_ours() {
+	local pidf=$1 pid start
+	[ -s "$pidf" ] || return 1
+	pid=$(tr -dc 0-9 <"$pidf")
+	pid_alive "$pid" || return 1
+	if [ -s "$pidf.start" ]; then
+		start=$(cat "$pidf.start")
+		[ "$(proc_stat_field "$pid" 22)" = "$start" ]
+	else
+		proc_cmdline "$pid" | grep -qF "$SDIR"
+	fi
+}
+
+pidfile_pid() { tr -dc 0-9 2>/dev/null <"$1"; }
+
+# start_daemon NAME [VAR=value...] COMMAND...: run COMMAND from the repo root in its own
+# session, output appended to var/<stack>/log/NAME.log, pid in run/NAME.pid.
+start_daemon() {
+	local name=$1 pidf log pid
+	shift
+	pidf=$RUN_DIR/$name.pid
+	log=$LOG_DIR/$name.log
+	# Without job control a background job stays in our process group, so it is not a
+	# group leader, setsid need not fork, and $! is the daemon's own pid.
+	(cd "$REPO" && exec setsid env "$@" </dev/null >>"$log" 2>&1) &
+	pid=$!
+	echo "$pid" >"$pidf"
+	pid_stamp "$pid" "$pidf"
+}
+
+# stop_pidfile NAME PIDFILE TIMEOUT: SIGTERM the process and wait for it and for every
+# process of its group; SIGKILL what is left after TIMEOUT seconds.
+stop_pidfile() {
+	local name=$1 pidf=$2 timeout=$3 pid left i
+	[ -f "$pidf" ] || return 0
+	pid=$(pidfile_pid "$pidf")
+	if pidfile_ours "$pidf"; then
+		log "stopping $STACK $name (pid $pid)"
+		kill -TERM "$pid" 2>/dev/null || true
+	elif [ -n "$pid" ] && [ -s "$pidf.start" ] && [ -n "$(pgroup_pids "$pid")" ]; then
+		# The leader died but left children in its group. While any of them lives the
+		# kernel hands that number to no new process, so the group is still ours.
+		log "stopping what is left of $STACK $name (process group $pid)"
+		kill -TERM -- "-$pid" 2>/dev/null || true
+	else
+		rm -f "$pidf" "$pidf.start"
+		return 0
+	fi
+	for ((i = 0; i < timeout * 10; i++)); do
+		left=$(pgroup_pids "$pid")
+		{ pid_alive "$pid" || [ -n "$left" ]; } || break
+		sleep 0.1
+	done
+	left=$(pgroup_pids "$pid")
+	if pid_alive "$pid" || [ -n "$left" ]; then
+		warn "$STACK $name did not stop within ${timeout}s: SIGKILL to pid $pid and group"
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		kill -KILL "$pid" 2>/dev/null || true
+		for ((i = 0; i < 50; i++)); do
+			{ pid_alive "$pid" || [ -n "$(pgroup_pids "$pid")" ]; } || break
+			sleep 0.1
+		done
+	fi
+	if pid_alive "$pid" || [ -n "$(pgroup_pids "$pid")" ]; then
+		warn "$STACK $name: processes still present: $pid $(pgroup_pids "$pid")"
+		return 1
+	fi
+	rm -f "$pidf" "$pidf.start"
+}
+
+# Processes whose command line names this stack's directory, other than ourselves and
+# our ancestors: what is left when a pid file was lost.
+stack_strays() {
+	local d pid self=" $$ " p
+	p=$BASHPID
+	while [ -n "$p" ] && [ "$p" != 0 ] && [ "$p" != 1 ]; do
+		self+="$p "
+		p=$(proc_stat_field "$p" 4 2>/dev/null) || break
+	done
+	self+="$$ "
+	for d in /proc/[0-9]*; do
+		pid=${d#/proc/}
+		case "$self" in *" $pid "*) continue ;; esac
+		proc_cmdline "$pid" | grep -qF "$SDIR/" || continue
+		pid_alive "$pid" && echo "$pid"
+	done
+}
+
+# ---------------------------------------------------------------- port checks
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ports_check() {
+	local p busy=()
+	for p in "$@"; do port_busy "$p" && busy+=("$p")
+	done
+	[ "${#busy[@]}" -eq 0 ] || die "127.0.0.1 port(s) ${busy[*]} already in use by another program; the $STACK stack needs them (scripts/dev status $STACK shows ours)"
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+db_admin() { # SQL as the MariaDB account of the OS user (unix_socket authentication)
+	mariadb --no-defaults --socket="$DB_SOCKET" -u "$(id -un)" --batch --skip-column-names "$@"
+}
+
+db_init() {
+	[ -d "$DB_DATA/mysql" ] && return 0
+	log "initialising MariaDB data directory $DB_DATA"
+	# --rpm keeps mariadb-install-db from chown'ing the system's auth_pam_tool_dir to
+	# this user (it does so whenever --user is given) and from resolving the host name;
+	# it changes nothing else. root@localhost and $(id -un)@localhost both log in by
+	# unix_socket only: no password exists anywhere for them.
+	mariadb-install-db --no-defaults --rpm --datadir="$DB_DATA" --user="$(id -un)" \
+		--auth-root-authentication-method=socket --skip-test-db --skip-name-resolve \
+		>"$LOG_DIR/mariadb-install.log" 2>&1 ||
+		{ tail -n 30 "$LOG_DIR/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
+}
+
+db_start() {
+	local pidf=$RUN_DIR/mariadb.pid pid i
+	if pidfile_ours "$pidf"; then return 0; fi
+	ports_check "$DB_PORT"
+	rm -f "$DB_SOCKET" "$pidf" "$pidf.start"
+	log "starting MariaDB on 127.0.0.1:$DB_PORT ($DB_SOCKET)"
+	# innodb_flush_log_at_trx_commit=2 flushes the redo log once a second instead of at
+	# every commit: faster tests, and a machine crash may lose the last second. Dev and
+	# test stacks only; production keeps the default 1.
+	start_daemon mariadb mariadbd --no-defaults \
+		--datadir="$DB_DATA" --socket="$DB_SOCKET" --port="$DB_PORT" \
+		--bind-address=127.0.0.1 --pid-file="$pidf" --log-error="$LOG_DIR/mariadb.log" \
+		--user="$(id -un)" \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+		--innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 \
+		--skip-name-resolve
+	pid=$(pidfile_pid "$pidf")
+	for ((i = 0; i < 600; i++)); do
+		if ! pid_alive "$pid"; then
+			tail -n 30 "$LOG_DIR/mariadb.log" >&2
+			die "MariaDB exited during start-up (log: $LOG_DIR/mariadb.log)"
+		fi
+		db_admin -e 'SELECT 1' >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	tail -n 30 "$LOG_DIR/mariadb.log" >&2
+	die "MariaDB did not answer within 60 s"
+}
+
+sql_quote() { local s=${1//\\/\\\\}; printf "'%s'" "${s//\'/\'\'}"; }
+
+# The application's own account: all rights on its database and nothing else.
+# Re-run on every start so the password always matches warsha.conf.
+db_bootstrap() {
+	local name pw
+	name=$(conf_get db_name)
+	pw=$(sql_quote "$(conf_get db_password)")
+	[[ "$name" =~ ^[A-Za-z0-9_]+$ ]] || die "$CONF: db_name must be letters, digits and _"
+	db_admin <<SQL || die "creating the database and the warsha account failed"
+CREATE DATABASE IF NOT EXISTS \`$name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'warsha'@'localhost' IDENTIFIED BY $pw;
+CREATE USER IF NOT EXISTS 'warsha'@'127.0.0.1' IDENTIFIED BY $pw;
+ALTER USER 'warsha'@'localhost' IDENTIFIED BY $pw;
+ALTER USER 'warsha'@'127.0.0.1' IDENTIFIED BY $pw;
+GRANT ALL PRIVILEGES ON \`$name\`.* TO 'warsha'@'localhost';
+GRANT ALL PRIVILEGES ON \`$name\`.* TO 'warsha'@'127.0.0.1';
+SQL
+}
+
+# ---------------------------------------------------------------- warsha-fcgi, notifier
+
+# app_env_file: the environment the servers get. The test stack drops any WARSHA_<KEY>
+# of the caller's shell so a developer's overrides cannot leak into a test run; the
+# dev stack keeps them (WARSHA_LOG_LEVEL=debug scripts/dev up is a feature).
+app_scrub_env() {
+	local v
+	[ "$STACK" = test ] || return 0
+	for v in $(compgen -e); do
+		case "$v" in
+		WARSHA_TEST_* | WARSHA_ADMIN_*) ;;
+		WARSHA_*) unset "$v" ;;
+		esac
+	done
+}
+
+# sanitizer_env NAME: ASan/UBSan settings for a server started from build-asan.
+# Reports go to var/<stack>/sanitizer/NAME.<pid>; the test pass fails if any exists.
+sanitizer_env() {
+	printf '%s\n' \
+		"ASAN_OPTIONS=log_path=$SAN_DIR/$1:halt_on_error=1:detect_leaks=0" \
+		"UBSAN_OPTIONS=log_path=$SAN_DIR/$1:print_stacktrace=1:halt_on_error=1"
+}
+
+# app_oneshot BUILD SANITIZE NAME ARGS...: run warsha-fcgi once (migrate, create-admin).
+app_oneshot() {
+	local build=$1 sanitize=$2 name=$3 envs=()
+	shift 3
+	[ "$sanitize" = 1 ] && mapfile -t envs < <(sanitizer_env "$name")
+	(cd "$REPO" && env "${envs[@]}" "$REPO/$build/warsha-fcgi" --config "$CONF" "$@")
+}
+
+app_migrate() {
+	log "applying migrations and seed data (sql/)"
+	app_oneshot "$1" "$2" migrate --migrate >>"$LOG_DIR/migrate.log" 2>&1 ||
+		{ tail -n 30 "$LOG_DIR/migrate.log" >&2; die "warsha-fcgi --migrate failed (log: $LOG_DIR/migrate.log)"; }
+}
+
+# Creates the first admin. Its stdout (which may hold a generated password) goes to
+# the terminal only, never to a log file; ADMIN_CREATED keeps it for the summary.
+ADMIN_CREATED=
+app_create_admin() {
+	local out
+	if [ "$STACK" = test ]; then
+		if [ ! -f "$ADMIN_ENV" ]; then
+			(umask 077 && printf 'WARSHA_ADMIN_EMAIL=%s\nWARSHA_ADMIN_PASSWORD=%s\n' \
+				admin@warsha.test "Wa$(openssl rand -hex 10)Z9" >"$ADMIN_ENV")
+		fi
+		set -a
+		# shellcheck disable=SC1090
+		. "$ADMIN_ENV"
+		set +a
+	else
+		export WARSHA_ADMIN_EMAIL=${WARSHA_ADMIN_EMAIL:-admin@warsha.local}
+	fi
+	out=$(app_oneshot "$1" "$2" create-admin --create-admin 2>>"$LOG_DIR/create-admin.log") ||
+		{ tail -n 20 "$LOG_DIR/create-admin.log" >&2; die "warsha-fcgi --create-admin failed (log: $LOG_DIR/create-admin.log)"; }
+	# shellcheck disable=SC2034 # read by cmd_up in scripts/dev
+	ADMIN_CREATED=$out
+}
+
+# app_start BUILD SANITIZE: start the FastCGI pool and the notifier from BUILD.
+app_start() {
+	local build=$1 sanitize=$2 envs=()
+	local fcgi=$REPO/$build/warsha-fcgi notifier=$REPO/$build/warsha-notifier
+	[ -x "$fcgi" ] || die "$fcgi not built"
+	[ -x "$notifier" ] || die "$notifier not built"
+	ports_check "$FCGI_PORT" "$NOTIFIER_PORT"
+	[ "$sanitize" = 1 ] && mapfile -t envs < <(sanitizer_env warsha-fcgi)
+	log "starting warsha-fcgi on $FCGI_ADDR from $build/"
+	start_daemon warsha-fcgi "${envs[@]}" "$fcgi" --config "$CONF" --listen "$FCGI_ADDR" --workers 4
+	[ "$sanitize" = 1 ] && mapfile -t envs < <(sanitizer_env warsha-notifier)
+	log "starting warsha-notifier on $NOTIFIER_ADDR from $build/"
+	start_daemon warsha-notifier "${envs[@]}" "$notifier" --config "$CONF"
+}
+
+app_stop() {
+	stop_pidfile notifier "$RUN_DIR/warsha-notifier.pid" 30
+	stop_pidfile fcgi "$RUN_DIR/warsha-fcgi.pid" 30
+}
+
+# ---------------------------------------------------------------- nginx
+
+sed_escape() { printf '%s' "$1" | sed 's/[&|\\]/\\&/g'; }
+
+nginx_render() {
+	local user_line='# (not root: nginx workers run as this user)' out=$NGX_PREFIX/nginx.conf
+	# Run as root (CI, a fresh VM) the master would hand its workers to "nobody",
+	# who may not be able to read static/ inside a checkout under /root. These are
+	# loopback-only dev/test stacks, so the workers keep root's rights there.
+	[ "$(id -u)" -eq 0 ] && user_line='user root root;  # dev/test only: see scripts/lib.sh'
+	sed -e "s|@USER_DIRECTIVE@|$user_line|" \
+		-e "s|@PREFIX@|$(sed_escape "$NGX_PREFIX")|g" \
+		-e "s|@NGINX_PORT@|$NGINX_PORT|g" \
+		-e "s|@FCGI_ADDR@|$FCGI_ADDR|g" \
+		-e "s|@NOTIFIER_ADDR@|$NOTIFIER_ADDR|g" \
+		-e "s|@STATIC_DIR@|$(sed_escape "$REPO/static")|g" \
+		-e "s|@UPLOAD_DIR@|$(sed_escape "$UPLOAD_DIR")|g" \
+		"$REPO/nginx/warsha-dev.conf.in" >"$out.tmp"
+	if grep -nE '@[A-Z_]+@' "$out.tmp" >&2; then
+		die "nginx/warsha-dev.conf.in: placeholder(s) above not substituted"
+	fi
+	mv "$out.tmp" "$out"
+}
+
+nginx_cmd() { nginx -p "$NGX_PREFIX/" -c nginx.conf -e "$NGX_PREFIX/logs/error.log" "$@"; }
+
+nginx_start() {
+	local pidf=$NGX_PREFIX/nginx.pid i
+	if pidfile_ours "$pidf"; then return 0; fi
+	rm -f "$pidf" "$pidf.start"
+	ports_check "$NGINX_PORT"
+	nginx_render
+	nginx_cmd -q -t || die "nginx rejected $NGX_PREFIX/nginx.conf"
+	log "starting nginx on 127.0.0.1:$NGINX_PORT"
+	nginx_cmd || die "nginx failed to start (log: $NGX_PREFIX/logs/error.log)"
+	for ((i = 0; i < 50; i++)); do [ -s "$pidf" ] && break; sleep 0.1; done
+	[ -s "$pidf" ] || die "nginx wrote no pid file"
+	pid_stamp "$(pidfile_pid "$pidf")" "$pidf"
+}
+
+# ---------------------------------------------------------------- whole stack
+
+# wait_http URL SECONDS: until URL answers 2xx, failing early when a server has died.
+wait_http() {
+	local url=$1 secs=$2 i name pidf
+	for ((i = 0; i < secs * 5; i++)); do
+		curl -fsS -m 2 -o /dev/null "$url" 2>/dev/null && return 0
+		for name in warsha-fcgi warsha-notifier; do
+			pidf=$RUN_DIR/$name.pid
+			if [ -f "$pidf" ] && ! pid_alive "$(pidfile_pid "$pidf")"; then
+				tail -n 30 "$LOG_DIR/$name.log" >&2
+				die "$name exited during start-up (log: $LOG_DIR/$name.log)"
+			fi
+		done
+		sleep 0.2
+	done
+	curl -sS -m 2 -i "$url" >&2 || true
+	die "$url did not answer within ${secs}s"
+}
+
+# stack_up NAME BUILD [SANITIZE]: bring the stack up with the servers from BUILD.
+# MariaDB and nginx are started unless already running; the servers are restarted.
+stack_up() {
+	local build=$2 sanitize=${3:-0}
+	stack_load "$1"
+	stack_dirs
+	conf_ensure
+	db_init
+	db_start
+	db_bootstrap
+	app_stop
+	app_scrub_env
+	app_migrate "$build" "$sanitize"
+	app_create_admin "$build" "$sanitize"
+	app_start "$build" "$sanitize"
+	nginx_start
+	log "waiting for $BASE_URL/health and $NOTIFIER_URL/health"
+	wait_http "$BASE_URL/health" 60
+	wait_http "$NOTIFIER_URL/health" 60
+}
+
+# stack_down NAME: stop every process of the stack; fail if one survives.
+stack_down() {
+	local entry name pidf timeout strays pid i rc=0
+	stack_load "$1"
+	for entry in "${SERVICES[@]}"; do
+		name=${entry%%:*}
+		pidf=${entry#*:}
+		timeout=30
+		[ "$name" = mariadb ] && timeout=120
+		stop_pidfile "$name" "$pidf" "$timeout" || rc=1
+	done
+	strays=$(stack_strays)
+	if [ -n "$strays" ]; then
+		for pid in $strays; do warn "stray $STACK process $pid: $(proc_cmdline "$pid")"; done
+		# shellcheck disable=SC2086
+		kill -TERM $strays 2>/dev/null || true
+		for ((i = 0; i < 100; i++)); do
+			[ -z "$(stack_strays)" ] && break
+			sleep 0.1
+		done
+		strays=$(stack_strays)
+		# shellcheck disable=SC2086
+		[ -n "$strays" ] && { kill -KILL $strays 2>/dev/null || true; sleep 0.5; }
+		[ -z "$(stack_strays)" ] || { warn "could not stop: $(stack_strays)"; rc=1; }
+	fi
+	rm -f "$DB_SOCKET"
+	return "$rc"
+}
+
+http_code() { # HTTP status of a GET, or "down" when nothing answers
+	local c
+	c=$(curl -sS -m 2 -o /dev/null -w '%{http_code}' "$1" 2>/dev/null) || true
+	[ -n "$c" ] && [ "$c" != 000 ] && echo "$c" || echo down
+}
+
+stack_status() {
+	local entry name pidf pid state up=0
+	stack_load "$1"
+	echo "$STACK stack ($SDIR):"
+	for entry in "${SERVICES[@]}"; do
+		name=${entry%%:*}
+		pidf=${entry#*:}
+		pid=$(pidfile_pid "$pidf" 2>/dev/null || true)
+		if pidfile_ours "$pidf"; then
+			state="running (pid $pid, $(pgroup_pids "$pid" | wc -l) process(es))"
+			up=$((up + 1))
+		elif [ -n "$pid" ]; then
+			state="stopped (stale pid file $pidf)"
+		else
+			state=stopped
+		fi
+		printf '  %-9s %s\n' "$name" "$state"
+	done
+	if [ "$up" -gt 0 ]; then
+		printf '  %-9s %s  %s\n' health "$(http_code "$BASE_URL/health")" "$BASE_URL/health"
+		printf '  %-9s %s  %s\n' notifier "$(http_code "$NOTIFIER_URL/health")" "$NOTIFIER_URL/health"
+	fi
+	[ "$up" -gt 0 ]
+}
