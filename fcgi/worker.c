@@ -209,9 +209,14 @@ write_reply(struct req *r, FCGX_Stream *out)
 	struct resp_header *h;
 	int head_only = r->method == HTTP_HEAD;
 
-	if (FCGX_FPrintF(out, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
-	    r->status, status_text(r->status), r->resp_type, r->resp_len) < 0)
+	char head[512];
+	int n;
+
+	/* libfcgi's own FCGX_FPrintF knows few conversions: format with snprintf */
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+	    r->status, status_text(r->status), r->resp_type, r->resp_len);
+	if (n < 0 || (size_t)n >= sizeof(head) || FCGX_PutStr(head, n, out) != n)
 		return -1;
 	for (h = r->resp_headers; h != NULL; h = h->next)
 		if (FCGX_PutS(h->line, out) < 0 || FCGX_PutS("\r\n", out) < 0)

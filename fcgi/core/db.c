@@ -105,7 +105,8 @@ connect_db(struct db *db)
 	mysql_options(m, MYSQL_INIT_COMMAND,
 	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
 	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
-	if (mysql_real_connect(m, c->db_host, c->db_user, c->db_password, c->db_name,
+	/* libmariadb uses the socket only for the host "localhost" */
+	if (mysql_real_connect(m, sock != NULL ? "localhost" : c->db_host, c->db_user, c->db_password, c->db_name,
 	    (unsigned int)c->db_port, sock, CLIENT_FOUND_ROWS) == NULL) {
 		snprintf(db->error, sizeof(db->error), "%s", mysql_error(m));
 		log_warn("msg=db_connect_failed error=\"%s\"", mysql_error(m));

@@ -455,6 +455,22 @@ reply_db_error(struct req *r, enum db_rc rc)
 	}
 }
 
+void
+reply_user_banned(struct req *r, const char *reason, const char *at)
+{
+	json_object *root = json_object_new_object(), *d = json_object_new_object();
+	char iso[32];
+
+	json_object_object_add(root, "success", json_object_new_boolean(0));
+	json_object_object_add(root, "message",
+	    json_object_new_string(i18n(r->lang, errors[ERR_USER_BANNED].msg)));
+	json_object_object_add(root, "code", json_object_new_string("USER_BANNED"));
+	json_object_object_add(d, "reason", json_new_str(reason));
+	json_object_object_add(d, "bannedAt", json_new_str(db_time_iso(at, iso, sizeof(iso))));
+	json_object_object_add(root, "data", d);
+	reply_json(r, 403, root);
+}
+
 /* --- json helpers --- */
 
 const char *

@@ -154,6 +154,8 @@ void reply_error_msg(struct req *r, enum err e, const char *msg_key);
 void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
     const char *msg_key);
 void reply_db_error(struct req *r, enum db_rc rc);
+/* 403 USER_BANNED with the reason and the time of the ban (DESIGN.md §3). */
+void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
 void reply_raw(struct req *r, int status, const char *type, const char *body, size_t len);
 void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -118,22 +118,6 @@ static const char SQL_CALLER[] =
     " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?) AS revoked"
     " FROM users WHERE id = ? AND deleted_at IS NULL";
 
-static void
-reply_banned(struct req *r, const char *reason, const char *at)
-{
-	json_object *root = json_object_new_object(), *d = json_object_new_object();
-	char iso[32];
-
-	json_object_object_add(root, "success", json_object_new_boolean(0));
-	json_object_object_add(root, "message",
-	    json_object_new_string(i18n(r->lang, "err.user_banned")));
-	json_object_object_add(root, "code", json_object_new_string("USER_BANNED"));
-	json_object_object_add(d, "reason", json_new_str(reason));
-	json_object_object_add(d, "bannedAt", json_new_str(db_time_iso(at, iso, sizeof(iso))));
-	json_object_object_add(root, "data", d);
-	reply_json(r, 403, root);
-}
-
 int
 route_authorize(struct req *r, const struct route *rt)
 {
@@ -153,23 +137,19 @@ route_authorize(struct req *r, const struct route *rt)
 		return 0;
 	}
 	tok = bearer(r);
+	/* public routes never fail on a missing or stale token; ROUTE_OPTIONAL_AUTH ones
+	 * still learn who a valid token belongs to */
+	if (rt->roles == ROUTE_PUBLIC && (tok == NULL || !(rt->flags & ROUTE_OPTIONAL_AUTH) ||
+	    jwt_verify(r->cfg, tok, &c) != JWT_OK))
+		return 0;
 	if (tok == NULL) {
-		if (rt->roles == ROUTE_PUBLIC)
-			return 0;
 		reply_error(r, ERR_UNAUTHORIZED, NULL);
 		return -1;
 	}
-	if (jwt_verify(r->cfg, tok, &c) != JWT_OK) {
-		/* a public route ignores a stale token rather than failing the request */
-		if (rt->roles == ROUTE_PUBLIC && !(rt->flags & ROUTE_OPTIONAL_AUTH))
-			return 0;
-		if (rt->roles == ROUTE_PUBLIC)
-			return 0;
+	if (rt->roles != ROUTE_PUBLIC && jwt_verify(r->cfg, tok, &c) != JWT_OK) {
 		reply_error(r, ERR_TOKEN_INVALID, NULL);
 		return -1;
 	}
-	if (rt->roles == ROUTE_PUBLIC && !(rt->flags & ROUTE_OPTIONAL_AUTH))
-		return 0;
 	rc = db_run(r->db, r->a, SQL_CALLER, DB_ARGS(DB_STR(c.jti), DB_INT(c.sub)), &res);
 	if (rc != DB_OK) {
 		reply_db_error(r, rc);
@@ -184,7 +164,7 @@ route_authorize(struct req *r, const struct route *rt)
 	}
 	req_set_user_lang(r, db_get(&res, 0, 5));
 	if (db_get_ll(&res, 0, 2, 0) != 0) {
-		reply_banned(r, db_get(&res, 0, 3), db_get(&res, 0, 4));
+		reply_user_banned(r, db_get(&res, 0, 3), db_get(&res, 0, 4));
 		return -1;
 	}
 	if (db_get_ll(&res, 0, 1, 1) == 0) {

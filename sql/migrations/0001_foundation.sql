@@ -106,7 +106,7 @@ CREATE TABLE one_time_codes (
   used_at     DATETIME(3) NULL,
   created_at  DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
-  UNIQUE KEY uq_one_time_codes_hash (purpose, code_hash),
+  KEY ix_one_time_codes_hash (purpose, code_hash),
   KEY ix_one_time_codes_user (user_id, purpose, used_at),
   KEY ix_one_time_codes_expires (expires_at),
   CONSTRAINT fk_one_time_codes_user FOREIGN KEY (user_id) REFERENCES users (id)
