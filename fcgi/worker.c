@@ -5,6 +5,7 @@
  * holds one MariaDB connection and serves one request at a time: parse, route,
  * authorize, handle, reply, log, release the request's memory. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
@@ -83,15 +84,47 @@ method_of(const char *m)
 	return HTTP_OTHER;
 }
 
+/* The FastCGI parameters a request needs, found in one pass over the environment. */
+struct params {
+	const char *method, *document_uri, *request_uri, *query_string, *content_type;
+	const char *content_length, *remote_addr, *user_agent, *authorization, *https;
+	const char *cookie, *accept_language;
+};
+
+static void
+read_params(struct req *r, struct params *p)
+{
+	static const struct { const char *name; size_t len; size_t off; } want[] = {
+#define P(n, f) { n "=", sizeof(n), offsetof(struct params, f) }
+		P("REQUEST_METHOD", method), P("DOCUMENT_URI", document_uri),
+		P("REQUEST_URI", request_uri), P("QUERY_STRING", query_string),
+		P("CONTENT_TYPE", content_type), P("CONTENT_LENGTH", content_length),
+		P("REMOTE_ADDR", remote_addr), P("HTTP_USER_AGENT", user_agent),
+		P("HTTP_AUTHORIZATION", authorization), P("HTTPS", https),
+		P("HTTP_COOKIE", cookie), P("HTTP_ACCEPT_LANGUAGE", accept_language),
+#undef P
+	};
+	char **e;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (e = r->envp; e != NULL && *e != NULL; e++)
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			if ((*e)[0] == want[i].name[0] && strncmp(*e, want[i].name, want[i].len) == 0) {
+				*(const char **)((char *)p + want[i].off) = *e + want[i].len;
+				break;
+			}
+}
+
 /* nginx gives the decoded, normalised path in DOCUMENT_URI; /api/v1/... is /api/... */
 static const char *
-request_path(struct req *r)
+request_path(struct req *r, const struct params *params)
 {
-	const char *p = req_env(r, "DOCUMENT_URI");
+	const char *p = params->document_uri;
 	char *path;
 
 	if (p == NULL) {
-		const char *uri = req_env(r, "REQUEST_URI");
+		const char *uri = params->request_uri;
 
 		if (uri == NULL)
 			return "/";
@@ -120,9 +153,8 @@ is_json_type(const char *ct)
 /* Reads the body. Returns 0, or replies 400/413/415 and returns -1. *drained is set when
  * stdin was read to its end (so the connection can be closed without lingering). */
 static int
-read_body(struct req *r, FCGX_Stream *in, int *drained)
+read_body(struct req *r, FCGX_Stream *in, const char *cl, int *drained)
 {
-	const char *cl = req_env(r, "CONTENT_LENGTH");
 	long long len = 0;
 	char *buf;
 	int got;
@@ -139,7 +171,9 @@ read_body(struct req *r, FCGX_Stream *in, int *drained)
 	}
 	if (len == 0) {
 		*drained = 1;
-		r->json = json_owned(r->a, json_object_new_object());
+		/* handlers that take a body see {} when none came; reads need none */
+		if (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH))
+			r->json = json_owned(r->a, json_object_new_object());
 		return 0;
 	}
 	if (len > r->cfg->body_limit) {
@@ -168,13 +202,13 @@ read_body(struct req *r, FCGX_Stream *in, int *drained)
 }
 
 static void
-choose_lang(struct req *r)
+choose_lang(struct req *r, const char *accept_language)
 {
 	enum lang l;
 
 	r->lang = LANG_AR;
 	if (lang_parse(req_query(r, "lang"), &l) == 0 ||
-	    lang_from_accept(req_env(r, "HTTP_ACCEPT_LANGUAGE"), &l) == 0) {
+	    lang_from_accept(accept_language, &l) == 0) {
 		r->lang = l;
 		r->lang_fixed = 1;
 	}
@@ -238,6 +272,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	unsigned allowed;
 	int drained = 0;
 	char path_log[256];
+	struct params p;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&r, 0, sizeof(r));
@@ -245,19 +280,21 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	r.db = db;
 	r.cfg = cfg;
 	r.envp = fr->envp;
-	r.method_name = req_env(&r, "REQUEST_METHOD");
+	read_params(&r, &p);
+	r.method_name = p.method;
 	r.method = method_of(r.method_name);
-	r.path = request_path(&r);
-	r.query_string = req_env(&r, "QUERY_STRING");
+	r.path = request_path(&r, &p);
+	r.query_string = p.query_string;
 	parse_query(a, r.query_string, &r.query, 64);
-	parse_cookies(a, req_env(&r, "HTTP_COOKIE"), &r.cookies, 32);
-	r.content_type = req_env(&r, "CONTENT_TYPE");
-	r.remote_addr = req_env(&r, "REMOTE_ADDR");
-	r.user_agent = req_env(&r, "HTTP_USER_AGENT");
-	r.https = req_env(&r, "HTTPS") != NULL && strcmp(req_env(&r, "HTTPS"), "on") == 0;
-	choose_lang(&r);
+	parse_cookies(a, p.cookie, &r.cookies, 32);
+	r.content_type = p.content_type;
+	r.remote_addr = p.remote_addr;
+	r.user_agent = p.user_agent;
+	r.authorization = p.authorization;
+	r.https = p.https != NULL && strcmp(p.https, "on") == 0;
+	choose_lang(&r, p.accept_language);
 
-	if (read_body(&r, fr->in, &drained) != 0)
+	if (read_body(&r, fr->in, p.content_length, &drained) != 0)
 		goto reply;
 	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
 		if (allowed != 0) {

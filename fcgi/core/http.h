@@ -101,6 +101,7 @@ struct req {
 	json_object         *json;          /* parsed body or NULL; owned by the arena */
 	const char          *remote_addr;
 	const char          *user_agent;
+	const char          *authorization; /* the Authorization header */
 	int                  https;
 	enum lang            lang;
 	int                  lang_fixed;    /* chosen by ?lang or Accept-Language */

@@ -9,6 +9,8 @@
 
 static const char *log_ident = "warsha";
 static enum log_level log_min = LOG_INFO;
+static time_t last_sec = -1;
+static char last_ts[32];
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 void
@@ -35,8 +37,13 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	if (lvl < log_min)
 		return;
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* one strftime per second, not per line */
+	if (tv.tv_sec != last_sec) {
+		gmtime_r(&tv.tv_sec, &tm);
+		strftime(last_ts, sizeof(last_ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_sec = tv.tv_sec;
+	}
+	memcpy(ts, last_ts, sizeof(ts));
 	n = snprintf(line, sizeof(line), "ts=%s.%03dZ level=%s app=%s pid=%d ", ts,
 	    (int)(tv.tv_usec / 1000), level_names[lvl], log_ident, (int)getpid());
 	if (n < 0 || (size_t)n >= sizeof(line))

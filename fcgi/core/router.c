@@ -100,7 +100,7 @@ route_match(const struct route *t, size_t n, struct req *r, unsigned *allowed)
 static const char *
 bearer(const struct req *r)
 {
-	const char *h = req_env(r, "HTTP_AUTHORIZATION");
+	const char *h = r->authorization;
 
 	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
 		h += 7;
