@@ -239,20 +239,6 @@ struct signup {
 	enum lang   lang;
 };
 
-/* The field that a duplicate key names. */
-static void
-reply_taken(struct req *r)
-{
-	const char *key = db_dup_key(r->db);
-
-	if (strstr(key, "phone") != NULL)
-		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", "v.phone_taken");
-	else if (strstr(key, "username") != NULL)
-		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", "v.username_taken");
-	else
-		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", "v.email_taken");
-}
-
 /* Creates the user, the verification codes and, when data is not NULL, a session.
  * Replies on failure and returns 0; returns the new id on success. */
 static long long
@@ -294,10 +280,7 @@ signup(struct req *r, const struct signup *s, json_object *data)
 fail:
 	db_rollback(r->db);
 	r->user.id = 0;
-	if (rc == DB_DUP)
-		reply_taken(r);
-	else
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	users_reply_taken(r, rc);
 	return 0;
 }
 
@@ -313,24 +296,6 @@ static const struct vfield register_fields[] = {
 	{ "role", V_STRING, 0, 1, 32, NULL },
 	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs },
 };
-
-/* Usernames: letters, digits, '_' and '.', so they never look like a phone or email. */
-static int
-username_ok(const char *u)
-{
-	const char *p;
-	int letter = 0;
-
-	if (u == NULL)
-		return 1;
-	for (p = u; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
-			letter = 1;
-		else if (!(*p >= '0' && *p <= '9') && *p != '_' && *p != '.')
-			return 0;
-	}
-	return letter;
-}
 
 /* Seed 002 sends fullName: split it into first and last name when those are absent. */
 static void
@@ -363,7 +328,7 @@ signup_from(struct req *r, struct signup *s, const char *email, const char *phon
 		p = arena_alloc(r->a, PHONE_E164_LEN);
 		(void)phone_normalize(phone, p, PHONE_E164_LEN);
 	}
-	if (!username_ok(username)) {
+	if (username != NULL && !username_valid(username)) {
 		reply_field_error(r, ERR_VALIDATION, "username", "INVALID_FORMAT", "v.INVALID_FORMAT");
 		return -1;
 	}

@@ -237,7 +237,6 @@ list(struct req *r, int emergency_only)
 	char *key, *like = NULL;
 	const char *pop = NULL;
 	enum db_rc rc;
-	size_t i;
 
 	key = arena_printf(r->a, "%s|%d|%s", lang_code(r->lang), emergency_only,
 	    r->query_string ? r->query_string : "");
@@ -263,22 +262,11 @@ list(struct req *r, int emergency_only)
 	if (category != NULL && (*category == '\0' || strlen(category) > 40))
 		category = NULL;
 	if (search != NULL && *search != '\0') {
-		char *p;
-
 		if (utf8_len(search) > 100) {
 			reply_field_error(r, ERR_VALIDATION, "search", "TOO_LONG", "v.TOO_LONG");
 			return;
 		}
-		/* the user's text is data: LIKE's wildcards in it are escaped, never meant */
-		like = p = arena_alloc(r->a, strlen(search) * 2 + 3);
-		*p++ = '%';
-		for (i = 0; search[i] != '\0'; i++) {
-			if (search[i] == '%' || search[i] == '_' || search[i] == '\\')
-				*p++ = '\\';
-			*p++ = search[i];
-		}
-		*p++ = '%';
-		*p = '\0';
+		like = db_like_contains(r->a, search);
 	}
 #define FILTER_ARGS DB_STR(category), DB_STR(category), DB_STR(pop), DB_STR(pop), \
 	DB_INT(emergency_only), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like), \

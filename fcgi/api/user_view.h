@@ -30,4 +30,14 @@
  * not found). */
 json_object *user_view_load(struct req *r, long long id, enum db_rc *rc);
 
+/* users.c, shared with admin_users.c and auth.c */
+/* GET /api/users and /api/admin/users (with_status: the admin list's ?status=). */
+void       users_list_filtered(struct req *r, int with_status);
+/* Replies {"user": ...} for the user, or 404. */
+void       users_reply_user(struct req *r, int status, const char *msg_key, long long id);
+/* A failed write: a duplicate email, phone or username is 409 naming the field. */
+void       users_reply_taken(struct req *r, enum db_rc rc);
+/* Revokes every refresh token of the user (reason: banned, deleted, password...). */
+enum db_rc users_revoke_sessions(struct req *r, long long id, const char *reason);
+
 #endif

@@ -550,6 +550,22 @@ out:
 	return rc;
 }
 
+char *
+db_like_contains(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) * 2 + 3), *p = out;
+
+	*p++ = '%';
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p++ = '%';
+	*p = '\0';
+	return out;
+}
+
 const char *
 db_get(const struct db_result *r, size_t row, size_t col)
 {

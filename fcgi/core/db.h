@@ -90,6 +90,10 @@ int        db_alive(struct db *db, int check_ms);
  * request data. */
 enum db_rc db_exec_script(struct db *db, const char *sql_text);
 
+/* "%text%" for a LIKE bound as a parameter: the user's text is data, so its wildcards
+ * (% _ \) are escaped, never meant. */
+char *db_like_contains(struct arena *a, const char *s);
+
 /* Result access. */
 const char *db_get(const struct db_result *r, size_t row, size_t col);   /* NULL for NULL */
 long long   db_get_ll(const struct db_result *r, size_t row, size_t col, long long def);

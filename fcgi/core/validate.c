@@ -96,8 +96,8 @@ is_date(const char *s)
 	return 1;
 }
 
-static void
-add_error(json_object *errs, enum lang lang, const char *field, const char *code,
+void
+verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
     const char *msg_key)
 {
 	json_object *e = json_object_new_object();
@@ -256,7 +256,7 @@ validate(json_object *body, const struct vfield *fields, size_t n, enum lang lan
 	size_t i, count;
 
 	if (body == NULL || !json_object_is_type(body, json_type_object)) {
-		add_error(errs, lang, "body", "INVALID_TYPE", NULL);
+		verror_add(errs, lang, "body", "INVALID_TYPE", NULL);
 	} else {
 		for (i = 0; i < n; i++) {
 			const struct vfield *f = &fields[i];
@@ -279,15 +279,15 @@ validate(json_object *body, const struct vfield *fields, size_t n, enum lang lan
 			}
 			if (!present || (v == NULL && !(f->flags & VF_NULLABLE))) {
 				if (f->flags & VF_REQUIRED)
-					add_error(errs, lang, f->name, "REQUIRED", NULL);
+					verror_add(errs, lang, f->name, "REQUIRED", NULL);
 				else if (present)
-					add_error(errs, lang, f->name, "INVALID_TYPE", NULL);
+					verror_add(errs, lang, f->name, "INVALID_TYPE", NULL);
 				continue;
 			}
 			if (v == NULL)
 				continue;    /* an accepted null */
 			if ((code = check_value(v, f, &msg)) != NULL)
-				add_error(errs, lang, f->name, code, msg);
+				verror_add(errs, lang, f->name, code, msg);
 		}
 	}
 	count = json_object_array_length(errs);

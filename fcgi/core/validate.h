@@ -44,6 +44,10 @@ struct vfield {
 size_t validate(json_object *body, const struct vfield *fields, size_t n, enum lang lang,
     json_object **errors);
 
+/* Appends one {field, message, code} to an errors[] array; msg_key NULL means "v.<code>". */
+void verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
+    const char *msg_key);
+
 /* Length of a UTF-8 string in code points. */
 size_t utf8_len(const char *s);
 /* Lower-cases ASCII and checks the shape local@domain.tld; 0 when valid. */

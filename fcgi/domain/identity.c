@@ -73,6 +73,20 @@ login_type_admits(enum login_type t, const char *role)
 	return 0;
 }
 
+int
+username_valid(const char *u)
+{
+	int letter = 0;
+
+	for (; *u != '\0'; u++) {
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z'))
+			letter = 1;
+		else if (!(*u >= '0' && *u <= '9') && *u != '_' && *u != '.')
+			return 0;
+	}
+	return letter;
+}
+
 enum identifier_kind
 identifier_kind(const char *id, char *phone_out, size_t phone_len)
 {

@@ -23,6 +23,10 @@ enum login_type login_type_parse(const char *s);
 /* Whether a user of this role may sign in with this login type (seed 001 §7.5). */
 int login_type_admits(enum login_type t, const char *role);
 
+/* Usernames: letters, digits, '_' and '.', with at least one letter, so a username never
+ * reads as a phone number or an email at login (seed 002's identifier detection). */
+int username_valid(const char *u);
+
 enum identifier_kind { IDENT_EMAIL, IDENT_PHONE, IDENT_USERNAME };
 /* Seed 002's "smart detection": '@' makes an email, a phone-shaped value a phone
  * (normalized into phone_out), anything else a username. */

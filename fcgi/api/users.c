@@ -1,0 +1,875 @@
+/* /api/users and /api/user/settings: a user's own profile and settings (seed 000
+ * "User Management", seed 001 §5.2 /users/me, seed 002 /user/settings) and the staff's
+ * read of users (seed 000: admin, and technicians read-only; moderators too), the
+ * admin's role change and deletion.
+ *
+ * Answers follow the seeds' shapes inside DESIGN.md §3's envelope, as auth_me does:
+ * one user is data.user, a list is data[] with pagination, settings are data.settings.
+ *
+ * Decisions where the seeds are silent:
+ * - PUT /api/users/profile takes seed 000's top-level keys ({firstName, lastName,
+ *   address, carInfo, preferences, ...}). Because GET shows firstName, lastName,
+ *   avatar, bio, dateOfBirth, gender, address and preferredLanguage under "profile", a
+ *   client that sends them back nested ({"profile": {...}}) is understood too; a
+ *   top-level key wins over its nested twin and errors name the top-level key.
+ *   "profilePicture" (seed 001) is another name for avatar.
+ * - A null object clears it: "address": null empties street, city and governorate;
+ *   the same for carInfo and location. Empty strings in optional text become NULL.
+ * - Self-edits are not audited, except changes of a login identifier (phone,
+ *   username): those are what an account takeover changes, so they are written to the
+ *   activity log with the old and new value.
+ * - An admin can change neither their own role nor delete their own account: 409
+ *   (a state change that is not allowed on oneself), which also guarantees that at
+ *   least one admin always remains. Other admins may be demoted or deleted.
+ * - Deletion is a soft delete that anonymizes the row (the id stays for the ledger,
+ *   bookings and the log), revokes every session and retires the user's unused codes.
+ * - Settings: users.email_notifications, sms_notifications, push_notifications and
+ *   preferred_language are the columns the rest of the system reads; they win over the
+ *   JSON on read (a profile update may have changed them) and are written with it.
+ *   twoFactorEnabled and sessionTimeout are stored preferences only, for now. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../core/activity.h"
+#include "../core/phone.h"
+#include "../core/router.h"
+#include "../core/validate.h"
+#include "../domain/identity.h"
+#include "api.h"
+#include "user_view.h"
+
+/* --- statements --- */
+
+/* Filters are bound as (? IS NULL OR ...): one statement for every combination.
+ * status: 0 all, 1 active (not banned, not deactivated), 2 banned. */
+#define USER_FILTER \
+	" WHERE u.deleted_at IS NULL" \
+	" AND (? IS NULL OR u.role = ?)" \
+	" AND (? = 0 OR (? = 1 AND u.is_banned = 0 AND u.is_active = 1)" \
+	"      OR (? = 2 AND u.is_banned = 1))" \
+	" AND (? IS NULL OR u.email LIKE ? OR u.phone LIKE ? OR u.username LIKE ?" \
+	"      OR u.first_name LIKE ? OR u.last_name LIKE ?" \
+	"      OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?)"
+
+static const char SQL_LIST[] = USER_COLUMNS USER_FILTER
+    " ORDER BY u.created_at DESC, u.id DESC LIMIT ? OFFSET ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM users u" USER_FILTER;
+
+static const char SQL_REVOKE_SESSIONS[] =
+    "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(3), revoke_reason = ?"
+    " WHERE user_id = ? AND revoked_at IS NULL";
+static const char SQL_RETIRE_CODES[] =
+    "UPDATE one_time_codes SET used_at = CURRENT_TIMESTAMP(3)"
+    " WHERE user_id = ? AND used_at IS NULL";
+
+static const char SQL_LOCK_ROLE[] =
+    "SELECT role FROM users WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
+static const char SQL_SET_ROLE[] =
+    "UPDATE users SET role = ? WHERE id = ? AND deleted_at IS NULL";
+/* The e-mail becomes deleted-<id>@deleted.invalid (RFC 2606's reserved .invalid), made
+ * from the row's own id; the hash "!" is no scrypt MCF string, so nothing matches it. */
+static const char SQL_ANONYMIZE[] =
+    "UPDATE users SET email = CONCAT('deleted-', id, '@deleted.invalid'), phone = NULL,"
+    " username = NULL, first_name = 'Deleted', last_name = 'User', avatar = NULL,"
+    " bio = NULL, date_of_birth = NULL, gender = NULL, address_street = NULL,"
+    " address_city = NULL, address_governorate = NULL, car_brand = NULL, car_model = NULL,"
+    " car_year = NULL, latitude = NULL, longitude = NULL, settings = NULL,"
+    " password_hash = '!', email_verified = 0, phone_verified = 0, is_active = 0,"
+    " deleted_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND deleted_at IS NULL";
+
+static const char SQL_GOVERNORATE[] =
+    "SELECT code FROM governorates WHERE code = ? OR name_en = ? OR name_ar = ? LIMIT 1";
+
+/* The columns a profile update may change, in this order in both statements. Role,
+ * ban, verification (but the phone's reset), e-mail, active state and rating are not
+ * among them, so no body can reach them (DESIGN.md §4). */
+static const char SQL_PROFILE_ROW[] =
+    "SELECT first_name, last_name, phone, username, avatar, bio, date_of_birth, gender,"
+    " address_street, address_city, address_governorate, preferred_language, car_brand,"
+    " car_model, car_year, notifications_enabled, sms_notifications, email_notifications,"
+    " push_notifications, latitude, longitude, phone_verified"
+    " FROM users WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
+static const char SQL_PROFILE_UPDATE[] =
+    "UPDATE users SET first_name = ?, last_name = ?, phone = ?, username = ?, avatar = ?,"
+    " bio = ?, date_of_birth = ?, gender = ?, address_street = ?, address_city = ?,"
+    " address_governorate = ?, preferred_language = ?, car_brand = ?, car_model = ?,"
+    " car_year = ?, notifications_enabled = ?, sms_notifications = ?,"
+    " email_notifications = ?, push_notifications = ?, latitude = ?, longitude = ?,"
+    " phone_verified = ? WHERE id = ? AND deleted_at IS NULL";
+
+#define SETTINGS_ROW \
+	"SELECT settings, email_notifications, sms_notifications, push_notifications," \
+	" preferred_language FROM users WHERE id = ? AND deleted_at IS NULL"
+static const char SQL_SETTINGS_ROW[] = SETTINGS_ROW;
+static const char SQL_SETTINGS_LOCK[] = SETTINGS_ROW " FOR UPDATE";
+static const char SQL_SETTINGS_UPDATE[] =
+    "UPDATE users SET settings = ?, email_notifications = ?, sms_notifications = ?,"
+    " push_notifications = ?, preferred_language = ? WHERE id = ? AND deleted_at IS NULL";
+
+/* --- shared helpers --- */
+
+/* Answers with the user as every endpoint shows one (user_view.h): data.user. */
+void
+users_reply_user(struct req *r, int status, const char *msg_key, long long id)
+{
+	json_object *user, *data;
+	enum db_rc rc;
+
+	if ((user = user_view_load(r, id, &rc)) == NULL) {
+		if (rc == DB_OK)
+			reply_error(r, ERR_NOT_FOUND, NULL);
+		else
+			reply_db_error(r, rc);
+		return;
+	}
+	data = json_object_new_object();
+	json_object_object_add(data, "user", user);
+	reply_ok(r, status, msg_key, data);
+}
+
+/* A write's failure: a duplicate key is 409 naming the field it belongs to. */
+void
+users_reply_taken(struct req *r, enum db_rc rc)
+{
+	const char *key = db_dup_key(r->db);
+
+	if (rc != DB_DUP)
+		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	else if (strcmp(key, "uq_users_phone") == 0)
+		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", "v.phone_taken");
+	else if (strcmp(key, "uq_users_username") == 0)
+		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", "v.username_taken");
+	else if (strcmp(key, "uq_users_email") == 0)
+		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", "v.email_taken");
+	else
+		reply_db_error(r, rc);
+}
+
+/* Ends every session of the user (refresh tokens; access tokens die by themselves,
+ * since the router reads is_banned and deleted_at on every request). */
+enum db_rc
+users_revoke_sessions(struct req *r, long long id, const char *reason)
+{
+	return db_run(r->db, r->a, SQL_REVOKE_SESSIONS, DB_ARGS(DB_STR(reason), DB_INT(id)), NULL);
+}
+
+static int
+has_error(json_object *errs, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(errs); i++) {
+		json_object *f;
+
+		if (json_object_object_get_ex(json_object_array_get_idx(errs, i), "field", &f) &&
+		    strcmp(json_object_get_string(f), field) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The string at path when it is present, a string and has not failed already. */
+static const char *
+checkable(json_object *body, json_object *errs, const char *path)
+{
+	json_object *v = json_path(body, path);
+
+	if (v == NULL || !json_object_is_type(v, json_type_string) || has_error(errs, path))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Copy of s without surrounding white space. */
+static char *
+trimmed(struct arena *a, const char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* --- lists --- */
+
+/* GET /api/users (seed 000) and GET /api/admin/users (seed 001 §5.8): page, limit, role
+ * (any alias), search (email, phone, username, names) and, for the admin list, status
+ * (active | banned | all). Deleted users are never listed; newest first. */
+void
+users_list_filtered(struct req *r, int with_status)
+{
+	const char *role_q = req_query(r, "role"), *search = req_query(r, "search");
+	const char *status_q = with_status ? req_query(r, "status") : NULL;
+	const char *role = NULL;
+	char *like = NULL, *phone_like = NULL, e164[PHONE_E164_LEN];
+	struct db_result res, cnt;
+	long long page, limit, status = 0;
+	enum db_rc rc;
+
+	if (req_page(r, &page, &limit) != 0)
+		return;
+	if (role_q != NULL && *role_q != '\0' && (role = role_from_alias(role_q)) == NULL) {
+		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", "v.INVALID_VALUE");
+		return;
+	}
+	if (status_q != NULL && *status_q != '\0') {
+		if (strcmp(status_q, "all") == 0)
+			status = 0;
+		else if (strcmp(status_q, "active") == 0)
+			status = 1;
+		else if (strcmp(status_q, "banned") == 0)
+			status = 2;
+		else {
+			reply_field_error(r, ERR_VALIDATION, "status", "INVALID_VALUE",
+			    "v.INVALID_VALUE");
+			return;
+		}
+	}
+	if (search != NULL && *search != '\0') {
+		if (utf8_len(search) > 100) {
+			reply_field_error(r, ERR_VALIDATION, "search", "TOO_LONG", "v.TOO_LONG");
+			return;
+		}
+		like = db_like_contains(r->a, search);
+		/* "010 1234 5678" or Arabic-Indic digits find the stored +2010…: */
+		phone_like = phone_normalize(search, e164, sizeof(e164)) == 0 ?
+		    db_like_contains(r->a, e164) : like;
+	}
+#define FILTER_ARGS DB_STR(role), DB_STR(role), DB_INT(status), DB_INT(status), \
+	DB_INT(status), DB_STR(like), DB_STR(like), DB_STR(phone_like), DB_STR(like), \
+	DB_STR(like), DB_STR(like), DB_STR(like)
+	rc = db_run(r->db, r->a, SQL_COUNT, DB_ARGS(FILTER_ARGS), &cnt);
+	if (rc == DB_OK)
+		rc = db_run(r->db, r->a, SQL_LIST, DB_ARGS(FILTER_ARGS, DB_INT(limit),
+		    DB_INT((page - 1) * limit)), &res);
+#undef FILTER_ARGS
+	if (rc != DB_OK) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_list(r, "user.list", db_rows_json(&res), page, limit, db_get_ll(&cnt, 0, 0, 0));
+}
+
+void
+users_list(struct req *r)
+{
+	users_list_filtered(r, 0);
+}
+
+void
+users_get(struct req *r)
+{
+	long long id;
+
+	if (req_param_id(r, 0, &id) != 0)
+		return;
+	users_reply_user(r, 200, "user.found", id);
+}
+
+/* --- role and deletion (admin) --- */
+
+static const struct vfield role_fields[] = {
+	{ "role", V_STRING, VF_REQUIRED, 1, 32, NULL },
+};
+
+void
+users_set_role(struct req *r)
+{
+	const char *role, *from;
+	struct db_result row;
+	json_object *d;
+	long long id;
+	enum db_rc rc;
+
+	if (req_param_id(r, 0, &id) != 0)
+		return;
+	if (validate_or_reply(r, r->json, role_fields, NFIELDS(role_fields)) != 0)
+		return;
+	if ((role = role_from_alias(json_get_str(r->json, "role"))) == NULL) {
+		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", "v.INVALID_VALUE");
+		return;
+	}
+	if (id == r->user.id) {
+		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
+		return;
+	}
+	if ((rc = db_begin(r->db)) != DB_OK)
+		goto fail;
+	if ((rc = db_run(r->db, r->a, SQL_LOCK_ROLE, DB_ARGS(DB_INT(id)), &row)) != DB_OK)
+		goto fail;
+	if (row.nrows == 0) {
+		db_rollback(r->db);
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return;
+	}
+	from = db_get(&row, 0, 0);
+	if (strcmp(from, role) != 0) {
+		d = json_owned(r->a, json_object_new_object());
+		json_object_object_add(d, "from", json_object_new_string(from));
+		json_object_object_add(d, "to", json_object_new_string(role));
+		if ((rc = db_run(r->db, r->a, SQL_SET_ROLE, DB_ARGS(DB_STR(role), DB_INT(id)),
+		    NULL)) != DB_OK ||
+		    (rc = activity_record(r, "user.role_change", "user", id, d)) != DB_OK)
+			goto fail;
+	}
+	/* the same role again changes nothing and logs nothing */
+	if ((rc = db_commit(r->db)) != DB_OK)
+		goto fail;
+	users_reply_user(r, 200, "user.role_updated", id);
+	return;
+fail:
+	db_rollback(r->db);
+	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+}
+
+void
+users_delete(struct req *r)
+{
+	struct db_result row, res;
+	json_object *d;
+	long long id;
+	enum db_rc rc;
+
+	if (req_param_id(r, 0, &id) != 0)
+		return;
+	if (id == r->user.id) {
+		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
+		return;
+	}
+	if ((rc = db_begin(r->db)) != DB_OK)
+		goto fail;
+	if ((rc = db_run(r->db, r->a, SQL_LOCK_ROLE, DB_ARGS(DB_INT(id)), &row)) != DB_OK)
+		goto fail;
+	if (row.nrows == 0) {
+		db_rollback(r->db);
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return;
+	}
+	/* the log keeps what kind of account it was, nothing that identifies the person */
+	d = json_owned(r->a, json_object_new_object());
+	json_object_object_add(d, "role", json_object_new_string(db_get(&row, 0, 0)));
+	if ((rc = db_run(r->db, r->a, SQL_ANONYMIZE, DB_ARGS(DB_INT(id)), &res)) != DB_OK ||
+	    (rc = users_revoke_sessions(r, id, "deleted")) != DB_OK ||
+	    (rc = db_run(r->db, r->a, SQL_RETIRE_CODES, DB_ARGS(DB_INT(id)), NULL)) != DB_OK ||
+	    (rc = activity_record(r, "user.delete", "user", id, d)) != DB_OK ||
+	    (rc = db_commit(r->db)) != DB_OK)
+		goto fail;
+	reply_ok(r, 200, "user.deleted", NULL);
+	return;
+fail:
+	db_rollback(r->db);
+	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+}
+
+/* --- the caller's profile --- */
+
+void
+users_profile_get(struct req *r)
+{
+	users_reply_user(r, 200, "user.profile", r->user.id);
+}
+
+static const char *const genders[] = { "male", "female", NULL };
+static const char *const langs[] = { "ar", "en", NULL };
+
+/* The body of PUT /api/users/profile (and /api/users/me); nothing is required. */
+static const struct vfield profile_fields[] = {
+	{ "profile", V_OBJECT, 0, 0, 0, NULL },
+	{ "firstName", V_STRING, 0, 1, 100, NULL },
+	{ "lastName", V_STRING, 0, 1, 100, NULL },
+	{ "phone", V_PHONE, 0, 0, 0, NULL },
+	{ "username", V_STRING, 0, 3, 64, NULL },
+	{ "avatar", V_STRING, VF_NULLABLE, 0, 512, NULL },
+	{ "profilePicture", V_STRING, VF_NULLABLE, 0, 512, NULL },
+	{ "bio", V_STRING, VF_NULLABLE, 0, 2000, NULL },
+	{ "dateOfBirth", V_DATE, VF_NULLABLE, 0, 0, NULL },
+	{ "gender", V_ENUM, VF_NULLABLE, 0, 0, genders },
+	{ "address", V_OBJECT, VF_NULLABLE, 0, 0, NULL },
+	{ "address.street", V_STRING, VF_NULLABLE, 0, 255, NULL },
+	{ "address.city", V_STRING, VF_NULLABLE, 0, 100, NULL },
+	{ "address.governorate", V_STRING, VF_NULLABLE, 0, 64, NULL },
+	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs },
+	{ "carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL },
+	{ "carInfo.brand", V_STRING, VF_NULLABLE, 0, 64, NULL },
+	{ "carInfo.model", V_STRING, VF_NULLABLE, 0, 64, NULL },
+	{ "carInfo.year", V_INT, VF_NULLABLE, 1950, 9999, NULL },   /* upper bound: the clock */
+	{ "preferences", V_OBJECT, 0, 0, 0, NULL },
+	{ "preferences.notificationsEnabled", V_BOOL, 0, 0, 0, NULL },
+	{ "preferences.smsNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "preferences.emailNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "preferences.pushNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "location", V_OBJECT, VF_NULLABLE, 0, 0, NULL },
+	{ "location.latitude", V_NUMBER, VF_NULLABLE, -90, 90, NULL },
+	{ "location.longitude", V_NUMBER, VF_NULLABLE, -180, 180, NULL },
+};
+
+/* What GET shows under "profile" and PUT therefore also takes from there. */
+static const char *const profile_nested[] = { "firstName", "lastName", "avatar", "bio",
+	"dateOfBirth", "gender", "address", "preferredLanguage", NULL };
+
+/* Column order of SQL_PROFILE_ROW and SQL_PROFILE_UPDATE. */
+enum { P_FIRST, P_LAST, P_PHONE, P_USERNAME, P_AVATAR, P_BIO, P_DOB, P_GENDER, P_STREET,
+	P_CITY, P_GOV, P_LANG, P_BRAND, P_MODEL, P_YEAR, P_NOTIF, P_SMS, P_EMAIL, P_PUSH,
+	P_LAT, P_LNG, P_PHONE_VERIFIED, P__MAX };
+
+/* Body path -> column. profilePicture comes before avatar so that avatar wins. */
+static const struct { const char *path; int col; } profile_paths[] = {
+	{ "firstName", P_FIRST }, { "lastName", P_LAST }, { "phone", P_PHONE },
+	{ "username", P_USERNAME }, { "profilePicture", P_AVATAR }, { "avatar", P_AVATAR },
+	{ "bio", P_BIO }, { "dateOfBirth", P_DOB }, { "gender", P_GENDER },
+	{ "address.street", P_STREET }, { "address.city", P_CITY },
+	{ "address.governorate", P_GOV }, { "preferredLanguage", P_LANG },
+	{ "carInfo.brand", P_BRAND }, { "carInfo.model", P_MODEL }, { "carInfo.year", P_YEAR },
+	{ "preferences.notificationsEnabled", P_NOTIF },
+	{ "preferences.smsNotifications", P_SMS },
+	{ "preferences.emailNotifications", P_EMAIL },
+	{ "preferences.pushNotifications", P_PUSH },
+	{ "location.latitude", P_LAT }, { "location.longitude", P_LNG },
+};
+
+/* The body with the members of "profile" lifted to the top where the top lacks them. */
+static json_object *
+profile_body(struct req *r)
+{
+	json_object *body = r->json, *nested, *flat;
+	size_t i;
+
+	if (body == NULL || !json_object_is_type(body, json_type_object) ||
+	    !json_object_object_get_ex(body, "profile", &nested) || nested == NULL ||
+	    !json_object_is_type(nested, json_type_object))
+		return body;
+	flat = json_owned(r->a, json_object_new_object());
+	{
+		json_object_object_foreach(body, key, val)
+			json_object_object_add(flat, key, json_object_get(val));
+	}
+	for (i = 0; profile_nested[i] != NULL; i++) {
+		json_object *inner;
+
+		if (!json_object_object_get_ex(flat, profile_nested[i], NULL) &&
+		    json_object_object_get_ex(nested, profile_nested[i], &inner))
+			json_object_object_add(flat, profile_nested[i], json_object_get(inner));
+	}
+	return flat;
+}
+
+/* Finds path in body. A JSON null on the way ("address": null) counts as present with
+ * the value NULL, so clearing an object clears each of its members. */
+static int
+body_lookup(json_object *o, const char *path, json_object **out)
+{
+	char key[64];
+
+	for (;;) {
+		size_t n = strcspn(path, ".");
+		json_object *child;
+
+		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
+			return 0;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &child))
+			return 0;
+		path += n;
+		if (*path == '\0' || child == NULL) {
+			*out = child;
+			return 1;
+		}
+		o = child;
+		path++;
+	}
+}
+
+/* A validated JSON value as column text; NULL is SQL NULL. */
+static const char *
+value_text(struct arena *a, json_object *v)
+{
+	const char *s;
+
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return NULL;
+	case json_type_boolean:
+		return json_object_get_boolean(v) ? "1" : "0";
+	case json_type_double:
+		return arena_printf(a, "%.6f", json_object_get_double(v));
+	case json_type_int:
+		return arena_printf(a, "%lld", (long long)json_object_get_int64(v));
+	default:
+		s = trimmed(a, json_object_get_string(v));
+		return *s != '\0' ? s : NULL;
+	}
+}
+
+/* Avatars are shown in pages and apps: only web addresses or our own paths, never
+ * "javascript:" or "data:". */
+static int
+url_ok(const char *s)
+{
+	if (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0)
+		return strlen(s) > 8 && strpbrk(s, " \t\r\n\"'<>\\") == NULL;
+	return s[0] == '/' && s[1] != '/' && strpbrk(s, " \t\r\n\"'<>\\") == NULL;
+}
+
+/* The governorate's code for an ISO code ("C", "EG-GZ") or its Arabic or English name;
+ * *code is NULL when none matches. */
+static enum db_rc
+governorate_code(struct req *r, const char *in, const char **code)
+{
+	struct db_result res;
+	const char *s = trimmed(r->a, in);
+	enum db_rc rc;
+
+	*code = NULL;
+	if (strncasecmp(s, "EG-", 3) == 0)
+		s += 3;
+	if (*s == '\0')
+		return DB_OK;
+	rc = db_run(r->db, r->a, SQL_GOVERNORATE, DB_ARGS(DB_STR(s), DB_STR(s), DB_STR(s)), &res);
+	if (rc == DB_OK && res.nrows > 0)
+		*code = db_get(&res, 0, 0);
+	return rc;
+}
+
+/* Rules beyond the field list, for the fields that passed it; every failure is added to
+ * errs. *gov gets the governorate's code when one was named. */
+static enum db_rc
+profile_check(struct req *r, json_object *body, json_object *errs, const char **gov)
+{
+	char today[16];
+	const char *s;
+	json_object *year;
+	struct tm tm;
+	time_t now = time(NULL), ahead;
+	int max_year;
+	enum db_rc rc;
+
+	*gov = NULL;
+	if ((s = checkable(body, errs, "firstName")) != NULL && *trimmed(r->a, s) == '\0')
+		verror_add(errs, r->lang, "firstName", "REQUIRED", "v.REQUIRED");
+	if ((s = checkable(body, errs, "lastName")) != NULL && *trimmed(r->a, s) == '\0')
+		verror_add(errs, r->lang, "lastName", "REQUIRED", "v.REQUIRED");
+	if ((s = checkable(body, errs, "username")) != NULL && !username_valid(s))
+		verror_add(errs, r->lang, "username", "INVALID_FORMAT", "v.username");
+	if ((s = checkable(body, errs, "avatar")) != NULL && *s != '\0' && !url_ok(s))
+		verror_add(errs, r->lang, "avatar", "INVALID_FORMAT", "v.INVALID_FORMAT");
+	if ((s = checkable(body, errs, "profilePicture")) != NULL && *s != '\0' && !url_ok(s))
+		verror_add(errs, r->lang, "profilePicture", "INVALID_FORMAT", "v.INVALID_FORMAT");
+	/* "not in the future" anywhere: today's date at UTC+14, the earliest time zone */
+	ahead = now + 14 * 3600;
+	gmtime_r(&ahead, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if ((s = checkable(body, errs, "dateOfBirth")) != NULL && strcmp(s, today) > 0)
+		verror_add(errs, r->lang, "dateOfBirth", "OUT_OF_RANGE", "v.date_future");
+	gmtime_r(&now, &tm);
+	max_year = tm.tm_year + 1900 + 1;   /* next year's models are sold this year */
+	if ((year = json_path(body, "carInfo.year")) != NULL &&
+	    json_object_is_type(year, json_type_int) && !has_error(errs, "carInfo.year") &&
+	    json_object_get_int64(year) > max_year)
+		verror_add(errs, r->lang, "carInfo.year", "OUT_OF_RANGE", "v.OUT_OF_RANGE");
+	if ((s = checkable(body, errs, "address.governorate")) != NULL && *trimmed(r->a, s) != '\0') {
+		if ((rc = governorate_code(r, s, gov)) != DB_OK)
+			return rc;
+		if (*gov == NULL)
+			verror_add(errs, r->lang, "address.governorate", "INVALID_VALUE", "v.governorate");
+	}
+	return DB_OK;
+}
+
+/* Copies every declared field present in the (validated) body over the row. */
+static void
+profile_apply(struct req *r, json_object *body, const char *v[P__MAX], const char *gov)
+{
+	char e164[PHONE_E164_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(profile_paths) / sizeof(profile_paths[0]); i++) {
+		json_object *val;
+
+		if (body_lookup(body, profile_paths[i].path, &val))
+			v[profile_paths[i].col] = value_text(r->a, val);
+	}
+	/* stored forms: E.164 phones (a stored one stays as it is), governorate codes */
+	if (v[P_PHONE] != NULL && phone_normalize(v[P_PHONE], e164, sizeof(e164)) == 0)
+		v[P_PHONE] = arena_strdup(r->a, e164);
+	if (gov != NULL)
+		v[P_GOV] = gov;
+}
+
+void
+users_profile_put(struct req *r)
+{
+	const char *v[P__MAX], *old_phone, *old_username, *gov;
+	json_object *body, *errs = NULL, *d;
+	struct db_result row;
+	enum db_rc rc;
+	size_t i;
+
+	body = profile_body(r);
+	validate(body, profile_fields, NFIELDS(profile_fields), r->lang, &errs);
+	if (errs == NULL)
+		errs = json_object_new_array();
+	json_owned(r->a, errs);
+	if ((rc = profile_check(r, body, errs, &gov)) != DB_OK) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (json_object_array_length(errs) > 0) {
+		reply_error(r, ERR_VALIDATION, json_object_get(errs));
+		return;
+	}
+	if ((rc = db_begin(r->db)) != DB_OK)
+		goto fail;
+	if ((rc = db_run(r->db, r->a, SQL_PROFILE_ROW, DB_ARGS(DB_INT(r->user.id)), &row)) != DB_OK)
+		goto fail;
+	if (row.nrows == 0) {
+		db_rollback(r->db);
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return;
+	}
+	for (i = 0; i < P__MAX; i++)
+		v[i] = db_get(&row, 0, i);
+	old_phone = v[P_PHONE];
+	old_username = v[P_USERNAME];
+	profile_apply(r, body, v, gov);
+	/* a location is a point: both coordinates or neither */
+	if ((v[P_LAT] == NULL) != (v[P_LNG] == NULL)) {
+		db_rollback(r->db);
+		reply_field_error(r, ERR_VALIDATION, v[P_LAT] == NULL ? "location.latitude" :
+		    "location.longitude", "REQUIRED", "v.REQUIRED");
+		return;
+	}
+	/* a new number is not verified yet (the OTP flow of auth.c verifies it) */
+	if (!str_eq(old_phone, v[P_PHONE]))
+		v[P_PHONE_VERIFIED] = "0";
+	rc = db_run(r->db, r->a, SQL_PROFILE_UPDATE, DB_ARGS(DB_STR(v[P_FIRST]),
+	    DB_STR(v[P_LAST]), DB_STR(v[P_PHONE]), DB_STR(v[P_USERNAME]), DB_STR(v[P_AVATAR]),
+	    DB_STR(v[P_BIO]), DB_STR(v[P_DOB]), DB_STR(v[P_GENDER]), DB_STR(v[P_STREET]),
+	    DB_STR(v[P_CITY]), DB_STR(v[P_GOV]), DB_STR(v[P_LANG]), DB_STR(v[P_BRAND]),
+	    DB_STR(v[P_MODEL]), DB_STR(v[P_YEAR]), DB_STR(v[P_NOTIF]), DB_STR(v[P_SMS]),
+	    DB_STR(v[P_EMAIL]), DB_STR(v[P_PUSH]), DB_STR(v[P_LAT]), DB_STR(v[P_LNG]),
+	    DB_STR(v[P_PHONE_VERIFIED]), DB_INT(r->user.id)), NULL);
+	if (rc != DB_OK)
+		goto fail;
+	/* login identifiers are audited (see the top of the file); nothing else is */
+	if (!str_eq(old_phone, v[P_PHONE])) {
+		d = json_owned(r->a, json_object_new_object());
+		json_object_object_add(d, "from", json_new_str(old_phone));
+		json_object_object_add(d, "to", json_new_str(v[P_PHONE]));
+		if ((rc = activity_record(r, "user.phone_change", "user", r->user.id, d)) != DB_OK)
+			goto fail;
+	}
+	if (!str_eq(old_username, v[P_USERNAME])) {
+		d = json_owned(r->a, json_object_new_object());
+		json_object_object_add(d, "from", json_new_str(old_username));
+		json_object_object_add(d, "to", json_new_str(v[P_USERNAME]));
+		if ((rc = activity_record(r, "user.username_change", "user", r->user.id, d)) != DB_OK)
+			goto fail;
+	}
+	if ((rc = db_commit(r->db)) != DB_OK)
+		goto fail;
+	users_reply_user(r, 200, "user.profile_updated", r->user.id);
+	return;
+fail:
+	db_rollback(r->db);
+	if (rc == DB_FK)   /* the governorate vanished between the look-up and the write */
+		reply_field_error(r, ERR_VALIDATION, "address.governorate", "INVALID_VALUE",
+		    "v.governorate");
+	else
+		users_reply_taken(r, rc);
+}
+
+/* --- the caller's settings (seed 002) --- */
+
+static const char *const visibilities[] = { "public", "private", NULL };
+static const char *const themes[] = { "light", "dark", "system", NULL };
+
+/* Every key of the settings object, its rule and (SETTINGS_DEFAULTS) its default. */
+static const struct vfield settings_fields[] = {
+	{ "emailNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "pushNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "smsNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "marketingEmails", V_BOOL, 0, 0, 0, NULL },
+	{ "bookingReminders", V_BOOL, 0, 0, 0, NULL },
+	{ "reviewNotifications", V_BOOL, 0, 0, 0, NULL },
+	{ "profileVisibility", V_ENUM, 0, 0, 0, visibilities },
+	{ "showEmail", V_BOOL, 0, 0, 0, NULL },
+	{ "showPhone", V_BOOL, 0, 0, 0, NULL },
+	{ "allowDirectMessages", V_BOOL, 0, 0, 0, NULL },
+	{ "theme", V_ENUM, 0, 0, 0, themes },
+	{ "language", V_ENUM, 0, 0, 0, langs },
+	{ "timezone", V_STRING, 0, 1, 64, NULL },
+	{ "twoFactorEnabled", V_BOOL, 0, 0, 0, NULL },
+	{ "sessionTimeout", V_INT, 0, 5, 1440, NULL },   /* minutes */
+};
+
+static const char SETTINGS_DEFAULTS[] =
+    "{\"emailNotifications\":true,\"pushNotifications\":true,\"smsNotifications\":true,"
+    "\"marketingEmails\":false,\"bookingReminders\":true,\"reviewNotifications\":true,"
+    "\"profileVisibility\":\"public\",\"showEmail\":false,\"showPhone\":false,"
+    "\"allowDirectMessages\":true,\"theme\":\"light\",\"language\":\"ar\","
+    "\"timezone\":\"Africa/Cairo\",\"twoFactorEnabled\":false,\"sessionTimeout\":60}";
+
+/* IANA names look like "Africa/Cairo", "Etc/GMT+2" or "UTC". */
+static int
+timezone_ok(const char *s)
+{
+	const char *p;
+
+	if (*s == '/' || strstr(s, "..") != NULL)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/* The settings as stored, over the defaults, under the columns that mirror four keys.
+ * A stored value of the wrong type (never written by us) falls back to the default. */
+static json_object *
+settings_current(struct req *r, const struct db_result *row)
+{
+	json_object *s = json_owned(r->a, json_tokener_parse(SETTINGS_DEFAULTS)), *stored = NULL;
+	const char *text = db_get(row, 0, 0), *lang = db_get(row, 0, 4);
+	size_t i;
+
+	if (text != NULL)
+		stored = json_owned(r->a, json_tokener_parse(text));
+	for (i = 0; stored != NULL && json_object_is_type(stored, json_type_object) &&
+	    i < NFIELDS(settings_fields); i++) {
+		const char *k = settings_fields[i].name;
+		json_object *def = NULL, *v;
+
+		json_object_object_get_ex(s, k, &def);
+		if (json_object_object_get_ex(stored, k, &v) && v != NULL &&
+		    json_object_get_type(v) == json_object_get_type(def))
+			json_object_object_add(s, k, json_object_get(v));
+	}
+	json_object_object_add(s, "emailNotifications",
+	    json_object_new_boolean(db_get_ll(row, 0, 1, 1) != 0));
+	json_object_object_add(s, "smsNotifications",
+	    json_object_new_boolean(db_get_ll(row, 0, 2, 1) != 0));
+	json_object_object_add(s, "pushNotifications",
+	    json_object_new_boolean(db_get_ll(row, 0, 3, 1) != 0));
+	json_object_object_add(s, "language", json_object_new_string(lang != NULL ? lang : "ar"));
+	return s;
+}
+
+static void
+reply_settings(struct req *r, const char *msg_key, json_object *settings)
+{
+	json_object *data = json_object_new_object();
+
+	json_object_object_add(data, "settings", json_object_get(settings));
+	reply_ok(r, 200, msg_key, data);
+}
+
+/* "1"/"0" for a boolean key of the merged settings. */
+static const char *
+settings_flag(json_object *s, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(s, key, &v) && json_object_get_boolean(v) ? "1" : "0";
+}
+
+void
+users_settings_get(struct req *r)
+{
+	struct db_result row;
+	enum db_rc rc;
+
+	if ((rc = db_run(r->db, r->a, SQL_SETTINGS_ROW, DB_ARGS(DB_INT(r->user.id)), &row)) != DB_OK) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (row.nrows == 0) {
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return;
+	}
+	reply_settings(r, "user.settings", settings_current(r, &row));
+}
+
+/* Seed 002 sends {"settings": {...}}; the keys at the top level are accepted too. Only
+ * the keys present change; the rest keep their stored (or default) values. */
+void
+users_settings_put(struct req *r)
+{
+	json_object *src = r->json, *nested, *errs = NULL, *cur, *tz, *lang;
+	const char *prefix = "";
+	struct db_result row;
+	enum db_rc rc;
+	size_t i;
+
+	if (json_has(r->json, "settings")) {
+		json_object_object_get_ex(r->json, "settings", &nested);
+		if (nested == NULL || !json_object_is_type(nested, json_type_object)) {
+			reply_field_error(r, ERR_VALIDATION, "settings", "INVALID_TYPE",
+			    "v.INVALID_TYPE");
+			return;
+		}
+		src = nested;
+		prefix = "settings.";
+	}
+	if (validate(src, settings_fields, NFIELDS(settings_fields), r->lang, &errs) == 0)
+		errs = json_object_new_array();
+	/* errors name the field where the client put it */
+	for (i = 0; *prefix != '\0' && i < json_object_array_length(errs); i++) {
+		json_object *e = json_object_array_get_idx(errs, i), *f;
+
+		if (json_object_object_get_ex(e, "field", &f))
+			json_object_object_add(e, "field", json_object_new_string(
+			    arena_printf(r->a, "%s%s", prefix, json_object_get_string(f))));
+	}
+	if ((tz = json_path(src, "timezone")) != NULL && json_object_is_type(tz, json_type_string) &&
+	    !has_error(errs, arena_printf(r->a, "%stimezone", prefix)) &&
+	    !timezone_ok(json_object_get_string(tz)))
+		verror_add(errs, r->lang, arena_printf(r->a, "%stimezone", prefix), "INVALID_FORMAT",
+		    "v.INVALID_FORMAT");
+	if (json_object_array_length(errs) > 0) {
+		reply_error(r, ERR_VALIDATION, errs);
+		return;
+	}
+	json_object_put(errs);
+	if ((rc = db_begin(r->db)) != DB_OK)
+		goto fail;
+	if ((rc = db_run(r->db, r->a, SQL_SETTINGS_LOCK, DB_ARGS(DB_INT(r->user.id)), &row)) != DB_OK)
+		goto fail;
+	if (row.nrows == 0) {
+		db_rollback(r->db);
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return;
+	}
+	cur = settings_current(r, &row);
+	for (i = 0; i < NFIELDS(settings_fields); i++) {
+		json_object *v;
+
+		if (json_object_object_get_ex(src, settings_fields[i].name, &v) && v != NULL)
+			json_object_object_add(cur, settings_fields[i].name, json_object_get(v));
+	}
+	json_object_object_get_ex(cur, "language", &lang);
+	if ((rc = db_run(r->db, r->a, SQL_SETTINGS_UPDATE, DB_ARGS(
+	    DB_STR(json_text(r->a, cur, NULL)), DB_STR(settings_flag(cur, "emailNotifications")),
+	    DB_STR(settings_flag(cur, "smsNotifications")),
+	    DB_STR(settings_flag(cur, "pushNotifications")), DB_STR(json_object_get_string(lang)),
+	    DB_INT(r->user.id)), NULL)) != DB_OK ||
+	    (rc = db_commit(r->db)) != DB_OK)
+		goto fail;
+	reply_settings(r, "user.settings_updated", cur);
+	return;
+fail:
+	db_rollback(r->db);
+	reply_db_error(r, rc);
+}
