@@ -445,7 +445,7 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 	    db_get_ll(&fails, 0, 1, 0), r->cfg->login_window_seconds);
 	if (wait > 0) {
 		resp_header(r, "Retry-After: %lld", wait);
-		reply_error(r, ERR_RATE_LIMITED, NULL);
+		reply_error_msg(r, ERR_RATE_LIMITED, "auth.too_many_logins");
 		return 0;
 	}
 	rc = db_run(r->db, r->a, SQL_FIND_LOGIN, DB_ARGS(DB_STR(email),
@@ -520,6 +520,7 @@ void
 auth_login(struct req *r)
 {
 	json_object *data, *user;
+	enum login_type type;
 	const char *id;
 	long long uid;
 	enum db_rc rc;
@@ -530,9 +531,15 @@ auth_login(struct req *r)
 		reply_field_error(r, ERR_VALIDATION, "identifier", "REQUIRED", "v.REQUIRED");
 		return;
 	}
+	/* seed 001 §5.1: the dashboard's sign-in takes an email, never a phone or username */
+	type = login_type_parse(json_get_str(r->json, "type"));
+	if (type == LOGIN_ADMINS && strchr(id, '@') == NULL) {
+		reply_field_error(r, ERR_VALIDATION, "identifier", "INVALID_FORMAT",
+		    "auth.staff_email_only");
+		return;
+	}
 	data = json_owned(r->a, json_object_new_object());
-	if ((uid = sign_in(r, id, json_get_str(r->json, "password"),
-	    login_type_parse(json_get_str(r->json, "type")), data)) == 0)
+	if ((uid = sign_in(r, id, json_get_str(r->json, "password"), type, data)) == 0)
 		return;
 	if ((user = user_view_load(r, uid, &rc)) == NULL) {
 		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);

@@ -55,7 +55,7 @@ const struct route app_routes[] = {
 	{ GET, "/api/services", services_list, ROUTE_PUBLIC, 0 },
 	{ GET, "/api/services/emergency", services_emergency, ROUTE_PUBLIC, 0 },
 	{ GET, "/api/services/categories", services_categories, ROUTE_PUBLIC, 0 },
-	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
 	{ POST, "/api/services", services_create, ROLE_STAFF, 0 },
 	{ POST, "/api/services/bulk", services_bulk, ROLE_STAFF, 0 },
 	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0 },

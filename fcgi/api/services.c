@@ -39,7 +39,9 @@
 static const char SQL_LIST[] = SERVICE_COLUMNS SERVICE_FILTER
     " ORDER BY s.is_popular DESC, s.sort_order, s.id LIMIT ? OFFSET ?";
 static const char SQL_COUNT[] = "SELECT COUNT(*) FROM services s" SERVICE_FILTER;
-static const char SQL_GET[] = SERVICE_COLUMNS " WHERE s.id = ? AND s.deleted_at IS NULL";
+/* a switched-off service is visible to staff only */
+static const char SQL_GET[] = SERVICE_COLUMNS
+    " WHERE s.id = ? AND s.deleted_at IS NULL AND (s.is_active = 1 OR ? = 1)";
 static const char SQL_CATEGORIES[] =
     "SELECT c.`key`, c.kind, c.name_ar AS nameAr, c.name_en AS nameEn, c.icon,"
     " c.sort_order AS sortOrder,"
@@ -217,8 +219,9 @@ static json_object *
 load_service(struct req *r, long long id, enum db_rc *rc)
 {
 	struct db_result res;
+	int staff = r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
 
-	*rc = db_run(r->db, r->a, SQL_GET, DB_ARGS(DB_INT(id)), &res);
+	*rc = db_run(r->db, r->a, SQL_GET, DB_ARGS(DB_INT(id), DB_INT(staff)), &res);
 	if (*rc != DB_OK || res.nrows == 0)
 		return NULL;
 	return db_row_json(&res, 0);
