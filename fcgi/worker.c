@@ -411,7 +411,7 @@ supervise(int sock, const struct config *cfg)
 {
 	pid_t pids[MAX_WORKERS];
 	time_t started[MAX_WORKERS];
-	int n = cfg->workers, i, alive;
+	int n = cfg->workers, i, alive, waited;
 	sigset_t block, none;
 
 	sigemptyset(&block);
@@ -464,8 +464,8 @@ supervise(int sock, const struct config *cfg)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
 	/* in-flight requests finish; after 30 s the stragglers are killed */
-	for (alive = n; alive > 0;) {
-		int status, waited = 0;
+	for (alive = n, waited = 0; alive > 0;) {
+		int status;
 		pid_t p;
 
 		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
@@ -476,7 +476,7 @@ supervise(int sock, const struct config *cfg)
 			alive += pids[i] > 0;
 		if (alive == 0)
 			break;
-		if (waited++ > 3000) {
+		if (++waited == 3000) {
 			for (i = 0; i < n; i++)
 				if (pids[i] > 0)
 					kill(pids[i], SIGKILL);
