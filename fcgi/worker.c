@@ -312,7 +312,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		goto reply;
 	rt->handler(&r);
 	if (db_in_transaction(db)) {
-		log_error("msg=transaction_left_open path=%s", r.path);
+		log_error("msg=transaction_left_open path=%s", log_clean(path_log, sizeof(path_log), r.path));
 		db_rollback(db);
 	}
 reply:

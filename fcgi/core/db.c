@@ -29,6 +29,7 @@ struct db {
 	char                error[512];
 	struct timespec     last_ping;
 	int                 last_ping_ok;
+	time_t              last_connect_log;   /* 0: the last attempt succeeded */
 };
 
 struct db_arg
@@ -109,10 +110,17 @@ connect_db(struct db *db)
 	if (mysql_real_connect(m, sock != NULL ? "localhost" : c->db_host, c->db_user, c->db_password, c->db_name,
 	    (unsigned int)c->db_port, sock, CLIENT_FOUND_ROWS) == NULL) {
 		snprintf(db->error, sizeof(db->error), "%s", mysql_error(m));
-		log_warn("msg=db_connect_failed error=\"%s\"", mysql_error(m));
+		/* while the server is down every request tries again: log once a minute */
+		if (time(NULL) - db->last_connect_log >= 60) {
+			log_warn("msg=db_connect_failed error=\"%s\"", mysql_error(m));
+			db->last_connect_log = time(NULL);
+		}
 		mysql_close(m);
 		return DB_DOWN;
 	}
+	if (db->last_connect_log != 0)
+		log_info("msg=db_connected");
+	db->last_connect_log = 0;
 	db->conn = m;
 	return DB_OK;
 }

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +294,33 @@ json_owned(struct arena *a, json_object *o)
 	return o;
 }
 
+/* json-c accepts NaN and Infinity even in strict mode; JSON has neither. */
+static int
+all_finite(json_object *o)
+{
+	size_t i;
+
+	switch (json_object_get_type(o)) {
+	case json_type_double:
+		return isfinite(json_object_get_double(o));
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(o); i++)
+			if (!all_finite(json_object_array_get_idx(o, i)))
+				return 0;
+		return 1;
+	case json_type_object: {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if (!all_finite(v))
+				return 0;
+		}
+		return 1;
+	}
+	default:
+		return 1;
+	}
+}
+
 json_object *
 parse_json_body(struct arena *a, const char *body, size_t len)
 {
@@ -306,7 +334,7 @@ parse_json_body(struct arena *a, const char *body, size_t len)
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, body, (int)len);
 	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len)) {
+	    json_tokener_get_parse_end(tok) != len || !all_finite(o))) {
 		/* a second value or trailing bytes after the first */
 		json_object_put(o);
 		o = NULL;

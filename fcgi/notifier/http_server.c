@@ -9,7 +9,9 @@
  * A request that announces a body (Content-Length) is answered only once lws has
  * delivered and we have dropped that body: answering early and going back to
  * keep-alive would parse the body as the next request, and closing with unread bytes
- * makes the kernel reset the connection, which can destroy the reply in flight. */
+ * makes the kernel reset the connection, which can destroy the reply in flight.
+ * lws 4.1 does not decode a chunked request body at all, so a request with
+ * Transfer-Encoding gets its answer with "connection: close" and the connection ends. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,9 @@ send_headers(struct lws *wsi, struct http_reply *r)
 	if (r->status == 405 && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_ALLOW,
 	    (const unsigned char *)"GET, HEAD", 9, &p, end) != 0)
 		return -1;
+	if (r->close && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+	    (const unsigned char *)"close", 5, &p, end) != 0)
+		return -1;
 	if (lws_finalize_write_http_header(wsi, start, &p, end) != 0)
 		return -1;
 	r->state = HTTP_WAIT_WRITE;
@@ -142,6 +147,8 @@ send_body(struct lws *wsi, struct http_reply *r)
 	r->state = HTTP_IDLE;
 	memcpy(&buf[LWS_PRE], r->body, len);
 	if (lws_write(wsi, &buf[LWS_PRE], len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return -1;
+	if (r->close)
 		return -1;
 	/* keep-alive: wait for the next request; otherwise (HTTP/1.0, "close") hang up */
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
@@ -171,6 +178,7 @@ on_request(struct lws *wsi, struct http_reply *r, const char *path)
 
 	memset(r, 0, sizeof(*r));
 	r->head = method == LWSHUMETH_HEAD;
+	r->close = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
 	if (route(notifier_of(wsi), r, path, method) != 0) {
 		log_error("msg=reply_build_failed");
 		return -1;

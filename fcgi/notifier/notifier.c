@@ -39,13 +39,18 @@ conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		if (user == NULL)
 			return -1;
 		return http_callback(wsi, reason, user, in, len);
-	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		/* The hook for /socket.io/ and /ws: choose the socket kind by path here and
-		 * keep it in struct conn. Until they exist, every upgrade is hung up on. */
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		/* WebSocket upgrades for /socket.io/ and /ws come with the next issue: they
+		 * will be admitted here and told apart by path in
+		 * LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION, which records the kind of socket in
+		 * struct conn. Until then every WebSocket upgrade is hung up on (-1: lws
+		 * sends nothing and logs nothing). */
+		if (in == NULL || strcmp(in, "websocket") != 0)
+			return 0;
 		if (lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) < 0)
 			path[0] = '\0';
 		log_info("msg=upgrade_refused path=%s", log_clean(clean, sizeof(clean), path));
-		return 1;
+		return -1;
 	default:
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	}

@@ -13,9 +13,10 @@
  * Where the next parts hook in:
  *   - WebSockets (/socket.io/ Socket.IO v4, /ws plain JSON frames). Clients send no
  *     subprotocol, so lws binds every upgrade to protocols[0] (conn_callback() in
- *     notifier.c), the same protocol that serves plain HTTP. Its
- *     LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION picks the kind of socket by path and
- *     records it in struct conn; until then it refuses every upgrade.
+ *     notifier.c), the same protocol that serves plain HTTP. There
+ *     LWS_CALLBACK_HTTP_CONFIRM_UPGRADE admits the upgrade (today it hangs up on
+ *     every one) and LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION picks the kind of socket
+ *     by path and records it in struct conn.
  *   - Outbox delivery and realtime_events tailing: more work in tick_run() (tick.c),
  *     still on the service thread, each job bounded so that one tick stays short. */
 #ifndef WARSHA_NOTIFIER_H
@@ -51,6 +52,7 @@ struct http_reply {
 	int    state;         /* enum in http_server.c */
 	int    status;
 	int    head;          /* HEAD: headers only */
+	int    close;         /* a body we cannot read follows: hang up after the reply */
 	size_t len;
 	char   body[HTTP_REPLY_MAX];
 };
