@@ -43,11 +43,14 @@ arena_init(struct arena *a, size_t block_size)
 void *
 arena_alloc(struct arena *a, size_t n)
 {
-	const size_t align = sizeof(max_align_t);
+	const size_t align = _Alignof(max_align_t);
 	struct arena_block *b = a->head;
-	size_t need = (n + align - 1) & ~(align - 1);
+	size_t need;
 	void *p;
 
+	if (n > SIZE_MAX / 2)
+		abort();   /* a size this large is a bug, never a request */
+	need = (n + align - 1) & ~(align - 1);
 	if (need == 0)
 		need = align;
 	if (b == NULL || b->size - b->used < need) {
@@ -134,23 +137,24 @@ run_cleanups(struct arena *a)
 void
 arena_reset(struct arena *a)
 {
-	struct arena_block *b, *next;
+	struct arena_block *b, *next, *keep = NULL;
 
 	run_cleanups(a);
-	if (a->head == NULL)
-		return;
-	/* keep the last (oldest) block of the default size; free the rest */
-	for (b = a->head; b->next != NULL; b = next) {
+	/* keep the oldest block of the default size (big one-offs may sit after it) */
+	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
-		free(b);
+		if (b->size == a->block_size) {
+			free(keep);
+			keep = b;
+		} else {
+			free(b);
+		}
 	}
-	a->head = b;
-	if (b->size != a->block_size) {
-		free(b);
-		a->head = NULL;
-		return;
+	a->head = keep;
+	if (keep != NULL) {
+		keep->next = NULL;
+		keep->used = 0;
 	}
-	b->used = 0;
 }
 
 void

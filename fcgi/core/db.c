@@ -639,7 +639,8 @@ value_json(enum db_coltype type, const char *v, unsigned long len)
 	case DBC_BOOL:
 		return json_object_new_boolean(strcmp(v, "0") != 0);
 	case DBC_NUM:
-		return json_object_new_double(strtod(v, NULL));
+		/* the column's own text: DECIMAL 4.33, not the double's 4.3300000000000001 */
+		return json_object_new_double_s(strtod(v, NULL), v);
 	case DBC_TIME:
 		if (db_time_iso(v, iso, sizeof(iso)) != NULL)
 			return json_object_new_string(iso);

@@ -83,7 +83,8 @@ req_cookie(const struct req *r, const char *name)
 	return kv_get(&r->cookies, name);
 }
 
-/* Strictly "1".."9223372036854775807": no sign, no spaces, no leading zeros. */
+/* Strictly "1".."999999999999999999" (18 digits, so no overflow): no sign, no spaces,
+ * no leading zeros. */
 static int
 parse_id(const char *s, long long *out)
 {
@@ -294,7 +295,75 @@ json_owned(struct arena *a, json_object *o)
 	return o;
 }
 
-/* json-c accepts NaN and Infinity even in strict mode; JSON has neither. */
+/* RFC 8259 number text: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+json_number_text(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* RFC 3629. JSON_TOKENER_VALIDATE_UTF8 checks only the byte pattern: overlong forms,
+ * surrogates and code points past U+10FFFF pass it, and MariaDB refuses them (1366). */
+static int
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0, j, k;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			k = 1;
+		else if (c >= 0xE0 && c <= 0xEF)
+			k = 2;
+		else if (c >= 0xF0 && c <= 0xF4)
+			k = 3;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+			return 0;
+		for (j = 1; j <= k; j++)
+			if ((s[i + j] & 0xC0) != 0x80)
+				return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* json-c accepts NaN, Infinity and numbers like "1." or "-.5" even in strict mode;
+ * JSON has none of them (and MariaDB's JSON_VALID refuses them). */
 static int
 all_finite(json_object *o)
 {
@@ -302,7 +371,9 @@ all_finite(json_object *o)
 
 	switch (json_object_get_type(o)) {
 	case json_type_double:
-		return isfinite(json_object_get_double(o));
+		/* a parsed double keeps its text, which json-c lets be "1.", "-.5" or "NaN" */
+		return isfinite(json_object_get_double(o)) &&
+		    json_number_text(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	case json_type_array:
 		for (i = 0; i < json_object_array_length(o); i++)
 			if (!all_finite(json_object_array_get_idx(o, i)))
@@ -327,7 +398,8 @@ parse_json_body(struct arena *a, const char *body, size_t len)
 	json_tokener *tok;
 	json_object *o;
 
-	if (body == NULL || len == 0 || len > 0x7fffffff)
+	if (body == NULL || len == 0 || len > 0x7fffffff ||
+	    !utf8_valid((const unsigned char *)body, len))
 		return NULL;
 	if ((tok = json_tokener_new_ex(32)) == NULL)
 		return NULL;
