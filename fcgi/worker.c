@@ -150,6 +150,17 @@ is_json_type(const char *ct)
 	return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
 }
 
+/* Reads stdin to its end: the empty record that closes it is still in the socket after
+ * CONTENT_LENGTH bytes, and a close() with unread data resets the connection, losing
+ * the answer. Returns 1 when the end was reached. */
+static int
+drain(FCGX_Stream *in)
+{
+	while (FCGX_GetChar(in) != EOF)
+		;
+	return FCGX_HasSeenEOF(in) == EOF;
+}
+
 /* Reads the body. Returns 0, or replies 400/413/415 and returns -1. *drained is set when
  * stdin was read to its end (so the connection can be closed without lingering). */
 static int
@@ -170,7 +181,7 @@ read_body(struct req *r, FCGX_Stream *in, const char *cl, int *drained)
 		}
 	}
 	if (len == 0) {
-		*drained = 1;
+		*drained = drain(in);
 		/* handlers that take a body see {} when none came; reads need none */
 		if (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH))
 			r->json = json_owned(r->a, json_object_new_object());
@@ -190,8 +201,8 @@ read_body(struct req *r, FCGX_Stream *in, const char *cl, int *drained)
 		reply_error(r, ERR_BAD_REQUEST, NULL);
 		return -1;
 	}
-	*drained = 1;
 	buf[len] = '\0';
+	*drained = drain(in);
 	r->body = buf;
 	r->body_len = (size_t)len;
 	if ((r->json = parse_json_body(r->a, buf, (size_t)len)) == NULL) {

@@ -362,6 +362,33 @@ utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* What json-c's strict mode still lets through: single-quoted strings and raw control
+ * characters inside strings. A scan of the bytes with the string state. */
+static int
+json_lexically_strict(const char *s, size_t n)
+{
+	size_t i;
+	int in_string = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (in_string) {
+			if (c < 0x20)
+				return 0;
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '\'') {
+			return 0;
+		}
+	}
+	return !in_string;
+}
+
 /* json-c accepts NaN, Infinity and numbers like "1." or "-.5" even in strict mode;
  * JSON has none of them (and MariaDB's JSON_VALID refuses them). */
 static int
@@ -399,7 +426,7 @@ parse_json_body(struct arena *a, const char *body, size_t len)
 	json_object *o;
 
 	if (body == NULL || len == 0 || len > 0x7fffffff ||
-	    !utf8_valid((const unsigned char *)body, len))
+	    !utf8_valid((const unsigned char *)body, len) || !json_lexically_strict(body, len))
 		return NULL;
 	if ((tok = json_tokener_new_ex(32)) == NULL)
 		return NULL;
