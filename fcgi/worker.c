@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,47 +335,105 @@ reply:
 	if (drained)
 		FCGX_Detach(fr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("msg=request method=%s path=%s status=%d ms=%.2f user=%lld",
+	log_access("msg=request method=%s path=%s status=%d ms=%.2f user=%lld",
 	    r.method_name ? r.method_name : "-", log_clean(path_log, sizeof(path_log), r.path),
 	    r.status, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
 	    r.user.id);
 }
 
+static volatile sig_atomic_t timer_fired;
+
+static void
+on_timer(int sig)
+{
+	(void)sig;
+	timer_fired = 1;
+}
+
+/* Waits for the next connection: accept(2) wakes one waiter per connection, where
+ * poll(2) on the shared socket would wake every idle worker for each one (a thundering
+ * herd that cost a fifth of the throughput on 2 cores). Signals are let in only here,
+ * so SIGTERM (stop) and SIGALRM (write the buffered access lines of an idle worker
+ * within their second) interrupt the wait and never a request: no handler has
+ * SA_RESTART. A SIGTERM that lands in the instant before accept() blocks is repeated
+ * by the supervisor every second. Returns the connection or -1. */
+static int
+wait_connection(int sock, const sigset_t *block)
+{
+	int fd = -1;
+
+	sigprocmask(SIG_UNBLOCK, block, NULL);
+	if (!stop_requested && !timer_fired)
+		fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+	sigprocmask(SIG_BLOCK, block, NULL);
+	if (fd < 0 && errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
+		log_error("msg=accept_failed error=\"%s\"", strerror(errno));
+		usleep(100000);   /* EMFILE and friends: do not spin */
+	}
+	return fd;
+}
+
+/* A worker: one request at a time. The connection is accepted by wait_connection()
+ * and handed to libfcgi, which skips its own accept for a request whose ipcFd is set;
+ * keepConnection = 1 keeps FCGX_Accept_r's opening FCGX_Finish_r from closing it (the
+ * FastCGI BEGIN_REQUEST record then sets the real value). libfcgi reads the request
+ * with signals blocked, so a signal never cuts a request's parameters short. */
 static int
 worker_main(int sock, const struct config *cfg)
 {
 	FCGX_Request fr;
 	struct arena a;
 	struct db *db;
-	sigset_t block, none;
+	struct sigaction sa;
+	sigset_t block;
+	int timer_armed = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	log_init("warsha-fcgi", cfg->log_level);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_timer;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
-	sigemptyset(&none);
-	/* signals arrive only inside ppoll(): a request in progress is never interrupted */
+	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* the supervisor polls nothing: the socket blocks in accept */
+	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) & ~O_NONBLOCK);
 	if ((db = db_open(cfg)) == NULL)
 		return 1;
 	arena_init(&a, 64 * 1024);
-	FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	/* no listening socket for libfcgi: after a broken request it must not block in an
+	 * accept of its own (with signals blocked); it fails and we wait again */
+	FCGX_InitRequest(&fr, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!stop_requested) {
-		struct pollfd pfd = { .fd = sock, .events = POLLIN };
-		int rc = ppoll(&pfd, 1, NULL, &none);
+		int due = log_flush_due_ms(), fd;
 
-		if (rc < 0 || stop_requested)
+		if (timer_fired) {
+			timer_fired = timer_armed = 0;
+			log_flush();
+			due = -1;
+		}
+		if (due >= 0 && !timer_armed) {
+			struct itimerval it = { { 0, 0 }, { due / 1000, (due % 1000) * 1000 + 1 } };
+
+			setitimer(ITIMER_REAL, &it, NULL);
+			timer_armed = 1;
+		}
+		if ((fd = wait_connection(sock, &block)) < 0)
 			continue;
-		/* the socket is non-blocking: another worker may have taken the connection */
+		fr.ipcFd = fd;
+		fr.keepConnection = 1;
 		if (FCGX_Accept_r(&fr) < 0)
-			continue;
+			continue;   /* a broken request: libfcgi closed the connection */
 		handle(&fr, &a, db, cfg);
 		FCGX_Finish_r(&fr);
 		arena_reset(&a);
 	}
 	FCGX_Free(&fr, 1);
+	log_flush();
 	cache_clear_all();
 	arena_free(&a);
 	db_close(db);
@@ -487,6 +545,12 @@ supervise(int sock, const struct config *cfg)
 			alive += pids[i] > 0;
 		if (alive == 0)
 			break;
+		if (waited % 100 == 99 && waited < 3000) {
+			/* a SIGTERM can land just before a worker blocks in accept: repeat it */
+			for (i = 0; i < n; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGTERM);
+		}
 		if (++waited == 3000) {
 			for (i = 0; i < n; i++)
 				if (pids[i] > 0)
@@ -517,7 +581,6 @@ open_listener(const char *cli_listen, const struct config *cfg)
 		if (addr[0] == '/')
 			chmod(addr, 0660);
 	}
-	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
 	return sock;
 }
 

@@ -25,17 +25,93 @@ log_init(const char *ident, const char *level)
 			log_min = (enum log_level)i;
 }
 
+static char   access_buf[4096];
+static size_t access_len;
+static struct timespec access_first;
+
+void
+log_flush(void)
+{
+	size_t off = 0;
+
+	while (off < access_len) {
+		ssize_t w = write(STDERR_FILENO, access_buf + off, access_len - off);
+
+		if (w <= 0)
+			break;   /* a log that cannot be written must not stop the service */
+		off += (size_t)w;
+	}
+	access_len = 0;
+}
+
+int
+log_flush_due_ms(void)
+{
+	struct timespec now;
+	long long age;
+
+	if (access_len == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	age = (now.tv_sec - access_first.tv_sec) * 1000LL +
+	    (now.tv_nsec - access_first.tv_nsec) / 1000000LL;
+	return age >= 1000 ? 0 : (int)(1000 - age);
+}
+
+static int format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+void
+log_access(const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	int n;
+
+	if (LOG_INFO < log_min)
+		return;
+	va_start(ap, fmt);
+	n = format_line(line, sizeof(line), LOG_INFO, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	if (access_len + (size_t)n > sizeof(access_buf))
+		log_flush();
+	if (access_len == 0)
+		clock_gettime(CLOCK_MONOTONIC, &access_first);
+	memcpy(access_buf + access_len, line, (size_t)n);
+	access_len += (size_t)n;
+	if (log_flush_due_ms() == 0)
+		log_flush();
+}
+
 void
 log_msg(enum log_level lvl, const char *fmt, ...)
 {
-	char line[2048], ts[32];
-	struct timeval tv;
-	struct tm tm;
+	char line[2048];
 	va_list ap;
-	int n, m;
+	int n;
 
 	if (lvl < log_min)
 		return;
+	log_flush();   /* keep the lines in order */
+	va_start(ap, fmt);
+	n = format_line(line, sizeof(line), lvl, fmt, ap);
+	va_end(ap);
+	/* one write per line keeps lines whole when several workers share the file */
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+/* "ts=... level=... app=... pid=... <message>\n" into line; returns its length. */
+static int
+format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_list ap)
+{
+	char ts[32];
+	struct timeval tv;
+	struct tm tm;
+	int n, m;
+
 	gettimeofday(&tv, NULL);
 	/* one strftime per second, not per line */
 	if (tv.tv_sec != last_sec) {
@@ -44,21 +120,18 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 		last_sec = tv.tv_sec;
 	}
 	memcpy(ts, last_ts, sizeof(ts));
-	n = snprintf(line, sizeof(line), "ts=%s.%03dZ level=%s app=%s pid=%d ", ts,
+	n = snprintf(line, size, "ts=%s.%03dZ level=%s app=%s pid=%d ", ts,
 	    (int)(tv.tv_usec / 1000), level_names[lvl], log_ident, (int)getpid());
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return;
-	va_start(ap, fmt);
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	m = vsnprintf(line + n, size - (size_t)n - 1, fmt, ap);
 	if (m < 0)
-		return;
+		return -1;
 	n += m;
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
+	if ((size_t)n > size - 2)
+		n = (int)size - 2;
 	line[n++] = '\n';
-	/* one write per line keeps lines whole when several workers share the file */
-	(void)!write(STDERR_FILENO, line, (size_t)n);
+	return n;
 }
 
 const char *
