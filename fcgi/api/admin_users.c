@@ -188,8 +188,7 @@ admin_users_ban(struct req *r)
 	users_reply_user(r, 200, "user.banned", id);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	reply_rollback(r, rc);
 }
 
 void
@@ -225,8 +224,7 @@ admin_users_unban(struct req *r)
 	users_reply_user(r, 200, "user.unbanned", id);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	reply_rollback(r, rc);
 }
 
 /* --- warsha-fcgi --create-admin --- */

@@ -649,8 +649,7 @@ auth_refresh(struct req *r)
 	reply_ok(r, 200, "auth.refreshed", json_object_get(data));
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 void
@@ -685,8 +684,7 @@ auth_logout(struct req *r)
 	reply_ok(r, 200, "auth.logged_out", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 /* --- passwords --- */
@@ -727,8 +725,7 @@ done:
 	reply_ok(r, 200, "auth.reset_sent", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 static const struct vfield reset_fields[] = {
@@ -743,11 +740,7 @@ auth_reset_password(struct req *r)
 	long long uid, code_id = 0;
 	enum db_rc rc = DB_OK;
 
-	/* seed 002 clients say "password" */
-	if (json_object_is_type(r->json, json_type_object) && !json_has(r->json, "newPassword") &&
-	    json_has(r->json, "password"))
-		json_object_object_add(r->json, "newPassword",
-		    json_object_get(json_path(r->json, "password")));
+	json_alias(r->json, "password", "newPassword");   /* seed 002 clients */
 	if (validate_or_reply(r, r->json, reset_fields, NFIELDS(reset_fields)) != 0)
 		return;
 	if (password_hash(r->cfg, json_get_str(r->json, "newPassword"), hash) != 0) {
@@ -774,8 +767,7 @@ auth_reset_password(struct req *r)
 	reply_ok(r, 200, "auth.password_reset", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 static const struct vfield change_fields[] = {
@@ -825,8 +817,7 @@ auth_change_password(struct req *r)
 	reply_ok(r, 200, "auth.password_changed", json_object_get(data));
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 /* --- verification --- */
@@ -860,8 +851,7 @@ auth_verify_email(struct req *r)
 	reply_ok(r, 200, "auth.email_verified", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 void
@@ -892,8 +882,7 @@ auth_send_phone_code(struct req *r)
 	reply_ok(r, 200, "auth.verification_sent", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 static const struct vfield verify_phone_fields[] = {
@@ -908,10 +897,7 @@ auth_verify_phone(struct req *r)
 	struct db_result res;
 	enum db_rc rc;
 
-	/* "code" is accepted for "otp" */
-	if (json_object_is_type(r->json, json_type_object) && !json_has(r->json, "otp") &&
-	    json_has(r->json, "code"))
-		json_object_object_add(r->json, "otp", json_object_get(json_path(r->json, "code")));
+	json_alias(r->json, "code", "otp");
 	if (validate_or_reply(r, r->json, verify_phone_fields, NFIELDS(verify_phone_fields)) != 0)
 		return;
 	(void)phone_normalize(json_get_str(r->json, "phone"), phone, sizeof(phone));
@@ -944,8 +930,7 @@ auth_verify_phone(struct req *r)
 	reply_ok(r, 200, "auth.phone_verified", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 void

@@ -517,6 +517,5 @@ services_delete(struct req *r)
 	reply_ok(r, 200, "service.deleted", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }

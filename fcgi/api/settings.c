@@ -137,8 +137,7 @@ settings_update(struct req *r)
 	reply_setting(r, 200, "setting.updated", key);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }
 
 void

@@ -330,8 +330,7 @@ users_set_role(struct req *r)
 	users_reply_user(r, 200, "user.role_updated", id);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	reply_rollback(r, rc);
 }
 
 void
@@ -369,8 +368,7 @@ users_delete(struct req *r)
 	reply_ok(r, 200, "user.deleted", NULL);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	reply_rollback(r, rc);
 }
 
 /* --- the caller's profile --- */
@@ -870,6 +868,5 @@ users_settings_put(struct req *r)
 	reply_settings(r, "user.settings_updated", cur);
 	return;
 fail:
-	db_rollback(r->db);
-	reply_db_error(r, rc);
+	reply_rollback(r, rc);
 }

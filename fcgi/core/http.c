@@ -583,6 +583,13 @@ reply_db_error(struct req *r, enum db_rc rc)
 }
 
 void
+reply_rollback(struct req *r, enum db_rc rc)
+{
+	db_rollback(r->db);
+	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+}
+
+void
 reply_user_banned(struct req *r, const char *reason, const char *at)
 {
 	json_object *root = json_object_new_object(), *d = json_object_new_object();
@@ -663,6 +670,17 @@ json_path(json_object *o, const char *path)
 			path++;
 	}
 	return o;
+}
+
+void
+json_alias(json_object *body, const char *alias, const char *name)
+{
+	json_object *v;
+
+	if (body != NULL && json_object_is_type(body, json_type_object) &&
+	    !json_object_object_get_ex(body, name, NULL) &&
+	    json_object_object_get_ex(body, alias, &v))
+		json_object_object_add(body, name, json_object_get(v));
 }
 
 json_object *

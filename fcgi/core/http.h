@@ -155,6 +155,9 @@ void reply_error_msg(struct req *r, enum err e, const char *msg_key);
 void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
     const char *msg_key);
 void reply_db_error(struct req *r, enum db_rc rc);
+/* A handler's failure exit: rolls back the open transaction (if any) and replies for rc;
+ * DB_OK there means a step failed without a database error, which is a 500. */
+void reply_rollback(struct req *r, enum db_rc rc);
 /* 403 USER_BANNED with the reason and the time of the ban (DESIGN.md §3). */
 void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
 void reply_raw(struct req *r, int status, const char *type, const char *body, size_t len);
@@ -175,5 +178,8 @@ const char *json_text(struct arena *a, json_object *o, size_t *len);
 /* Registers o to be put when the arena is reset; returns o. */
 json_object *json_owned(struct arena *a, json_object *o);
 json_object *json_new_str(const char *s);                    /* NULL -> JSON null */
+/* The seeds name some fields two ways: when body has `alias` but not `name`, the value
+ * is also put under `name` (so the declared field list sees it). */
+void         json_alias(json_object *body, const char *alias, const char *name);
 
 #endif
