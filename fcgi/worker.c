@@ -284,6 +284,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	int drained = 0;
 	char path_log[256];
 	struct params p;
+	long us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&r, 0, sizeof(r));
@@ -335,10 +336,10 @@ reply:
 	if (drained)
 		FCGX_Detach(fr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_access("msg=request method=%s path=%s status=%d ms=%.2f user=%lld",
+	us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000L;
+	log_access("msg=request method=%s path=%s status=%d ms=%ld.%03ld user=%lld",
 	    r.method_name ? r.method_name : "-", log_clean(path_log, sizeof(path_log), r.path),
-	    r.status, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-	    r.user.id);
+	    r.status, us / 1000, us % 1000, r.user.id);
 }
 
 static volatile sig_atomic_t timer_fired;

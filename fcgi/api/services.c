@@ -241,8 +241,8 @@ list(struct req *r, int emergency_only)
 	const char *pop = NULL;
 	enum db_rc rc;
 
-	key = arena_printf(r->a, "%s|%d|%s", lang_code(r->lang), emergency_only,
-	    r->query_string ? r->query_string : "");
+	key = arena_join(r->a, "|", lang_code(r->lang), emergency_only ? "1" : "0",
+	    r->query_string ? r->query_string : "", (char *)NULL);
 	if ((c = cache_get(r->db, r->a, "catalog", key, r->cfg->cache_check_ms)) != NULL) {
 		reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
 		return;

@@ -112,6 +112,36 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+char *
+arena_join(struct arena *a, const char *sep, ...)
+{
+	size_t len = 0, seplen = strlen(sep), n = 0, k;
+	const char *s;
+	va_list ap;
+	char *out, *p;
+
+	va_start(ap, sep);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		len += strlen(s) + (n++ ? seplen : 0);
+	}
+	va_end(ap);
+	p = out = arena_alloc(a, len + 1);
+	va_start(ap, sep);
+	for (k = 0; (s = va_arg(ap, const char *)) != NULL; k++) {
+		size_t l = strlen(s);
+
+		if (k > 0) {
+			memcpy(p, sep, seplen);
+			p += seplen;
+		}
+		memcpy(p, s, l);
+		p += l;
+	}
+	va_end(ap);
+	*p = '\0';
+	return out;
+}
+
 void
 arena_defer(struct arena *a, void (*fn)(void *), void *arg)
 {

@@ -21,6 +21,8 @@ char *arena_strdup(struct arena *a, const char *s);    /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The strings up to a NULL, joined with sep between them (no printf: hot paths use it). */
+char *arena_join(struct arena *a, const char *sep, ...) __attribute__((sentinel));
 void  arena_defer(struct arena *a, void (*fn)(void *), void *arg);
 /* Runs the cleanups and frees all blocks but the first, which is kept for reuse. */
 void  arena_reset(struct arena *a);

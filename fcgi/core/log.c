@@ -5,12 +5,13 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 static const char *log_ident = "warsha";
 static enum log_level log_min = LOG_INFO;
 static time_t last_sec = -1;
-static char last_ts[32];
+static char last_ts[40];
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 void
@@ -103,35 +104,52 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 		(void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
-/* "ts=... level=... app=... pid=... <message>\n" into line; returns its length. */
+/* "ts=... level=... app=... pid=... <message>\n" into line; returns its length. The
+ * prefix is assembled from parts that change once a second (the time) or never (level,
+ * app, pid): printf runs for the message only. */
 static int
 format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_list ap)
 {
-	char ts[32];
+	static char tail[4][96];
+	static size_t tail_len[4];
+	static pid_t tail_pid;
 	struct timeval tv;
 	struct tm tm;
-	int n, m;
+	size_t n;
+	int ms, m;
 
 	gettimeofday(&tv, NULL);
-	/* one strftime per second, not per line */
 	if (tv.tv_sec != last_sec) {
 		gmtime_r(&tv.tv_sec, &tm);
-		strftime(last_ts, sizeof(last_ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		strftime(last_ts, sizeof(last_ts), "ts=%Y-%m-%dT%H:%M:%S.", &tm);
 		last_sec = tv.tv_sec;
 	}
-	memcpy(ts, last_ts, sizeof(ts));
-	n = snprintf(line, size, "ts=%s.%03dZ level=%s app=%s pid=%d ", ts,
-	    (int)(tv.tv_usec / 1000), level_names[lvl], log_ident, (int)getpid());
-	if (n < 0 || (size_t)n >= size)
+	if (tail_pid != getpid()) {   /* after fork the pid differs */
+		int i;
+
+		tail_pid = getpid();
+		for (i = 0; i < 4; i++)
+			tail_len[i] = (size_t)snprintf(tail[i], sizeof(tail[i]), "Z level=%s app=%s pid=%d ",
+			    level_names[i], log_ident, (int)tail_pid);
+	}
+	n = strlen(last_ts);
+	if (n + 3 + tail_len[lvl] + 2 >= size)
 		return -1;
-	m = vsnprintf(line + n, size - (size_t)n - 1, fmt, ap);
+	memcpy(line, last_ts, n);
+	ms = (int)(tv.tv_usec / 1000);
+	line[n++] = (char)('0' + ms / 100);
+	line[n++] = (char)('0' + ms / 10 % 10);
+	line[n++] = (char)('0' + ms % 10);
+	memcpy(line + n, tail[lvl], tail_len[lvl]);
+	n += tail_len[lvl];
+	m = vsnprintf(line + n, size - n - 1, fmt, ap);
 	if (m < 0)
 		return -1;
-	n += m;
-	if ((size_t)n > size - 2)
-		n = (int)size - 2;
+	n += (size_t)m;
+	if (n > size - 2)
+		n = size - 2;
 	line[n++] = '\n';
-	return n;
+	return (int)n;
 }
 
 const char *

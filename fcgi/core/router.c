@@ -43,11 +43,13 @@ role_parse(const char *name, enum role *out)
 	return -1;
 }
 
-/* Matches one pattern against the path, segment by segment. */
+/* Matches one pattern against the path, segment by segment, character by character
+ * (it runs for every row until one matches, so it allocates nothing until it has). */
 static int
 match(const char *pat, const char *path, struct req *r)
 {
-	size_t np = 0;
+	const char *start[8];
+	size_t len[8], np = 0, i;
 
 	while (*pat != '\0' && *path != '\0') {
 		if (*pat != '/' || *path != '/')
@@ -55,20 +57,22 @@ match(const char *pat, const char *path, struct req *r)
 		pat++;
 		path++;
 		if (*pat == ':') {
-			size_t plen = strcspn(pat, "/"), slen = strcspn(path, "/");
-
-			if (slen == 0 || np >= sizeof(r->params) / sizeof(r->params[0]))
+			if (*path == '/' || *path == '\0' || np == sizeof(start) / sizeof(start[0]))
 				return 0;
-			r->params[np++] = arena_strndup(r->a, path, slen);
-			pat += plen;
-			path += slen;
+			start[np] = path;
+			while (*pat != '/' && *pat != '\0')
+				pat++;
+			while (*path != '/' && *path != '\0')
+				path++;
+			len[np] = (size_t)(path - start[np]);
+			np++;
 		} else {
-			size_t plen = strcspn(pat, "/"), slen = strcspn(path, "/");
-
-			if (plen != slen || strncmp(pat, path, plen) != 0)
+			while (*pat != '/' && *pat != '\0' && *pat == *path) {
+				pat++;
+				path++;
+			}
+			if ((*pat != '/' && *pat != '\0') || (*path != '/' && *path != '\0'))
 				return 0;
-			pat += plen;
-			path += slen;
 		}
 	}
 	/* a trailing slash on the request is tolerated: /api/v1/user/login/ */
@@ -76,6 +80,8 @@ match(const char *pat, const char *path, struct req *r)
 		path++;
 	if (*pat != '\0' || *path != '\0')
 		return 0;
+	for (i = 0; i < np; i++)
+		r->params[i] = arena_strndup(r->a, start[i], len[i]);
 	r->nparams = np;
 	return 1;
 }
