@@ -40,7 +40,7 @@ static const char SQL_UNBAN[] =
 static const char SQL_USER_BY_EMAIL[] =
     "SELECT id FROM users WHERE email = ?";
 /* --create-admin runs without a request, so without activity_record(): the actor is
- * the system (NULL), and there is no address. */
+ * nobody (NULL), and there is no address. */
 static const char SQL_BOOTSTRAP_ACTIVITY[] =
     "INSERT INTO activity_log (actor_id, actor_role, action, target_type, target_id, details)"
     " VALUES (NULL, NULL, 'admin.bootstrap', 'user', ?, ?)";

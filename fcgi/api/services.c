@@ -233,13 +233,10 @@ static void
 list(struct req *r, int emergency_only)
 {
 	const char *category = req_query(r, "category"), *popular = req_query(r, "isPopular");
-	const char *search = req_query(r, "search");
 	const struct cached *c;
-	struct db_result res, cnt;
 	long long page, limit;
 	char *key, *like = NULL;
 	const char *pop = NULL;
-	enum db_rc rc;
 
 	key = arena_join(r->a, "|", lang_code(r->lang), emergency_only ? "1" : "0",
 	    r->query_string ? r->query_string : "", (char *)NULL);
@@ -264,27 +261,13 @@ list(struct req *r, int emergency_only)
 	}
 	if (category != NULL && (*category == '\0' || strlen(category) > 40))
 		category = NULL;
-	if (search != NULL && *search != '\0') {
-		if (utf8_len(search) > 100) {
-			reply_field_error(r, ERR_VALIDATION, "search", "TOO_LONG", "v.TOO_LONG");
-			return;
-		}
-		like = db_like_contains(r->a, search);
-	}
-#define FILTER_ARGS DB_STR(category), DB_STR(category), DB_STR(pop), DB_STR(pop), \
-	DB_INT(emergency_only), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like), \
-	DB_STR(like), DB_STR(like)
-	rc = db_run(r->db, r->a, SQL_COUNT, DB_ARGS(FILTER_ARGS), &cnt);
-	if (rc == DB_OK)
-		rc = db_run(r->db, r->a, SQL_LIST, DB_ARGS(FILTER_ARGS, DB_INT(limit),
-		    DB_INT((page - 1) * limit)), &res);
-#undef FILTER_ARGS
-	if (rc != DB_OK) {
-		reply_db_error(r, rc);
+	if (req_search(r, "search", 100, &like) != 0)
 		return;
-	}
-	reply_list(r, "service.list", db_rows_json(&res), page, limit, db_get_ll(&cnt, 0, 0, 0));
-	cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
+	reply_paged(r, "service.list", SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(category),
+	    DB_STR(category), DB_STR(pop), DB_STR(pop), DB_INT(emergency_only), DB_STR(like),
+	    DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like)), page, limit);
+	if (r->status == 200)
+			cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
 }
 
 void

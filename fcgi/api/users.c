@@ -210,13 +210,11 @@ str_eq(const char *a, const char *b)
 void
 users_list_filtered(struct req *r, int with_status)
 {
-	const char *role_q = req_query(r, "role"), *search = req_query(r, "search");
+	const char *role_q = req_query(r, "role");
 	const char *status_q = with_status ? req_query(r, "status") : NULL;
 	const char *role = NULL;
 	char *like = NULL, *phone_like = NULL, e164[PHONE_E164_LEN];
-	struct db_result res, cnt;
 	long long page, limit, status = 0;
-	enum db_rc rc;
 
 	if (req_page(r, &page, &limit) != 0)
 		return;
@@ -237,29 +235,15 @@ users_list_filtered(struct req *r, int with_status)
 			return;
 		}
 	}
-	if (search != NULL && *search != '\0') {
-		if (utf8_len(search) > 100) {
-			reply_field_error(r, ERR_VALIDATION, "search", "TOO_LONG", "v.TOO_LONG");
-			return;
-		}
-		like = db_like_contains(r->a, search);
-		/* "010 1234 5678" or Arabic-Indic digits find the stored +2010…: */
-		phone_like = phone_normalize(search, e164, sizeof(e164)) == 0 ?
-		    db_like_contains(r->a, e164) : like;
-	}
-#define FILTER_ARGS DB_STR(role), DB_STR(role), DB_INT(status), DB_INT(status), \
-	DB_INT(status), DB_STR(like), DB_STR(like), DB_STR(phone_like), DB_STR(like), \
-	DB_STR(like), DB_STR(like), DB_STR(like)
-	rc = db_run(r->db, r->a, SQL_COUNT, DB_ARGS(FILTER_ARGS), &cnt);
-	if (rc == DB_OK)
-		rc = db_run(r->db, r->a, SQL_LIST, DB_ARGS(FILTER_ARGS, DB_INT(limit),
-		    DB_INT((page - 1) * limit)), &res);
-#undef FILTER_ARGS
-	if (rc != DB_OK) {
-		reply_db_error(r, rc);
+	if (req_search(r, "search", 100, &like) != 0)
 		return;
-	}
-	reply_list(r, "user.list", db_rows_json(&res), page, limit, db_get_ll(&cnt, 0, 0, 0));
+	/* "010 1234 5678" or Arabic-Indic digits find the stored +2010…: */
+	phone_like = like != NULL && phone_normalize(req_query(r, "search"), e164,
+	    sizeof(e164)) == 0 ? db_like_contains(r->a, e164) : like;
+	reply_paged(r, "user.list", SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(role), DB_STR(role),
+	    DB_INT(status), DB_INT(status), DB_INT(status), DB_STR(like), DB_STR(like),
+	    DB_STR(phone_like), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like)), page,
+	    limit);
 }
 
 void

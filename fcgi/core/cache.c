@@ -54,7 +54,7 @@ find_ns(const char *name, int create)
 	if (!create || nspaces == CACHE_NS_MAX || strlen(name) >= sizeof(spaces[0].name))
 		return NULL;
 	memset(&spaces[nspaces], 0, sizeof(spaces[0]));
-	strcpy(spaces[nspaces].name, name);
+	memcpy(spaces[nspaces].name, name, strlen(name) + 1);   /* length checked above */
 	return &spaces[nspaces++];
 }
 

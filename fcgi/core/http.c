@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "validate.h"
 
 static const struct {
 	int         status;
@@ -141,6 +142,22 @@ req_page(struct req *r, long long *page, long long *limit)
 	if (query_number(r, "page", 1, 1, 1000000, page) != 0)
 		return -1;
 	return query_number(r, "limit", 10, 1, 100, limit);
+}
+
+int
+req_search(struct req *r, const char *name, size_t max, char **like)
+{
+	const char *v = req_query(r, name);
+
+	*like = NULL;
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (utf8_len(v) > max) {
+		reply_field_error(r, ERR_VALIDATION, name, "TOO_LONG", "v.TOO_LONG");
+		return -1;
+	}
+	*like = db_like_contains(r->a, v);
+	return 0;
 }
 
 void
@@ -524,6 +541,25 @@ reply_list(struct req *r, const char *msg_key, json_object *items, long long pag
 	json_object_object_add(pg, "totalItems", json_object_new_int64(total));
 	json_object_object_add(root, "pagination", pg);
 	reply_json(r, 200, root);
+}
+
+void
+reply_paged(struct req *r, const char *msg_key, const char *sql_count, const char *sql_list,
+    const struct db_arg *filters, size_t nfilters, long long page, long long limit)
+{
+	struct db_arg *args = arena_alloc(r->a, sizeof(*args) * (nfilters + 2));
+	struct db_result cnt, res;
+	enum db_rc rc;
+
+	memcpy(args, filters, sizeof(*args) * nfilters);
+	args[nfilters] = DB_INT(limit);
+	args[nfilters + 1] = DB_INT((page - 1) * limit);
+	if ((rc = db_run(r->db, r->a, sql_count, filters, nfilters, &cnt)) != DB_OK ||
+	    (rc = db_run(r->db, r->a, sql_list, args, nfilters + 2, &res)) != DB_OK) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_list(r, msg_key, db_rows_json(&res), page, limit, db_get_ll(&cnt, 0, 0, 0));
 }
 
 static void

@@ -129,6 +129,9 @@ int         req_param_id(struct req *r, size_t i, long long *id);
 /* page/limit from the query: page >= 1, 1 <= limit <= 100, limit defaults to 10. On bad
  * values replies 422 naming the field and returns -1. */
 int         req_page(struct req *r, long long *page, long long *limit);
+/* A text search in the query (at most max characters, else 422 naming it) as a LIKE
+ * pattern for a bound parameter; *like is NULL when the parameter is absent or empty. */
+int         req_search(struct req *r, const char *name, size_t max, char **like);
 /* Language of the reply, once the caller's own preference is known. */
 void        req_set_user_lang(struct req *r, const char *pref);
 
@@ -149,6 +152,11 @@ void reply_json(struct req *r, int status, json_object *root);          /* takes
 void reply_ok(struct req *r, int status, const char *msg_key, json_object *data);
 void reply_list(struct req *r, const char *msg_key, json_object *items,
     long long page, long long limit, long long total);
+/* A paginated list from two statements that share their filter parameters: sql_count
+ * (COUNT(*) with the filters) and sql_list (the same filters, then LIMIT ? OFFSET ?). */
+void reply_paged(struct req *r, const char *msg_key, const char *sql_count,
+    const char *sql_list, const struct db_arg *filters, size_t nfilters, long long page,
+    long long limit);
 void reply_error(struct req *r, enum err e, json_object *errors);       /* takes errors */
 void reply_error_msg(struct req *r, enum err e, const char *msg_key);
 /* One field error: 422, or another status such as 409 for a taken email. */

@@ -5,9 +5,9 @@
 
 #include <stddef.h>
 
-#define PHONE_E164_LEN 14  /* "+201XXXXXXXXX" and NUL */
+#define PHONE_E164_LEN 14  /* "+20" and 10 national digits, and NUL */
 
-/* Writes "+201XXXXXXXXX" to out (at least PHONE_E164_LEN bytes); 0 when valid. */
+/* Writes the E.164 form ("+201012345678") to out (at least PHONE_E164_LEN bytes); 0 when valid. */
 int phone_normalize(const char *in, char *out, size_t outlen);
 
 #endif

@@ -24,7 +24,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 #define ASSERT(c) do { if (!(c)) abort(); } while (0)
 
-/* RFC 3629 well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF). */
+/* The oracle: RFC 3629 well-formed UTF-8 (no overlong forms, surrogates or code points
+ * > U+10FFFF), written from the RFC on purpose rather than calling the code under test. */
 static int
 utf8_well_formed(const unsigned char *s, size_t n)
 {
