@@ -16,6 +16,10 @@ struct ckey {
 	const char *def;
 };
 
+#ifndef WARSHA_DEFAULT_SQL_DIR
+#define WARSHA_DEFAULT_SQL_DIR "/usr/share/warsha/sql"   /* CMake sets the install path */
+#endif
+
 #define S(f, d) { #f, C_STR, offsetof(struct config, f), d }
 #define I(f, d) { #f, C_INT, offsetof(struct config, f), d }
 #define L(f, d) { #f, C_LONG, offsetof(struct config, f), d }
@@ -33,7 +37,7 @@ static const struct ckey keys[] = {
 	S(jwt_secret, ""),
 	S(maintenance_token, ""),
 	L(body_limit, "1048576"),
-	S(sql_dir, "/usr/share/warsha/sql"),
+	S(sql_dir, WARSHA_DEFAULT_SQL_DIR),
 	S(spool_dir, "/var/lib/warsha/spool"),
 	S(notifier_listen, "127.0.0.1:8090"),
 	S(public_url, "http://127.0.0.1:8080"),
