@@ -241,10 +241,8 @@ generate_password(char out[GENERATED_PASSWORD_LEN + 1])
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char buf[64];
 	size_t n, i;
-	int up, low, dig;
 
 	do {
-		up = low = dig = 0;
 		n = 0;
 		while (n < GENERATED_PASSWORD_LEN) {
 			if (random_bytes(buf, sizeof(buf)) != 0)
@@ -255,29 +253,9 @@ generate_password(char out[GENERATED_PASSWORD_LEN + 1])
 					out[n++] = alphabet[buf[i] % 62];
 		}
 		out[n] = '\0';
-		for (i = 0; i < n; i++) {
-			up |= out[i] >= 'A' && out[i] <= 'Z';
-			low |= out[i] >= 'a' && out[i] <= 'z';
-			dig |= out[i] >= '0' && out[i] <= '9';
-		}
-	} while (!(up && low && dig));
+	} while (!password_policy_ok(out));
 	explicit_bzero(buf, sizeof(buf));
 	return 0;
-}
-
-/* The password policy of DESIGN.md §3, as the API applies it. */
-static int
-password_meets_policy(const char *pw)
-{
-	static const struct vfield f[] = { { "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL } };
-	json_object *o = json_object_new_object(), *errs = NULL;
-	size_t bad;
-
-	json_object_object_add(o, "password", json_object_new_string(pw));
-	bad = validate(o, f, 1, LANG_EN, &errs);
-	json_object_put(errs);
-	json_object_put(o);
-	return bad == 0;
 }
 
 /* The first admin, from WARSHA_ADMIN_EMAIL (default admin@warsha.local) and
@@ -306,7 +284,7 @@ admin_bootstrap(const struct config *cfg)
 		fprintf(stderr, "warsha-fcgi: WARSHA_ADMIN_EMAIL is not a valid e-mail address\n");
 		goto out;
 	}
-	if (pw != NULL && *pw != '\0' && !password_meets_policy(pw)) {
+	if (pw != NULL && *pw != '\0' && !password_policy_ok(pw)) {
 		fprintf(stderr, "warsha-fcgi: WARSHA_ADMIN_PASSWORD needs at least 8 characters"
 		    " with upper case, lower case and a digit\n");
 		goto out;

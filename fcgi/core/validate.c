@@ -50,9 +50,8 @@ email_normalize(const char *in, char *out, size_t outlen)
 	return 0;
 }
 
-/* DESIGN.md §3: at least 8 characters with upper case, lower case and a digit. */
-static int
-password_acceptable(const char *pw)
+int
+password_policy_ok(const char *pw)
 {
 	int up = 0, low = 0, dig = 0;
 	size_t n = strlen(pw);
@@ -225,7 +224,7 @@ check_value(json_object *v, const struct vfield *f, const char **msg)
 			}
 			break;
 		case V_PASSWORD:
-			if (!password_acceptable(s))
+			if (!password_policy_ok(s))
 				return "WEAK_PASSWORD";
 			break;
 		case V_ENUM:

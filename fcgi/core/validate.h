@@ -48,6 +48,10 @@ size_t validate(json_object *body, const struct vfield *fields, size_t n, enum l
 void verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
     const char *msg_key);
 
+/* DESIGN.md §3's password rule: at least 8 characters with upper case, lower case and a
+ * digit (and at most 128 bytes). */
+int    password_policy_ok(const char *pw);
+
 /* Length of a UTF-8 string in code points. */
 size_t utf8_len(const char *s);
 /* Lower-cases ASCII and checks the shape local@domain.tld; 0 when valid. */
