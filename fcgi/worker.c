@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -563,6 +564,24 @@ supervise(int sock, const struct config *cfg)
 	return 0;
 }
 
+/* FCGX_OpenSocket unlinks a socket path before binding it: a second pool started by
+ * mistake would take the path from a running one. Refuse when someone answers there. */
+static int
+unix_socket_in_use(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd, in_use;
+
+	if (strlen(path) >= sizeof(sa.sun_path) || (fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	in_use = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return in_use;
+}
+
 static int
 open_listener(const char *cli_listen, const struct config *cfg)
 {
@@ -574,7 +593,12 @@ open_listener(const char *cli_listen, const struct config *cfg)
 	} else {
 		if (addr == NULL)
 			addr = cfg->listen;
-		/* FCGX_OpenSocket takes ":port", "host:port" or a path */
+		if (addr[0] == '/' && unix_socket_in_use(addr)) {
+			log_error("msg=listen_failed addr=%s error=\"another process is listening there\"",
+			    addr);
+			return -1;
+		}
+		/* FCGX_OpenSocket takes ":port", "host:port" or a path (which it unlinks first) */
 		if ((sock = FCGX_OpenSocket(addr, 1024)) < 0) {
 			log_error("msg=listen_failed addr=%s", addr);
 			return -1;

@@ -1,0 +1,160 @@
+"""warsha-fcgi on a socket it did not open: systemd's socket activation (LISTEN_FDS,
+the socket on fd 3) and spawn-fcgi (the listening socket on fd 0).
+
+Each case starts a second pool (one worker, the test stack's configuration) on a unix
+socket this test opened, speaks FastCGI to it directly (a small client below, as nginx
+would), checks GET /health, then stops it with SIGTERM and expects a clean exit.
+"""
+
+import os
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+from warsha_test import SOURCE_DIR, Skip, check, run
+
+ENV = os.environ.get
+
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+
+
+def _binary():
+    conf = ENV("WARSHA_TEST_CONFIG")
+    pidfile = ENV("WARSHA_TEST_FCGI_PIDFILE")
+    if not conf or not pidfile:
+        raise Skip("needs the test stack's configuration")
+    # the same binary the stack runs (plain or sanitizer build)
+    sup = open(pidfile).read().strip()
+    return os.readlink("/proc/%s/exe" % sup), conf
+
+
+def _record(rtype, content, req_id=1):
+    pad = (8 - len(content) % 8) % 8
+    return struct.pack(">BBHHBx", 1, rtype, req_id, len(content), pad) + content + b"\0" * pad
+
+
+def _nv(name, value):
+    def length(n):
+        return struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
+    name, value = name.encode(), value.encode()
+    return length(len(name)) + length(len(value)) + name + value
+
+
+def fastcgi_get(path, sock_path, timeout=10):
+    """One FastCGI request, as nginx sends it; returns (stdout bytes, app status)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(sock_path)
+    params = b"".join(_nv(k, v) for k, v in (
+        ("REQUEST_METHOD", "GET"), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
+        ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1"), ("SERVER_PROTOCOL", "HTTP/1.1")))
+    s.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
+              _record(FCGI_PARAMS, params) + _record(FCGI_PARAMS, b"") +
+              _record(FCGI_STDIN, b""))
+    out, status, buf = b"", None, b""
+    while status is None:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, plen = struct.unpack(">BBHHB", buf[:7])
+            if len(buf) < 8 + clen + plen:
+                break
+            content = buf[8:8 + clen]
+            buf = buf[8 + clen + plen:]
+            if rtype == FCGI_STDOUT:
+                out += content
+            elif rtype == FCGI_END_REQUEST:
+                status = struct.unpack(">I", content[:4])[0]
+    s.close()
+    return out, status
+
+
+def _env(tmpdir):
+    """The test's environment; should the socket not be taken over, the pool falls back
+    to a listen address of its own in tmpdir (never the stack's)."""
+    env = dict(os.environ)
+    env.pop("LISTEN_FDS", None)
+    env.pop("LISTEN_PID", None)
+    env["WARSHA_LISTEN"] = os.path.join(tmpdir, "fallback.sock")
+    return env
+
+
+def _listening_unix_socket(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(16)
+    return s
+
+
+def _wait_health(sock_path, proc):
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        check(proc.poll() is None, "the pool exited at once (status %s)" % proc.returncode)
+        try:
+            out, status = fastcgi_get("/health", sock_path)
+            return out, status
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("no answer on the inherited socket")
+
+
+def _stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the pool did not stop on SIGTERM")
+    check(rc == 0, "the pool exited with status %s after SIGTERM" % rc)
+
+
+def _check_health(out, status):
+    check(status == 0, "FastCGI app status %s" % status)
+    text = out.decode("utf-8", "replace")
+    check(text.startswith("Status: 200"), "unexpected answer: %r" % text[:200])
+    check('"dbStatus":"connected"' in text, "health body: %r" % text[-200:])
+
+
+def test_systemd_socket_activation():
+    binary, conf = _binary()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "fcgi.sock")
+        lsock = _listening_unix_socket(path)
+
+        def child():
+            os.dup2(lsock.fileno(), 3)   # systemd hands the socket over as fd 3
+
+        # LISTEN_PID names the receiving process: sh's own pid, which exec keeps
+        proc = subprocess.Popen(["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" "$@"',
+                                 binary, "--config", conf, "--workers", "1"],
+                                preexec_fn=child, pass_fds=(lsock.fileno(), 3),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                cwd=SOURCE_DIR, env=_env(d))
+        lsock.close()
+        try:
+            _check_health(*_wait_health(path, proc))
+        finally:
+            _stop(proc)
+
+
+def test_spawn_fcgi_socket_on_fd_0():
+    binary, conf = _binary()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "fcgi.sock")
+        lsock = _listening_unix_socket(path)
+        proc = subprocess.Popen([binary, "--config", conf, "--workers", "1"],
+                                stdin=lsock.fileno(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, cwd=SOURCE_DIR, env=_env(d))
+        lsock.close()
+        try:
+            _check_health(*_wait_health(path, proc))
+        finally:
+            _stop(proc)
+
+
+run(globals())
