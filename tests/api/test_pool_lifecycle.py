@@ -1,9 +1,10 @@
-"""warsha-fcgi on a socket it did not open: systemd's socket activation (LISTEN_FDS,
-the socket on fd 3) and spawn-fcgi (the listening socket on fd 0).
+"""The pool's life outside nginx's view: warsha-fcgi on a socket it did not open
+(systemd's socket activation: LISTEN_FDS and the socket on fd 3; spawn-fcgi: the
+listening socket on fd 0), and SIGTERM letting the request in flight finish.
 
 Each case starts a second pool (one worker, the test stack's configuration) on a unix
 socket this test opened, speaks FastCGI to it directly (a small client below, as nginx
-would), checks GET /health, then stops it with SIGTERM and expects a clean exit.
+would), then stops it with SIGTERM and expects a clean exit.
 """
 
 import os
@@ -43,17 +44,25 @@ def _nv(name, value):
     return length(len(name)) + length(len(value)) + name + value
 
 
-def fastcgi_get(path, sock_path, timeout=10):
-    """One FastCGI request, as nginx sends it; returns (stdout bytes, app status)."""
+def fastcgi_send(method, path, sock_path, body=b"", timeout=10):
+    """Sends one FastCGI request, as nginx does; returns the open connection."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(timeout)
     s.connect(sock_path)
-    params = b"".join(_nv(k, v) for k, v in (
-        ("REQUEST_METHOD", "GET"), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
-        ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1"), ("SERVER_PROTOCOL", "HTTP/1.1")))
+    env = [("REQUEST_METHOD", method), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
+           ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1"),
+           ("SERVER_PROTOCOL", "HTTP/1.1"), ("CONTENT_LENGTH", str(len(body)))]
+    if body:
+        env.append(("CONTENT_TYPE", "application/json"))
+    params = b"".join(_nv(k, v) for k, v in env)
     s.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
               _record(FCGI_PARAMS, params) + _record(FCGI_PARAMS, b"") +
-              _record(FCGI_STDIN, b""))
+              (_record(FCGI_STDIN, body) if body else b"") + _record(FCGI_STDIN, b""))
+    return s
+
+
+def fastcgi_receive(s):
+    """Reads the answer to the end; returns (stdout bytes, app status or None)."""
     out, status, buf = b"", None, b""
     while status is None:
         chunk = s.recv(65536)
@@ -72,6 +81,10 @@ def fastcgi_get(path, sock_path, timeout=10):
                 status = struct.unpack(">I", content[:4])[0]
     s.close()
     return out, status
+
+
+def fastcgi_get(path, sock_path, timeout=10):
+    return fastcgi_receive(fastcgi_send("GET", path, sock_path, timeout=timeout))
 
 
 def _env(tmpdir):
@@ -155,6 +168,35 @@ def test_spawn_fcgi_socket_on_fd_0():
             _check_health(*_wait_health(path, proc))
         finally:
             _stop(proc)
+
+
+def test_sigterm_lets_the_request_in_flight_finish():
+    """SIGTERM while a worker hashes a password (a login takes ~50 ms of scrypt): the
+    answer still arrives whole, then the pool exits 0."""
+    binary, conf = _binary()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "fcgi.sock")
+        lsock = _listening_unix_socket(path)
+        proc = subprocess.Popen([binary, "--config", conf, "--workers", "1"],
+                                stdin=lsock.fileno(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, cwd=SOURCE_DIR, env=_env(d))
+        lsock.close()
+        try:
+            _check_health(*_wait_health(path, proc))
+            body = b'{"identifier":"nobody-%d@example.com","password":"Wrong12345"}' % os.getpid()
+            conn = fastcgi_send("POST", "/api/auth/login", path, body)
+            time.sleep(0.01)
+            proc.send_signal(signal.SIGTERM)
+            out, status = fastcgi_receive(conn)
+            text = out.decode("utf-8", "replace")
+            check(status == 0 and text.startswith("Status: 401"),
+                  "the request in flight was not answered whole: %r" % text[:300])
+            check(text.rstrip().endswith("}"), "truncated body: %r" % text[-100:])
+            rc = proc.wait(timeout=15)
+            check(rc == 0, "exit status %s after SIGTERM" % rc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
 
 
 run(globals())
