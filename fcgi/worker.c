@@ -28,6 +28,7 @@
 #include "core/arena.h"
 #include "core/cache.h"
 #include "core/config.h"
+#include "core/cors.h"
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
@@ -89,7 +90,7 @@ method_of(const char *m)
 struct params {
 	const char *method, *document_uri, *request_uri, *query_string, *content_type;
 	const char *content_length, *remote_addr, *user_agent, *authorization, *https;
-	const char *cookie, *accept_language;
+	const char *cookie, *accept_language, *origin;
 };
 
 static void
@@ -103,6 +104,7 @@ read_params(struct req *r, struct params *p)
 		P("REMOTE_ADDR", remote_addr), P("HTTP_USER_AGENT", user_agent),
 		P("HTTP_AUTHORIZATION", authorization), P("HTTPS", https),
 		P("HTTP_COOKIE", cookie), P("HTTP_ACCEPT_LANGUAGE", accept_language),
+		P("HTTP_ORIGIN", origin),
 #undef P
 	};
 	char **e;
@@ -306,6 +308,8 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	r.authorization = p.authorization;
 	r.https = p.https != NULL && strcmp(p.https, "on") == 0;
 	choose_lang(&r, p.accept_language);
+	if (p.origin != NULL && cors_apply(&r, p.origin))
+		goto reply;   /* a preflight, answered */
 
 	if (read_body(&r, fr->in, p.content_length, &drained) != 0)
 		goto reply;

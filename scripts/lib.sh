@@ -182,6 +182,8 @@ sql_dir = $REPO/sql
 spool_dir = $SPOOL_DIR
 notifier_listen = $NOTIFIER_ADDR
 public_url = $BASE_URL
+# a web app's dev server (Vite's default port) may call the API with credentials
+cors_origins = http://localhost:5173 http://127.0.0.1:5173
 log_level = info
 EOF
 	umask "$umask_old"

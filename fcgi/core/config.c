@@ -41,6 +41,7 @@ static const struct ckey keys[] = {
 	S(spool_dir, "/var/lib/warsha/spool"),
 	S(notifier_listen, "127.0.0.1:8090"),
 	S(public_url, "http://127.0.0.1:8080"),
+	S(cors_origins, ""),
 	S(log_level, "info"),
 	B(cookie_secure, "0"),
 	I(scrypt_n, "16384"),

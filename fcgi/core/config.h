@@ -22,6 +22,7 @@ struct config {
 	char *spool_dir;       /* where the local email/SMS sinks write */
 	char *notifier_listen;
 	char *public_url;
+	char *cors_origins;    /* web app origins allowed cross-origin, space separated */
 	char *log_level;
 	int   cookie_secure;   /* 1: Secure cookies (served over HTTPS) */
 	int   scrypt_n;        /* scrypt cost N (power of two) */
