@@ -104,6 +104,17 @@ def _listening_unix_socket(path):
     return s
 
 
+def _spawn_fcgi_style(binary, conf, tmpdir):
+    """A one-worker pool on a socket of tmpdir handed over as fd 0, as spawn-fcgi does."""
+    path = os.path.join(tmpdir, "fcgi.sock")
+    lsock = _listening_unix_socket(path)
+    proc = subprocess.Popen([binary, "--config", conf, "--workers", "1"],
+                            stdin=lsock.fileno(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=SOURCE_DIR, env=_env(tmpdir))
+    lsock.close()
+    return path, proc
+
+
 def _wait_health(sock_path, proc):
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -158,12 +169,7 @@ def test_systemd_socket_activation():
 def test_spawn_fcgi_socket_on_fd_0():
     binary, conf = _binary()
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "fcgi.sock")
-        lsock = _listening_unix_socket(path)
-        proc = subprocess.Popen([binary, "--config", conf, "--workers", "1"],
-                                stdin=lsock.fileno(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, cwd=SOURCE_DIR, env=_env(d))
-        lsock.close()
+        path, proc = _spawn_fcgi_style(binary, conf, d)
         try:
             _check_health(*_wait_health(path, proc))
         finally:
@@ -175,12 +181,7 @@ def test_sigterm_lets_the_request_in_flight_finish():
     answer still arrives whole, then the pool exits 0."""
     binary, conf = _binary()
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "fcgi.sock")
-        lsock = _listening_unix_socket(path)
-        proc = subprocess.Popen([binary, "--config", conf, "--workers", "1"],
-                                stdin=lsock.fileno(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, cwd=SOURCE_DIR, env=_env(d))
-        lsock.close()
+        path, proc = _spawn_fcgi_style(binary, conf, d)
         try:
             _check_health(*_wait_health(path, proc))
             body = b'{"identifier":"nobody-%d@example.com","password":"Wrong12345"}' % os.getpid()
