@@ -23,6 +23,9 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "api/api.h"
 #include "core/arena.h"
@@ -473,8 +476,16 @@ spawn(int sock, const struct config *cfg)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		int rc;
+
 		signal(SIGCHLD, SIG_DFL);
-		_exit(worker_main(sock, cfg));
+		rc = worker_main(sock, cfg);
+#ifdef __SANITIZE_ADDRESS__
+		/* _exit skips LeakSanitizer's exit hook: ask for the check (a no-op unless
+		 * ASAN_OPTIONS has detect_leaks=1, as the sanitizer test pass sets) */
+		__lsan_do_leak_check();
+#endif
+		_exit(rc);
 	}
 	if (pid < 0)
 		log_error("msg=fork_failed error=\"%s\"", strerror(errno));

@@ -451,9 +451,11 @@ app_scrub_env() {
 
 # sanitizer_env NAME: ASan/UBSan settings for a server started from build-asan.
 # Reports go to var/<stack>/sanitizer/NAME.<pid>; the test pass fails if any exists.
+# LeakSanitizer runs in the servers too: each worker checks at its exit (worker.c asks
+# for it before _exit), so memory a request lost shows up when the test stack stops.
 sanitizer_env() {
 	printf '%s\n' \
-		"ASAN_OPTIONS=log_path=$SAN_DIR/$1:halt_on_error=1:detect_leaks=0" \
+		"ASAN_OPTIONS=log_path=$SAN_DIR/$1:halt_on_error=1:detect_leaks=1" \
 		"UBSAN_OPTIONS=log_path=$SAN_DIR/$1:print_stacktrace=1:halt_on_error=1"
 }
 
