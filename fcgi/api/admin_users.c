@@ -129,18 +129,12 @@ static const struct vfield ban_fields[] = {
 };
 
 /* Locks the target of a ban or unban and checks who may touch it. Replies and returns
- * -1 when the request ends here (rc says DB_OK then, or the error to answer with). */
+ * -1 when the request ends here. */
 static int
-lock_target(struct req *r, long long id, struct db_result *row, enum db_rc *rc)
+lock_target(struct req *r, long long id, struct db_result *row)
 {
-	if ((*rc = db_begin(r->db)) != DB_OK ||
-	    (*rc = db_run(r->db, r->a, SQL_LOCK_TARGET, DB_ARGS(DB_INT(id)), row)) != DB_OK)
+	if (begin_locked_row(r, SQL_LOCK_TARGET, id, row) != 0)
 		return -1;
-	if (row->nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return -1;
-	}
 	if (r->user.role != ROLE_ADMIN && is_staff_role(db_get(row, 0, 0))) {
 		db_rollback(r->db);
 		reply_error_msg(r, ERR_FORBIDDEN, "admin.admins_only");
@@ -167,11 +161,8 @@ admin_users_ban(struct req *r)
 		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
 		return;
 	}
-	if (lock_target(r, id, &row, &rc) != 0) {
-		if (rc != DB_OK)
-			goto fail;
+	if (lock_target(r, id, &row) != 0)
 		return;
-	}
 	if (db_get_ll(&row, 0, 1, 0) != 0) {
 		db_rollback(r->db);
 		reply_error_msg(r, ERR_CONFLICT, "user.already_banned");
@@ -205,11 +196,8 @@ admin_users_unban(struct req *r)
 		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
 		return;
 	}
-	if (lock_target(r, id, &row, &rc) != 0) {
-		if (rc != DB_OK)
-			goto fail;
+	if (lock_target(r, id, &row) != 0)
 		return;
-	}
 	if (db_get_ll(&row, 0, 1, 0) == 0) {
 		db_rollback(r->db);
 		reply_error_msg(r, ERR_CONFLICT, "user.not_banned");

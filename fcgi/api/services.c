@@ -447,15 +447,8 @@ services_update(struct req *r)
 	}
 	if (validate_or_reply(r, r->json, fields, NFIELDS(fields)) != 0)
 		return;
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_ROW, DB_ARGS(DB_INT(id)), &row)) != DB_OK)
-		goto fail;
-	if (row.nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
+	if (begin_locked_row(r, SQL_ROW, id, &row) != 0)
 		return;
-	}
 	for (i = 0; i < SV__MAX; i++)
 		s.v[i] = db_get(&row, 0, i);
 	svc_apply(r, &s, r->json);

@@ -289,15 +289,8 @@ users_set_role(struct req *r)
 		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
 		return;
 	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_LOCK_ROLE, DB_ARGS(DB_INT(id)), &row)) != DB_OK)
-		goto fail;
-	if (row.nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
+	if (begin_locked_row(r, SQL_LOCK_ROLE, id, &row) != 0)
 		return;
-	}
 	from = db_get(&row, 0, 0);
 	if (strcmp(from, role) != 0) {
 		d = json_owned(r->a, json_object_new_object());
@@ -331,15 +324,8 @@ users_delete(struct req *r)
 		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
 		return;
 	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_LOCK_ROLE, DB_ARGS(DB_INT(id)), &row)) != DB_OK)
-		goto fail;
-	if (row.nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
+	if (begin_locked_row(r, SQL_LOCK_ROLE, id, &row) != 0)
 		return;
-	}
 	/* the log keeps what kind of account it was, nothing that identifies the person */
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "role", json_object_new_string(db_get(&row, 0, 0)));

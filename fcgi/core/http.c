@@ -625,6 +625,24 @@ reply_rollback(struct req *r, enum db_rc rc)
 	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
 }
 
+int
+begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row)
+{
+	enum db_rc rc;
+
+	if ((rc = db_begin(r->db)) != DB_OK ||
+	    (rc = db_run(r->db, r->a, sql, DB_ARGS(DB_INT(id)), row)) != DB_OK) {
+		reply_rollback(r, rc);
+		return -1;
+	}
+	if (row->nrows == 0) {
+		db_rollback(r->db);
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 void
 reply_user_banned(struct req *r, const char *reason, const char *at)
 {

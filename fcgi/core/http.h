@@ -168,6 +168,10 @@ void reply_db_error(struct req *r, enum db_rc rc);
 void reply_rollback(struct req *r, enum db_rc rc);
 /* 403 USER_BANNED with the reason and the time of the ban (DESIGN.md §3). */
 void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
+/* Opens a transaction and runs sql, a SELECT ... FOR UPDATE of the row with this id.
+ * Returns 0 with the row locked and the transaction open; otherwise the transaction is
+ * closed, the reply given (404 when there is no such row) and -1 returned. */
+int  begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row);
 void reply_raw(struct req *r, int status, const char *type, const char *body, size_t len);
 void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
