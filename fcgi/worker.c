@@ -36,6 +36,7 @@
 #include "core/http.h"
 #include "core/log.h"
 #include "core/migrate.h"
+#include "store/store.h"
 #include "core/router.h"
 
 #define MAX_WORKERS 256
@@ -167,55 +168,52 @@ drain(FCGX_Stream *in)
 	return FCGX_HasSeenEOF(in) == EOF;
 }
 
-/* Reads the body. Returns 0, or replies 400/413/415 and returns -1. *drained is set when
- * stdin was read to its end (so the connection can be closed without lingering). */
-static int
-read_body(struct req *r, FCGX_Stream *in, const char *cl, int *drained)
+/* 413 before anything is read: a Content-Length over the limit, or one that does not
+ * parse (400). Cheap, so it runs before the route's caller is known. */
+static enum err
+body_length(struct req *r, const char *cl, long long *len)
 {
-	long long len = 0;
+	char *end;
+
+	*len = 0;
+	if (cl == NULL || *cl == '\0')
+		return ERR_OK;
+	*len = strtoll(cl, &end, 10);
+	if (*end != '\0' || *len < 0)
+		return fail(r, ERR_BAD_REQUEST);
+	if (*len > r->cfg->body_limit)
+		return fail(r, ERR_PAYLOAD_TOO_LARGE);
+	return ERR_OK;
+}
+
+/* Reads and parses the body of len bytes: ERR_OK, or 400/415. *drained is set when
+ * stdin was read to its end (so the connection can be closed without lingering). */
+static enum err
+read_body(struct req *r, FCGX_Stream *in, long long len, int *drained)
+{
 	char *buf;
 	int got;
 
-	*drained = 0;
-	if (cl != NULL && *cl != '\0') {
-		char *end;
-
-		len = strtoll(cl, &end, 10);
-		if (*end != '\0' || len < 0) {
-			reply_error(r, ERR_BAD_REQUEST, NULL);
-			return -1;
-		}
-	}
 	if (len == 0) {
 		*drained = drain(in);
 		/* handlers that take a body see {} when none came; reads need none */
 		if (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH))
 			r->json = json_owned(r->a, json_object_new_object());
-		return 0;
+		return ERR_OK;
 	}
-	if (len > r->cfg->body_limit) {
-		reply_error(r, ERR_PAYLOAD_TOO_LARGE, NULL);
-		return -1;
-	}
-	if (!is_json_type(r->content_type)) {
-		reply_error(r, ERR_UNSUPPORTED_MEDIA, NULL);
-		return -1;
-	}
+	if (!is_json_type(r->content_type))
+		return fail(r, ERR_UNSUPPORTED_MEDIA);
 	buf = arena_alloc(r->a, (size_t)len + 1);
 	got = FCGX_GetStr(buf, (int)len, in);
-	if (got != len) {
-		reply_error(r, ERR_BAD_REQUEST, NULL);
-		return -1;
-	}
+	if (got != len)
+		return fail(r, ERR_BAD_REQUEST);
 	buf[len] = '\0';
 	*drained = drain(in);
 	r->body = buf;
 	r->body_len = (size_t)len;
-	if ((r->json = parse_json_body(r->a, buf, (size_t)len)) == NULL) {
-		reply_error(r, ERR_BAD_REQUEST, NULL);
-		return -1;
-	}
-	return 0;
+	if ((r->json = parse_json_body(r->a, buf, (size_t)len)) == NULL)
+		return fail(r, ERR_BAD_REQUEST);
+	return ERR_OK;
 }
 
 static void
@@ -269,6 +267,9 @@ write_reply(struct req *r, FCGX_Stream *out)
 	    r->status, status_text(r->status), r->resp_type, r->resp_len);
 	if (n < 0 || (size_t)n >= sizeof(head) || FCGX_PutStr(head, n, out) != n)
 		return -1;
+	for (h = r->keep_headers; h != NULL; h = h->next)
+		if (FCGX_PutS(h->line, out) < 0 || FCGX_PutS("\r\n", out) < 0)
+			return -1;
 	for (h = r->resp_headers; h != NULL; h = h->next)
 		if (FCGX_PutS(h->line, out) < 0 || FCGX_PutS("\r\n", out) < 0)
 			return -1;
@@ -288,6 +289,8 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	const struct route *rt;
 	unsigned allowed;
 	int drained = 0;
+	long long len = 0;
+	enum err e = ERR_OK;
 	char path_log[256];
 	struct params p;
 	long us;
@@ -314,30 +317,41 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	if (p.origin != NULL && cors_apply(&r, p.origin))
 		goto reply;   /* a preflight, answered */
 
-	if (read_body(&r, fr->in, p.content_length, &drained) != 0)
+	/* route, caller, then body: a caller that may not call the route is refused before
+	 * a large body is read or parsed */
+	if ((e = body_length(&r, p.content_length, &len)) != ERR_OK)
 		goto reply;
 	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
 		if (allowed != 0) {
-			resp_header(&r, "Allow: %s%s%s%s%s",
+			resp_header_keep(&r, "Allow: %s%s%s%s%s",
 			    (allowed & HTTP_GET) ? "GET " : "", (allowed & HTTP_POST) ? "POST " : "",
 			    (allowed & HTTP_PUT) ? "PUT " : "", (allowed & HTTP_PATCH) ? "PATCH " : "",
 			    (allowed & HTTP_DELETE) ? "DELETE" : "");
-			reply_error(&r, ERR_METHOD_NOT_ALLOWED, NULL);
+			e = fail(&r, ERR_METHOD_NOT_ALLOWED);
 		} else {
-			reply_error(&r, ERR_ROUTE_NOT_FOUND, NULL);
+			e = fail(&r, ERR_ROUTE_NOT_FOUND);
 		}
 		goto reply;
 	}
-	if (route_authorize(&r, rt) != 0)
+	if ((e = route_authorize(&r, rt)) != ERR_OK ||
+	    (e = read_body(&r, fr->in, len, &drained)) != ERR_OK ||
+	    (e = route_input(&r, rt)) != ERR_OK)
 		goto reply;
-	rt->handler(&r);
+	e = route_run(&r, rt);
 	if (db_in_transaction(db)) {
+		/* a handler that leaves its transaction open has not said whether it meant it:
+		 * roll back, and never answer success for work that was not committed */
 		log_error("msg=transaction_left_open path=%s", log_clean(path_log, sizeof(path_log), r.path));
 		db_rollback(db);
+		if (e == ERR_OK)
+			e = fail(&r, ERR_INTERNAL);
 	}
 reply:
-	if (!r.replied)
-		reply_error(&r, ERR_INTERNAL, NULL);
+	/* an early refusal still reads a body within the limit, so the close is plain */
+	if (!drained && len <= r.cfg->body_limit)
+		drained = drain(fr->in);
+	if (!r.replied || e != ERR_OK)
+		reply_finish(&r, e);
 	if (write_reply(&r, fr->out) != 0)
 		log_info("msg=client_gone path=%s", log_clean(path_log, sizeof(path_log), r.path));
 	/* stdin read to its end: a plain close() instead of libfcgi's lingering one */
@@ -630,7 +644,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: warsha-fcgi [--config FILE] [--listen ADDR] [--workers N]\n"
 	    "       warsha-fcgi [--config FILE] --migrate\n"
-	    "       warsha-fcgi [--config FILE] --create-admin   (WARSHA_ADMIN_EMAIL, WARSHA_ADMIN_PASSWORD)\n");
+	    "       warsha-fcgi [--config FILE] --create-admin   (WARSHA_ADMIN_EMAIL, WARSHA_ADMIN_PASSWORD)\n"
+	    "       warsha-fcgi [--config FILE] --check-sql      (prepare every statement of the store)\n");
 }
 
 int
@@ -642,6 +657,7 @@ main(int argc, char *argv[])
 		{ "workers", required_argument, NULL, 'w' },
 		{ "migrate", no_argument, NULL, 'm' },
 		{ "create-admin", no_argument, NULL, 'a' },
+		{ "check-sql", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -650,13 +666,14 @@ main(int argc, char *argv[])
 	struct config cfg;
 	char err[512];
 
-	while ((ch = getopt_long(argc, argv, "c:l:w:mah", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:w:maqh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
 		case 'l': listen_addr = optarg; break;
 		case 'w': workers = atoi(optarg); break;
 		case 'm': mode = 'm'; break;
 		case 'a': mode = 'a'; break;
+		case 'q': mode = 'q'; break;
 		default: usage(); return ch == 'h' ? 0 : 2;
 		}
 	}
@@ -677,6 +694,13 @@ main(int argc, char *argv[])
 	}
 	if (mode == 'a') {
 		rc = admin_bootstrap(&cfg) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (mode == 'q') {
+		struct db *db = db_open(&cfg);
+
+		rc = db != NULL && store_check(db) == 0 ? 0 : 1;
+		db_close(db);
 		goto out;
 	}
 	if (strlen(cfg.jwt_secret) < 32) {

@@ -14,36 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/activity.h"
 #include "../core/auth.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
-#include "../core/phone.h"
 #include "../core/router.h"
 #include "../core/validate.h"
 #include "../domain/identity.h"
+#include "../store/activity.h"
+#include "../store/sessions.h"
+#include "../store/users.h"
 #include "api.h"
 #include "user_view.h"
-
-static const char SQL_INSERT_STAFF[] =
-    "INSERT INTO users (email, phone, password_hash, role, first_name, last_name,"
-    " email_verified) VALUES (?, ?, ?, ?, ?, ?, 1)";
-static const char SQL_LOCK_TARGET[] =
-    "SELECT role, is_banned, ban_reason FROM users WHERE id = ? AND deleted_at IS NULL"
-    " FOR UPDATE";
-static const char SQL_BAN[] =
-    "UPDATE users SET is_banned = 1, ban_reason = ?, banned_at = CURRENT_TIMESTAMP(3),"
-    " banned_by = ? WHERE id = ?";
-static const char SQL_UNBAN[] =
-    "UPDATE users SET is_banned = 0, ban_reason = NULL, banned_at = NULL, banned_by = NULL"
-    " WHERE id = ?";
-static const char SQL_USER_BY_EMAIL[] =
-    "SELECT id FROM users WHERE email = ?";
-/* --create-admin runs without a request, so without activity_record(): the actor is
- * nobody (NULL), and there is no address. */
-static const char SQL_BOOTSTRAP_ACTIVITY[] =
-    "INSERT INTO activity_log (actor_id, actor_role, action, target_type, target_id, details)"
-    " VALUES (NULL, NULL, 'admin.bootstrap', 'user', ?, ?)";
 
 static int
 is_staff_role(const char *role)
@@ -51,10 +32,11 @@ is_staff_role(const char *role)
 	return strcmp(role, "admin") == 0 || strcmp(role, "moderator") == 0;
 }
 
-void
+enum err
 admin_users_list(struct req *r)
 {
 	users_list_filtered(r, 1);
+	return r->fail.e;
 }
 
 /* --- staff accounts --- */
@@ -63,156 +45,189 @@ admin_users_list(struct req *r)
 static const char *const staff_roles[] = { "admin", "moderator", "Admin", "Moderator", "ADMIN",
 	"MODERATOR", NULL };
 
-static const struct vfield create_fields[] = {
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL },
-	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL },
-	{ "firstName", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "lastName", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "phone", V_PHONE, VF_NULLABLE, 0, 0, NULL },
-	{ "role", V_ENUM, 0, 0, 0, staff_roles },   /* default: admin */
+/* Any of staff_roles, as its canonical word. */
+static const char *
+canonical_role(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	(void)a;
+	*msg = MSG_NONE;
+	v->s = role_from_alias(v->s);
+	return v->s == NULL ? "INVALID_VALUE" : NULL;
+}
+
+struct create_in {
+	struct in_val email, password, first_name, last_name, phone, role;
 };
 
-void
-admin_users_create_admin(struct req *r)
+static const struct vfield create_fields[] = {
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, IN(struct create_in, email), NULL },
+	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, IN(struct create_in, password), NULL },
+	{ "firstName", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct create_in, first_name),
+	    NULL },
+	{ "lastName", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct create_in, last_name),
+	    NULL },
+	{ "phone", V_PHONE, VF_NULLABLE, 0, 0, NULL, IN(struct create_in, phone), NULL },
+	/* default: admin */
+	{ "role", V_ENUM, 0, 0, 0, staff_roles, IN(struct create_in, role), canonical_role },
+};
+
+const struct input admin_users_create_input = INPUT(struct create_in, create_fields, NULL);
+
+struct create_tx {
+	struct staff_new staff;
+	long long        id;
+};
+
+static enum err
+create_work(struct req *r, void *ctx)
 {
-	const char *phone_in = json_get_str(r->json, "phone"), *role = "admin", *word;
-	char email[256], phone[PHONE_E164_LEN], hash[PASSWORD_HASH_LEN];
-	struct db_result res;
+	struct create_tx *t = ctx;
 	json_object *d;
-	long long id;
 	enum db_rc rc;
 
-	if (validate_or_reply(r, r->json, create_fields, NFIELDS(create_fields)) != 0)
-		return;
-	if ((word = json_get_str(r->json, "role")) != NULL)
-		role = role_from_alias(word);   /* one of staff_roles: "admin" or "moderator" */
-	if (r->user.role != ROLE_ADMIN && strcmp(role, "moderator") != 0) {
-		reply_error_msg(r, ERR_FORBIDDEN, "admin.admins_only");
-		return;
-	}
-	/* validated above, so both normalize */
-	(void)email_normalize(json_get_str(r->json, "email"), email, sizeof(email));
-	if (phone_in != NULL)
-		(void)phone_normalize(phone_in, phone, sizeof(phone));
-	/* the slow hash runs before the transaction opens */
-	if (password_hash(r->cfg, json_get_str(r->json, "password"), hash) != 0) {
-		reply_error(r, ERR_INTERNAL, NULL);
-		return;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_INSERT_STAFF, DB_ARGS(DB_STR(email),
-	    DB_STR(phone_in != NULL ? phone : NULL), DB_STR(hash), DB_STR(role),
-	    DB_STR(json_get_str(r->json, "firstName")), DB_STR(json_get_str(r->json, "lastName"))),
-	    &res)) != DB_OK)
-		goto fail;
-	id = (long long)res.insert_id;
+	if ((rc = db_users_insert_staff(r->db, r->a, &t->staff, &t->id)) != DB_OK)
+		return fail_db(r, rc);   /* a taken e-mail or phone: 409 naming it */
 	d = json_owned(r->a, json_object_new_object());
-	json_object_object_add(d, "role", json_object_new_string(role));
-	json_object_object_add(d, "email", json_object_new_string(email));
-	if ((rc = activity_record(r, "admin.create", "user", id, d)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
+	json_object_object_add(d, "role", json_object_new_string(t->staff.role));
+	json_object_object_add(d, "email", json_object_new_string(t->staff.email));
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "admin.create", "user", t->id,
+	    d)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+admin_users_create_admin(struct req *r)
+{
+	const struct create_in *in = r->in;
+	char hash[PASSWORD_HASH_LEN];
+	struct create_tx t;
+	enum err e;
+
+	memset(&t, 0, sizeof(t));
+	t.staff.role = in->role.set ? in->role.s : "admin";
+	if (r->user.role != ROLE_ADMIN && strcmp(t.staff.role, "moderator") != 0)
+		return fail_msg(r, ERR_FORBIDDEN, MSG_ADMIN_ADMINS_ONLY);
+	/* the slow hash runs before the transaction opens */
+	if (password_hash(r->cfg, in->password.s, hash) != 0)
+		return fail(r, ERR_INTERNAL);
+	t.staff.email = in->email.s;
+	t.staff.phone = in->phone.set && !in->phone.null ? in->phone.s : NULL;
+	t.staff.password_hash = hash;
+	t.staff.first_name = in->first_name.s;
+	t.staff.last_name = in->last_name.s;
+	e = req_tx(r, create_work, &t);
 	explicit_bzero(hash, sizeof(hash));
-	users_reply_user(r, 201, "admin.created", id);
-	return;
-fail:
-	explicit_bzero(hash, sizeof(hash));
-	db_rollback(r->db);
-	users_reply_taken(r, rc);
+	if (e != ERR_OK)
+		return e;
+	return users_reply_user(r, 201, MSG_ADMIN_CREATED, t.id);
 }
 
 /* --- ban and unban --- */
 
-static const struct vfield ban_fields[] = {
-	{ "reason", V_STRING, VF_REQUIRED, 3, 500, NULL },
+struct ban_in {
+	struct in_val reason;
 };
 
-/* Locks the target of a ban or unban and checks who may touch it. Replies and returns
- * -1 when the request ends here. */
-static int
-lock_target(struct req *r, long long id, struct db_result *row)
+static const struct vfield ban_fields[] = {
+	{ "reason", V_STRING, VF_REQUIRED, 3, 500, NULL, IN(struct ban_in, reason), NULL },
+};
+
+const struct input admin_users_ban_input = INPUT(struct ban_in, ban_fields, NULL);
+
+struct ban_tx {
+	long long   id;
+	const char *reason;     /* NULL: an unban */
+};
+
+/* Locks the target of a ban or unban and checks who may touch it. */
+static enum err
+lock_target(struct req *r, long long id, struct user_target *t)
 {
-	if (begin_locked_row(r, SQL_LOCK_TARGET, id, row) != 0)
-		return -1;
-	if (r->user.role != ROLE_ADMIN && is_staff_role(db_get(row, 0, 0))) {
-		db_rollback(r->db);
-		reply_error_msg(r, ERR_FORBIDDEN, "admin.admins_only");
-		return -1;
-	}
-	return 0;
+	enum db_rc rc;
+
+	if ((rc = db_users_lock_target(r->db, r->a, id, t)) != DB_OK)
+		return fail_db(r, rc);
+	if (r->user.role != ROLE_ADMIN && is_staff_role(t->role))
+		return fail_msg(r, ERR_FORBIDDEN, MSG_ADMIN_ADMINS_ONLY);
+	return ERR_OK;
 }
 
-void
+static enum err
+ban_work(struct req *r, void *ctx)
+{
+	const struct ban_tx *b = ctx;
+	struct user_target t;
+	json_object *d;
+	enum db_rc rc;
+	enum err e;
+
+	if ((e = lock_target(r, b->id, &t)) != ERR_OK)
+		return e;
+	if (t.is_banned)
+		return fail_msg(r, ERR_CONFLICT, MSG_USER_ALREADY_BANNED);
+	d = json_owned(r->a, json_object_new_object());
+	json_object_object_add(d, "reason", json_object_new_string(b->reason));
+	if ((rc = db_users_ban(r->db, r->a, b->id, b->reason, r->user.id)) != DB_OK ||
+	    (rc = db_sessions_revoke_user(r->db, r->a, b->id, "banned")) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.ban", "user", b->id,
+	    d)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
 admin_users_ban(struct req *r)
 {
-	struct db_result row;
-	json_object *d;
-	const char *reason;
-	long long id;
-	enum db_rc rc = DB_OK;
+	const struct ban_in *in = r->in;
+	struct ban_tx b = { 0, in->reason.s };
+	enum err e;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	if (validate_or_reply(r, r->json, ban_fields, NFIELDS(ban_fields)) != 0)
-		return;
-	reason = json_get_str(r->json, "reason");
-	if (id == r->user.id) {
-		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
-		return;
-	}
-	if (lock_target(r, id, &row) != 0)
-		return;
-	if (db_get_ll(&row, 0, 1, 0) != 0) {
-		db_rollback(r->db);
-		reply_error_msg(r, ERR_CONFLICT, "user.already_banned");
-		return;
-	}
-	d = json_owned(r->a, json_object_new_object());
-	json_object_object_add(d, "reason", json_object_new_string(reason));
-	if ((rc = db_run(r->db, r->a, SQL_BAN, DB_ARGS(DB_STR(reason), DB_INT(r->user.id),
-	    DB_INT(id)), NULL)) != DB_OK ||
-	    (rc = users_revoke_sessions(r, id, "banned")) != DB_OK ||
-	    (rc = activity_record(r, "user.ban", "user", id, d)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	users_reply_user(r, 200, "user.banned", id);
-	return;
-fail:
-	reply_rollback(r, rc);
+	if ((e = req_param_id(r, 0, &b.id)) != ERR_OK)
+		return e;
+	if (b.id == r->user.id)
+		return fail_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
+	if ((e = req_tx(r, ban_work, &b)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_BANNED, b.id);
 }
 
-void
+static enum err
+unban_work(struct req *r, void *ctx)
+{
+	const struct ban_tx *b = ctx;
+	struct user_target t;
+	json_object *d;
+	enum db_rc rc;
+	enum err e;
+
+	if ((e = lock_target(r, b->id, &t)) != ERR_OK)
+		return e;
+	if (!t.is_banned)
+		return fail_msg(r, ERR_CONFLICT, MSG_USER_NOT_BANNED);
+	d = json_owned(r->a, json_object_new_object());
+	json_object_object_add(d, "reason", json_new_str(t.ban_reason));
+	if ((rc = db_users_unban(r->db, r->a, b->id)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.unban", "user", b->id,
+	    d)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
 admin_users_unban(struct req *r)
 {
-	struct db_result row;
-	json_object *d;
-	long long id;
-	enum db_rc rc = DB_OK;
+	struct ban_tx b = { 0, NULL };
+	enum err e;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	if (id == r->user.id) {   /* unreachable in practice: a banned caller gets no further */
-		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
-		return;
-	}
-	if (lock_target(r, id, &row) != 0)
-		return;
-	if (db_get_ll(&row, 0, 1, 0) == 0) {
-		db_rollback(r->db);
-		reply_error_msg(r, ERR_CONFLICT, "user.not_banned");
-		return;
-	}
-	d = json_owned(r->a, json_object_new_object());
-	json_object_object_add(d, "reason", json_new_str(db_get(&row, 0, 2)));
-	if ((rc = db_run(r->db, r->a, SQL_UNBAN, DB_ARGS(DB_INT(id)), NULL)) != DB_OK ||
-	    (rc = activity_record(r, "user.unban", "user", id, d)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	users_reply_user(r, 200, "user.unbanned", id);
-	return;
-fail:
-	reply_rollback(r, rc);
+	if ((e = req_param_id(r, 0, &b.id)) != ERR_OK)
+		return e;
+	/* unreachable in practice: a banned caller gets no further than the router */
+	if (b.id == r->user.id)
+		return fail_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
+	if ((e = req_tx(r, unban_work, &b)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_UNBANNED, b.id);
 }
 
 /* --- warsha-fcgi --create-admin --- */
@@ -255,8 +270,9 @@ admin_bootstrap(const struct config *cfg)
 {
 	const char *email_in = getenv("WARSHA_ADMIN_EMAIL"), *pw = getenv("WARSHA_ADMIN_PASSWORD");
 	char email[256], hash[PASSWORD_HASH_LEN], generated[GENERATED_PASSWORD_LEN + 1];
+	const struct actor nobody = { 0, NULL, NULL };
+	struct staff_new staff = { email, NULL, hash, "admin", "Warsha", "Admin" };
 	struct db *db = NULL;
-	struct db_result res;
 	struct arena a;
 	json_object *d = NULL;
 	long long id;
@@ -279,11 +295,12 @@ admin_bootstrap(const struct config *cfg)
 	}
 	if ((db = db_open(cfg)) == NULL)
 		goto out;
-	if ((rc = db_run(db, &a, SQL_USER_BY_EMAIL, DB_ARGS(DB_STR(email)), &res)) != DB_OK) {
+	rc = db_users_id_by_email(db, &a, email, &id);
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		log_error("msg=create_admin_failed error=\"%s\"", db_last_error(db));
 		goto out;
 	}
-	if (res.nrows > 0) {
+	if (rc == DB_OK) {
 		printf("admin exists: %s\n", email);
 		ret = fflush(stdout) == 0 ? 0 : -1;
 		goto out;
@@ -300,14 +317,12 @@ admin_bootstrap(const struct config *cfg)
 		goto out;
 	if ((rc = db_begin(db)) != DB_OK)
 		goto fail;
-	if ((rc = db_run(db, &a, SQL_INSERT_STAFF, DB_ARGS(DB_STR(email), DB_NULL, DB_STR(hash),
-	    DB_STR("admin"), DB_STR("Warsha"), DB_STR("Admin")), &res)) != DB_OK)
+	if ((rc = db_users_insert_staff(db, &a, &staff, &id)) != DB_OK)
 		goto fail;
-	id = (long long)res.insert_id;
 	d = json_object_new_object();
 	json_object_object_add(d, "email", json_object_new_string(email));
-	if ((rc = db_run(db, &a, SQL_BOOTSTRAP_ACTIVITY, DB_ARGS(DB_STR(arena_printf(&a, "%lld", id)),
-	    DB_STR(json_text(&a, d, NULL))), NULL)) != DB_OK)
+	/* the actor is nobody: no one signed in made this account */
+	if ((rc = db_activity_record(db, &a, &nobody, "admin.bootstrap", "user", id, d)) != DB_OK)
 		goto fail;
 	/* Shown before the commit: if stdout fails, no admin exists whose password nobody
 	 * saw. (A failed commit after this leaves a printed password for no account; the

@@ -1,9 +1,15 @@
-/* The handlers of the API, one file per resource; routes.c says who may call each. */
+/* The handlers of the API, one file per resource; routes.c says who may call each.
+ *
+ * A handler returns its outcome (http.h): ERR_OK after reply_ok()/reply_list(), or the
+ * value of a fail_*() call. Its declared input (struct input, validate.h) hangs off its
+ * route row, so the body and query arrive checked and typed in r->in and r->qin.
+ * (Handlers still declared void reply from anywhere; they are being converted.) */
 #ifndef WARSHA_API_H
 #define WARSHA_API_H
 
 #include "../core/config.h"
 #include "../core/http.h"
+#include "../core/validate.h"
 
 /* health.c */
 void api_root(struct req *r);
@@ -35,10 +41,12 @@ void users_settings_get(struct req *r);
 void users_settings_put(struct req *r);
 
 /* admin_users.c (seed 001's admin user management) */
-void admin_users_list(struct req *r);
-void admin_users_create_admin(struct req *r);
-void admin_users_ban(struct req *r);
-void admin_users_unban(struct req *r);
+enum err admin_users_list(struct req *r);
+enum err admin_users_create_admin(struct req *r);
+enum err admin_users_ban(struct req *r);
+enum err admin_users_unban(struct req *r);
+extern const struct input admin_users_create_input;
+extern const struct input admin_users_ban_input;
 /* warsha-fcgi --create-admin: the first admin from WARSHA_ADMIN_EMAIL/_PASSWORD */
 int  admin_bootstrap(const struct config *cfg);
 

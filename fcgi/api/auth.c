@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/activity.h"
+#include "../store/activity.h"
 #include "../core/auth.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
-#include "../core/outbox.h"
+#include "../store/outbox.h"
 #include "../core/phone.h"
 #include "../core/router.h"
 #include "../core/validate.h"
@@ -197,9 +197,9 @@ send_code(struct req *r, long long uid, const char *purpose, const char *target,
 		    "%s/%s?token=%s", r->cfg->public_url, page, code)));
 	}
 	if (otp)
-		return outbox_queue(r->db, r->a, OUTBOX_SMS, uid, target, "phone_otp", lang, NULL,
+		return db_outbox_queue(r->db, r->a, OUTBOX_SMS, uid, target, "phone_otp", lang, NULL,
 		    payload);
-	return outbox_queue(r->db, r->a, OUTBOX_EMAIL, uid, target,
+	return db_outbox_queue(r->db, r->a, OUTBOX_EMAIL, uid, target,
 	    strcmp(purpose, "password_reset") == 0 ? "reset_password" : "verify_email", lang,
 	    NULL, payload);
 }
@@ -223,7 +223,7 @@ take_code(struct req *r, const char *purpose, const char *token, long long *code
 static void
 reply_code_invalid(struct req *r, const char *field)
 {
-	reply_field_error(r, ERR_VALIDATION, field, "INVALID_OR_EXPIRED", "auth.code_invalid");
+	reply_field_error(r, ERR_VALIDATION, field, "INVALID_OR_EXPIRED", MSG_AUTH_CODE_INVALID);
 }
 
 /* --- sign-up --- */
@@ -270,7 +270,7 @@ signup(struct req *r, const struct signup *s, json_object *data)
 		goto fail;
 	r->user.id = uid;   /* the activity log names the new user as the actor */
 	(void)role_parse(s->role, &r->user.role);
-	if ((rc = activity_record(r, "user.register", "user", uid, d)) != DB_OK)
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "user.register", "user", uid, d)) != DB_OK)
 		goto fail;
 	if (data != NULL && (rc = open_session(r, uid, s->role, NULL, data)) != DB_OK)
 		goto fail;
@@ -287,14 +287,14 @@ fail:
 static const char *const langs[] = { "ar", "en", NULL };
 
 static const struct vfield register_fields[] = {
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL },
-	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL },
-	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL },
-	{ "firstName", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "lastName", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "username", V_STRING, 0, 3, 64, NULL },
-	{ "role", V_STRING, 0, 1, 32, NULL },
-	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs },
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL },
+	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL, 0, NULL },
+	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+	{ "firstName", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
+	{ "lastName", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
+	{ "username", V_STRING, 0, 3, 64, NULL, 0, NULL },
+	{ "role", V_STRING, 0, 1, 32, NULL, 0, NULL },
+	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs, 0, NULL },
 };
 
 /* Seed 002 sends fullName: split it into first and last name when those are absent. */
@@ -329,11 +329,11 @@ signup_from(struct req *r, struct signup *s, const char *email, const char *phon
 		(void)phone_normalize(phone, p, PHONE_E164_LEN);
 	}
 	if (username != NULL && !username_valid(username)) {
-		reply_field_error(r, ERR_VALIDATION, "username", "INVALID_FORMAT", "v.INVALID_FORMAT");
+		reply_field_error(r, ERR_VALIDATION, "username", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
 		return -1;
 	}
 	if ((s->role = role_for_signup(role_word)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", "v.INVALID_VALUE");
+		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", MSG_V_INVALID_VALUE);
 		return -1;
 	}
 	s->email = e;
@@ -372,20 +372,20 @@ auth_register(struct req *r)
 		return;
 	}
 	json_object_object_add(data, "user", user);
-	reply_ok(r, 201, "auth.registered", json_object_get(data));
+	reply_ok(r, 201, MSG_AUTH_REGISTERED, json_object_get(data));
 }
 
 /* Seed 003: {username, first_name, last_name, email, phone_number, password, user_type}
  * -> 201 {username, first_name, email}. */
 static const char *const v1_types[] = { "customer", "mechanic", NULL };
 static const struct vfield v1_register_fields[] = {
-	{ "username", V_STRING, VF_REQUIRED, 3, 64, NULL },
-	{ "first_name", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "last_name", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL },
-	{ "phone_number", V_PHONE, VF_REQUIRED, 0, 32, NULL },
-	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL },
-	{ "user_type", V_ENUM, 0, 0, 0, v1_types },
+	{ "username", V_STRING, VF_REQUIRED, 3, 64, NULL, 0, NULL },
+	{ "first_name", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
+	{ "last_name", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL },
+	{ "phone_number", V_PHONE, VF_REQUIRED, 0, 32, NULL, 0, NULL },
+	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+	{ "user_type", V_ENUM, 0, 0, 0, v1_types, 0, NULL },
 };
 
 void
@@ -444,8 +444,8 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 	wait = login_retry_after(db_get_ll(&fails, 0, 0, 0), r->cfg->login_max_failures,
 	    db_get_ll(&fails, 0, 1, 0), r->cfg->login_window_seconds);
 	if (wait > 0) {
-		resp_header(r, "Retry-After: %lld", wait);
-		reply_error_msg(r, ERR_RATE_LIMITED, "auth.too_many_logins");
+		resp_header_keep(r, "Retry-After: %lld", wait);
+		reply_error_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_LOGINS);
 		return 0;
 	}
 	rc = db_run(r->db, r->a, SQL_FIND_LOGIN, DB_ARGS(DB_STR(email),
@@ -507,13 +507,13 @@ login_identifier(json_object *body)
 }
 
 static const struct vfield login_fields[] = {
-	{ "identifier", V_STRING, 0, 1, 254, NULL },
-	{ "email", V_STRING, 0, 1, 254, NULL },
-	{ "phone", V_STRING, 0, 1, 32, NULL },
-	{ "username", V_STRING, 0, 1, 64, NULL },
-	{ "loginIdentifier", V_STRING, 0, 1, 254, NULL },
-	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL },
-	{ "type", V_STRING, 0, 0, 32, NULL },
+	{ "identifier", V_STRING, 0, 1, 254, NULL, 0, NULL },
+	{ "email", V_STRING, 0, 1, 254, NULL, 0, NULL },
+	{ "phone", V_STRING, 0, 1, 32, NULL, 0, NULL },
+	{ "username", V_STRING, 0, 1, 64, NULL, 0, NULL },
+	{ "loginIdentifier", V_STRING, 0, 1, 254, NULL, 0, NULL },
+	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL, 0, NULL },
+	{ "type", V_STRING, 0, 0, 32, NULL, 0, NULL },
 };
 
 void
@@ -528,14 +528,14 @@ auth_login(struct req *r)
 	if (validate_or_reply(r, r->json, login_fields, NFIELDS(login_fields)) != 0)
 		return;
 	if ((id = login_identifier(r->json)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "identifier", "REQUIRED", "v.REQUIRED");
+		reply_field_error(r, ERR_VALIDATION, "identifier", "REQUIRED", MSG_V_REQUIRED);
 		return;
 	}
 	/* seed 001 §5.1: the dashboard's sign-in takes an email, never a phone or username */
 	type = login_type_parse(json_get_str(r->json, "type"));
 	if (type == LOGIN_ADMINS && strchr(id, '@') == NULL) {
 		reply_field_error(r, ERR_VALIDATION, "identifier", "INVALID_FORMAT",
-		    "auth.staff_email_only");
+		    MSG_AUTH_STAFF_EMAIL_ONLY);
 		return;
 	}
 	data = json_owned(r->a, json_object_new_object());
@@ -546,13 +546,13 @@ auth_login(struct req *r)
 		return;
 	}
 	json_object_object_add(data, "user", user);
-	reply_ok(r, 200, "auth.logged_in", json_object_get(data));
+	reply_ok(r, 200, MSG_AUTH_LOGGED_IN, json_object_get(data));
 }
 
 /* Seed 003: {username, password} -> 202 {token, refresh_token}. */
 static const struct vfield v1_login_fields[] = {
-	{ "username", V_STRING, VF_REQUIRED, 1, 254, NULL },
-	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL },
+	{ "username", V_STRING, VF_REQUIRED, 1, 254, NULL, 0, NULL },
+	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL, 0, NULL },
 };
 
 void
@@ -589,8 +589,8 @@ presented_refresh_token(struct req *r)
 }
 
 static const struct vfield refresh_fields[] = {
-	{ "refreshToken", V_STRING, 0, 1, 256, NULL },
-	{ "refresh_token", V_STRING, 0, 1, 256, NULL },
+	{ "refreshToken", V_STRING, 0, 1, 256, NULL, 0, NULL },
+	{ "refresh_token", V_STRING, 0, 1, 256, NULL, 0, NULL },
 };
 
 void
@@ -605,7 +605,7 @@ auth_refresh(struct req *r)
 	if (validate_or_reply(r, r->json, refresh_fields, NFIELDS(refresh_fields)) != 0)
 		return;
 	if ((tok = presented_refresh_token(r)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "refreshToken", "REQUIRED", "v.REQUIRED");
+		reply_field_error(r, ERR_VALIDATION, "refreshToken", "REQUIRED", MSG_V_REQUIRED);
 		return;
 	}
 	sha256_hex(tok, strlen(tok), hash);
@@ -646,7 +646,7 @@ auth_refresh(struct req *r)
 	    (rc = open_session(r, db_get_ll(&res, 0, 1, 0), role, family, data)) != DB_OK ||
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "auth.refreshed", json_object_get(data));
+	reply_ok(r, 200, MSG_AUTH_REFRESHED, json_object_get(data));
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -681,7 +681,7 @@ auth_logout(struct req *r)
 	if ((rc = db_commit(r->db)) != DB_OK)
 		goto fail;
 	clear_cookies(r);
-	reply_ok(r, 200, "auth.logged_out", NULL);
+	reply_ok(r, 200, MSG_AUTH_LOGGED_OUT, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -690,7 +690,7 @@ fail:
 /* --- passwords --- */
 
 static const struct vfield forgot_fields[] = {
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL },
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL },
 };
 
 /* Always the same answer, so the endpoint does not tell who is registered. */
@@ -722,15 +722,15 @@ auth_forgot_password(struct req *r)
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
 done:
-	reply_ok(r, 200, "auth.reset_sent", NULL);
+	reply_ok(r, 200, MSG_AUTH_RESET_SENT, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
 }
 
 static const struct vfield reset_fields[] = {
-	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL },
-	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL },
+	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL, 0, NULL },
+	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
 };
 
 void
@@ -764,15 +764,15 @@ auth_reset_password(struct req *r)
 	    (rc = db_run(r->db, r->a, SQL_REVOKE_USER, DB_ARGS(DB_STR("password"), DB_INT(uid)),
 	    NULL)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "auth.password_reset", NULL);
+	reply_ok(r, 200, MSG_AUTH_PASSWORD_RESET, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
 }
 
 static const struct vfield change_fields[] = {
-	{ "currentPassword", V_STRING, VF_REQUIRED, 1, 128, NULL },
-	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL },
+	{ "currentPassword", V_STRING, VF_REQUIRED, 1, 128, NULL, 0, NULL },
+	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
 };
 
 void
@@ -790,12 +790,12 @@ auth_change_password(struct req *r)
 	if (res.nrows == 0 ||
 	    !password_verify(db_get(&res, 0, 0), json_get_str(r->json, "currentPassword"))) {
 		reply_field_error(r, ERR_VALIDATION, "currentPassword", "INVALID",
-		    "auth.wrong_password");
+		    MSG_AUTH_WRONG_PASSWORD);
 		return;
 	}
 	if (strcmp(json_get_str(r->json, "currentPassword"),
 	    json_get_str(r->json, "newPassword")) == 0) {
-		reply_field_error(r, ERR_VALIDATION, "newPassword", "INVALID_VALUE", "v.INVALID_VALUE");
+		reply_field_error(r, ERR_VALIDATION, "newPassword", "INVALID_VALUE", MSG_V_INVALID_VALUE);
 		return;
 	}
 	if (password_hash(r->cfg, json_get_str(r->json, "newPassword"), hash) != 0) {
@@ -814,7 +814,7 @@ auth_change_password(struct req *r)
 	    (rc = open_session(r, r->user.id, db_get(&res, 0, 1), NULL, data)) != DB_OK ||
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "auth.password_changed", json_object_get(data));
+	reply_ok(r, 200, MSG_AUTH_PASSWORD_CHANGED, json_object_get(data));
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -823,7 +823,7 @@ fail:
 /* --- verification --- */
 
 static const struct vfield verify_email_fields[] = {
-	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL },
+	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL, 0, NULL },
 };
 
 void
@@ -848,7 +848,7 @@ auth_verify_email(struct req *r)
 	    (rc = db_run(r->db, r->a, SQL_USE_CODE, DB_ARGS(DB_INT(code_id)), NULL)) != DB_OK ||
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "auth.email_verified", NULL);
+	reply_ok(r, 200, MSG_AUTH_EMAIL_VERIFIED, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -866,12 +866,12 @@ auth_send_phone_code(struct req *r)
 	    DB_STR("phone_verify")), &recent)) != DB_OK)
 		goto fail;
 	if (res.nrows == 0 || db_get(&res, 0, 2) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "phone", "REQUIRED", "v.REQUIRED");
+		reply_field_error(r, ERR_VALIDATION, "phone", "REQUIRED", MSG_V_REQUIRED);
 		return;
 	}
 	if (db_get_ll(&recent, 0, 0, 0) >= CODES_PER_HOUR) {
-		resp_header(r, "Retry-After: 3600");
-		reply_error_msg(r, ERR_RATE_LIMITED, "auth.code_too_many");
+		resp_header_keep(r, "Retry-After: 3600");
+		reply_error_msg(r, ERR_RATE_LIMITED, MSG_AUTH_CODE_TOO_MANY);
 		return;
 	}
 	(void)lang_parse(db_get(&res, 0, 4), &lang);
@@ -879,15 +879,15 @@ auth_send_phone_code(struct req *r)
 	    (rc = send_code(r, r->user.id, "phone_verify", db_get(&res, 0, 2), db_get(&res, 0, 3),
 	    lang)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "auth.verification_sent", NULL);
+	reply_ok(r, 200, MSG_AUTH_VERIFICATION_SENT, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
 }
 
 static const struct vfield verify_phone_fields[] = {
-	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL },
-	{ "otp", V_STRING, VF_REQUIRED, 4, 8, NULL },
+	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL, 0, NULL },
+	{ "otp", V_STRING, VF_REQUIRED, 4, 8, NULL, 0, NULL },
 };
 
 void
@@ -917,7 +917,7 @@ auth_verify_phone(struct req *r)
 			goto fail;
 		if (db_get_ll(&res, 0, 2, 0) + 1 >= OTP_MAX_ATTEMPTS)
 			reply_field_error(r, ERR_VALIDATION, "otp", "TOO_MANY_ATTEMPTS",
-			    "auth.code_too_many");
+			    MSG_AUTH_CODE_TOO_MANY);
 		else
 			reply_code_invalid(r, "otp");
 		return;
@@ -927,7 +927,7 @@ auth_verify_phone(struct req *r)
 	    (rc = db_run(r->db, r->a, SQL_USE_CODE, DB_ARGS(DB_INT(db_get_ll(&res, 0, 0, 0))),
 	    NULL)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "auth.phone_verified", NULL);
+	reply_ok(r, 200, MSG_AUTH_PHONE_VERIFIED, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -945,5 +945,5 @@ auth_me(struct req *r)
 	}
 	data = json_object_new_object();
 	json_object_object_add(data, "user", user);
-	reply_ok(r, 200, "auth.me", data);
+	reply_ok(r, 200, MSG_AUTH_ME, data);
 }

@@ -41,7 +41,7 @@ api_root(struct req *r)
 	int up = db_alive(r->db, 1000);
 	json_object *o = status_body(up);
 
-	json_object_object_add(o, "message", json_object_new_string(i18n(r->lang, "health.ok")));
+	json_object_object_add(o, "message", json_object_new_string(msg_text(r->lang, MSG_HEALTH_OK)));
 	json_object_object_add(o, "name", json_object_new_string("Warsha API"));
 	json_object_object_add(o, "docs", json_object_new_string("/static/openapi.yaml"));
 	reply_json(r, 200, o);

@@ -50,7 +50,7 @@ task_cleanup(struct req *r)
 		json_object_object_add(out, cleanup_steps[i].name,
 		    json_object_new_int64((int64_t)res.affected));
 	}
-	reply_ok(r, 200, "maintenance.done", json_object_get(out));
+	reply_ok(r, 200, MSG_MAINTENANCE_DONE, json_object_get(out));
 }
 
 static const struct {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/activity.h"
+#include "../store/activity.h"
 #include "../core/cache.h"
 #include "../core/validate.h"
 #include "api.h"
@@ -76,31 +76,31 @@ static const char *const days[] = { "sunday", "monday", "tuesday", "wednesday", 
 
 /* The body of POST /api/services; PUT takes the same fields, none required. */
 static const struct vfield service_fields[] = {
-	{ "nameAr", V_STRING, VF_REQUIRED, 1, 200, NULL },
-	{ "nameEn", V_STRING, VF_REQUIRED, 1, 200, NULL },
-	{ "descriptionAr", V_STRING, VF_REQUIRED, 1, 4000, NULL },
-	{ "descriptionEn", V_STRING, VF_REQUIRED, 1, 4000, NULL },
-	{ "category", V_STRING, VF_REQUIRED, 1, 40, NULL },
-	{ "subCategory", V_STRING, VF_NULLABLE, 0, 100, NULL },
-	{ "duration", V_INT, VF_NULLABLE, 1, 100000, NULL },
-	{ "price", V_OBJECT, 0, 0, 0, NULL },
-	{ "price.basePrice", V_INT, 0, 0, 100000000, NULL },      /* piastres: up to 1M EGP */
-	{ "availability", V_OBJECT, 0, 0, 0, NULL },
-	{ "availability.isActive", V_BOOL, 0, 0, 0, NULL },
-	{ "availability.workingHours", V_OBJECT, 0, 0, 0, NULL },
-	{ "availability.workingHours.start", V_HHMM, VF_NULLABLE, 0, 0, NULL },
-	{ "availability.workingHours.end", V_HHMM, VF_NULLABLE, 0, 0, NULL },
-	{ "availability.workingDays", V_STRINGS, VF_NULLABLE, 0, 7, NULL },
-	{ "availability.emergencyAvailable", V_BOOL, 0, 0, 0, NULL },
-	{ "requirements", V_OBJECT, 0, 0, 0, NULL },
-	{ "requirements.requiresApproval", V_BOOL, 0, 0, 0, NULL },
-	{ "requirements.adminApprovalOnly", V_BOOL, 0, 0, 0, NULL },
-	{ "media", V_OBJECT, 0, 0, 0, NULL },
-	{ "media.images", V_STRINGS, VF_NULLABLE, 0, 20, NULL },
-	{ "media.icon", V_STRING, VF_NULLABLE, 0, 512, NULL },
-	{ "tags", V_STRINGS, VF_NULLABLE, 0, 30, NULL },
-	{ "isPopular", V_BOOL, 0, 0, 0, NULL },
-	{ "sortOrder", V_INT, 0, -1000000, 1000000, NULL },
+	{ "nameAr", V_STRING, VF_REQUIRED, 1, 200, NULL, 0, NULL },
+	{ "nameEn", V_STRING, VF_REQUIRED, 1, 200, NULL, 0, NULL },
+	{ "descriptionAr", V_STRING, VF_REQUIRED, 1, 4000, NULL, 0, NULL },
+	{ "descriptionEn", V_STRING, VF_REQUIRED, 1, 4000, NULL, 0, NULL },
+	{ "category", V_STRING, VF_REQUIRED, 1, 40, NULL, 0, NULL },
+	{ "subCategory", V_STRING, VF_NULLABLE, 0, 100, NULL, 0, NULL },
+	{ "duration", V_INT, VF_NULLABLE, 1, 100000, NULL, 0, NULL },
+	{ "price", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "price.basePrice", V_INT, 0, 0, 100000000, NULL, 0, NULL },      /* piastres: up to 1M EGP */
+	{ "availability", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "availability.isActive", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "availability.workingHours", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "availability.workingHours.start", V_HHMM, VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "availability.workingHours.end", V_HHMM, VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "availability.workingDays", V_STRINGS, VF_NULLABLE, 0, 7, NULL, 0, NULL },
+	{ "availability.emergencyAvailable", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "requirements", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "requirements.requiresApproval", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "requirements.adminApprovalOnly", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "media", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "media.images", V_STRINGS, VF_NULLABLE, 0, 20, NULL, 0, NULL },
+	{ "media.icon", V_STRING, VF_NULLABLE, 0, 512, NULL, 0, NULL },
+	{ "tags", V_STRINGS, VF_NULLABLE, 0, 30, NULL, 0, NULL },
+	{ "isPopular", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "sortOrder", V_INT, 0, -1000000, 1000000, NULL, 0, NULL },
 };
 
 /* One service's column values, as text, in SQL_INSERT order. */
@@ -181,14 +181,14 @@ svc_check(struct req *r, json_object *body, const struct svc *s)
 			;
 		if (days[j] == NULL) {
 			reply_field_error(r, ERR_VALIDATION, "availability.workingDays",
-			    "INVALID_VALUE", "v.INVALID_VALUE");
+			    "INVALID_VALUE", MSG_V_INVALID_VALUE);
 			return -1;
 		}
 	}
 	if (s->v[SV_START] != NULL && s->v[SV_END] != NULL &&
 	    strcmp(s->v[SV_START], s->v[SV_END]) >= 0) {
 		reply_field_error(r, ERR_VALIDATION, "availability.workingHours.end",
-		    "OUT_OF_RANGE", "v.OUT_OF_RANGE");
+		    "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
 		return -1;
 	}
 	return 0;
@@ -208,9 +208,9 @@ static void
 reply_write_error(struct req *r, enum db_rc rc)
 {
 	if (rc == DB_DUP)
-		reply_field_error(r, ERR_CONFLICT, "nameEn", "DUPLICATE", "err.conflict");
+		reply_field_error(r, ERR_CONFLICT, "nameEn", "DUPLICATE", MSG_ERR_CONFLICT);
 	else if (rc == DB_FK)
-		reply_field_error(r, ERR_VALIDATION, "category", "INVALID_VALUE", "v.INVALID_VALUE");
+		reply_field_error(r, ERR_VALIDATION, "category", "INVALID_VALUE", MSG_V_INVALID_VALUE);
 	else
 		reply_db_error(r, rc);
 }
@@ -255,7 +255,7 @@ list(struct req *r, int emergency_only)
 			pop = "0";
 		else {
 			reply_field_error(r, ERR_VALIDATION, "isPopular", "INVALID_VALUE",
-			    "v.INVALID_VALUE");
+			    MSG_V_INVALID_VALUE);
 			return;
 		}
 	}
@@ -263,7 +263,7 @@ list(struct req *r, int emergency_only)
 		category = NULL;
 	if (req_search(r, "search", 100, &like) != 0)
 		return;
-	reply_paged(r, "service.list", SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(category),
+	reply_paged(r, MSG_SERVICE_LIST, SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(category),
 	    DB_STR(category), DB_STR(pop), DB_STR(pop), DB_INT(emergency_only), DB_STR(like),
 	    DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like)), page, limit);
 	if (r->status == 200)
@@ -298,7 +298,7 @@ services_categories(struct req *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_ok(r, 200, "services.categories", db_rows_json(&res));
+	reply_ok(r, 200, MSG_SERVICES_CATEGORIES, db_rows_json(&res));
 	cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
 }
 
@@ -312,7 +312,7 @@ services_get(struct req *r)
 	if (req_param_id(r, 0, &id) != 0)
 		return;
 	if ((svc = load_service(r, id, &rc)) != NULL)
-		reply_ok(r, 200, "service.found", svc);
+		reply_ok(r, 200, MSG_SERVICE_FOUND, svc);
 	else if (rc != DB_OK)
 		reply_db_error(r, rc);
 	else
@@ -354,12 +354,12 @@ services_create(struct req *r)
 		goto fail;
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "nameEn", json_object_new_string(s.v[SV_NAME_EN]));
-	if ((rc = activity_record(r, "service.create", "service", id, d)) != DB_OK ||
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service", id, d)) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
 	if ((svc = load_service(r, id, &rc)) == NULL)
 		goto fail;
-	reply_ok(r, 201, "service.created", svc);
+	reply_ok(r, 201, MSG_SERVICE_CREATED, svc);
 	return;
 fail:
 	db_rollback(r->db);
@@ -379,7 +379,7 @@ services_bulk(struct req *r)
 	if (items == NULL || !json_object_is_type(items, json_type_array) ||
 	    (n = json_object_array_length(items)) == 0 || n > 100) {
 		reply_field_error(r, ERR_VALIDATION, "services", items == NULL ? "REQUIRED" :
-		    "OUT_OF_RANGE", items == NULL ? "v.REQUIRED" : "v.OUT_OF_RANGE");
+		    "OUT_OF_RANGE", items == NULL ? MSG_V_REQUIRED : MSG_V_OUT_OF_RANGE);
 		return;
 	}
 	/* every item is checked before anything is written; errors name "[i].field" */
@@ -412,7 +412,7 @@ services_bulk(struct req *r)
 		long long id = insert_service(r, json_object_array_get_idx(items, i), &rc);
 		json_object *svc;
 
-		if (id == 0 || (rc = activity_record(r, "service.create", "service", id, NULL)) != DB_OK)
+		if (id == 0 || (rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service", id, NULL)) != DB_OK)
 			goto fail;
 		if ((svc = load_service(r, id, &rc)) == NULL)
 			goto fail;
@@ -420,7 +420,7 @@ services_bulk(struct req *r)
 	}
 	if ((rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 201, "services.bulk_created", json_object_get(out));
+	reply_ok(r, 201, MSG_SERVICES_BULK_CREATED, json_object_get(out));
 	return;
 fail:
 	db_rollback(r->db);
@@ -457,12 +457,12 @@ services_update(struct req *r)
 		return;
 	}
 	if ((rc = db_run(r->db, r->a, SQL_UPDATE, DB_ARGS(SVC_ARGS(&s), DB_INT(id)), NULL)) != DB_OK ||
-	    (rc = activity_record(r, "service.update", "service", id, r->json)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.update", "service", id, r->json)) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
 	if ((svc = load_service(r, id, &rc)) == NULL)
 		goto fail;
-	reply_ok(r, 200, "service.updated", svc);
+	reply_ok(r, 200, MSG_SERVICE_UPDATED, svc);
 	return;
 fail:
 	db_rollback(r->db);
@@ -487,10 +487,10 @@ services_delete(struct req *r)
 		reply_error(r, ERR_NOT_FOUND, NULL);
 		return;
 	}
-	if ((rc = activity_record(r, "service.delete", "service", id, NULL)) != DB_OK ||
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.delete", "service", id, NULL)) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "service.deleted", NULL);
+	reply_ok(r, 200, MSG_SERVICE_DELETED, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);

@@ -4,7 +4,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "../core/activity.h"
+#include "../store/activity.h"
 #include "../core/cache.h"
 #include "../core/validate.h"
 #include "api.h"
@@ -24,15 +24,15 @@ static const char SQL_INSERT[] =
     " VALUES (?, ?, ?, ?, ?, ?)";
 
 static const struct vfield update_fields[] = {
-	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL },
+	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL, 0, NULL },
 };
 
 static const struct vfield create_fields[] = {
-	{ "key", V_STRING, VF_REQUIRED, 1, 100, NULL },
-	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL },
-	{ "isPublic", V_BOOL, 0, 0, 0, NULL },
-	{ "descriptionAr", V_STRING, 0, 0, 500, NULL },
-	{ "descriptionEn", V_STRING, 0, 0, 500, NULL },
+	{ "key", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
+	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "isPublic", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "descriptionAr", V_STRING, 0, 0, 500, NULL, 0, NULL },
+	{ "descriptionEn", V_STRING, 0, 0, 500, NULL, 0, NULL },
 };
 
 /* Keys are identifiers: lower case, digits, '_' and '.', starting with a letter. */
@@ -76,7 +76,7 @@ settings_public(struct req *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_ok(r, 200, "settings.list", settings_object(&res));
+	reply_ok(r, 200, MSG_SETTINGS_LIST, settings_object(&res));
 	cache_put("settings", lang_code(r->lang), r->status, r->resp_body, r->resp_len);
 }
 
@@ -90,11 +90,11 @@ settings_all(struct req *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_ok(r, 200, "settings.list", db_rows_json(&res));
+	reply_ok(r, 200, MSG_SETTINGS_LIST, db_rows_json(&res));
 }
 
 static void
-reply_setting(struct req *r, int status, const char *msg, const char *key)
+reply_setting(struct req *r, int status, enum msg msg, const char *key)
 {
 	struct db_result res;
 	enum db_rc rc;
@@ -131,10 +131,10 @@ settings_update(struct req *r)
 		reply_error(r, ERR_NOT_FOUND, NULL);
 		return;
 	}
-	if ((rc = activity_record(r, "setting.update", "setting", 0, r->json)) != DB_OK ||
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "setting.update", "setting", 0, r->json)) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "settings")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_setting(r, 200, "setting.updated", key);
+	reply_setting(r, 200, MSG_SETTING_UPDATED, key);
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -151,7 +151,7 @@ settings_create(struct req *r)
 	if (validate_or_reply(r, r->json, create_fields, NFIELDS(create_fields)) != 0)
 		return;
 	if (!key_ok(key)) {
-		reply_field_error(r, ERR_VALIDATION, "key", "INVALID_FORMAT", "v.INVALID_FORMAT");
+		reply_field_error(r, ERR_VALIDATION, "key", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
 		return;
 	}
 	json_object_object_get_ex(r->json, "value", &value);
@@ -162,15 +162,15 @@ settings_create(struct req *r)
 	    DB_STR(value ? json_text(r->a, value, NULL) : "null"), DB_INT(pub),
 	    DB_STR(json_get_str(r->json, "descriptionAr")), DB_STR(json_get_str(r->json, "descriptionEn")),
 	    DB_INT(r->user.id)), NULL)) != DB_OK ||
-	    (rc = activity_record(r, "setting.create", "setting", 0, r->json)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "setting.create", "setting", 0, r->json)) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "settings")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_setting(r, 201, "setting.created", key);
+	reply_setting(r, 201, MSG_SETTING_CREATED, key);
 	return;
 fail:
 	db_rollback(r->db);
 	if (rc == DB_DUP)
-		reply_field_error(r, ERR_CONFLICT, "key", "DUPLICATE", "err.conflict");
+		reply_field_error(r, ERR_CONFLICT, "key", "DUPLICATE", MSG_ERR_CONFLICT);
 	else
 		reply_db_error(r, rc);
 }

@@ -33,13 +33,14 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../core/activity.h"
+#include "../store/activity.h"
 #include "../core/phone.h"
 #include "../core/router.h"
 #include "../core/validate.h"
 #include "../domain/identity.h"
 #include "api.h"
 #include "user_view.h"
+#include "../store/users.h"
 
 /* --- statements --- */
 
@@ -111,23 +112,18 @@ static const char SQL_SETTINGS_UPDATE[] =
 
 /* --- shared helpers --- */
 
-/* Answers with the user as every endpoint shows one (user_view.h): data.user. */
-void
-users_reply_user(struct req *r, int status, const char *msg_key, long long id)
+/* Answers with the user as every endpoint shows one (store/user_view.h): data.user. */
+enum err
+users_reply_user(struct req *r, int status, enum msg msg, long long id)
 {
 	json_object *user, *data;
 	enum db_rc rc;
 
-	if ((user = user_view_load(r, id, &rc)) == NULL) {
-		if (rc == DB_OK)
-			reply_error(r, ERR_NOT_FOUND, NULL);
-		else
-			reply_db_error(r, rc);
-		return;
-	}
+	if ((rc = db_users_view(r->db, r->a, id, &user)) != DB_OK)
+		return fail_db(r, rc);
 	data = json_object_new_object();
 	json_object_object_add(data, "user", user);
-	reply_ok(r, status, msg_key, data);
+	return reply_ok(r, status, msg, data);
 }
 
 /* A write's failure: a duplicate key is 409 naming the field it belongs to. */
@@ -139,11 +135,11 @@ users_reply_taken(struct req *r, enum db_rc rc)
 	if (rc != DB_DUP)
 		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
 	else if (strcmp(key, "uq_users_phone") == 0)
-		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", "v.phone_taken");
+		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", MSG_V_PHONE_TAKEN);
 	else if (strcmp(key, "uq_users_username") == 0)
-		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", "v.username_taken");
+		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", MSG_V_USERNAME_TAKEN);
 	else if (strcmp(key, "uq_users_email") == 0)
-		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", "v.email_taken");
+		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", MSG_V_EMAIL_TAKEN);
 	else
 		reply_db_error(r, rc);
 }
@@ -219,7 +215,7 @@ users_list_filtered(struct req *r, int with_status)
 	if (req_page(r, &page, &limit) != 0)
 		return;
 	if (role_q != NULL && *role_q != '\0' && (role = role_from_alias(role_q)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", "v.INVALID_VALUE");
+		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", MSG_V_INVALID_VALUE);
 		return;
 	}
 	if (status_q != NULL && *status_q != '\0') {
@@ -231,7 +227,7 @@ users_list_filtered(struct req *r, int with_status)
 			status = 2;
 		else {
 			reply_field_error(r, ERR_VALIDATION, "status", "INVALID_VALUE",
-			    "v.INVALID_VALUE");
+			    MSG_V_INVALID_VALUE);
 			return;
 		}
 	}
@@ -240,7 +236,7 @@ users_list_filtered(struct req *r, int with_status)
 	/* "010 1234 5678" or Arabic-Indic digits find the stored +2010…: */
 	phone_like = like != NULL && phone_normalize(req_query(r, "search"), e164,
 	    sizeof(e164)) == 0 ? db_like_contains(r->a, e164) : like;
-	reply_paged(r, "user.list", SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(role), DB_STR(role),
+	reply_paged(r, MSG_USER_LIST, SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(role), DB_STR(role),
 	    DB_INT(status), DB_INT(status), DB_INT(status), DB_STR(like), DB_STR(like),
 	    DB_STR(phone_like), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like)), page,
 	    limit);
@@ -259,13 +255,13 @@ users_get(struct req *r)
 
 	if (req_param_id(r, 0, &id) != 0)
 		return;
-	users_reply_user(r, 200, "user.found", id);
+	users_reply_user(r, 200, MSG_USER_FOUND, id);
 }
 
 /* --- role and deletion (admin) --- */
 
 static const struct vfield role_fields[] = {
-	{ "role", V_STRING, VF_REQUIRED, 1, 32, NULL },
+	{ "role", V_STRING, VF_REQUIRED, 1, 32, NULL, 0, NULL },
 };
 
 void
@@ -282,11 +278,11 @@ users_set_role(struct req *r)
 	if (validate_or_reply(r, r->json, role_fields, NFIELDS(role_fields)) != 0)
 		return;
 	if ((role = role_from_alias(json_get_str(r->json, "role"))) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", "v.INVALID_VALUE");
+		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", MSG_V_INVALID_VALUE);
 		return;
 	}
 	if (id == r->user.id) {
-		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
+		reply_error_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
 		return;
 	}
 	if (begin_locked_row(r, SQL_LOCK_ROLE, id, &row) != 0)
@@ -298,13 +294,13 @@ users_set_role(struct req *r)
 		json_object_object_add(d, "to", json_object_new_string(role));
 		if ((rc = db_run(r->db, r->a, SQL_SET_ROLE, DB_ARGS(DB_STR(role), DB_INT(id)),
 		    NULL)) != DB_OK ||
-		    (rc = activity_record(r, "user.role_change", "user", id, d)) != DB_OK)
+		    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.role_change", "user", id, d)) != DB_OK)
 			goto fail;
 	}
 	/* the same role again changes nothing and logs nothing */
 	if ((rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	users_reply_user(r, 200, "user.role_updated", id);
+	users_reply_user(r, 200, MSG_USER_ROLE_UPDATED, id);
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -321,7 +317,7 @@ users_delete(struct req *r)
 	if (req_param_id(r, 0, &id) != 0)
 		return;
 	if (id == r->user.id) {
-		reply_error_msg(r, ERR_CONFLICT, "user.self_action");
+		reply_error_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
 		return;
 	}
 	if (begin_locked_row(r, SQL_LOCK_ROLE, id, &row) != 0)
@@ -332,10 +328,10 @@ users_delete(struct req *r)
 	if ((rc = db_run(r->db, r->a, SQL_ANONYMIZE, DB_ARGS(DB_INT(id)), &res)) != DB_OK ||
 	    (rc = users_revoke_sessions(r, id, "deleted")) != DB_OK ||
 	    (rc = db_run(r->db, r->a, SQL_RETIRE_CODES, DB_ARGS(DB_INT(id)), NULL)) != DB_OK ||
-	    (rc = activity_record(r, "user.delete", "user", id, d)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user", id, d)) != DB_OK ||
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_ok(r, 200, "user.deleted", NULL);
+	reply_ok(r, 200, MSG_USER_DELETED, NULL);
 	return;
 fail:
 	reply_rollback(r, rc);
@@ -346,7 +342,7 @@ fail:
 void
 users_profile_get(struct req *r)
 {
-	users_reply_user(r, 200, "user.profile", r->user.id);
+	users_reply_user(r, 200, MSG_USER_PROFILE, r->user.id);
 }
 
 static const char *const genders[] = { "male", "female", NULL };
@@ -354,33 +350,33 @@ static const char *const langs[] = { "ar", "en", NULL };
 
 /* The body of PUT /api/users/profile (and /api/users/me); nothing is required. */
 static const struct vfield profile_fields[] = {
-	{ "profile", V_OBJECT, 0, 0, 0, NULL },
-	{ "firstName", V_STRING, 0, 1, 100, NULL },
-	{ "lastName", V_STRING, 0, 1, 100, NULL },
-	{ "phone", V_PHONE, 0, 0, 0, NULL },
-	{ "username", V_STRING, 0, 3, 64, NULL },
-	{ "avatar", V_STRING, VF_NULLABLE, 0, 512, NULL },
-	{ "profilePicture", V_STRING, VF_NULLABLE, 0, 512, NULL },
-	{ "bio", V_STRING, VF_NULLABLE, 0, 2000, NULL },
-	{ "dateOfBirth", V_DATE, VF_NULLABLE, 0, 0, NULL },
-	{ "gender", V_ENUM, VF_NULLABLE, 0, 0, genders },
-	{ "address", V_OBJECT, VF_NULLABLE, 0, 0, NULL },
-	{ "address.street", V_STRING, VF_NULLABLE, 0, 255, NULL },
-	{ "address.city", V_STRING, VF_NULLABLE, 0, 100, NULL },
-	{ "address.governorate", V_STRING, VF_NULLABLE, 0, 64, NULL },
-	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs },
-	{ "carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL },
-	{ "carInfo.brand", V_STRING, VF_NULLABLE, 0, 64, NULL },
-	{ "carInfo.model", V_STRING, VF_NULLABLE, 0, 64, NULL },
-	{ "carInfo.year", V_INT, VF_NULLABLE, 1950, 9999, NULL },   /* upper bound: the clock */
-	{ "preferences", V_OBJECT, 0, 0, 0, NULL },
-	{ "preferences.notificationsEnabled", V_BOOL, 0, 0, 0, NULL },
-	{ "preferences.smsNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "preferences.emailNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "preferences.pushNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "location", V_OBJECT, VF_NULLABLE, 0, 0, NULL },
-	{ "location.latitude", V_NUMBER, VF_NULLABLE, -90, 90, NULL },
-	{ "location.longitude", V_NUMBER, VF_NULLABLE, -180, 180, NULL },
+	{ "profile", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "firstName", V_STRING, 0, 1, 100, NULL, 0, NULL },
+	{ "lastName", V_STRING, 0, 1, 100, NULL, 0, NULL },
+	{ "phone", V_PHONE, 0, 0, 0, NULL, 0, NULL },
+	{ "username", V_STRING, 0, 3, 64, NULL, 0, NULL },
+	{ "avatar", V_STRING, VF_NULLABLE, 0, 512, NULL, 0, NULL },
+	{ "profilePicture", V_STRING, VF_NULLABLE, 0, 512, NULL, 0, NULL },
+	{ "bio", V_STRING, VF_NULLABLE, 0, 2000, NULL, 0, NULL },
+	{ "dateOfBirth", V_DATE, VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "gender", V_ENUM, VF_NULLABLE, 0, 0, genders, 0, NULL },
+	{ "address", V_OBJECT, VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "address.street", V_STRING, VF_NULLABLE, 0, 255, NULL, 0, NULL },
+	{ "address.city", V_STRING, VF_NULLABLE, 0, 100, NULL, 0, NULL },
+	{ "address.governorate", V_STRING, VF_NULLABLE, 0, 64, NULL, 0, NULL },
+	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs, 0, NULL },
+	{ "carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "carInfo.brand", V_STRING, VF_NULLABLE, 0, 64, NULL, 0, NULL },
+	{ "carInfo.model", V_STRING, VF_NULLABLE, 0, 64, NULL, 0, NULL },
+	{ "carInfo.year", V_INT, VF_NULLABLE, 1950, 9999, NULL, 0, NULL },   /* upper bound: the clock */
+	{ "preferences", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "preferences.notificationsEnabled", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "preferences.smsNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "preferences.emailNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "preferences.pushNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "location", V_OBJECT, VF_NULLABLE, 0, 0, NULL, 0, NULL },
+	{ "location.latitude", V_NUMBER, VF_NULLABLE, -90, 90, NULL, 0, NULL },
+	{ "location.longitude", V_NUMBER, VF_NULLABLE, -180, 180, NULL, 0, NULL },
 };
 
 /* What GET shows under "profile" and PUT therefore also takes from there. */
@@ -526,32 +522,32 @@ profile_check(struct req *r, json_object *body, json_object *errs, const char **
 
 	*gov = NULL;
 	if ((s = checkable(body, errs, "firstName")) != NULL && *trimmed(r->a, s) == '\0')
-		verror_add(errs, r->lang, "firstName", "REQUIRED", "v.REQUIRED");
+		verror_add(errs, r->lang, "firstName", "REQUIRED", MSG_V_REQUIRED);
 	if ((s = checkable(body, errs, "lastName")) != NULL && *trimmed(r->a, s) == '\0')
-		verror_add(errs, r->lang, "lastName", "REQUIRED", "v.REQUIRED");
+		verror_add(errs, r->lang, "lastName", "REQUIRED", MSG_V_REQUIRED);
 	if ((s = checkable(body, errs, "username")) != NULL && !username_valid(s))
-		verror_add(errs, r->lang, "username", "INVALID_FORMAT", "v.username");
+		verror_add(errs, r->lang, "username", "INVALID_FORMAT", MSG_V_USERNAME);
 	if ((s = checkable(body, errs, "avatar")) != NULL && *s != '\0' && !url_ok(s))
-		verror_add(errs, r->lang, "avatar", "INVALID_FORMAT", "v.INVALID_FORMAT");
+		verror_add(errs, r->lang, "avatar", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
 	if ((s = checkable(body, errs, "profilePicture")) != NULL && *s != '\0' && !url_ok(s))
-		verror_add(errs, r->lang, "profilePicture", "INVALID_FORMAT", "v.INVALID_FORMAT");
+		verror_add(errs, r->lang, "profilePicture", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
 	/* "not in the future" anywhere: today's date at UTC+14, the earliest time zone */
 	ahead = now + 14 * 3600;
 	gmtime_r(&ahead, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if ((s = checkable(body, errs, "dateOfBirth")) != NULL && strcmp(s, today) > 0)
-		verror_add(errs, r->lang, "dateOfBirth", "OUT_OF_RANGE", "v.date_future");
+		verror_add(errs, r->lang, "dateOfBirth", "OUT_OF_RANGE", MSG_V_DATE_FUTURE);
 	gmtime_r(&now, &tm);
 	max_year = tm.tm_year + 1900 + 1;   /* next year's models are sold this year */
 	if ((year = json_path(body, "carInfo.year")) != NULL &&
 	    json_object_is_type(year, json_type_int) && !has_error(errs, "carInfo.year") &&
 	    json_object_get_int64(year) > max_year)
-		verror_add(errs, r->lang, "carInfo.year", "OUT_OF_RANGE", "v.OUT_OF_RANGE");
+		verror_add(errs, r->lang, "carInfo.year", "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
 	if ((s = checkable(body, errs, "address.governorate")) != NULL && *trimmed(r->a, s) != '\0') {
 		if ((rc = governorate_code(r, s, gov)) != DB_OK)
 			return rc;
 		if (*gov == NULL)
-			verror_add(errs, r->lang, "address.governorate", "INVALID_VALUE", "v.governorate");
+			verror_add(errs, r->lang, "address.governorate", "INVALID_VALUE", MSG_V_GOVERNORATE);
 	}
 	return DB_OK;
 }
@@ -616,7 +612,7 @@ users_profile_put(struct req *r)
 	if ((v[P_LAT] == NULL) != (v[P_LNG] == NULL)) {
 		db_rollback(r->db);
 		reply_field_error(r, ERR_VALIDATION, v[P_LAT] == NULL ? "location.latitude" :
-		    "location.longitude", "REQUIRED", "v.REQUIRED");
+		    "location.longitude", "REQUIRED", MSG_V_REQUIRED);
 		return;
 	}
 	/* a new number is not verified yet (the OTP flow of auth.c verifies it) */
@@ -636,25 +632,25 @@ users_profile_put(struct req *r)
 		d = json_owned(r->a, json_object_new_object());
 		json_object_object_add(d, "from", json_new_str(old_phone));
 		json_object_object_add(d, "to", json_new_str(v[P_PHONE]));
-		if ((rc = activity_record(r, "user.phone_change", "user", r->user.id, d)) != DB_OK)
+		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user", r->user.id, d)) != DB_OK)
 			goto fail;
 	}
 	if (!str_eq(old_username, v[P_USERNAME])) {
 		d = json_owned(r->a, json_object_new_object());
 		json_object_object_add(d, "from", json_new_str(old_username));
 		json_object_object_add(d, "to", json_new_str(v[P_USERNAME]));
-		if ((rc = activity_record(r, "user.username_change", "user", r->user.id, d)) != DB_OK)
+		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "user.username_change", "user", r->user.id, d)) != DB_OK)
 			goto fail;
 	}
 	if ((rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	users_reply_user(r, 200, "user.profile_updated", r->user.id);
+	users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, r->user.id);
 	return;
 fail:
 	db_rollback(r->db);
 	if (rc == DB_FK)   /* the governorate vanished between the look-up and the write */
 		reply_field_error(r, ERR_VALIDATION, "address.governorate", "INVALID_VALUE",
-		    "v.governorate");
+		    MSG_V_GOVERNORATE);
 	else
 		users_reply_taken(r, rc);
 }
@@ -666,21 +662,21 @@ static const char *const themes[] = { "light", "dark", "system", NULL };
 
 /* Every key of the settings object, its rule and (SETTINGS_DEFAULTS) its default. */
 static const struct vfield settings_fields[] = {
-	{ "emailNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "pushNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "smsNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "marketingEmails", V_BOOL, 0, 0, 0, NULL },
-	{ "bookingReminders", V_BOOL, 0, 0, 0, NULL },
-	{ "reviewNotifications", V_BOOL, 0, 0, 0, NULL },
-	{ "profileVisibility", V_ENUM, 0, 0, 0, visibilities },
-	{ "showEmail", V_BOOL, 0, 0, 0, NULL },
-	{ "showPhone", V_BOOL, 0, 0, 0, NULL },
-	{ "allowDirectMessages", V_BOOL, 0, 0, 0, NULL },
-	{ "theme", V_ENUM, 0, 0, 0, themes },
-	{ "language", V_ENUM, 0, 0, 0, langs },
-	{ "timezone", V_STRING, 0, 1, 64, NULL },
-	{ "twoFactorEnabled", V_BOOL, 0, 0, 0, NULL },
-	{ "sessionTimeout", V_INT, 0, 5, 1440, NULL },   /* minutes */
+	{ "emailNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "pushNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "smsNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "marketingEmails", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "bookingReminders", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "reviewNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "profileVisibility", V_ENUM, 0, 0, 0, visibilities, 0, NULL },
+	{ "showEmail", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "showPhone", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "allowDirectMessages", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "theme", V_ENUM, 0, 0, 0, themes, 0, NULL },
+	{ "language", V_ENUM, 0, 0, 0, langs, 0, NULL },
+	{ "timezone", V_STRING, 0, 1, 64, NULL, 0, NULL },
+	{ "twoFactorEnabled", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "sessionTimeout", V_INT, 0, 5, 1440, NULL, 0, NULL },   /* minutes */
 };
 
 static const char SETTINGS_DEFAULTS[] =
@@ -736,7 +732,7 @@ settings_current(struct req *r, const struct db_result *row)
 }
 
 static void
-reply_settings(struct req *r, const char *msg_key, json_object *settings)
+reply_settings(struct req *r, enum msg msg_key, json_object *settings)
 {
 	json_object *data = json_object_new_object();
 
@@ -767,7 +763,7 @@ users_settings_get(struct req *r)
 		reply_error(r, ERR_NOT_FOUND, NULL);
 		return;
 	}
-	reply_settings(r, "user.settings", settings_current(r, &row));
+	reply_settings(r, MSG_USER_SETTINGS, settings_current(r, &row));
 }
 
 /* Seed 002 sends {"settings": {...}}; the keys at the top level are accepted too. Only
@@ -785,7 +781,7 @@ users_settings_put(struct req *r)
 		json_object_object_get_ex(r->json, "settings", &nested);
 		if (nested == NULL || !json_object_is_type(nested, json_type_object)) {
 			reply_field_error(r, ERR_VALIDATION, "settings", "INVALID_TYPE",
-			    "v.INVALID_TYPE");
+			    MSG_V_INVALID_TYPE);
 			return;
 		}
 		src = nested;
@@ -805,7 +801,7 @@ users_settings_put(struct req *r)
 	    !has_error(errs, arena_printf(r->a, "%stimezone", prefix)) &&
 	    !timezone_ok(json_object_get_string(tz)))
 		verror_add(errs, r->lang, arena_printf(r->a, "%stimezone", prefix), "INVALID_FORMAT",
-		    "v.INVALID_FORMAT");
+		    MSG_V_INVALID_FORMAT);
 	if (json_object_array_length(errs) > 0) {
 		reply_error(r, ERR_VALIDATION, errs);
 		return;
@@ -835,7 +831,7 @@ users_settings_put(struct req *r)
 	    DB_INT(r->user.id)), NULL)) != DB_OK ||
 	    (rc = db_commit(r->db)) != DB_OK)
 		goto fail;
-	reply_settings(r, "user.settings_updated", cur);
+	reply_settings(r, MSG_USER_SETTINGS_UPDATED, cur);
 	return;
 fail:
 	reply_rollback(r, rc);

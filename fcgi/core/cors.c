@@ -28,16 +28,16 @@ cors_apply(struct req *r, const char *origin)
 	if (!cors_origin_allowed(r->cfg->cors_origins, origin))
 		return 0;
 	/* the origin is echoed only after it matched an entry, so it holds no CR or LF */
-	resp_header(r, "Access-Control-Allow-Origin: %s", origin);
-	resp_header(r, "Access-Control-Allow-Credentials: true");
-	resp_header(r, "Vary: Origin");
+	resp_header_keep(r, "Access-Control-Allow-Origin: %s", origin);
+	resp_header_keep(r, "Access-Control-Allow-Credentials: true");
+	resp_header_keep(r, "Vary: Origin");
 	if (r->method != HTTP_OPTIONS ||
 	    req_env(r, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") == NULL)
 		return 0;
-	resp_header(r, "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE");
-	resp_header(r, "Access-Control-Allow-Headers: Authorization, Content-Type, "
+	resp_header_keep(r, "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE");
+	resp_header_keep(r, "Access-Control-Allow-Headers: Authorization, Content-Type, "
 	    "Accept-Language, X-Requested-With");
-	resp_header(r, "Access-Control-Max-Age: 600");
+	resp_header_keep(r, "Access-Control-Max-Age: 600");
 	reply_raw(r, 204, "text/plain", "", 0);
 	return 1;
 }

@@ -13,6 +13,16 @@
 #include "log.h"
 
 #define STMT_CACHE_MAX 256
+#define FAMILIES_MAX   32
+#define RETRY_TX_MAX   3
+
+/* How long a statement waits for a row lock before the server gives up (seconds). It
+ * must stay well below READ_TIMEOUT: a client that times out first cannot tell a lock
+ * wait from a dead server. */
+#define LOCK_WAIT_SECONDS "5"
+#define READ_TIMEOUT      30
+
+static int next_family_slot;
 
 struct stmt_slot {
 	const char *sql;     /* the constant's address is the key */
@@ -23,6 +33,9 @@ struct db {
 	const struct config *cfg;
 	MYSQL              *conn;       /* NULL while disconnected */
 	int                 in_tx;
+	enum db_rc          tx_error;   /* what broke the open transaction; DB_OK: intact */
+	MYSQL_STMT        **family[FAMILIES_MAX];   /* per store family, by its enum */
+	size_t              family_n[FAMILIES_MAX];
 	struct stmt_slot    cache[STMT_CACHE_MAX];
 	size_t              ncache;
 	char                dup_key[128];
@@ -61,13 +74,24 @@ db_arg_strn(const char *s, size_t n)
 static void
 cache_clear(struct db *db)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < db->ncache; i++)
 		mysql_stmt_close(db->cache[i].stmt);
 	db->ncache = 0;
+	for (i = 0; i < FAMILIES_MAX; i++) {
+		for (j = 0; db->family[i] != NULL && j < db->family_n[i]; j++)
+			if (db->family[i][j] != NULL)
+				mysql_stmt_close(db->family[i][j]);
+		free(db->family[i]);
+		db->family[i] = NULL;
+		db->family_n[i] = 0;
+	}
 }
 
+/* Drops the connection. An open transaction stays open, broken: its statements are
+ * gone with the connection, and until db_rollback() nothing may reconnect and run the
+ * rest of the unit of work on an autocommit session. */
 static void
 disconnect(struct db *db)
 {
@@ -75,7 +99,8 @@ disconnect(struct db *db)
 	if (db->conn != NULL)
 		mysql_close(db->conn);
 	db->conn = NULL;
-	db->in_tx = 0;
+	if (db->in_tx && db->tx_error == DB_OK)
+		db->tx_error = DB_DOWN;
 }
 
 static int
@@ -90,7 +115,7 @@ static enum db_rc
 connect_db(struct db *db)
 {
 	const struct config *c = db->cfg;
-	unsigned int timeout = 2, rw_timeout = 30;
+	unsigned int timeout = 2, rw_timeout = READ_TIMEOUT;
 	const char *sock = (c->db_socket != NULL && c->db_socket[0] != '\0') ? c->db_socket : NULL;
 	MYSQL *m;
 
@@ -102,10 +127,12 @@ connect_db(struct db *db)
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	/* every session: UTC times, strict input, no silent truncation */
+	/* every session: UTC times, strict input, no silent truncation, lock waits that end
+	 * on the server before the client's read timeout */
 	mysql_options(m, MYSQL_INIT_COMMAND,
 	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',"
+	    " innodb_lock_wait_timeout = " LOCK_WAIT_SECONDS);
 	/* libmariadb uses the socket only for the host "localhost" */
 	if (mysql_real_connect(m, sock != NULL ? "localhost" : c->db_host, c->db_user, c->db_password, c->db_name,
 	    (unsigned int)c->db_port, sock, CLIENT_FOUND_ROWS) == NULL) {
@@ -148,31 +175,55 @@ db_close(struct db *db)
 
 /* Maps the server's error to a db_rc, remembering the message and, for a duplicate
  * key, the key's name ("Duplicate entry 'x' for key 'uq_users_email'"). */
+static void
+copy_name(char *dst, size_t cap, const char *from, const char *stop)
+{
+	size_t n = strcspn(from, stop);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, from, n);
+	dst[n] = '\0';
+}
+
+static enum db_rc classify_one(struct db *db, unsigned int e, const char *msg);
+
+/* Maps the server's error to a db_rc. Inside a transaction, any error breaks it. */
 static enum db_rc
 classify(struct db *db, unsigned int e, const char *msg)
 {
+	enum db_rc rc = classify_one(db, e, msg);
+
+	if (db->in_tx && db->tx_error == DB_OK)
+		db->tx_error = rc;
+	return rc;
+}
+
+static enum db_rc
+classify_one(struct db *db, unsigned int e, const char *msg)
+{
+	const char *k;
+
 	snprintf(db->error, sizeof(db->error), "%u: %s", e, msg);
 	db->dup_key[0] = '\0';
 	if (e == ER_DUP_ENTRY || e == ER_DUP_KEY) {
-		const char *k = strstr(msg, "for key '");
-
-		if (k != NULL) {
-			size_t n;
-
-			k += 9;
-			n = strcspn(k, "'");
-			if (n >= sizeof(db->dup_key))
-				n = sizeof(db->dup_key) - 1;
-			memcpy(db->dup_key, k, n);
-			db->dup_key[n] = '\0';
-		}
+		if ((k = strstr(msg, "for key '")) != NULL)
+			copy_name(db->dup_key, sizeof(db->dup_key), k + 9, "'");
 		return DB_DUP;
 	}
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
 		return DB_RETRY;
 	if (e == ER_NO_REFERENCED_ROW_2 || e == ER_ROW_IS_REFERENCED_2 || e == ER_NO_REFERENCED_ROW ||
-	    e == ER_ROW_IS_REFERENCED)
+	    e == ER_ROW_IS_REFERENCED) {
+		/* "... a foreign key constraint fails (`db`.`t`, CONSTRAINT `fk_x` FOREIGN KEY" */
+		if ((k = strstr(msg, "CONSTRAINT `")) != NULL)
+			copy_name(db->dup_key, sizeof(db->dup_key), k + 12, "`");
 		return DB_FK;
+	}
+	if (e == ER_STATEMENT_TIMEOUT) {
+		log_warn("msg=db_statement_timeout error=\"%s\"", db->error);
+		return DB_TIMEOUT;
+	}
 	if (is_conn_error(e)) {
 		disconnect(db);
 		return DB_DOWN;
@@ -349,20 +400,48 @@ out:
 	return rc;
 }
 
+static enum db_rc execute(struct db *db, struct arena *a, MYSQL_STMT *st, const char *sql,
+    const struct db_arg *args, size_t nargs, struct db_result *res);
+
+/* Before any statement: a broken transaction answers its error; a transaction whose
+ * connection is gone is never continued on a new one. */
+static enum db_rc
+tx_guard(struct db *db)
+{
+	if (!db->in_tx)
+		return DB_OK;
+	if (db->tx_error != DB_OK)
+		return db->tx_error;
+	if (db->conn == NULL) {
+		db->tx_error = DB_DOWN;
+		return DB_DOWN;
+	}
+	return DB_OK;
+}
+
 static enum db_rc
 run_once(struct db *db, struct arena *a, const char *sql, const struct db_arg *args,
     size_t nargs, struct db_result *res)
 {
 	MYSQL_STMT *st;
-	MYSQL_BIND *b = NULL;
-	MYSQL_RES *meta;
-	enum db_rc rc = DB_OK;
-	size_t i;
+	enum db_rc rc;
 
 	if ((rc = connect_db(db)) != DB_OK)
 		return rc;
 	if ((st = prepare(db, sql, &rc)) == NULL)
 		return rc;
+	return execute(db, a, st, sql, args, nargs, res);
+}
+
+static enum db_rc
+execute(struct db *db, struct arena *a, MYSQL_STMT *st, const char *sql,
+    const struct db_arg *args, size_t nargs, struct db_result *res)
+{
+	MYSQL_BIND *b = NULL;
+	MYSQL_RES *meta;
+	enum db_rc rc = DB_OK;
+	size_t i;
+
 	if (mysql_stmt_param_count(st) != nargs) {
 		log_error("msg=db_param_count expected=%lu given=%zu sql=\"%.80s\"",
 		    mysql_stmt_param_count(st), nargs, sql);
@@ -419,12 +498,122 @@ db_run(struct db *db, struct arena *a, const char *sql, const struct db_arg *arg
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
+	if ((rc = tx_guard(db)) != DB_OK)
+		return rc;
 	rc = run_once(db, a, sql, args, nargs, res);
 	/* A connection that died between requests is retried once; inside a transaction the
 	 * earlier statements are gone with it, so the caller must give up instead. */
 	if (rc == DB_DOWN && !db->in_tx && db->conn == NULL)
 		rc = run_once(db, a, sql, args, nargs, res);
 	return rc;
+}
+
+/* --- store families: statements prepared per connection, indexed by their enum --- */
+
+static MYSQL_STMT *
+family_stmt(struct db *db, struct db_family *f, unsigned i, enum db_rc *rc)
+{
+	const struct db_stmt *d = &f->stmts[i];
+	MYSQL_STMT *st;
+	MYSQL_RES *meta;
+	unsigned ncols = 0;
+
+	if (f->slot < 0) {
+		if (next_family_slot == FAMILIES_MAX) {
+			log_error("msg=db_too_many_families family=%s", f->name);
+			*rc = DB_ERR;
+			return NULL;
+		}
+		f->slot = next_family_slot++;
+	}
+	if (db->family[f->slot] == NULL) {
+		if ((db->family[f->slot] = calloc(f->n, sizeof(MYSQL_STMT *))) == NULL) {
+			*rc = DB_ERR;
+			return NULL;
+		}
+		db->family_n[f->slot] = f->n;
+	}
+	if ((st = db->family[f->slot][i]) != NULL)
+		return st;
+	if (d->sql == NULL) {
+		log_error("msg=db_statement_missing family=%s stmt=%u", f->name, i);
+		*rc = DB_ERR;
+		return NULL;
+	}
+	if ((st = mysql_stmt_init(db->conn)) == NULL) {
+		*rc = classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, d->sql, (unsigned long)strlen(d->sql)) != 0) {
+		*rc = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		if (*rc == DB_ERR)
+			log_error("msg=db_prepare_failed family=%s stmt=%u sql=\"%.80s\"", f->name, i,
+			    d->sql);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	if ((meta = mysql_stmt_result_metadata(st)) != NULL) {
+		ncols = mysql_num_fields(meta);
+		mysql_free_result(meta);
+	}
+	if (mysql_stmt_param_count(st) != d->nparams || ncols != d->ncols) {
+		log_error("msg=db_statement_shape family=%s stmt=%u params=%lu/%u columns=%u/%u",
+		    f->name, i, mysql_stmt_param_count(st), d->nparams, ncols, d->ncols);
+		mysql_stmt_close(st);
+		*rc = DB_ERR;
+		if (db->in_tx && db->tx_error == DB_OK)
+			db->tx_error = DB_ERR;
+		return NULL;
+	}
+	{
+		my_bool one = 1;
+
+		mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &one);
+	}
+	db->family[f->slot][i] = st;
+	return st;
+}
+
+enum db_rc
+db_exec(struct db *db, struct arena *a, struct db_family *f, unsigned stmt,
+    const struct db_arg *args, size_t nargs, struct db_result *res)
+{
+	MYSQL_STMT *st;
+	enum db_rc rc = DB_OK;
+	int tries;
+
+	if (res != NULL)
+		memset(res, 0, sizeof(*res));
+	if (stmt >= f->n) {
+		log_error("msg=db_statement_out_of_range family=%s stmt=%u", f->name, stmt);
+		return DB_ERR;
+	}
+	/* outside a transaction, a connection that died between requests is retried once */
+	for (tries = 0; tries < 2; tries++) {
+		if ((rc = tx_guard(db)) != DB_OK)
+			return rc;
+		if ((rc = connect_db(db)) != DB_OK)
+			return rc;
+		if ((st = family_stmt(db, f, stmt, &rc)) != NULL)
+			rc = execute(db, a, st, f->stmts[stmt].sql, args, nargs, res);
+		if (rc != DB_DOWN || db->in_tx || db->conn != NULL)
+			break;
+	}
+	return rc;
+}
+
+enum db_rc
+db_prepare_family(struct db *db, struct db_family *f)
+{
+	enum db_rc rc;
+	unsigned i;
+
+	if ((rc = connect_db(db)) != DB_OK)
+		return rc;
+	for (i = 0; i < f->n; i++)
+		if (family_stmt(db, f, i, &rc) == NULL)
+			return rc;
+	return DB_OK;
 }
 
 enum db_rc
@@ -447,42 +636,59 @@ db_begin(struct db *db)
 			return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
 	}
 	db->in_tx = 1;
+	db->tx_error = DB_OK;
 	return DB_OK;
 }
 
+/* Commits, unless the transaction is broken: then it is rolled back and the error that
+ * broke it returned. Either way the transaction is over. */
 enum db_rc
 db_commit(struct db *db)
 {
 	enum db_rc rc = DB_OK;
 
-	if (db->conn == NULL) {
-		db->in_tx = 0;
-		return DB_DOWN;
+	if (!db->in_tx) {
+		log_error("msg=db_commit_without_transaction");
+		return DB_ERR;
+	}
+	if (db->tx_error != DB_OK || db->conn == NULL) {
+		rc = db->tx_error != DB_OK ? db->tx_error : DB_DOWN;
+		db_rollback(db);
+		return rc;
 	}
 	if (mysql_commit(db->conn) != 0)
 		rc = classify(db, mysql_errno(db->conn), mysql_error(db->conn));
-	if (db->conn != NULL)
-		mysql_autocommit(db->conn, 1);
 	db->in_tx = 0;
+	db->tx_error = DB_OK;
+	if (rc != DB_OK && db->conn != NULL && mysql_rollback(db->conn) != 0)
+		disconnect(db);
+	if (db->conn != NULL && mysql_autocommit(db->conn, 1) != 0)
+		disconnect(db);
 	return rc;
 }
 
 void
 db_rollback(struct db *db)
 {
-	if (db->conn != NULL && db->in_tx) {
-		if (mysql_rollback(db->conn) != 0)
-			disconnect(db);
-		else
-			mysql_autocommit(db->conn, 1);
-	}
+	int was = db->in_tx;
+
 	db->in_tx = 0;
+	db->tx_error = DB_OK;
+	if (was && db->conn != NULL &&
+	    (mysql_rollback(db->conn) != 0 || mysql_autocommit(db->conn, 1) != 0))
+		disconnect(db);   /* a session in an unknown state is not used again */
 }
 
 int
 db_in_transaction(const struct db *db)
 {
 	return db->in_tx;
+}
+
+enum db_rc
+db_tx_error(const struct db *db)
+{
+	return db->in_tx ? db->tx_error : DB_OK;
 }
 
 const char *

@@ -1,8 +1,11 @@
 /* The database layer: prepared statements with bound parameters only.
  *
- * A statement is a string constant beside its resource; it is prepared once per
- * connection (cached by the constant's address) and prepared again after a
- * reconnect. Parameters are passed as an array of db_arg built with DB_INT/DB_STR…,
+ * Statements live in the store modules (fcgi/store/), each holding its table family's
+ * statements in one enum-indexed array of struct db_stmt (a db_family). db_exec()
+ * prepares a statement on first use per connection, into an array indexed by the same
+ * enum, and checks its parameter and result-column counts against the declaration; it
+ * is prepared again after a reconnect. (db_run() with a string constant is the older
+ * form, cached by the constant's address, kept for the migration runner.) Parameters are passed as an array of db_arg built with DB_INT/DB_STR…,
  * results come back as text in the request's arena, and db_result_json() turns rows
  * into json-c objects using the column aliases:
  *   `profile.firstName`  nests the value as {"profile":{"firstName":…}}
@@ -24,8 +27,32 @@ enum db_rc {
 	DB_DOWN = -2,     /* no connection to the server: becomes 503 */
 	DB_DUP = -3,      /* unique key violation: becomes 409; db_dup_key() names the key */
 	DB_RETRY = -4,    /* deadlock or lock wait timeout: the transaction was rolled back */
-	DB_FK = -5,       /* foreign key violation */
+	DB_FK = -5,       /* foreign key violation; db_dup_key() names the constraint */
+	DB_TIMEOUT = -6,  /* the statement ran past its time limit (lists): becomes 503 */
+	DB_NOTFOUND = -7, /* a store function found no such row: becomes 404 */
 };
+
+/* One statement of a store: its text, how many parameters it binds and how many columns
+ * it returns (0: no result set). Both counts are checked when it is prepared. */
+struct db_stmt {
+	const char *sql;
+	unsigned    nparams;
+	unsigned    ncols;
+	unsigned    flags;
+};
+#define DBS_LIST 0x1u   /* a list or search: held to the index rules by the EXPLAIN test */
+
+/* A store's statements, indexed by its own enum. slot is given by db.c on first use. */
+struct db_family {
+	const char           *name;
+	const struct db_stmt *stmts;
+	size_t                n;
+	int                   slot;
+};
+#define DB_FAMILY(name, stmts) { name, stmts, sizeof(stmts) / sizeof(stmts[0]), -1 }
+/* The time limit of a read-only list or search statement, written at its head, so one
+ * heavy query cannot hold a worker for seconds (MariaDB's max_statement_time). */
+#define DB_LIST_LIMIT "SET STATEMENT max_statement_time = 1 FOR "
 
 enum db_argtype { DBA_NULL, DBA_INT, DBA_STR, DBA_DOUBLE };
 
@@ -73,14 +100,28 @@ void       db_close(struct db *db);
 enum db_rc db_run(struct db *db, struct arena *a, const char *sql,
     const struct db_arg *args, size_t nargs, struct db_result *res);
 
-/* Transactions. db_begin() fails with DB_DOWN when there is no connection. While one is
- * open, a lost connection is not retried: the work is gone and the caller answers 503. */
+/* Runs statement stmt of family f: prepared once per connection with its counts checked,
+ * bound, executed; rows as db_run() stores them. */
+enum db_rc db_exec(struct db *db, struct arena *a, struct db_family *f, unsigned stmt,
+    const struct db_arg *args, size_t nargs, struct db_result *res);
+/* Prepares every statement of f (the statement check of the tests and --check-sql). */
+enum db_rc db_prepare_family(struct db *db, struct db_family *f);
+
+/* Transactions are all or nothing. db_begin() fails with DB_DOWN when there is no
+ * connection. Once a statement inside a transaction fails (a lost connection, a
+ * timeout, a deadlock, any error), the transaction is broken: every later statement and
+ * db_commit() return that error without touching the server, and nothing reconnects
+ * until db_rollback() ends it, so no statement of a unit of work ever runs outside it.
+ * Lock waits end on the server (innodb_lock_wait_timeout, a few seconds) well before the
+ * client's read timeout, so a held lock is DB_RETRY, never a lost connection. */
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void       db_rollback(struct db *db);   /* safe to call when no transaction is open */
 int        db_in_transaction(const struct db *db);
+/* DB_OK, or the error that broke the open transaction. */
+enum db_rc db_tx_error(const struct db *db);
 
-/* The key named by the last DB_DUP, e.g. "uq_users_email" (empty when unknown). */
+/* The key named by the last DB_DUP or DB_FK, e.g. "uq_users_email" (empty when unknown). */
 const char *db_dup_key(const struct db *db);
 const char *db_last_error(const struct db *db);
 /* 1 when the server answered a ping in the last check_ms milliseconds (or now). */

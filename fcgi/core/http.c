@@ -7,34 +7,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "crypto.h"
+#include "router.h"
+#include "../store/activity.h"
 #include "log.h"
 #include "validate.h"
+
+#define RETRY_TX_MAX 3
 
 static const struct {
 	int         status;
 	const char *code;
-	const char *msg;
+	enum msg    msg;
 } errors[ERR__MAX] = {
-	[ERR_BAD_REQUEST] = { 400, "BAD_REQUEST", "err.bad_request" },
-	[ERR_UNAUTHORIZED] = { 401, "UNAUTHORIZED", "err.unauthorized" },
-	[ERR_TOKEN_INVALID] = { 401, "UNAUTHORIZED", "auth.token_invalid" },
-	[ERR_INVALID_CREDENTIALS] = { 401, "INVALID_CREDENTIALS", "auth.invalid_credentials" },
-	[ERR_FORBIDDEN] = { 403, "FORBIDDEN", "err.forbidden" },
-	[ERR_ROLE_NOT_ALLOWED] = { 403, "FORBIDDEN", "auth.role_not_allowed" },
-	[ERR_ACCOUNT_DISABLED] = { 403, "ACCOUNT_DISABLED", "account.disabled" },
-	[ERR_USER_BANNED] = { 403, "USER_BANNED", "err.user_banned" },
-	[ERR_NOT_FOUND] = { 404, "NOT_FOUND", "err.not_found" },
-	[ERR_ROUTE_NOT_FOUND] = { 404, "NOT_FOUND", "err.route_not_found" },
-	[ERR_INVALID_ID] = { 404, "NOT_FOUND", "err.invalid_id" },
-	[ERR_METHOD_NOT_ALLOWED] = { 405, "METHOD_NOT_ALLOWED", "err.method_not_allowed" },
-	[ERR_CONFLICT] = { 409, "CONFLICT", "err.conflict" },
-	[ERR_PAYLOAD_TOO_LARGE] = { 413, "PAYLOAD_TOO_LARGE", "err.payload_too_large" },
-	[ERR_UNSUPPORTED_MEDIA] = { 415, "UNSUPPORTED_MEDIA_TYPE", "err.unsupported_media" },
-	[ERR_VALIDATION] = { 422, "VALIDATION_ERROR", "err.validation" },
-	[ERR_RATE_LIMITED] = { 429, "RATE_LIMITED", "err.rate_limited" },
-	[ERR_INTERNAL] = { 500, "INTERNAL", "err.internal" },
-	[ERR_UNAVAILABLE] = { 503, "UNAVAILABLE", "err.unavailable" },
+	[ERR_OK] = { 200, "OK", MSG_NONE },
+	[ERR_BAD_REQUEST] = { 400, "BAD_REQUEST", MSG_ERR_BAD_REQUEST },
+	[ERR_UNAUTHORIZED] = { 401, "UNAUTHORIZED", MSG_ERR_UNAUTHORIZED },
+	[ERR_TOKEN_INVALID] = { 401, "UNAUTHORIZED", MSG_AUTH_TOKEN_INVALID },
+	[ERR_INVALID_CREDENTIALS] = { 401, "INVALID_CREDENTIALS", MSG_AUTH_INVALID_CREDENTIALS },
+	[ERR_FORBIDDEN] = { 403, "FORBIDDEN", MSG_ERR_FORBIDDEN },
+	[ERR_ROLE_NOT_ALLOWED] = { 403, "FORBIDDEN", MSG_AUTH_ROLE_NOT_ALLOWED },
+	[ERR_ACCOUNT_DISABLED] = { 403, "ACCOUNT_DISABLED", MSG_ACCOUNT_DISABLED },
+	[ERR_USER_BANNED] = { 403, "USER_BANNED", MSG_ERR_USER_BANNED },
+	[ERR_NOT_FOUND] = { 404, "NOT_FOUND", MSG_ERR_NOT_FOUND },
+	[ERR_ROUTE_NOT_FOUND] = { 404, "NOT_FOUND", MSG_ERR_ROUTE_NOT_FOUND },
+	[ERR_INVALID_ID] = { 404, "NOT_FOUND", MSG_ERR_INVALID_ID },
+	[ERR_METHOD_NOT_ALLOWED] = { 405, "METHOD_NOT_ALLOWED", MSG_ERR_METHOD_NOT_ALLOWED },
+	[ERR_CONFLICT] = { 409, "CONFLICT", MSG_ERR_CONFLICT },
+	[ERR_PAYLOAD_TOO_LARGE] = { 413, "PAYLOAD_TOO_LARGE", MSG_ERR_PAYLOAD_TOO_LARGE },
+	[ERR_UNSUPPORTED_MEDIA] = { 415, "UNSUPPORTED_MEDIA_TYPE", MSG_ERR_UNSUPPORTED_MEDIA },
+	[ERR_VALIDATION] = { 422, "VALIDATION_ERROR", MSG_ERR_VALIDATION },
+	[ERR_RATE_LIMITED] = { 429, "RATE_LIMITED", MSG_ERR_RATE_LIMITED },
+	[ERR_INTERNAL] = { 500, "INTERNAL", MSG_ERR_INTERNAL },
+	[ERR_UNAVAILABLE] = { 503, "UNAVAILABLE", MSG_ERR_UNAVAILABLE },
 };
 
 int
@@ -103,17 +110,15 @@ parse_id(const char *s, long long *out)
 	return 0;
 }
 
-int
+enum err
 req_param_id(struct req *r, size_t i, long long *id)
 {
-	if (i >= r->nparams || parse_id(r->params[i], id) != 0) {
-		reply_error(r, ERR_INVALID_ID, NULL);
-		return -1;
-	}
-	return 0;
+	if (i >= r->nparams || parse_id(r->params[i], id) != 0)
+		return fail(r, ERR_INVALID_ID);
+	return ERR_OK;
 }
 
-static int
+static enum err
 query_number(struct req *r, const char *name, long long def, long long min, long long max,
     long long *out)
 {
@@ -122,42 +127,49 @@ query_number(struct req *r, const char *name, long long def, long long min, long
 
 	if (v == NULL || *v == '\0') {
 		*out = def;
-		return 0;
+		return ERR_OK;
 	}
-	if (parse_id(v, &n) != 0) {
-		reply_field_error(r, ERR_VALIDATION, name, "INVALID_FORMAT", "v.INVALID_FORMAT");
-		return -1;
-	}
-	if (n < min || n > max) {
-		reply_field_error(r, ERR_VALIDATION, name, "OUT_OF_RANGE", "v.OUT_OF_RANGE");
-		return -1;
-	}
+	if (parse_id(v, &n) != 0)
+		return fail_field(r, ERR_VALIDATION, name, "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
+	if (n < min || n > max)
+		return fail_field(r, ERR_VALIDATION, name, "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
 	*out = n;
-	return 0;
+	return ERR_OK;
 }
 
-int
+enum err
 req_page(struct req *r, long long *page, long long *limit)
 {
-	if (query_number(r, "page", 1, 1, 1000000, page) != 0)
-		return -1;
+	enum err e;
+
+	if ((e = query_number(r, "page", 1, 1, 1000000, page)) != ERR_OK)
+		return e;
 	return query_number(r, "limit", 10, 1, 100, limit);
 }
 
-int
+enum err
 req_search(struct req *r, const char *name, size_t max, char **like)
 {
 	const char *v = req_query(r, name);
 
 	*like = NULL;
 	if (v == NULL || *v == '\0')
-		return 0;
-	if (utf8_len(v) > max) {
-		reply_field_error(r, ERR_VALIDATION, name, "TOO_LONG", "v.TOO_LONG");
-		return -1;
-	}
+		return ERR_OK;
+	if (utf8_len(v) > max)
+		return fail_field(r, ERR_VALIDATION, name, "TOO_LONG", MSG_V_TOO_LONG);
 	*like = db_like_contains(r->a, v);
-	return 0;
+	return ERR_OK;
+}
+
+const struct actor *
+req_actor(struct req *r)
+{
+	struct actor *who = arena_alloc(r->a, sizeof(*who));
+
+	who->id = r->user.id;
+	who->role = r->user.id > 0 ? role_name(r->user.role) : NULL;
+	who->ip = r->remote_addr;
+	return who;
 }
 
 void
@@ -461,19 +473,41 @@ parse_json_body(struct arena *a, const char *body, size_t len)
 
 /* --- replies --- */
 
+static struct resp_header *
+header_line(struct req *r, const char *fmt, va_list ap)
+{
+	struct resp_header *h = arena_alloc(r->a, sizeof(*h));
+	char buf[2048];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	h->line = arena_strdup(r->a, buf);
+	return h;
+}
+
 void
 resp_header(struct req *r, const char *fmt, ...)
 {
-	struct resp_header *h = arena_alloc(r->a, sizeof(*h));
+	struct resp_header *h;
 	va_list ap;
-	char buf[2048];
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	h = header_line(r, fmt, ap);
 	va_end(ap);
-	h->line = arena_strdup(r->a, buf);
 	h->next = r->resp_headers;
 	r->resp_headers = h;
+}
+
+void
+resp_header_keep(struct req *r, const char *fmt, ...)
+{
+	struct resp_header *h;
+	va_list ap;
+
+	va_start(ap, fmt);
+	h = header_line(r, fmt, ap);
+	va_end(ap);
+	h->next = r->keep_headers;
+	r->keep_headers = h;
 }
 
 const char *
@@ -489,21 +523,22 @@ json_text(struct arena *a, json_object *o, size_t *len)
 	return s;
 }
 
-void
+enum err
 reply_raw(struct req *r, int status, const char *type, const char *body, size_t len)
 {
 	if (r->replied) {
 		log_error("msg=second_reply path=%s status=%d", r->path, status);
-		return;
+		return ERR_OK;
 	}
 	r->replied = 1;
 	r->status = status;
 	r->resp_type = type;
 	r->resp_body = body;
 	r->resp_len = len;
+	return ERR_OK;
 }
 
-void
+enum err
 reply_json(struct req *r, int status, json_object *root)
 {
 	size_t len;
@@ -511,44 +546,297 @@ reply_json(struct req *r, int status, json_object *root)
 
 	json_owned(r->a, root);
 	s = json_text(r->a, root, &len);
-	reply_raw(r, status, "application/json; charset=utf-8", s, len);
+	return reply_raw(r, status, "application/json; charset=utf-8", s, len);
 }
 
-void
-reply_ok(struct req *r, int status, const char *msg_key, json_object *data)
+enum err
+reply_ok(struct req *r, int status, enum msg m, json_object *data)
 {
 	json_object *root = json_object_new_object();
 
 	json_object_object_add(root, "success", json_object_new_boolean(1));
-	json_object_object_add(root, "message", json_object_new_string(i18n(r->lang, msg_key)));
+	json_object_object_add(root, "message", json_object_new_string(msg_text(r->lang, m)));
 	json_object_object_add(root, "data", data);
-	reply_json(r, status, root);
+	return reply_json(r, status, root);
 }
 
-void
-reply_list(struct req *r, const char *msg_key, json_object *items, long long page,
-    long long limit, long long total)
+enum err
+reply_list(struct req *r, enum msg m, json_object *items, const struct page *p)
 {
 	json_object *root = json_object_new_object(), *pg = json_object_new_object();
+	long long pages = p->limit > 0 ? (p->total + p->limit - 1) / p->limit : 0;
 
 	json_object_object_add(root, "success", json_object_new_boolean(1));
-	json_object_object_add(root, "message", json_object_new_string(i18n(r->lang, msg_key)));
+	json_object_object_add(root, "message", json_object_new_string(msg_text(r->lang, m)));
 	json_object_object_add(root, "data", items);
-	json_object_object_add(pg, "page", json_object_new_int64(page));
-	json_object_object_add(pg, "limit", json_object_new_int64(limit));
-	json_object_object_add(pg, "totalPages",
-	    json_object_new_int64(limit > 0 ? (total + limit - 1) / limit : 0));
-	json_object_object_add(pg, "totalItems", json_object_new_int64(total));
+	json_object_object_add(pg, "page", json_object_new_int64(p->page));
+	json_object_object_add(pg, "limit", json_object_new_int64(p->limit));
+	json_object_object_add(pg, "totalPages", json_object_new_int64(pages));
+	json_object_object_add(pg, "totalItems", json_object_new_int64(p->total));
+	if (p->total_capped)
+		json_object_object_add(pg, "totalIsLowerBound", json_object_new_boolean(1));
+	json_object_object_add(pg, "nextCursor", json_new_str(p->next_cursor));
 	json_object_object_add(root, "pagination", pg);
-	reply_json(r, 200, root);
+	return reply_json(r, 200, root);
+}
+
+/* --- failures --- */
+
+static enum err
+record(struct req *r, enum err e, enum msg m, json_object *errs, json_object *data)
+{
+	if (e == ERR_OK || (unsigned)e >= ERR__MAX) {
+		log_error("msg=fail_without_error path=%s", r->path);
+		e = ERR_INTERNAL;
+	}
+	if (r->fail.e != ERR_OK) {
+		/* the first failure stands; a second means a helper failed twice */
+		json_object_put(errs);
+		json_object_put(data);
+		return r->fail.e;
+	}
+	r->fail.e = e;
+	r->fail.msg = m;
+	r->fail.errors = json_owned(r->a, errs);
+	r->fail.data = json_owned(r->a, data);
+	return e;
+}
+
+enum err
+fail(struct req *r, enum err e)
+{
+	return record(r, e, MSG_NONE, NULL, NULL);
+}
+
+enum err
+fail_msg(struct req *r, enum err e, enum msg m)
+{
+	return record(r, e, m, NULL, NULL);
+}
+
+enum err
+fail_errors(struct req *r, enum err e, json_object *errs)
+{
+	return record(r, e, MSG_NONE, errs, NULL);
+}
+
+enum err
+fail_field(struct req *r, enum err e, const char *field, const char *code, enum msg m)
+{
+	json_object *arr = json_object_new_array();
+
+	verror_add(arr, r->lang, field, code, m);
+	return record(r, e, e == ERR_VALIDATION ? MSG_NONE : m, arr, NULL);
+}
+
+enum err
+fail_banned(struct req *r, const char *reason, const char *at)
+{
+	json_object *d = json_object_new_object();
+	char iso[32];
+
+	json_object_object_add(d, "reason", json_new_str(reason));
+	json_object_object_add(d, "bannedAt", json_new_str(db_time_iso(at, iso, sizeof(iso))));
+	return record(r, ERR_USER_BANNED, MSG_NONE, NULL, d);
+}
+
+static const struct key_field *
+key_field(const char *key)
+{
+	size_t i;
+
+	for (i = 0; key != NULL && key[0] != '\0' && i < store_nkeys; i++)
+		if (strcmp(store_keys[i].key, key) == 0)
+			return &store_keys[i];
+	return NULL;
+}
+
+enum err
+fail_db(struct req *r, enum db_rc rc)
+{
+	const struct key_field *k;
+	const char *key;
+	enum err e;
+
+	switch (rc) {
+	case DB_DOWN:
+	case DB_RETRY:
+	case DB_TIMEOUT:
+		e = fail(r, ERR_UNAVAILABLE);
+		break;
+	case DB_NOTFOUND:
+		e = fail(r, ERR_NOT_FOUND);
+		break;
+	case DB_DUP:
+	case DB_FK:
+		key = r->db != NULL ? db_dup_key(r->db) : "";
+		if ((k = key_field(key)) != NULL) {
+			e = fail_field(r, k->e, k->field, k->code, k->msg);
+		} else {
+			log_error("msg=db_key_unmapped key=%s", key[0] != '\0' ? key : "-");
+			e = fail(r, rc == DB_DUP ? ERR_CONFLICT : ERR_INTERNAL);
+		}
+		break;
+	default:
+		e = fail(r, ERR_INTERNAL);
+		break;
+	}
+	if (r->fail.db == DB_OK)
+		r->fail.db = rc == DB_OK ? DB_ERR : rc;
+	return e;
+}
+
+/* --- the unit of work --- */
+
+/* Forgets a failure or a success body of an attempt that is run again. */
+static void
+attempt_reset(struct req *r)
+{
+	memset(&r->fail, 0, sizeof(r->fail));
+	r->replied = 0;
+	r->status = 0;
+	r->resp_body = NULL;
+	r->resp_len = 0;
+	r->resp_headers = NULL;
+}
+
+/* 20, 40, 80 ms, each with up to as much again of jitter, so two requests that
+ * deadlocked on each other do not meet again at the same instant. */
+static void
+backoff(int attempt)
+{
+	unsigned char j = 0;
+	struct timespec ts;
+	long ms = 20L << attempt;
+
+	(void)random_bytes(&j, 1);
+	ms += (ms * j) / 255;
+	ts.tv_sec = 0;
+	ts.tv_nsec = ms * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+enum err
+req_tx(struct req *r, tx_work_fn work, void *ctx)
+{
+	enum err e = ERR_OK;
+	enum db_rc rc;
+	int attempt;
+
+	if (r->fail.e != ERR_OK)
+		return r->fail.e;
+	for (attempt = 0; attempt < RETRY_TX_MAX; attempt++) {
+		if (attempt > 0) {
+			log_info("msg=tx_retry path=%s attempt=%d", r->path, attempt + 1);
+			attempt_reset(r);
+			backoff(attempt - 1);
+		}
+		if ((rc = db_begin(r->db)) != DB_OK)
+			return fail_db(r, rc);
+		e = work(r, ctx);
+		if (db_in_transaction(r->db)) {
+			if (e == ERR_OK && (rc = db_commit(r->db)) != DB_OK)
+				e = fail_db(r, rc);
+			else if (e != ERR_OK)
+				db_rollback(r->db);
+		} else {
+			log_error("msg=tx_closed_by_work path=%s", r->path);
+			e = e != ERR_OK ? e : fail(r, ERR_INTERNAL);
+		}
+		if (e == ERR_OK || r->fail.db != DB_RETRY)
+			break;
+	}
+	if (e != ERR_OK && r->fail.db == DB_RETRY)
+		log_warn("msg=tx_gave_up path=%s attempts=%d", r->path, RETRY_TX_MAX);
+	return e;
+}
+
+/* --- the one reply --- */
+
+static void
+error_reply(struct req *r)
+{
+	const struct req_fail *f = &r->fail;
+	json_object *root = json_object_new_object();
+	enum msg m = f->msg != MSG_NONE ? f->msg : errors[f->e].msg;
+
+	json_object_object_add(root, "success", json_object_new_boolean(0));
+	json_object_object_add(root, "message", json_object_new_string(msg_text(r->lang, m)));
+	json_object_object_add(root, "code", json_object_new_string(errors[f->e].code));
+	if (f->errors != NULL)
+		json_object_object_add(root, "errors", json_object_get(f->errors));
+	if (f->data != NULL)
+		json_object_object_add(root, "data", json_object_get(f->data));
+	if (f->e == ERR_UNAVAILABLE)
+		resp_header_keep(r, "Retry-After: 2");
+	/* nothing the handler recorded survives a failure */
+	r->replied = 0;
+	r->resp_headers = NULL;
+	reply_json(r, errors[f->e].status, root);
 }
 
 void
-reply_paged(struct req *r, const char *msg_key, const char *sql_count, const char *sql_list,
+reply_finish(struct req *r, enum err outcome)
+{
+	if (outcome != ERR_OK && r->fail.e == ERR_OK) {
+		/* an error value that no fail_*() recorded: its own message */
+		record(r, outcome, MSG_NONE, NULL, NULL);
+	} else if (outcome == ERR_OK && r->fail.e != ERR_OK) {
+		log_error("msg=failure_ignored path=%s code=%s", r->path, errors[r->fail.e].code);
+	} else if (outcome == ERR_OK && !r->replied) {
+		log_error("msg=no_reply path=%s", r->path);
+		record(r, ERR_INTERNAL, MSG_NONE, NULL, NULL);
+	}
+	if (r->fail.e != ERR_OK)
+		error_reply(r);
+}
+
+/* --- the handlers' older reply calls, until every handler returns its outcome --- */
+
+void
+reply_error(struct req *r, enum err e, json_object *errs)
+{
+	(void)record(r, e, MSG_NONE, errs, NULL);
+}
+
+void
+reply_error_msg(struct req *r, enum err e, enum msg m)
+{
+	(void)fail_msg(r, e, m);
+}
+
+void
+reply_field_error(struct req *r, enum err e, const char *field, const char *code, enum msg m)
+{
+	(void)fail_field(r, e, field, code, m);
+}
+
+void
+reply_db_error(struct req *r, enum db_rc rc)
+{
+	(void)fail_db(r, rc == DB_OK ? DB_ERR : rc);
+}
+
+void
+reply_rollback(struct req *r, enum db_rc rc)
+{
+	db_rollback(r->db);
+	(void)fail_db(r, rc == DB_OK ? DB_ERR : rc);
+}
+
+void
+reply_user_banned(struct req *r, const char *reason, const char *at)
+{
+	(void)fail_banned(r, reason, at);
+}
+
+void
+reply_paged(struct req *r, enum msg m, const char *sql_count, const char *sql_list,
     const struct db_arg *filters, size_t nfilters, long long page, long long limit)
 {
 	struct db_arg *args = arena_alloc(r->a, sizeof(*args) * (nfilters + 2));
 	struct db_result cnt, res;
+	struct page pg = { .page = page, .limit = limit };
 	enum db_rc rc;
 
 	memcpy(args, filters, sizeof(*args) * nfilters);
@@ -559,70 +847,8 @@ reply_paged(struct req *r, const char *msg_key, const char *sql_count, const cha
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_list(r, msg_key, db_rows_json(&res), page, limit, db_get_ll(&cnt, 0, 0, 0));
-}
-
-static void
-error_body(struct req *r, enum err e, const char *msg_key, json_object *errs)
-{
-	json_object *root = json_object_new_object();
-
-	json_object_object_add(root, "success", json_object_new_boolean(0));
-	json_object_object_add(root, "message", json_object_new_string(i18n(r->lang, msg_key)));
-	json_object_object_add(root, "code", json_object_new_string(errors[e].code));
-	if (errs != NULL)
-		json_object_object_add(root, "errors", errs);
-	reply_json(r, errors[e].status, root);
-}
-
-void
-reply_error(struct req *r, enum err e, json_object *errs)
-{
-	error_body(r, e, errors[e].msg, errs);
-}
-
-void
-reply_error_msg(struct req *r, enum err e, const char *msg_key)
-{
-	error_body(r, e, msg_key, NULL);
-}
-
-void
-reply_field_error(struct req *r, enum err e, const char *field, const char *code,
-    const char *msg_key)
-{
-	json_object *arr = json_object_new_array(), *one = json_object_new_object();
-
-	json_object_object_add(one, "field", json_object_new_string(field));
-	json_object_object_add(one, "message", json_object_new_string(i18n(r->lang, msg_key)));
-	json_object_object_add(one, "code", json_object_new_string(code));
-	json_object_array_add(arr, one);
-	error_body(r, e, e == ERR_VALIDATION ? errors[e].msg : msg_key, arr);
-}
-
-void
-reply_db_error(struct req *r, enum db_rc rc)
-{
-	switch (rc) {
-	case DB_DOWN:
-	case DB_RETRY:
-		resp_header(r, "Retry-After: 2");
-		reply_error(r, ERR_UNAVAILABLE, NULL);
-		break;
-	case DB_DUP:
-		reply_error(r, ERR_CONFLICT, NULL);
-		break;
-	default:
-		reply_error(r, ERR_INTERNAL, NULL);
-		break;
-	}
-}
-
-void
-reply_rollback(struct req *r, enum db_rc rc)
-{
-	db_rollback(r->db);
-	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
+	pg.total = db_get_ll(&cnt, 0, 0, 0);
+	reply_list(r, m, db_rows_json(&res), &pg);
 }
 
 int
@@ -641,22 +867,6 @@ begin_locked_row(struct req *r, const char *sql, long long id, struct db_result 
 		return -1;
 	}
 	return 0;
-}
-
-void
-reply_user_banned(struct req *r, const char *reason, const char *at)
-{
-	json_object *root = json_object_new_object(), *d = json_object_new_object();
-	char iso[32];
-
-	json_object_object_add(root, "success", json_object_new_boolean(0));
-	json_object_object_add(root, "message",
-	    json_object_new_string(i18n(r->lang, errors[ERR_USER_BANNED].msg)));
-	json_object_object_add(root, "code", json_object_new_string("USER_BANNED"));
-	json_object_object_add(d, "reason", json_new_str(reason));
-	json_object_object_add(d, "bannedAt", json_new_str(db_time_iso(at, iso, sizeof(iso))));
-	json_object_object_add(root, "data", d);
-	reply_json(r, 403, root);
 }
 
 /* --- json helpers --- */

@@ -1,8 +1,13 @@
 /* A request as handlers see it, and the replies they can give.
  *
- * The worker fills a struct req from the FastCGI parameters and body, the router picks
- * the handler and authenticates the caller, and the handler answers with exactly one
- * reply_*() call. Everything hangs off the request's arena and is released when the
+ * The worker fills a struct req from the FastCGI parameters, the router picks the route
+ * and authenticates the caller, the route's declared input is read into r->in and
+ * r->qin, and the handler runs. A handler returns its outcome: ERR_OK after recording
+ * its success body with reply_ok()/reply_list()/reply_json(), or the error value that
+ * a fail_*() call returned. The worker then produces exactly one reply from that
+ * outcome (reply_finish): an error reply carries only the headers that belong to
+ * errors (CORS, Allow, Retry-After), never one a handler added before failing, such as
+ * a session cookie. Everything hangs off the request's arena and is released when the
  * request ends. Replies follow DESIGN.md §3. */
 #ifndef WARSHA_HTTP_H
 #define WARSHA_HTTP_H
@@ -39,6 +44,7 @@ enum role {
 
 /* Error values: one table maps each to its status, code and message (http.c). */
 enum err {
+	ERR_OK = 0,         /* the handler recorded its success reply */
 	ERR_BAD_REQUEST,
 	ERR_UNAUTHORIZED,
 	ERR_TOKEN_INVALID,
@@ -61,6 +67,8 @@ enum err {
 	ERR__MAX
 };
 
+struct actor;
+
 struct kv {
 	const char *key;
 	const char *val;
@@ -81,6 +89,15 @@ struct caller {
 struct resp_header {
 	struct resp_header *next;
 	const char         *line;  /* "Name: value" */
+};
+
+/* Why a request failed, as the fail_*() calls recorded it. */
+struct req_fail {
+	enum err     e;
+	enum msg     msg;        /* MSG_NONE: the error's own message */
+	json_object *errors;     /* errors[] */
+	json_object *data;       /* data (USER_BANNED: reason and time) */
+	enum db_rc   db;         /* the database error behind it, if any */
 };
 
 struct req {
@@ -109,29 +126,34 @@ struct req {
 	struct caller        user;
 	const char          *params[8];     /* route parameters, in pattern order */
 	size_t               nparams;
+	const void          *in;            /* the route's declared body, typed (validate.h) */
+	const void          *qin;           /* the route's declared query parameters */
 
 	/* the reply */
 	int                  status;
 	const char          *resp_type;
 	const char          *resp_body;
 	size_t               resp_len;
-	struct resp_header  *resp_headers;
-	int                  replied;
+	struct resp_header  *resp_headers;  /* a success reply's (cookies…) */
+	struct resp_header  *keep_headers;  /* any reply's: CORS, Allow, Retry-After */
+	int                  replied;       /* a success body is recorded */
+	struct req_fail      fail;
 };
 
 /* --- request access --- */
 const char *req_env(const struct req *r, const char *name);      /* "HTTP_AUTHORIZATION" */
 const char *req_query(const struct req *r, const char *name);
 const char *req_cookie(const struct req *r, const char *name);
-/* Parses params[i] as a positive integer id; on failure replies 404 "invalid ID" and
- * returns -1. */
-int         req_param_id(struct req *r, size_t i, long long *id);
-/* page/limit from the query: page >= 1, 1 <= limit <= 100, limit defaults to 10. On bad
- * values replies 422 naming the field and returns -1. */
-int         req_page(struct req *r, long long *page, long long *limit);
+/* Parses params[i] as a positive integer id: ERR_OK, or the 404 "invalid ID" failure. */
+enum err    req_param_id(struct req *r, size_t i, long long *id);
+/* page/limit from the query: page >= 1, 1 <= limit <= 100, limit defaults to 10; bad
+ * values are the 422 naming the field. */
+enum err    req_page(struct req *r, long long *page, long long *limit);
 /* A text search in the query (at most max characters, else 422 naming it) as a LIKE
  * pattern for a bound parameter; *like is NULL when the parameter is absent or empty. */
-int         req_search(struct req *r, const char *name, size_t max, char **like);
+enum err    req_search(struct req *r, const char *name, size_t max, char **like);
+/* The caller as the activity log records an actor (store/activity.h). */
+const struct actor *req_actor(struct req *r);
 /* Language of the reply, once the caller's own preference is known. */
 void        req_set_user_lang(struct req *r, const char *pref);
 
@@ -147,33 +169,75 @@ char       *url_decode(struct arena *a, const char *s, size_t len, int plus_is_s
  * Returns NULL on any error. The object is put when the arena is reset. */
 json_object *parse_json_body(struct arena *a, const char *body, size_t len);
 
-/* --- replies: exactly one per request --- */
-void reply_json(struct req *r, int status, json_object *root);          /* takes root */
-void reply_ok(struct req *r, int status, const char *msg_key, json_object *data);
-void reply_list(struct req *r, const char *msg_key, json_object *items,
-    long long page, long long limit, long long total);
-/* A paginated list from two statements that share their filter parameters: sql_count
- * (COUNT(*) with the filters) and sql_list (the same filters, then LIMIT ? OFFSET ?). */
-void reply_paged(struct req *r, const char *msg_key, const char *sql_count,
-    const char *sql_list, const struct db_arg *filters, size_t nfilters, long long page,
-    long long limit);
-void reply_error(struct req *r, enum err e, json_object *errors);       /* takes errors */
-void reply_error_msg(struct req *r, enum err e, const char *msg_key);
+/* --- success: record the body, return ERR_OK (so a handler can `return reply_ok(…)`) --- */
+enum err reply_json(struct req *r, int status, json_object *root);          /* takes root */
+enum err reply_ok(struct req *r, int status, enum msg m, json_object *data);
+enum err reply_raw(struct req *r, int status, const char *type, const char *body, size_t len);
+
+/* A list page (DESIGN.md §3): page/limit as asked, the total (or a lower bound when
+ * capped), and the key of the next page for keyset paging (NULL: none). */
+struct page {
+	long long   page, limit;
+	long long   total;
+	int         total_capped;     /* total is "at least" */
+	const char *next_cursor;
+};
+enum err reply_list(struct req *r, enum msg m, json_object *items, const struct page *pg);
+
+/* --- failure: record why, return the error value (`return fail(…)`) --- */
+enum err fail(struct req *r, enum err e);
+enum err fail_msg(struct req *r, enum err e, enum msg m);
 /* One field error: 422, or another status such as 409 for a taken email. */
-void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
-    const char *msg_key);
-void reply_db_error(struct req *r, enum db_rc rc);
-/* A handler's failure exit: rolls back the open transaction (if any) and replies for rc;
- * DB_OK there means a step failed without a database error, which is a 500. */
-void reply_rollback(struct req *r, enum db_rc rc);
+enum err fail_field(struct req *r, enum err e, const char *field, const char *code,
+    enum msg m);
+enum err fail_errors(struct req *r, enum err e, json_object *errors);   /* takes errors */
+/* A database error: DB_DOWN, DB_RETRY and DB_TIMEOUT are 503 with Retry-After;
+ * DB_NOTFOUND 404; DB_DUP and DB_FK name their field through the key table
+ * (fcgi/store/keys.c), else 409; anything else 500. */
+enum err fail_db(struct req *r, enum db_rc rc);
 /* 403 USER_BANNED with the reason and the time of the ban (DESIGN.md §3). */
-void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
-/* Opens a transaction and runs sql, a SELECT ... FOR UPDATE of the row with this id.
- * Returns 0 with the row locked and the transaction open; otherwise the transaction is
- * closed, the reply given (404 when there is no such row) and -1 returned. */
-int  begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row);
-void reply_raw(struct req *r, int status, const char *type, const char *body, size_t len);
+enum err fail_banned(struct req *r, const char *reason, const char *banned_at);
+
+/* The unit of work of a write: runs work inside one transaction (begin, work, commit).
+ * When work or the commit fails with a deadlock or a lock-wait timeout, the whole unit
+ * runs again (at most three tries, jittered back-off) before answering 503; any other
+ * failure rolls back and is the outcome. work returns ERR_OK or a fail_*() value and
+ * never commits; a success body it recorded is dropped on a retry or a failure. */
+typedef enum err (*tx_work_fn)(struct req *r, void *ctx);
+enum err req_tx(struct req *r, tx_work_fn work, void *ctx);
+
+/* What a unique or foreign key means to a client: the table is fcgi/store/keys.c. */
+struct key_field {
+	const char *key;      /* "uq_users_email", "fk_users_governorate" */
+	enum err    e;        /* ERR_CONFLICT (409) or ERR_VALIDATION (422) */
+	const char *field;    /* "email" */
+	const char *code;     /* "DUPLICATE", "INVALID_VALUE" */
+	enum msg    msg;
+};
+extern const struct key_field store_keys[];
+extern const size_t store_nkeys;
+
+/* Produces the one reply from the handler's outcome (the worker calls it). */
+void reply_finish(struct req *r, enum err outcome);
+
+/* A header for the success reply (dropped if the request fails) */
 void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A header for whatever reply is given: CORS, Allow, Retry-After */
+void resp_header_keep(struct req *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* --- the older reply calls of handlers not yet returning their outcome: each records
+ * a failure as the fail_*() above (reply_rollback also rolls back). --- */
+void reply_error(struct req *r, enum err e, json_object *errors);       /* takes errors */
+void reply_error_msg(struct req *r, enum err e, enum msg m);
+void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
+    enum msg m);
+void reply_db_error(struct req *r, enum db_rc rc);
+void reply_rollback(struct req *r, enum db_rc rc);
+void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
+void reply_paged(struct req *r, enum msg m, const char *sql_count, const char *sql_list,
+    const struct db_arg *filters, size_t nfilters, long long page, long long limit);
+int  begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row);
 
 int         err_status(enum err e);
 const char *err_code(enum err e);

@@ -6,113 +6,146 @@
 
 #include "log.h"
 
-/* Sorted by key (strcmp order). */
-static const struct i18n_msg messages[] = {
-	{ "account.disabled", "تم تعطيل هذا الحساب", "This account is disabled" },
-	{ "activity.list", "سجل النشاط", "Activity log" },
-	{ "admin.admins_only", "هذا الإجراء متاح للمديرين فقط", "Only an admin can do this" },
-	{ "admin.created", "تم إنشاء حساب الإدارة بنجاح", "Admin account created successfully" },
-	{ "auth.code_invalid", "الرمز غير صحيح أو منتهي الصلاحية", "The code is invalid or has expired" },
-	{ "auth.code_too_many", "محاولات كثيرة لهذا الرمز، اطلب رمزاً جديداً", "Too many attempts for this code; request a new one" },
-	{ "auth.email_verified", "تم تأكيد البريد الإلكتروني بنجاح", "Email verified successfully" },
-	{ "auth.invalid_credentials", "بيانات الدخول غير صحيحة", "Invalid login credentials" },
-	{ "auth.logged_in", "تم تسجيل الدخول بنجاح", "Logged in successfully" },
-	{ "auth.logged_out", "تم تسجيل الخروج بنجاح", "Logged out successfully" },
-	{ "auth.me", "بيانات المستخدم الحالي", "Current user" },
-	{ "auth.password_changed", "تم تغيير كلمة المرور بنجاح", "Password changed successfully" },
-	{ "auth.password_reset", "تم تعيين كلمة المرور الجديدة بنجاح", "Your password has been reset" },
-	{ "auth.phone_verified", "تم تأكيد رقم الهاتف بنجاح", "Phone number verified successfully" },
-	{ "auth.refreshed", "تم تجديد الجلسة", "Session refreshed" },
-	{ "auth.registered", "تم إنشاء الحساب بنجاح", "Account created successfully" },
-	{ "auth.reset_sent", "إذا كان البريد مسجلاً لدينا فستصلك رسالة لإعادة تعيين كلمة المرور", "If that email is registered, a password reset message is on its way" },
-	{ "auth.role_not_allowed", "لا يمكنك تسجيل الدخول من هنا بهذا الحساب", "This account cannot sign in here" },
-	{ "auth.staff_email_only", "حسابات الإدارة تسجل الدخول بالبريد الإلكتروني فقط", "Staff accounts sign in with their email address only" },
-	{ "auth.token_invalid", "الجلسة غير صالحة، سجّل الدخول مرة أخرى", "Invalid session; please sign in again" },
-	{ "auth.too_many_logins", "محاولات تسجيل دخول كثيرة، حاول مرة أخرى لاحقاً", "Too many login attempts; try again later" },
-	{ "auth.verification_sent", "تم إرسال رمز التحقق", "A verification code has been sent" },
-	{ "auth.wrong_password", "كلمة المرور الحالية غير صحيحة", "The current password is incorrect" },
-	{ "err.bad_request", "تعذر قراءة الطلب: صيغة JSON غير صحيحة", "The request could not be read: malformed JSON" },
-	{ "err.conflict", "البيانات موجودة بالفعل", "This resource already exists" },
-	{ "err.forbidden", "ليست لديك صلاحية لهذا الإجراء", "You do not have permission for this action" },
-	{ "err.internal", "حدث خطأ في الخادم", "Internal server error" },
-	{ "err.invalid_id", "المورد غير موجود (معرّف غير صالح)", "Resource not found (invalid ID)" },
-	{ "err.method_not_allowed", "طريقة الطلب غير مسموحة لهذا المسار", "Method not allowed for this route" },
-	{ "err.not_found", "المورد غير موجود", "Resource not found" },
-	{ "err.payload_too_large", "حجم الطلب أكبر من المسموح", "Request body is too large" },
-	{ "err.rate_limited", "طلبات كثيرة، حاول مرة أخرى لاحقاً", "Too many requests; try again later" },
-	{ "err.route_not_found", "المسار غير موجود", "API route not found" },
-	{ "err.unauthorized", "غير مصرح لك بالوصول", "Authentication required" },
-	{ "err.unavailable", "الخدمة غير متاحة مؤقتاً، حاول بعد قليل", "Service temporarily unavailable; try again shortly" },
-	{ "err.unsupported_media", "نوع المحتوى غير مدعوم، استخدم application/json", "Unsupported content type; use application/json" },
-	{ "err.user_banned", "تم حظر هذا الحساب", "This account has been banned" },
-	{ "err.validation", "بيانات غير صحيحة", "Invalid data" },
-	{ "health.ok", "الخدمة تعمل", "Service is running" },
-	{ "maintenance.done", "تم تنفيذ مهمة الصيانة", "Maintenance task completed" },
-	{ "service.created", "تم إنشاء الخدمة بنجاح", "Service created successfully" },
-	{ "service.deleted", "تم حذف الخدمة بنجاح", "Service deleted successfully" },
-	{ "service.found", "تفاصيل الخدمة", "Service details" },
-	{ "service.list", "قائمة الخدمات", "Services" },
-	{ "service.updated", "تم تحديث الخدمة بنجاح", "Service updated successfully" },
-	{ "services.bulk_created", "تم إنشاء الخدمات بنجاح", "Services created successfully" },
-	{ "services.categories", "فئات الخدمات", "Service categories" },
-	{ "setting.created", "تم إنشاء الإعداد بنجاح", "Setting created successfully" },
-	{ "setting.updated", "تم تحديث الإعداد بنجاح", "Setting updated successfully" },
-	{ "settings.list", "إعدادات النظام", "System settings" },
-	{ "user.already_banned", "هذا المستخدم محظور بالفعل", "This user is already banned" },
-	{ "user.banned", "تم حظر المستخدم", "User banned" },
-	{ "user.deleted", "تم حذف الحساب", "Account deleted" },
-	{ "user.found", "بيانات المستخدم", "User details" },
-	{ "user.list", "قائمة المستخدمين", "Users" },
-	{ "user.not_banned", "هذا المستخدم غير محظور", "This user is not banned" },
-	{ "user.profile", "الملف الشخصي", "Profile" },
-	{ "user.profile_updated", "تم تحديث الملف الشخصي بنجاح", "Profile updated successfully" },
-	{ "user.role_updated", "تم تحديث صلاحية المستخدم", "User role updated" },
-	{ "user.self_action", "لا يمكنك تنفيذ هذا الإجراء على حسابك أنت", "You cannot do this to your own account" },
-	{ "user.settings", "إعدادات المستخدم", "User settings" },
-	{ "user.settings_updated", "تم تحديث الإعدادات بنجاح", "Settings updated successfully" },
-	{ "user.unbanned", "تم إلغاء حظر المستخدم", "User unbanned" },
-	{ "v.INVALID_FORMAT", "الصيغة غير صحيحة", "Invalid format" },
-	{ "v.INVALID_TYPE", "نوع القيمة غير صحيح", "Wrong value type" },
-	{ "v.INVALID_VALUE", "القيمة غير مسموحة", "Value not allowed" },
-	{ "v.OUT_OF_RANGE", "القيمة خارج النطاق المسموح", "Value out of range" },
-	{ "v.REQUIRED", "هذا الحقل مطلوب", "This field is required" },
-	{ "v.TOO_LONG", "القيمة أطول من المسموح", "Value is too long" },
-	{ "v.TOO_SHORT", "القيمة أقصر من المسموح", "Value is too short" },
-	{ "v.WEAK_PASSWORD", "كلمة المرور يجب أن تكون 8 أحرف على الأقل وتحتوي على حرف كبير وحرف صغير ورقم", "Password must be at least 8 characters with an upper-case letter, a lower-case letter and a digit" },
-	{ "v.date_future", "لا يمكن أن يكون التاريخ في المستقبل", "The date cannot be in the future" },
-	{ "v.email", "البريد الإلكتروني غير صحيح", "Invalid email address" },
-	{ "v.email_taken", "البريد الإلكتروني مسجل بالفعل", "This email is already registered" },
-	{ "v.governorate", "المحافظة غير معروفة، استخدم اسمها أو رمزها (مثل C أو GZ)", "Unknown governorate; use its name or code (such as C or GZ)" },
-	{ "v.phone", "رقم الهاتف غير صحيح، استخدم رقم موبايل مصري", "Invalid phone number; use an Egyptian mobile number" },
-	{ "v.phone_taken", "رقم الهاتف مسجل بالفعل", "This phone number is already registered" },
-	{ "v.username", "اسم المستخدم من 3 إلى 64 حرفاً: حروف إنجليزية وأرقام و _ و . وفيه حرف واحد على الأقل", "Username: 3 to 64 characters of letters, digits, _ and ., with at least one letter" },
-	{ "v.username_taken", "اسم المستخدم مستخدم بالفعل", "This username is already taken" },
+/* Indexed by enum msg (i18n.h); every slot but MSG_NONE holds a key and both texts. */
+static const struct i18n_msg messages[MSG__MAX] = {
+	[MSG_NONE] = { "", "", "" },
+	[MSG_ACCOUNT_DISABLED] = { "account.disabled", "تم تعطيل هذا الحساب", "This account is disabled" },
+	[MSG_ACTIVITY_LIST] = { "activity.list", "سجل النشاط", "Activity log" },
+	[MSG_ADMIN_ADMINS_ONLY] = { "admin.admins_only", "هذا الإجراء متاح للمديرين فقط", "Only an admin can do this" },
+	[MSG_ADMIN_CREATED] = { "admin.created", "تم إنشاء حساب الإدارة بنجاح", "Admin account created successfully" },
+	[MSG_AUTH_CODE_INVALID] = { "auth.code_invalid", "الرمز غير صحيح أو منتهي الصلاحية", "The code is invalid or has expired" },
+	[MSG_AUTH_CODE_TOO_MANY] = { "auth.code_too_many", "محاولات كثيرة لهذا الرمز، اطلب رمزاً جديداً", "Too many attempts for this code; request a new one" },
+	[MSG_AUTH_EMAIL_VERIFIED] = { "auth.email_verified", "تم تأكيد البريد الإلكتروني بنجاح", "Email verified successfully" },
+	[MSG_AUTH_INVALID_CREDENTIALS] = { "auth.invalid_credentials", "بيانات الدخول غير صحيحة", "Invalid login credentials" },
+	[MSG_AUTH_LOGGED_IN] = { "auth.logged_in", "تم تسجيل الدخول بنجاح", "Logged in successfully" },
+	[MSG_AUTH_LOGGED_OUT] = { "auth.logged_out", "تم تسجيل الخروج بنجاح", "Logged out successfully" },
+	[MSG_AUTH_ME] = { "auth.me", "بيانات المستخدم الحالي", "Current user" },
+	[MSG_AUTH_PASSWORD_CHANGED] = { "auth.password_changed", "تم تغيير كلمة المرور بنجاح", "Password changed successfully" },
+	[MSG_AUTH_PASSWORD_RESET] = { "auth.password_reset", "تم تعيين كلمة المرور الجديدة بنجاح", "Your password has been reset" },
+	[MSG_AUTH_PHONE_VERIFIED] = { "auth.phone_verified", "تم تأكيد رقم الهاتف بنجاح", "Phone number verified successfully" },
+	[MSG_AUTH_REFRESHED] = { "auth.refreshed", "تم تجديد الجلسة", "Session refreshed" },
+	[MSG_AUTH_REGISTERED] = { "auth.registered", "تم إنشاء الحساب بنجاح", "Account created successfully" },
+	[MSG_AUTH_RESET_SENT] = { "auth.reset_sent", "إذا كان البريد مسجلاً لدينا فستصلك رسالة لإعادة تعيين كلمة المرور", "If that email is registered, a password reset message is on its way" },
+	[MSG_AUTH_ROLE_NOT_ALLOWED] = { "auth.role_not_allowed", "لا يمكنك تسجيل الدخول من هنا بهذا الحساب", "This account cannot sign in here" },
+	[MSG_AUTH_STAFF_EMAIL_ONLY] = { "auth.staff_email_only", "حسابات الإدارة تسجل الدخول بالبريد الإلكتروني فقط", "Staff accounts sign in with their email address only" },
+	[MSG_AUTH_TOKEN_INVALID] = { "auth.token_invalid", "الجلسة غير صالحة، سجّل الدخول مرة أخرى", "Invalid session; please sign in again" },
+	[MSG_AUTH_TOO_MANY_LOGINS] = { "auth.too_many_logins", "محاولات تسجيل دخول كثيرة، حاول مرة أخرى لاحقاً", "Too many login attempts; try again later" },
+	[MSG_AUTH_VERIFICATION_SENT] = { "auth.verification_sent", "تم إرسال رمز التحقق", "A verification code has been sent" },
+	[MSG_AUTH_WRONG_PASSWORD] = { "auth.wrong_password", "كلمة المرور الحالية غير صحيحة", "The current password is incorrect" },
+	[MSG_ERR_BAD_REQUEST] = { "err.bad_request", "تعذر قراءة الطلب: صيغة JSON غير صحيحة", "The request could not be read: malformed JSON" },
+	[MSG_ERR_CONFLICT] = { "err.conflict", "البيانات موجودة بالفعل", "This resource already exists" },
+	[MSG_ERR_FORBIDDEN] = { "err.forbidden", "ليست لديك صلاحية لهذا الإجراء", "You do not have permission for this action" },
+	[MSG_ERR_INTERNAL] = { "err.internal", "حدث خطأ في الخادم", "Internal server error" },
+	[MSG_ERR_INVALID_ID] = { "err.invalid_id", "المورد غير موجود (معرّف غير صالح)", "Resource not found (invalid ID)" },
+	[MSG_ERR_METHOD_NOT_ALLOWED] = { "err.method_not_allowed", "طريقة الطلب غير مسموحة لهذا المسار", "Method not allowed for this route" },
+	[MSG_ERR_NOT_FOUND] = { "err.not_found", "المورد غير موجود", "Resource not found" },
+	[MSG_ERR_PAYLOAD_TOO_LARGE] = { "err.payload_too_large", "حجم الطلب أكبر من المسموح", "Request body is too large" },
+	[MSG_ERR_RATE_LIMITED] = { "err.rate_limited", "طلبات كثيرة، حاول مرة أخرى لاحقاً", "Too many requests; try again later" },
+	[MSG_ERR_ROUTE_NOT_FOUND] = { "err.route_not_found", "المسار غير موجود", "API route not found" },
+	[MSG_ERR_UNAUTHORIZED] = { "err.unauthorized", "غير مصرح لك بالوصول", "Authentication required" },
+	[MSG_ERR_UNAVAILABLE] = { "err.unavailable", "الخدمة غير متاحة مؤقتاً، حاول بعد قليل", "Service temporarily unavailable; try again shortly" },
+	[MSG_ERR_UNSUPPORTED_MEDIA] = { "err.unsupported_media", "نوع المحتوى غير مدعوم، استخدم application/json", "Unsupported content type; use application/json" },
+	[MSG_ERR_USER_BANNED] = { "err.user_banned", "تم حظر هذا الحساب", "This account has been banned" },
+	[MSG_ERR_VALIDATION] = { "err.validation", "بيانات غير صحيحة", "Invalid data" },
+	[MSG_HEALTH_OK] = { "health.ok", "الخدمة تعمل", "Service is running" },
+	[MSG_MAINTENANCE_DONE] = { "maintenance.done", "تم تنفيذ مهمة الصيانة", "Maintenance task completed" },
+	[MSG_SERVICE_CREATED] = { "service.created", "تم إنشاء الخدمة بنجاح", "Service created successfully" },
+	[MSG_SERVICE_DELETED] = { "service.deleted", "تم حذف الخدمة بنجاح", "Service deleted successfully" },
+	[MSG_SERVICE_FOUND] = { "service.found", "تفاصيل الخدمة", "Service details" },
+	[MSG_SERVICE_LIST] = { "service.list", "قائمة الخدمات", "Services" },
+	[MSG_SERVICE_UPDATED] = { "service.updated", "تم تحديث الخدمة بنجاح", "Service updated successfully" },
+	[MSG_SERVICES_BULK_CREATED] = { "services.bulk_created", "تم إنشاء الخدمات بنجاح", "Services created successfully" },
+	[MSG_SERVICES_CATEGORIES] = { "services.categories", "فئات الخدمات", "Service categories" },
+	[MSG_SETTING_CREATED] = { "setting.created", "تم إنشاء الإعداد بنجاح", "Setting created successfully" },
+	[MSG_SETTING_UPDATED] = { "setting.updated", "تم تحديث الإعداد بنجاح", "Setting updated successfully" },
+	[MSG_SETTINGS_LIST] = { "settings.list", "إعدادات النظام", "System settings" },
+	[MSG_USER_ALREADY_BANNED] = { "user.already_banned", "هذا المستخدم محظور بالفعل", "This user is already banned" },
+	[MSG_USER_BANNED] = { "user.banned", "تم حظر المستخدم", "User banned" },
+	[MSG_USER_DELETED] = { "user.deleted", "تم حذف الحساب", "Account deleted" },
+	[MSG_USER_FOUND] = { "user.found", "بيانات المستخدم", "User details" },
+	[MSG_USER_LIST] = { "user.list", "قائمة المستخدمين", "Users" },
+	[MSG_USER_NOT_BANNED] = { "user.not_banned", "هذا المستخدم غير محظور", "This user is not banned" },
+	[MSG_USER_PROFILE] = { "user.profile", "الملف الشخصي", "Profile" },
+	[MSG_USER_PROFILE_UPDATED] = { "user.profile_updated", "تم تحديث الملف الشخصي بنجاح", "Profile updated successfully" },
+	[MSG_USER_ROLE_UPDATED] = { "user.role_updated", "تم تحديث صلاحية المستخدم", "User role updated" },
+	[MSG_USER_SELF_ACTION] = { "user.self_action", "لا يمكنك تنفيذ هذا الإجراء على حسابك أنت", "You cannot do this to your own account" },
+	[MSG_USER_SETTINGS] = { "user.settings", "إعدادات المستخدم", "User settings" },
+	[MSG_USER_SETTINGS_UPDATED] = { "user.settings_updated", "تم تحديث الإعدادات بنجاح", "Settings updated successfully" },
+	[MSG_USER_UNBANNED] = { "user.unbanned", "تم إلغاء حظر المستخدم", "User unbanned" },
+	[MSG_V_INVALID_FORMAT] = { "v.INVALID_FORMAT", "الصيغة غير صحيحة", "Invalid format" },
+	[MSG_V_INVALID_TYPE] = { "v.INVALID_TYPE", "نوع القيمة غير صحيح", "Wrong value type" },
+	[MSG_V_INVALID_VALUE] = { "v.INVALID_VALUE", "القيمة غير مسموحة", "Value not allowed" },
+	[MSG_V_OUT_OF_RANGE] = { "v.OUT_OF_RANGE", "القيمة خارج النطاق المسموح", "Value out of range" },
+	[MSG_V_REQUIRED] = { "v.REQUIRED", "هذا الحقل مطلوب", "This field is required" },
+	[MSG_V_TOO_LONG] = { "v.TOO_LONG", "القيمة أطول من المسموح", "Value is too long" },
+	[MSG_V_TOO_SHORT] = { "v.TOO_SHORT", "القيمة أقصر من المسموح", "Value is too short" },
+	[MSG_V_WEAK_PASSWORD] = { "v.WEAK_PASSWORD", "كلمة المرور يجب أن تكون 8 أحرف على الأقل وتحتوي على حرف كبير وحرف صغير ورقم", "Password must be at least 8 characters with an upper-case letter, a lower-case letter and a digit" },
+	[MSG_V_DATE_FUTURE] = { "v.date_future", "لا يمكن أن يكون التاريخ في المستقبل", "The date cannot be in the future" },
+	[MSG_V_EMAIL] = { "v.email", "البريد الإلكتروني غير صحيح", "Invalid email address" },
+	[MSG_V_EMAIL_TAKEN] = { "v.email_taken", "البريد الإلكتروني مسجل بالفعل", "This email is already registered" },
+	[MSG_V_GOVERNORATE] = { "v.governorate", "المحافظة غير معروفة، استخدم اسمها أو رمزها (مثل C أو GZ)", "Unknown governorate; use its name or code (such as C or GZ)" },
+	[MSG_V_PHONE] = { "v.phone", "رقم الهاتف غير صحيح، استخدم رقم موبايل مصري", "Invalid phone number; use an Egyptian mobile number" },
+	[MSG_V_PHONE_TAKEN] = { "v.phone_taken", "رقم الهاتف مسجل بالفعل", "This phone number is already registered" },
+	[MSG_V_USERNAME] = { "v.username", "اسم المستخدم من 3 إلى 64 حرفاً: حروف إنجليزية وأرقام و _ و . وفيه حرف واحد على الأقل", "Username: 3 to 64 characters of letters, digits, _ and ., with at least one letter" },
+	[MSG_V_USERNAME_TAKEN] = { "v.username_taken", "اسم المستخدم مستخدم بالفعل", "This username is already taken" },
 };
 
-#define NMSG (sizeof(messages) / sizeof(messages[0]))
+/* Keys in strcmp order, for msg_by_key(); built on first use. */
+static enum msg by_key[MSG__MAX];
+static size_t nby_key;
 
 static int
-cmp(const void *k, const void *m)
+cmp_key(const void *a, const void *b)
 {
-	return strcmp((const char *)k, ((const struct i18n_msg *)m)->key);
+	return strcmp(messages[*(const enum msg *)a].key, messages[*(const enum msg *)b].key);
+}
+
+static int
+cmp_find(const void *k, const void *m)
+{
+	return strcmp((const char *)k, messages[*(const enum msg *)m].key);
+}
+
+const char *
+msg_text(enum lang lang, enum msg m)
+{
+	if ((unsigned)m >= MSG__MAX || m == MSG_NONE)
+		m = MSG_ERR_INTERNAL;
+	return lang == LANG_EN ? messages[m].en : messages[m].ar;
+}
+
+enum msg
+msg_by_key(const char *key)
+{
+	const enum msg *m;
+	size_t i;
+
+	if (nby_key == 0) {
+		for (i = 1; i < MSG__MAX; i++)
+			by_key[nby_key++] = (enum msg)i;
+		qsort(by_key, nby_key, sizeof(by_key[0]), cmp_key);
+	}
+	if (key == NULL || (m = bsearch(key, by_key, nby_key, sizeof(by_key[0]), cmp_find)) == NULL) {
+		log_warn("msg=i18n_missing key=%s", key != NULL ? key : "-");
+		return MSG_NONE;
+	}
+	return *m;
 }
 
 const char *
 i18n(enum lang lang, const char *key)
 {
-	const struct i18n_msg *m = bsearch(key, messages, NMSG, sizeof(messages[0]), cmp);
+	enum msg m = msg_by_key(key);
 
-	if (m == NULL) {
-		log_warn("msg=i18n_missing key=%s", key);
+	if (m == MSG_NONE)
 		return key;
-	}
-	return lang == LANG_EN ? m->en : m->ar;
+	return msg_text(lang, m);
 }
 
 const struct i18n_msg *
 i18n_table(unsigned *count)
 {
-	*count = (unsigned)NMSG;
+	*count = (unsigned)MSG__MAX;
 	return messages;
 }
 

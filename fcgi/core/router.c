@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "crypto.h"
 #include "log.h"
+#include "../store/users.h"
 
 static const struct {
 	enum role   role;
@@ -117,18 +118,11 @@ bearer(const struct req *r)
 	return req_cookie(r, "accessToken");
 }
 
-/* The caller's current state, and whether this very token was revoked at logout. Read on
- * every authenticated request, so a ban or a role change applies at once. */
-static const char SQL_CALLER[] =
-    "SELECT role, is_active, is_banned, ban_reason, banned_at, preferred_language,"
-    " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?) AS revoked"
-    " FROM users WHERE id = ? AND deleted_at IS NULL";
-
-int
+enum err
 route_authorize(struct req *r, const struct route *rt)
 {
 	struct jwt_claims c;
-	struct db_result res;
+	struct user_caller u;
 	const char *tok;
 	enum db_rc rc;
 	enum role role;
@@ -136,54 +130,91 @@ route_authorize(struct req *r, const struct route *rt)
 	if (rt->flags & ROUTE_MAINTENANCE) {
 		const char *t = req_env(r, "HTTP_X_MAINTENANCE_TOKEN");
 
-		if (r->cfg->maintenance_token[0] == '\0' || !ct_streq(t, r->cfg->maintenance_token)) {
-			reply_error(r, ERR_UNAUTHORIZED, NULL);
-			return -1;
-		}
-		return 0;
+		if (r->cfg->maintenance_token[0] == '\0' || !ct_streq(t, r->cfg->maintenance_token))
+			return fail(r, ERR_UNAUTHORIZED);
+		return ERR_OK;
 	}
 	tok = bearer(r);
 	/* public routes never fail on a missing or stale token; ROUTE_OPTIONAL_AUTH ones
 	 * still learn who a valid token belongs to */
 	if (rt->roles == ROUTE_PUBLIC && (tok == NULL || !(rt->flags & ROUTE_OPTIONAL_AUTH) ||
 	    jwt_verify(r->cfg, tok, &c) != JWT_OK))
-		return 0;
-	if (tok == NULL) {
-		reply_error(r, ERR_UNAUTHORIZED, NULL);
-		return -1;
-	}
-	if (rt->roles != ROUTE_PUBLIC && jwt_verify(r->cfg, tok, &c) != JWT_OK) {
-		reply_error(r, ERR_TOKEN_INVALID, NULL);
-		return -1;
-	}
-	rc = db_run(r->db, r->a, SQL_CALLER, DB_ARGS(DB_STR(c.jti), DB_INT(c.sub)), &res);
-	if (rc != DB_OK) {
-		reply_db_error(r, rc);
-		return -1;
-	}
-	if (res.nrows == 0 || db_get_ll(&res, 0, 6, 1) != 0 ||
-	    role_parse(db_get(&res, 0, 0), &role) != 0) {
+		return ERR_OK;
+	if (tok == NULL)
+		return fail(r, ERR_UNAUTHORIZED);
+	if (rt->roles != ROUTE_PUBLIC && jwt_verify(r->cfg, tok, &c) != JWT_OK)
+		return fail(r, ERR_TOKEN_INVALID);
+	/* the caller's current state, read on every authenticated request, so a ban, a
+	 * deletion or a role change applies at once */
+	rc = db_users_caller(r->db, r->a, c.sub, c.jti, &u);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	if (rc == DB_NOTFOUND || u.token_revoked || role_parse(u.role, &role) != 0) {
 		if (rt->roles == ROUTE_PUBLIC)
-			return 0;
-		reply_error(r, ERR_TOKEN_INVALID, NULL);
-		return -1;
+			return ERR_OK;
+		return fail(r, ERR_TOKEN_INVALID);
 	}
-	req_set_user_lang(r, db_get(&res, 0, 5));
-	if (db_get_ll(&res, 0, 2, 0) != 0) {
-		reply_user_banned(r, db_get(&res, 0, 3), db_get(&res, 0, 4));
-		return -1;
-	}
-	if (db_get_ll(&res, 0, 1, 1) == 0) {
-		reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
-		return -1;
-	}
+	req_set_user_lang(r, u.preferred_language);
+	if (u.is_banned)
+		return fail_banned(r, u.ban_reason, u.banned_at);
+	if (!u.is_active)
+		return fail(r, ERR_ACCOUNT_DISABLED);
 	r->user.id = c.sub;
 	r->user.role = role;
 	r->user.jti = arena_strdup(r->a, c.jti);
 	r->user.token_exp = c.exp;
-	if (rt->roles != ROUTE_PUBLIC && (rt->roles & role) == 0) {
-		reply_error(r, ERR_FORBIDDEN, NULL);
-		return -1;
+	if (rt->roles != ROUTE_PUBLIC && (rt->roles & role) == 0)
+		return fail(r, ERR_FORBIDDEN);
+	return ERR_OK;
+}
+
+/* Route parameters named "id" or "…Id" are ids: a malformed one is 404 "invalid ID"
+ * before the body is looked at (a bad id with a bad body is not a 422). */
+static enum err
+check_ids(struct req *r, const struct route *rt)
+{
+	const char *p = rt->pattern;
+	long long id;
+	size_t i = 0, n;
+
+	while ((p = strchr(p, ':')) != NULL && i < r->nparams) {
+		n = strcspn(++p, "/");
+		if ((n == 2 && strncmp(p, "id", 2) == 0) || (n > 2 && strncmp(p + n - 2, "Id", 2) == 0))
+			if (req_param_id(r, i, &id) != ERR_OK)
+				return r->fail.e;
+		p += n;
+		i++;
 	}
-	return 0;
+	return ERR_OK;
+}
+
+enum err
+route_input(struct req *r, const struct route *rt)
+{
+	json_object *errs = NULL;
+	void *in;
+	enum err e;
+
+	if ((e = check_ids(r, rt)) != ERR_OK)
+		return e;
+	if (rt->query != NULL) {
+		if (input_read_query(r->a, &r->query, rt->query, r->lang, &in, &errs) != 0)
+			return fail_errors(r, ERR_VALIDATION, errs);
+		r->qin = in;
+	}
+	if (rt->body != NULL) {
+		if (input_read(r->a, r->json, rt->body, r->lang, &in, &errs) != 0)
+			return fail_errors(r, ERR_VALIDATION, errs);
+		r->in = in;
+	}
+	return ERR_OK;
+}
+
+enum err
+route_run(struct req *r, const struct route *rt)
+{
+	if (rt->handler != NULL)
+		return rt->handler(r);
+	rt->legacy(r);
+	return r->fail.e;
 }

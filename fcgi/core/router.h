@@ -7,18 +7,27 @@
 
 #include "http.h"
 
-typedef void (*handler_fn)(struct req *r);
+#include "validate.h"
+
+/* A handler returns its outcome: ERR_OK after recording its reply, or a fail_*() value
+ * (http.h). legacy_fn is the older form, replying from anywhere, for the handlers not
+ * yet converted. */
+typedef enum err (*handler_fn)(struct req *r);
+typedef void (*legacy_fn)(struct req *r);
 
 #define ROUTE_PUBLIC        0u       /* roles == 0: anyone, no token needed */
 #define ROUTE_OPTIONAL_AUTH 0x1u     /* public, but a valid token identifies the caller */
 #define ROUTE_MAINTENANCE   0x2u     /* guarded by X-Maintenance-Token instead of a user */
 
 struct route {
-	unsigned    methods;   /* HTTP_GET | HTTP_POST ... */
-	const char *pattern;
-	handler_fn  handler;
-	unsigned    roles;     /* ROLE_* bits that may call it; 0 = public */
-	unsigned    flags;
+	unsigned            methods;   /* HTTP_GET | HTTP_POST ... */
+	const char         *pattern;
+	handler_fn          handler;
+	unsigned            roles;     /* ROLE_* bits that may call it; 0 = public */
+	unsigned            flags;
+	const struct input *body;      /* declared body fields: checked into r->in */
+	const struct input *query;     /* declared query parameters: into r->qin */
+	legacy_fn           legacy;    /* when handler is NULL */
 };
 
 /* The application's table (fcgi/api/routes.c). */
@@ -31,8 +40,12 @@ const struct route *route_match(const struct route *table, size_t n, struct req 
     unsigned *allowed);
 
 /* Identifies the caller from "Authorization: Bearer" or the accessToken cookie and
- * applies the route's roles. Replies (401/403/503) and returns -1 when refused. */
-int route_authorize(struct req *r, const struct route *rt);
+ * applies the route's roles: ERR_OK, or the failure (401/403/503). */
+enum err route_authorize(struct req *r, const struct route *rt);
+/* Reads the route's declared body and query into r->in and r->qin: ERR_OK or the 422. */
+enum err route_input(struct req *r, const struct route *rt);
+/* Runs the route's handler and returns its outcome. */
+enum err route_run(struct req *r, const struct route *rt);
 
 const char *role_name(enum role role);
 int         role_parse(const char *name, enum role *out);   /* canonical names only */

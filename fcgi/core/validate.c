@@ -97,29 +97,29 @@ is_date(const char *s)
 
 void
 verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
-    const char *msg_key)
+    enum msg msg)
 {
 	json_object *e = json_object_new_object();
 	char key[64];
 
-	if (msg_key == NULL) {
+	if (msg == MSG_NONE) {
 		snprintf(key, sizeof(key), "v.%s", code);
-		msg_key = key;
+		msg = msg_by_key(key);
 	}
 	json_object_object_add(e, "field", json_object_new_string(field));
-	json_object_object_add(e, "message", json_object_new_string(i18n(lang, msg_key)));
+	json_object_object_add(e, "message", json_object_new_string(msg_text(lang, msg)));
 	json_object_object_add(e, "code", json_object_new_string(code));
 	json_object_array_add(errs, e);
 }
 
 /* Checks a string's content: valid text without NUL bytes, bounded length. */
 static const char *
-check_string(json_object *v, const struct vfield *f, const char **msg)
+check_string(json_object *v, const struct vfield *f, enum msg *msg)
 {
 	const char *s = json_object_get_string(v);
 	size_t chars;
 
-	*msg = NULL;
+	*msg = MSG_NONE;
 	if ((size_t)json_object_get_string_len(v) != strlen(s))
 		return "INVALID_FORMAT";    /* an embedded \u0000 */
 	chars = utf8_len(s);
@@ -140,14 +140,14 @@ check_string(json_object *v, const struct vfield *f, const char **msg)
 
 /* NULL when v satisfies f, else the error code (and maybe a specific message key). */
 static const char *
-check_value(json_object *v, const struct vfield *f, const char **msg)
+check_value(json_object *v, const struct vfield *f, enum msg *msg)
 {
 	enum json_type t = json_object_get_type(v);
 	const char *code;
 	char buf[256];
 	size_t i, n;
 
-	*msg = NULL;
+	*msg = MSG_NONE;
 	switch (f->type) {
 	case V_STRING:
 	case V_EMAIL:
@@ -213,13 +213,13 @@ check_value(json_object *v, const struct vfield *f, const char **msg)
 		switch (f->type) {
 		case V_EMAIL:
 			if (email_normalize(s, buf, sizeof(buf)) != 0) {
-				*msg = "v.email";
+				*msg = MSG_V_EMAIL;
 				return "INVALID_FORMAT";
 			}
 			break;
 		case V_PHONE:
 			if (phone_normalize(s, buf, sizeof(buf)) != 0) {
-				*msg = "v.phone";
+				*msg = MSG_V_PHONE;
 				return "INVALID_FORMAT";
 			}
 			break;
@@ -247,45 +247,100 @@ check_value(json_object *v, const struct vfield *f, const char **msg)
 	return NULL;
 }
 
-size_t
-validate(json_object *body, const struct vfield *fields, size_t n, enum lang lang,
-    json_object **errors)
+/* The checked value v of field f, into its slot of out. */
+static void
+fill(struct arena *a, const struct vfield *f, json_object *v, void *out)
+{
+	struct in_val *iv = (struct in_val *)((char *)out + f->slot - 1);
+	char buf[256];
+
+	iv->set = 1;
+	iv->j = v;
+	if (v == NULL) {
+		iv->null = 1;
+		return;
+	}
+	switch (f->type) {
+	case V_EMAIL:
+		(void)email_normalize(json_object_get_string(v), buf, sizeof(buf));
+		iv->s = arena_strdup(a, buf);
+		break;
+	case V_PHONE:
+		(void)phone_normalize(json_object_get_string(v), buf, sizeof(buf));
+		iv->s = arena_strdup(a, buf);
+		break;
+	case V_STRING:
+	case V_PASSWORD:
+	case V_ENUM:
+	case V_HHMM:
+	case V_DATE:
+		iv->s = json_object_get_string(v);
+		break;
+	case V_INT:
+	case V_NUMBER:
+		iv->i = json_object_get_int64(v);
+		iv->d = json_object_get_double(v);
+		iv->num = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+		break;
+	case V_BOOL:
+		iv->i = json_object_get_boolean(v);
+		break;
+	default:
+		break;
+	}
+}
+
+/* json_path() cannot tell an absent member from a JSON null: this can. */
+static int
+lookup(json_object *body, const char *name, json_object **v)
+{
+	const char *last = strrchr(name, '.');
+	char parent[128];
+	json_object *p;
+
+	*v = NULL;
+	if (last == NULL)
+		return json_object_object_get_ex(body, name, v);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(last - name), name);
+	p = json_path(body, parent);
+	return p != NULL && json_object_is_type(p, json_type_object) &&
+	    json_object_object_get_ex(p, last + 1, v);
+}
+
+static size_t
+check_fields(struct arena *a, json_object *body, const struct vfield *fields, size_t n,
+    enum lang lang, void *out, json_object **errors)
 {
 	json_object *errs = json_object_new_array();
 	size_t i, count;
 
 	if (body == NULL || !json_object_is_type(body, json_type_object)) {
-		verror_add(errs, lang, "body", "INVALID_TYPE", NULL);
+		verror_add(errs, lang, "body", "INVALID_TYPE", MSG_NONE);
 	} else {
 		for (i = 0; i < n; i++) {
 			const struct vfield *f = &fields[i];
 			json_object *v = NULL;
-			const char *code, *msg = NULL;
-			int present;
+			const char *code;
+			enum msg msg = MSG_NONE;
+			int present = lookup(body, f->name, &v);
 
-			/* json_path() cannot tell an absent member from a JSON null */
-			if (strchr(f->name, '.') == NULL) {
-				present = json_object_object_get_ex(body, f->name, &v);
-			} else {
-				const char *last = strrchr(f->name, '.');
-				char parent[128];
-				json_object *p;
-
-				snprintf(parent, sizeof(parent), "%.*s", (int)(last - f->name), f->name);
-				p = json_path(body, parent);
-				present = p != NULL && json_object_is_type(p, json_type_object) &&
-				    json_object_object_get_ex(p, last + 1, &v);
-			}
 			if (!present || (v == NULL && !(f->flags & VF_NULLABLE))) {
 				if (f->flags & VF_REQUIRED)
-					verror_add(errs, lang, f->name, "REQUIRED", NULL);
+					verror_add(errs, lang, f->name, "REQUIRED", MSG_NONE);
 				else if (present)
-					verror_add(errs, lang, f->name, "INVALID_TYPE", NULL);
+					verror_add(errs, lang, f->name, "INVALID_TYPE", MSG_NONE);
 				continue;
 			}
-			if (v == NULL)
-				continue;    /* an accepted null */
-			if ((code = check_value(v, f, &msg)) != NULL)
+			if (v != NULL && (code = check_value(v, f, &msg)) != NULL) {
+				verror_add(errs, lang, f->name, code, msg);
+				continue;
+			}
+			if (out == NULL || f->slot == 0)
+				continue;
+			fill(a, f, v, out);
+			if (v != NULL && f->check != NULL &&
+			    (code = f->check((struct in_val *)((char *)out + f->slot - 1), a,
+			    &msg)) != NULL)
 				verror_add(errs, lang, f->name, code, msg);
 		}
 	}
@@ -296,6 +351,80 @@ validate(json_object *body, const struct vfield *fields, size_t n, enum lang lan
 	}
 	*errors = errs;
 	return count;
+}
+
+size_t
+validate(json_object *body, const struct vfield *fields, size_t n, enum lang lang,
+    json_object **errors)
+{
+	return check_fields(NULL, body, fields, n, lang, NULL, errors);
+}
+
+size_t
+input_read(struct arena *a, json_object *body, const struct input *in, enum lang lang,
+    void **out, json_object **errors)
+{
+	size_t count;
+
+	*out = arena_alloc(a, in->size > 0 ? in->size : 1);
+	memset(*out, 0, in->size > 0 ? in->size : 1);
+	count = check_fields(a, body, in->fields, in->n, lang, *out, errors);
+	if (count == 0 && in->check != NULL) {
+		json_object *errs = json_object_new_array();
+
+		in->check(*out, errs, lang);
+		if ((count = json_object_array_length(errs)) > 0)
+			*errors = errs;
+		else
+			json_object_put(errs);
+	}
+	return count;
+}
+
+/* A query value as the JSON its declared type expects; text that does not read as that
+ * type stays a string, which the type check then refuses. */
+static json_object *
+query_value(const struct vfield *f, const char *s)
+{
+	long long n = 0;
+	char *end;
+
+	switch (f->type) {
+	case V_INT:
+	case V_NUMBER:
+		if (*s != '\0' && strspn(s, "0123456789") == strlen(s) && strlen(s) <= 18) {
+			n = strtoll(s, &end, 10);
+			return json_object_new_int64(n);
+		}
+		break;
+	case V_BOOL:
+		if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+			return json_object_new_boolean(1);
+		if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+			return json_object_new_boolean(0);
+		break;
+	default:
+		break;
+	}
+	return json_object_new_string(s);
+}
+
+size_t
+input_read_query(struct arena *a, const struct kvlist *q, const struct input *in,
+    enum lang lang, void **out, json_object **errors)
+{
+	json_object *o = json_owned(a, json_object_new_object());
+	size_t i, j;
+
+	for (i = 0; i < in->n; i++)
+		for (j = 0; j < q->n; j++)
+			if (strcmp(q->items[j].key, in->fields[i].name) == 0 &&
+			    q->items[j].val[0] != '\0') {
+				json_object_object_add(o, in->fields[i].name,
+				    query_value(&in->fields[i], q->items[j].val));
+				break;
+			}
+	return input_read(a, o, in, lang, out, errors);
 }
 
 int

@@ -1,14 +1,20 @@
-/* Declared input: each endpoint lists its body fields once (name, type, required,
- * bounds, allowed values) and validate() checks a json-c body against the list,
- * collecting every failing field for one 422. Undeclared fields are ignored by
- * handlers, which only read what they declared. */
+/* Declared input: each endpoint lists its body fields (and query parameters) once —
+ * name, type, required, bounds, allowed values, where the value goes — in a struct
+ * input that hangs off its route row. Before the handler runs, input_read() checks the
+ * body against the list, collecting every failing field for one 422, and fills a typed
+ * struct the handler reads (r->in, r->qin): values arrive checked and normalized (an
+ * e-mail lower-cased, a phone as +20…), so a handler never re-reads the body.
+ * Undeclared fields are ignored, never copied anywhere. */
 #ifndef WARSHA_VALIDATE_H
 #define WARSHA_VALIDATE_H
 
 #include <stddef.h>
 #include <json-c/json.h>
 
+#include "arena.h"
 #include "i18n.h"
+
+struct kvlist;
 
 enum vtype {
 	V_STRING,     /* min/max: length in characters */
@@ -30,13 +36,43 @@ enum vtype {
 #define VF_REQUIRED 0x1
 #define VF_NULLABLE 0x2  /* JSON null is accepted (and means "clear") */
 
+/* One declared value as the handler receives it. */
+struct in_val {
+	unsigned char set;     /* present (a JSON null included) */
+	unsigned char null;    /* present as null (only for VF_NULLABLE fields) */
+	const char   *s;       /* string types: the text; V_EMAIL lower-cased, V_PHONE +201… */
+	long long     i;       /* V_INT; V_BOOL as 0 or 1 */
+	double        d;       /* V_NUMBER (and V_INT) */
+	const char   *num;     /* V_NUMBER, V_INT: the number as written ("4.50") */
+	json_object  *j;       /* the JSON value itself, owned by the body */
+};
+
+/* A field's own check after the type's: returns NULL, or an error code (and *msg, or
+ * MSG_NONE for "v.<code>"). It may normalize v (a role alias to its canonical word). */
+typedef const char *(*vcheck_fn)(struct in_val *v, struct arena *a, enum msg *msg);
+
 struct vfield {
 	const char        *name;     /* dotted path: "location.city" */
 	enum vtype         type;
 	unsigned           flags;
 	long long          min, max;
 	const char *const *allowed;  /* NULL-terminated, for V_ENUM */
+	size_t             slot;     /* IN(type, member): where the value goes; 0: nowhere */
+	vcheck_fn          check;    /* optional */
 };
+
+/* The slot of member m of the input struct T (0 means "no slot", hence the + 1). */
+#define IN(T, m) (offsetof(T, m) + 1)
+
+/* What an endpoint reads: its fields, the struct they fill, and an optional check
+ * across fields (start before end) that adds to errs. */
+struct input {
+	const struct vfield *fields;
+	size_t               n;
+	size_t               size;
+	void               (*check)(const void *in, json_object *errs, enum lang lang);
+};
+#define INPUT(T, fields, check) { fields, NFIELDS(fields), sizeof(T), check }
 
 /* Returns the number of failing fields; *errors gets a DESIGN.md §3 errors[] array (or
  * NULL when there are none), which the caller owns. A body that is not a JSON object
@@ -44,9 +80,18 @@ struct vfield {
 size_t validate(json_object *body, const struct vfield *fields, size_t n, enum lang lang,
     json_object **errors);
 
-/* Appends one {field, message, code} to an errors[] array; msg_key NULL means "v.<code>". */
+/* Checks body against in and fills a new struct of in->size bytes from the arena
+ * (*out). Returns the number of failing fields; *errors as validate(). */
+size_t input_read(struct arena *a, json_object *body, const struct input *in, enum lang lang,
+    void **out, json_object **errors);
+/* The same for query parameters: each declared one is read from its text (V_INT from
+ * digits, V_BOOL from true/false/1/0); an empty value counts as absent. */
+size_t input_read_query(struct arena *a, const struct kvlist *q, const struct input *in,
+    enum lang lang, void **out, json_object **errors);
+
+/* Appends one {field, message, code} to an errors[] array; MSG_NONE means "v.<code>". */
 void verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
-    const char *msg_key);
+    enum msg msg);
 
 /* DESIGN.md §3's password rule: at least 8 characters with upper case, lower case and a
  * digit (and at most 128 bytes). */

@@ -18,6 +18,23 @@ def _every_route():
     return [(rt, fill(rt.pattern, id="1", key="app_name", task="cleanup")) for rt in routes()]
 
 
+_callers = {}
+
+
+def _caller_headers(rt):
+    """Headers of a caller the route admits: none for a public route, the maintenance
+    token for a maintenance route, else a bearer token of an admitted role. The body is
+    read only once the caller is known (a refused caller is refused first)."""
+    if "ROUTE_MAINTENANCE" in rt.flags:
+        return {"X-Maintenance-Token": ENV("WARSHA_TEST_MAINTENANCE_TOKEN") or ""}
+    if rt.public:
+        return {}
+    role = "admin" if "admin" in rt.roles else sorted(rt.roles)[0]
+    if role not in _callers:
+        _callers[role] = admin_token() if role == "admin" else make_user_with_role(role)["token"]
+    return {"Authorization": "Bearer " + _callers[role]}
+
+
 def test_unknown_route_404():
     for path in ("/api/nope", "/api/v1/nope", "/api/services/1/extra", "/api/auth", "/api/auth/",
                  "/api/users/1/role/x", "/api/v1", "/api/admin", "/api/v2/services", "/api/settings/a/b"):
@@ -66,12 +83,18 @@ def test_malformed_json_400_on_every_route():
         for i, raw in enumerate(bad_bodies):
             if i % 3 and rt.method == "GET":
                 continue   # a few for GET routes, all for the others
-            r = api(rt.method, en(path), raw=raw, headers={"Content-Type": "application/json"})
+            r = api(rt.method, en(path), raw=raw,
+                    headers=dict(_caller_headers(rt), **{"Content-Type": "application/json"}))
             check(r.status == 400, "%s with body %r: %s" % (rt, raw[:30], r.describe()))
             expect(400, r, "BAD_REQUEST")
         # invalid UTF-8 is not JSON
-        r = api(rt.method, path, raw=b'{"a": "\xff\xfe"}', headers={"Content-Type": "application/json"})
+        r = api(rt.method, path, raw=b'{"a": "\xff\xfe"}',
+                headers=dict(_caller_headers(rt), **{"Content-Type": "application/json"}))
         expect(400, r, "BAD_REQUEST")
+        # a caller the route refuses is refused before the body is parsed
+        if not rt.public:
+            r = api(rt.method, en(path), raw='{"a":', headers={"Content-Type": "application/json"})
+            expect(401, r, "UNAUTHORIZED")
     r_en = api("POST", en("/api/auth/login"), raw="{", headers={"Content-Type": "application/json"})
     r_ar = api("POST", "/api/auth/login", raw="{", headers={"Content-Type": "application/json",
                                                             "Accept-Language": "ar"})
@@ -99,7 +122,7 @@ def test_wrong_content_type_415_on_every_route():
              "application/xml", "application/jsonp", "text/json", "application/json-patch+json", None]
     for rt, path in _every_route():
         for ct in types:
-            h = {"Content-Type": ct} if ct else {}
+            h = dict(_caller_headers(rt), **({"Content-Type": ct} if ct else {}))
             r = api(rt.method, en(path), raw='{"a": 1}', headers=h)
             check(r.status == 415, "%s with Content-Type %r: %s" % (rt, ct, r.describe()))
             expect(415, r, "UNSUPPORTED_MEDIA_TYPE")

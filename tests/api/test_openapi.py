@@ -483,8 +483,10 @@ def parse_routes(path, root, problems):
         return []
     names, macros = role_model(root)
     method_words = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+    # { METHODS, "pattern", handler, ROLES, FLAGS[, .body = &x, .query = &y, .legacy = h] }
     row_re = re.compile(r"^\{\s*([A-Z_|\s]+?)\s*,\s*\"([^\"]*)\"\s*,\s*([A-Za-z_]\w*)\s*,"
-                        r"\s*([A-Z_0-9|\s]+?)\s*,\s*([A-Z_0-9|\s]+?)\s*\}$", re.S)
+                        r"\s*([A-Z_0-9|\s]+?)\s*,\s*([A-Z_0-9|\s]+?)\s*"
+                        r"((?:,\s*\.\w+\s*=\s*&?\w+\s*)*),?\s*\}$", re.S)
     routes = []
     for row in re.finditer(r"\{[^{}]*\}", src[start:end]):
         line = src.count("\n", 0, start + row.start()) + 1
@@ -509,7 +511,11 @@ def parse_routes(path, root, problems):
                 continue
             flags.add(flag_word(tok))
         roles = expand_roles(rm.group(4), names, macros, problems, where)
-        routes.append(Route(line, methods, rm.group(2), rm.group(3), roles, flags))
+        handler = rm.group(3)
+        legacy = re.search(r"\.legacy\s*=\s*(\w+)", rm.group(6) or "")
+        if handler == "NULL" and legacy is not None:
+            handler = legacy.group(1)
+        routes.append(Route(line, methods, rm.group(2), handler, roles, flags))
     if not routes:
         problems.append("%s: the app_routes table has no rows" % rel)
     return routes
@@ -797,7 +803,7 @@ def check(routes, doc, spec_rel, routes_rel, root, problems):
 
     # error codes: http.c's table and ErrorCode's enum
     http_c = strip_c_comments(read(os.path.join(root, "fcgi/core/http.c")))
-    codes = set(re.findall(r"\[ERR_[A-Z_]+\]\s*=\s*\{\s*\d+\s*,\s*\"([A-Z_]+)\"", http_c))
+    codes = set(re.findall(r"\[ERR_[A-Z_]+\]\s*=\s*\{\s*[45]\d\d\s*,\s*\"([A-Z_]+)\"", http_c))  # errors only, not ERR_OK
     enum = ((((doc.get("components") or {}).get("schemas") or {}).get("ErrorCode") or {})
             .get("enum"))
     if not codes:

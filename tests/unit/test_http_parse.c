@@ -201,7 +201,8 @@ TEST(req_page_and_param_id)
 	CHECK_INT(limit, 10);
 
 	parse_query(&A, "limit=101", &r.query, 32);
-	CHECK_INT(req_page(&r, &page, &limit), -1);
+	CHECK_INT(req_page(&r, &page, &limit), ERR_VALIDATION);
+	reply_finish(&r, ERR_VALIDATION);
 	CHECK_INT(r.status, 422);
 	CHECK(r.resp_body != NULL && strstr(r.resp_body, "\"field\":\"limit\"") != NULL);
 	CHECK(r.resp_body != NULL && strstr(r.resp_body, "OUT_OF_RANGE") != NULL);
@@ -209,11 +210,13 @@ TEST(req_page_and_param_id)
 	static const char *const bad[] = { "page=abc", "page=-1", "page=0", "page=1.5",
 		"page=+2", "page=%201", "limit=0", "limit=01", "page=99999999999999999999" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&r.fail, 0, sizeof(r.fail));
 		r.replied = 0;
 		r.status = 0;
 		parse_query(&A, bad[i], &r.query, 32);
-		if (!CHECK_INT(req_page(&r, &page, &limit), -1))
+		if (!CHECK_INT(req_page(&r, &page, &limit), ERR_VALIDATION))
 			fprintf(stderr, "    query: %s\n", bad[i]);
+		reply_finish(&r, ERR_VALIDATION);
 		CHECK_INT(r.status, 422);
 	}
 
@@ -231,13 +234,15 @@ TEST(req_page_and_param_id)
 			continue;
 		r.replied = 0;
 		r.status = 0;
-		if (!CHECK_INT(req_param_id(&r, i, &id), -1))
+		memset(&r.fail, 0, sizeof(r.fail));
+		if (!CHECK_INT(req_param_id(&r, i, &id), ERR_INVALID_ID))
 			fprintf(stderr, "    id: %s\n", params[i]);
+		reply_finish(&r, ERR_INVALID_ID);
 		CHECK_INT(r.status, 404);
 		CHECK(r.resp_body != NULL && strstr(r.resp_body, "invalid ID") != NULL);
 	}
 	r.replied = 0;
-	CHECK_INT(req_param_id(&r, 8, &id), -1);            /* past nparams */
+	CHECK_INT(req_param_id(&r, 8, &id), ERR_INVALID_ID);   /* past nparams */
 }
 
 /* --- parse_cookies --- */
@@ -586,7 +591,8 @@ TEST(error_codes_and_statuses)
 	CHECK_INT(err_status(ERR_INTERNAL), 500);
 	CHECK_STR(err_code(ERR_INTERNAL), "INTERNAL");
 	CHECK_INT(err_status(ERR_UNAVAILABLE), 503);
-	for (int e = 0; e < ERR__MAX; e++) {
+	CHECK_INT(err_status(ERR_OK), 200);
+	for (int e = 1; e < ERR__MAX; e++) {
 		CHECK(err_status((enum err)e) >= 400 && err_status((enum err)e) < 600);
 		CHECK(err_code((enum err)e) != NULL && err_code((enum err)e)[0] != '\0');
 	}
@@ -622,6 +628,9 @@ header(const struct req *r, const char *prefix)
 	for (h = r->resp_headers; h != NULL; h = h->next)
 		if (strncmp(h->line, prefix, strlen(prefix)) == 0)
 			return h->line;
+	for (h = r->keep_headers; h != NULL; h = h->next)
+		if (strncmp(h->line, prefix, strlen(prefix)) == 0)
+			return h->line;
 	return NULL;
 }
 
@@ -629,12 +638,14 @@ TEST(reply_ok_and_list)
 {
 	struct req r;
 	json_object *o, *data = json_object_new_object();
+	struct page pg = { .page = 2, .limit = 10, .total = 42 };
 	int b = 0;
 
 	setup();
 	new_req(&r, LANG_EN);
 	json_object_object_add(data, "id", json_object_new_int(5));
-	reply_ok(&r, 201, "service.created", data);
+	CHECK(reply_ok(&r, 201, MSG_SERVICE_CREATED, data) == ERR_OK);
+	reply_finish(&r, ERR_OK);
 	CHECK_INT(r.status, 201);
 	CHECK_INT(r.replied, 1);
 	CHECK_STR(r.resp_type, "application/json; charset=utf-8");
@@ -643,23 +654,26 @@ TEST(reply_ok_and_list)
 	CHECK_STR(json_get_str(o, "message"), "Service created successfully");
 	CHECK_INT(json_object_get_int(json_path(o, "data.id")), 5);
 
-	/* a second reply is ignored: the first one stands */
-	reply_error(&r, ERR_INTERNAL, NULL);
+	/* a second success body is ignored (and logged): the first one stands */
+	reply_ok(&r, 200, MSG_SERVICE_FOUND, NULL);
 	CHECK_INT(r.status, 201);
 
 	new_req(&r, LANG_AR);
-	reply_list(&r, "service.list", json_object_new_array(), 2, 10, 42);
+	reply_list(&r, MSG_SERVICE_LIST, json_object_new_array(), &pg);
 	o = reply_of(&r);
 	CHECK_INT(r.status, 200);
 	CHECK_STR(json_get_str(o, "message"), "قائمة الخدمات");
 	CHECK_STR(json_text(&A, json_path(o, "pagination"), NULL),
-	    "{\"page\":2,\"limit\":10,\"totalPages\":5,\"totalItems\":42}");
+	    "{\"page\":2,\"limit\":10,\"totalPages\":5,\"totalItems\":42,\"nextCursor\":null}");
 	new_req(&r, LANG_AR);
-	reply_list(&r, "service.list", json_object_new_array(), 1, 10, 0);
+	pg = (struct page){ .page = 1, .limit = 10, .total = 0 };
+	reply_list(&r, MSG_SERVICE_LIST, json_object_new_array(), &pg);
 	CHECK_INT(json_object_get_int(json_path(reply_of(&r), "pagination.totalPages")), 0);
 	new_req(&r, LANG_AR);
-	reply_list(&r, "service.list", json_object_new_array(), 1, 10, 40);
+	pg = (struct page){ .page = 1, .limit = 10, .total = 40, .next_cursor = "abc" };
+	reply_list(&r, MSG_SERVICE_LIST, json_object_new_array(), &pg);
 	CHECK_INT(json_object_get_int(json_path(reply_of(&r), "pagination.totalPages")), 4);
+	CHECK_STR(json_get_str(json_path(reply_of(&r), "pagination"), "nextCursor"), "abc");
 }
 
 TEST(reply_errors)
@@ -670,7 +684,7 @@ TEST(reply_errors)
 
 	setup();
 	new_req(&r, LANG_EN);
-	reply_error(&r, ERR_ROUTE_NOT_FOUND, NULL);
+	reply_finish(&r, fail(&r, ERR_ROUTE_NOT_FOUND));
 	o = reply_of(&r);
 	CHECK_INT(r.status, 404);
 	CHECK(json_get_bool(o, "success", &b) == 0 && b == 0);
@@ -679,7 +693,7 @@ TEST(reply_errors)
 	CHECK(!json_has(o, "errors"));
 
 	new_req(&r, LANG_EN);
-	reply_field_error(&r, ERR_CONFLICT, "email", "TAKEN", "v.email_taken");
+	reply_finish(&r, fail_field(&r, ERR_CONFLICT, "email", "TAKEN", MSG_V_EMAIL_TAKEN));
 	o = reply_of(&r);
 	CHECK_INT(r.status, 409);
 	CHECK_STR(json_get_str(o, "code"), "CONFLICT");
@@ -689,16 +703,54 @@ TEST(reply_errors)
 	    "\"This email is already registered\",\"code\":\"TAKEN\"}");
 
 	new_req(&r, LANG_AR);
-	reply_field_error(&r, ERR_VALIDATION, "page", "OUT_OF_RANGE", "v.OUT_OF_RANGE");
+	reply_finish(&r, fail_field(&r, ERR_VALIDATION, "page", "OUT_OF_RANGE",
+	    MSG_V_OUT_OF_RANGE));
 	o = reply_of(&r);
 	CHECK_INT(r.status, 422);
 	CHECK_STR(json_get_str(o, "message"), "بيانات غير صحيحة");
 	CHECK_STR(json_get_str(o, "code"), "VALIDATION_ERROR");
 
 	new_req(&r, LANG_EN);
-	reply_error_msg(&r, ERR_FORBIDDEN, "admin.admins_only");
+	reply_finish(&r, fail_msg(&r, ERR_FORBIDDEN, MSG_ADMIN_ADMINS_ONLY));
 	CHECK_INT(r.status, 403);
 	CHECK_STR(json_get_str(reply_of(&r), "message"), "Only an admin can do this");
+
+	/* the first failure stands */
+	new_req(&r, LANG_EN);
+	fail(&r, ERR_NOT_FOUND);
+	CHECK(fail(&r, ERR_INTERNAL) == ERR_NOT_FOUND);
+	reply_finish(&r, ERR_NOT_FOUND);
+	CHECK_INT(r.status, 404);
+}
+
+/* Exactly one reply by construction: a failure after a success body answers the
+ * failure, without the headers the handler added (a session cookie); the headers of
+ * any reply (CORS) stay. An outcome of success with no body is a 500. */
+TEST(one_reply_from_the_outcome)
+{
+	struct req r;
+
+	setup();
+	new_req(&r, LANG_EN);
+	resp_header_keep(&r, "Access-Control-Allow-Origin: https://app.example");
+	resp_header(&r, "Set-Cookie: refreshToken=x; HttpOnly");
+	reply_ok(&r, 200, MSG_AUTH_LOGGED_IN, NULL);
+	reply_finish(&r, fail_db(&r, DB_DOWN));
+	CHECK_INT(r.status, 503);
+	CHECK(header(&r, "Set-Cookie") == NULL);
+	CHECK_STR(header(&r, "Access-Control-Allow-Origin"),
+	    "Access-Control-Allow-Origin: https://app.example");
+	CHECK_STR(header(&r, "Retry-After"), "Retry-After: 2");
+	CHECK_STR(json_get_str(reply_of(&r), "code"), "UNAVAILABLE");
+
+	new_req(&r, LANG_EN);
+	reply_finish(&r, ERR_OK);          /* a handler that said "done" and replied nothing */
+	CHECK_INT(r.status, 500);
+
+	new_req(&r, LANG_EN);
+	reply_finish(&r, ERR_FORBIDDEN);   /* an error value no fail_*() recorded */
+	CHECK_INT(r.status, 403);
+	CHECK_STR(json_get_str(reply_of(&r), "code"), "FORBIDDEN");
 }
 
 TEST(reply_db_errors)
@@ -707,23 +759,46 @@ TEST(reply_db_errors)
 
 	setup();
 	new_req(&r, LANG_EN);
-	reply_db_error(&r, DB_DOWN);
+	reply_finish(&r, fail_db(&r, DB_DOWN));
 	CHECK_INT(r.status, 503);
 	CHECK_STR(header(&r, "Retry-After"), "Retry-After: 2");
 	new_req(&r, LANG_EN);
-	reply_db_error(&r, DB_RETRY);
+	reply_finish(&r, fail_db(&r, DB_RETRY));
+	CHECK_INT(r.status, 503);
+	CHECK(r.fail.db == DB_RETRY);
+	new_req(&r, LANG_EN);
+	reply_finish(&r, fail_db(&r, DB_TIMEOUT));
 	CHECK_INT(r.status, 503);
 	new_req(&r, LANG_EN);
-	reply_db_error(&r, DB_DUP);
+	reply_finish(&r, fail_db(&r, DB_NOTFOUND));
+	CHECK_INT(r.status, 404);
+	new_req(&r, LANG_EN);
+	reply_finish(&r, fail_db(&r, DB_DUP));      /* a key the table does not know */
 	CHECK_INT(r.status, 409);
 	new_req(&r, LANG_EN);
-	reply_db_error(&r, DB_ERR);
+	reply_finish(&r, fail_db(&r, DB_ERR));
 	CHECK_INT(r.status, 500);
 	CHECK_STR(json_get_str(reply_of(&r), "message"), "Internal server error");
 	CHECK(header(&r, "Retry-After") == NULL);
 	new_req(&r, LANG_EN);
-	reply_db_error(&r, DB_FK);
+	reply_finish(&r, fail_db(&r, DB_FK));
 	CHECK_INT(r.status, 500);
+}
+
+/* Every key in the table names a field, a code and a real message. */
+TEST(key_table_is_complete)
+{
+	size_t i;
+
+	CHECK(store_nkeys > 0);
+	for (i = 0; i < store_nkeys; i++) {
+		CHECK(store_keys[i].key != NULL && (strncmp(store_keys[i].key, "uq_", 3) == 0 ||
+		    strncmp(store_keys[i].key, "fk_", 3) == 0));
+		CHECK(store_keys[i].e == ERR_CONFLICT || store_keys[i].e == ERR_VALIDATION);
+		CHECK(store_keys[i].field != NULL && store_keys[i].field[0] != '\0');
+		CHECK(store_keys[i].code != NULL && store_keys[i].code[0] != '\0');
+		CHECK(store_keys[i].msg != MSG_NONE);
+	}
 }
 
 TEST(reply_banned_user)
@@ -733,7 +808,7 @@ TEST(reply_banned_user)
 
 	setup();
 	new_req(&r, LANG_EN);
-	reply_user_banned(&r, "Spam", "2026-11-21 10:00:00");
+	reply_finish(&r, fail_banned(&r, "Spam", "2026-11-21 10:00:00"));
 	o = reply_of(&r);
 	CHECK_INT(r.status, 403);
 	CHECK_STR(json_get_str(o, "code"), "USER_BANNED");
@@ -741,7 +816,7 @@ TEST(reply_banned_user)
 	CHECK_STR(json_get_str(json_path(o, "data"), "reason"), "Spam");
 	CHECK_STR(json_get_str(json_path(o, "data"), "bannedAt"), "2026-11-21T10:00:00.000Z");
 	new_req(&r, LANG_AR);
-	reply_user_banned(&r, NULL, NULL);
+	reply_finish(&r, fail_banned(&r, NULL, NULL));
 	o = reply_of(&r);
 	CHECK(json_has(json_path(o, "data"), "reason") && json_path(o, "data.reason") == NULL);
 	CHECK(json_has(json_path(o, "data"), "bannedAt") && json_path(o, "data.bannedAt") == NULL);

@@ -131,8 +131,8 @@ one(const struct vfield *f, const char *text)
 
 TEST(required_absent_and_blank)
 {
-	const struct vfield name = { "name", V_STRING, VF_REQUIRED, 0, 0, NULL };
-	const struct vfield opt = { "name", V_STRING, 0, 1, 0, NULL };
+	const struct vfield name = { "name", V_STRING, VF_REQUIRED, 0, 0, NULL, 0, NULL };
+	const struct vfield opt = { "name", V_STRING, 0, 1, 0, NULL, 0, NULL };
 
 	EXPECT(name, "{}", "REQUIRED");
 	EXPECT(name, "{\"other\":\"x\"}", "REQUIRED");
@@ -150,9 +150,9 @@ TEST(required_absent_and_blank)
 
 TEST(nullable)
 {
-	const struct vfield f = { "notes", V_STRING, VF_NULLABLE, 0, 10, NULL };
-	const struct vfield req = { "notes", V_STRING, VF_NULLABLE | VF_REQUIRED, 0, 10, NULL };
-	const struct vfield num = { "lat", V_NUMBER, VF_NULLABLE, -90, 90, NULL };
+	const struct vfield f = { "notes", V_STRING, VF_NULLABLE, 0, 10, NULL, 0, NULL };
+	const struct vfield req = { "notes", V_STRING, VF_NULLABLE | VF_REQUIRED, 0, 10, NULL, 0, NULL };
+	const struct vfield num = { "lat", V_NUMBER, VF_NULLABLE, -90, 90, NULL, 0, NULL };
 
 	EXPECT(f, "{\"notes\":null}", "");
 	EXPECT(f, "{}", "");
@@ -168,20 +168,20 @@ TEST(nullable)
 TEST(invalid_type)
 {
 	static const char *const cats[] = { "plumbing", NULL };
-	const struct vfield s = { "v", V_STRING, 0, 0, 0, NULL };
-	const struct vfield i = { "v", V_INT, 0, 0, 0, NULL };
-	const struct vfield d = { "v", V_NUMBER, 0, 0, 0, NULL };
-	const struct vfield b = { "v", V_BOOL, 0, 0, 0, NULL };
-	const struct vfield o = { "v", V_OBJECT, 0, 0, 0, NULL };
-	const struct vfield a = { "v", V_ARRAY, 0, 0, 0, NULL };
-	const struct vfield ss = { "v", V_STRINGS, 0, 0, 0, NULL };
-	const struct vfield e = { "v", V_ENUM, 0, 0, 0, cats };
-	const struct vfield em = { "v", V_EMAIL, 0, 0, 0, NULL };
-	const struct vfield ph = { "v", V_PHONE, 0, 0, 0, NULL };
-	const struct vfield pw = { "v", V_PASSWORD, 0, 0, 0, NULL };
-	const struct vfield hm = { "v", V_HHMM, 0, 0, 0, NULL };
-	const struct vfield dt = { "v", V_DATE, 0, 0, 0, NULL };
-	const struct vfield any = { "v", V_ANY, 0, 0, 0, NULL };
+	const struct vfield s = { "v", V_STRING, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield i = { "v", V_INT, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield d = { "v", V_NUMBER, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield b = { "v", V_BOOL, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield o = { "v", V_OBJECT, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield a = { "v", V_ARRAY, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield ss = { "v", V_STRINGS, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield e = { "v", V_ENUM, 0, 0, 0, cats, 0, NULL };
+	const struct vfield em = { "v", V_EMAIL, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield ph = { "v", V_PHONE, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield pw = { "v", V_PASSWORD, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield hm = { "v", V_HHMM, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield dt = { "v", V_DATE, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield any = { "v", V_ANY, 0, 0, 0, NULL, 0, NULL };
 
 	EXPECT(s, "{\"v\":5}", "INVALID_TYPE");
 	EXPECT(s, "{\"v\":true}", "INVALID_TYPE");
@@ -217,7 +217,7 @@ TEST(invalid_type)
 
 TEST(length_in_utf8_characters)
 {
-	const struct vfield f = { "nameAr", V_STRING, 0, 2, 5, NULL };
+	const struct vfield f = { "nameAr", V_STRING, 0, 2, 5, NULL, 0, NULL };
 
 	CHECK_INT(utf8_len(""), 0);
 	CHECK_INT(utf8_len("abc"), 3);
@@ -240,9 +240,9 @@ TEST(length_in_utf8_characters)
 
 TEST(out_of_range)
 {
-	const struct vfield i = { "limit", V_INT, 0, 1, 100, NULL };
-	const struct vfield any = { "n", V_INT, 0, 0, 0, NULL };
-	const struct vfield d = { "rating", V_NUMBER, 0, 1, 5, NULL };
+	const struct vfield i = { "limit", V_INT, 0, 1, 100, NULL, 0, NULL };
+	const struct vfield any = { "n", V_INT, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield d = { "rating", V_NUMBER, 0, 1, 5, NULL, 0, NULL };
 
 	EXPECT(i, "{\"limit\":1}", "");
 	EXPECT(i, "{\"limit\":100}", "");
@@ -265,9 +265,9 @@ TEST(enum_values)
 	static const char *const cats[] = { "mobile_workshop", "emergency",
 		"regular_maintenance", "periodic_maintenance", "plumbing", NULL };
 	static const char *const none[] = { NULL };
-	const struct vfield f = { "category", V_ENUM, VF_REQUIRED, 0, 0, cats };
-	const struct vfield opt = { "category", V_ENUM, 0, 0, 0, cats };
-	const struct vfield empty = { "category", V_ENUM, 0, 0, 0, none };
+	const struct vfield f = { "category", V_ENUM, VF_REQUIRED, 0, 0, cats, 0, NULL };
+	const struct vfield opt = { "category", V_ENUM, 0, 0, 0, cats, 0, NULL };
+	const struct vfield empty = { "category", V_ENUM, 0, 0, 0, none, 0, NULL };
 
 	EXPECT(f, "{\"category\":\"emergency\"}", "");
 	EXPECT(f, "{\"category\":\"plumbing\"}", "");
@@ -287,7 +287,7 @@ TEST(email)
 	static const char *const bad[] = { "ahmed", "ahmed@", "@example.com", "a@b",
 		"a@b.", "a@.com", "a@b..com", "a b@c.com", "a@@b.com", "a@b@c.com", "a<b@c.com",
 		"\\\"a\\\"@b.com", "a@b.com;x", "ab" };
-	const struct vfield f = { "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL };
+	const struct vfield f = { "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL };
 	char text[512], out[256];
 	size_t i, n;
 
@@ -321,7 +321,7 @@ TEST(email)
 
 TEST(phone_field)
 {
-	const struct vfield f = { "phone", V_PHONE, VF_REQUIRED, 0, 0, NULL };
+	const struct vfield f = { "phone", V_PHONE, VF_REQUIRED, 0, 0, NULL, 0, NULL };
 	size_t n;
 
 	EXPECT(f, "{\"phone\":\"01012345678\"}", "");
@@ -338,7 +338,7 @@ TEST(phone_field)
 
 TEST(password_policy)
 {
-	const struct vfield f = { "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL };
+	const struct vfield f = { "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL };
 	char text[400];
 	size_t n;
 
@@ -374,7 +374,7 @@ TEST(hhmm)
 	static const char *const ok[] = { "00:00", "23:59", "09:30", "12:00" };
 	static const char *const bad[] = { "24:00", "12:60", "9:30", "12:5", "ab:cd",
 		"12-30", "12:300", "1230", " 9:30", "09:30 ", "-1:30", "٠٩:٣٠" };
-	const struct vfield f = { "openAt", V_HHMM, 0, 0, 0, NULL };
+	const struct vfield f = { "openAt", V_HHMM, 0, 0, 0, NULL, 0, NULL };
 	char text[64];
 	size_t i;
 
@@ -396,7 +396,7 @@ TEST(calendar_dates)
 		"2026-04-31", "2026-06-31", "2026-13-01", "2026-00-10", "2026-01-00",
 		"2026-01-32", "2026-1-01", "2026/12/31", "26-12-31", "1899-12-31", "2201-01-01",
 		"2026-02-30", "2026-12-31T00:00", "abcd-ef-gh", "" };
-	const struct vfield f = { "date", V_DATE, 0, 0, 0, NULL };
+	const struct vfield f = { "date", V_DATE, 0, 0, 0, NULL, 0, NULL };
 	char text[64];
 	size_t i;
 
@@ -412,8 +412,8 @@ TEST(calendar_dates)
 
 TEST(arrays_and_strings_lists)
 {
-	const struct vfield ss = { "skills", V_STRINGS, 0, 1, 3, NULL };
-	const struct vfield arr = { "items", V_ARRAY, 0, 0, 2, NULL };
+	const struct vfield ss = { "skills", V_STRINGS, 0, 1, 3, NULL, 0, NULL };
+	const struct vfield arr = { "items", V_ARRAY, 0, 0, 2, NULL, 0, NULL };
 	char text[1200], *p;
 	int i;
 
@@ -444,11 +444,11 @@ TEST(arrays_and_strings_lists)
 TEST(embedded_nul_rejected)
 {
 	static const char *const cats[] = { "emergency", NULL };
-	const struct vfield s = { "name", V_STRING, 0, 0, 0, NULL };
-	const struct vfield e = { "email", V_EMAIL, 0, 0, 0, NULL };
-	const struct vfield en = { "category", V_ENUM, 0, 0, 0, cats };
-	const struct vfield pw = { "password", V_PASSWORD, 0, 0, 0, NULL };
-	const struct vfield ph = { "phone", V_PHONE, 0, 0, 0, NULL };
+	const struct vfield s = { "name", V_STRING, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield e = { "email", V_EMAIL, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield en = { "category", V_ENUM, 0, 0, 0, cats, 0, NULL };
+	const struct vfield pw = { "password", V_PASSWORD, 0, 0, 0, NULL, 0, NULL };
+	const struct vfield ph = { "phone", V_PHONE, 0, 0, 0, NULL, 0, NULL };
 
 	EXPECT(s, "{\"name\":\"ab\\u0000cd\"}", "INVALID_FORMAT");
 	EXPECT(s, "{\"name\":\"\\u0000\"}", "INVALID_FORMAT");
@@ -460,9 +460,9 @@ TEST(embedded_nul_rejected)
 
 TEST(dotted_paths)
 {
-	const struct vfield city = { "location.city", V_STRING, VF_REQUIRED, 2, 50, NULL };
-	const struct vfield lat = { "location.geo.lat", V_NUMBER, 0, -90, 90, NULL };
-	const struct vfield note = { "meta.note", V_STRING, VF_NULLABLE, 0, 0, NULL };
+	const struct vfield city = { "location.city", V_STRING, VF_REQUIRED, 2, 50, NULL, 0, NULL };
+	const struct vfield lat = { "location.geo.lat", V_NUMBER, 0, -90, 90, NULL, 0, NULL };
+	const struct vfield note = { "meta.note", V_STRING, VF_NULLABLE, 0, 0, NULL, 0, NULL };
 
 	EXPECT(city, "{\"location\":{\"city\":\"القاهرة\"}}", "");
 	EXPECT(city, "{\"location\":{}}", "REQUIRED");
@@ -486,8 +486,8 @@ TEST(body_not_an_object)
 {
 	static const char *const bodies[] = { "[]", "[{\"name\":\"x\"}]", "\"text\"", "1 " };
 	const struct vfield fields[] = {
-		{ "name", V_STRING, VF_REQUIRED, 0, 0, NULL },
-		{ "price", V_INT, VF_REQUIRED, 0, 0, NULL },
+		{ "name", V_STRING, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+		{ "price", V_INT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
 	};
 	json_object *errs;
 	size_t i, n;
@@ -506,15 +506,15 @@ TEST(body_not_an_object)
 
 static const char *const categories[] = { "emergency", "plumbing", NULL };
 static const struct vfield service_fields[] = {
-	{ "nameAr", V_STRING, VF_REQUIRED, 2, 100, NULL },
-	{ "nameEn", V_STRING, VF_REQUIRED, 2, 100, NULL },
-	{ "category", V_ENUM, VF_REQUIRED, 0, 0, categories },
-	{ "basePrice", V_INT, VF_REQUIRED, 0, 10000000, NULL },
-	{ "isEmergency", V_BOOL, 0, 0, 0, NULL },
-	{ "workingHours.from", V_HHMM, 0, 0, 0, NULL },
-	{ "workingHours.to", V_HHMM, 0, 0, 0, NULL },
-	{ "contactPhone", V_PHONE, 0, 0, 0, NULL },
-	{ "tags", V_STRINGS, 0, 0, 10, NULL },
+	{ "nameAr", V_STRING, VF_REQUIRED, 2, 100, NULL, 0, NULL },
+	{ "nameEn", V_STRING, VF_REQUIRED, 2, 100, NULL, 0, NULL },
+	{ "category", V_ENUM, VF_REQUIRED, 0, 0, categories, 0, NULL },
+	{ "basePrice", V_INT, VF_REQUIRED, 0, 10000000, NULL, 0, NULL },
+	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, 0, NULL },
+	{ "workingHours.from", V_HHMM, 0, 0, 0, NULL, 0, NULL },
+	{ "workingHours.to", V_HHMM, 0, 0, 0, NULL, 0, NULL },
+	{ "contactPhone", V_PHONE, 0, 0, 0, NULL, 0, NULL },
+	{ "tags", V_STRINGS, 0, 0, 10, NULL, 0, NULL },
 };
 
 TEST(several_fields_at_once_in_order)
@@ -553,7 +553,7 @@ TEST(several_fields_at_once_in_order)
 
 TEST(messages_in_both_languages)
 {
-	const struct vfield f = { "name", V_STRING, VF_REQUIRED, 0, 0, NULL };
+	const struct vfield f = { "name", V_STRING, VF_REQUIRED, 0, 0, NULL, 0, NULL };
 	json_object *errs;
 	size_t n;
 
@@ -577,6 +577,7 @@ TEST(validate_or_reply_gives_a_422)
 	r.lang = LANG_EN;
 	b = body("{\"nameEn\":5}");
 	CHECK_INT(validate_or_reply(&r, b, service_fields, NFIELDS(service_fields)), -1);
+	reply_finish(&r, r.fail.e);
 	CHECK_INT(r.status, 422);
 	CHECK(r.resp_type != NULL && strncmp(r.resp_type, "application/json", 16) == 0);
 	REQUIRE(r.resp_body != NULL);
@@ -593,6 +594,7 @@ TEST(validate_or_reply_gives_a_422)
 	r.lang = LANG_AR;
 	b = body("[]");
 	CHECK_INT(validate_or_reply(&r, b, service_fields, NFIELDS(service_fields)), -1);
+	reply_finish(&r, r.fail.e);
 	reply = parse_json_body(&A, r.resp_body, r.resp_len);
 	REQUIRE(reply != NULL);
 	CHECK_STR(json_get_str(reply, "message"), "بيانات غير صحيحة");
@@ -611,13 +613,141 @@ TEST(verror_add_shape)
 {
 	json_object *errs = json_owned(&A, json_object_new_array());
 
-	verror_add(errs, LANG_EN, "username", "INVALID_FORMAT", "v.username");
-	verror_add(errs, LANG_AR, "email", "REQUIRED", NULL);     /* NULL: "v.<code>" */
-	verror_add(errs, LANG_EN, "x", "TAKEN", "v.email_taken");
+	verror_add(errs, LANG_EN, "username", "INVALID_FORMAT", MSG_V_USERNAME);
+	verror_add(errs, LANG_AR, "email", "REQUIRED", MSG_NONE); /* MSG_NONE: "v.<code>" */
+	verror_add(errs, LANG_EN, "x", "TAKEN", MSG_V_EMAIL_TAKEN);
 	REQUIRE(json_object_array_length(errs) == 3);
 	CHECK_STR(json_text(&A, json_object_array_get_idx(errs, 1), NULL),
 	    "{\"field\":\"email\",\"message\":\"هذا الحقل مطلوب\",\"code\":\"REQUIRED\"}");
 	CHECK_STR(json_get_str(json_object_array_get_idx(errs, 2), "message"),
 	    "This email is already registered");
 	CHECK(strncmp(json_get_str(json_object_array_get_idx(errs, 0), "message"), "Username", 8) == 0);
+}
+
+/* --- declared input filling a typed struct --- */
+
+struct sample_in {
+	struct in_val email, phone, name, year, price, active, bio, tags, lat;
+};
+
+static const char *
+no_admin(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	(void)a;
+	*msg = MSG_NONE;
+	return strcmp(v->s, "admin") == 0 ? "INVALID_VALUE" : NULL;
+}
+
+static const struct vfield sample_fields[] = {
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, IN(struct sample_in, email), NULL },
+	{ "phone", V_PHONE, 0, 0, 0, NULL, IN(struct sample_in, phone), NULL },
+	{ "name", V_STRING, 0, 1, 50, NULL, IN(struct sample_in, name), no_admin },
+	{ "year", V_INT, 0, 1950, 2100, NULL, IN(struct sample_in, year), NULL },
+	{ "price", V_NUMBER, 0, 0, 1000, NULL, IN(struct sample_in, price), NULL },
+	{ "active", V_BOOL, 0, 0, 0, NULL, IN(struct sample_in, active), NULL },
+	{ "bio", V_STRING, VF_NULLABLE, 0, 100, NULL, IN(struct sample_in, bio), NULL },
+	{ "tags", V_STRINGS, 0, 0, 5, NULL, IN(struct sample_in, tags), NULL },
+	{ "location", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "location.lat", V_NUMBER, 0, -90, 90, NULL, IN(struct sample_in, lat), NULL },
+};
+
+static int checked_across;
+
+static void
+year_needs_price(const void *in, json_object *errs, enum lang lang)
+{
+	const struct sample_in *s = in;
+
+	checked_across++;
+	if (s->year.set && !s->price.set)
+		verror_add(errs, lang, "price", "REQUIRED", MSG_NONE);
+}
+
+static const struct input sample_input = INPUT(struct sample_in, sample_fields, year_needs_price);
+
+TEST(input_fills_a_typed_struct)
+{
+	const struct sample_in *in;
+	json_object *errs = NULL;
+	void *out;
+
+	REQUIRE(input_read(&A, body("{\"email\":\"Sara@Example.COM\",\"phone\":\"01012345678\","
+	    "\"name\":\"Sara\",\"year\":2020,\"price\":12.50,\"active\":true,\"bio\":null,"
+	    "\"tags\":[\"a\"],\"location\":{\"lat\":30.05},\"undeclared\":1}"), &sample_input,
+	    LANG_EN, &out, &errs) == 0);
+	CHECK(errs == NULL);
+	in = out;
+	CHECK(in->email.set && !in->email.null);
+	CHECK_STR(in->email.s, "sara@example.com");          /* normalized once, here */
+	CHECK_STR(in->phone.s, "+201012345678");
+	CHECK_STR(in->name.s, "Sara");
+	CHECK_INT(in->year.i, 2020);
+	CHECK(in->price.d == 12.5);
+	CHECK_STR(in->price.num, "12.50");                    /* the number as written */
+	CHECK_INT(in->active.i, 1);
+	CHECK(in->bio.set && in->bio.null);                   /* null: "clear it" */
+	CHECK(in->tags.set && json_object_array_length(in->tags.j) == 1);
+	CHECK(in->lat.set && in->lat.d == 30.05);
+
+	/* absent fields are not set; the check across fields runs once the fields pass */
+	checked_across = 0;
+	REQUIRE(input_read(&A, body("{\"email\":\"a@b.co\",\"year\":2000}"), &sample_input,
+	    LANG_EN, &out, &errs) == 1);
+	CHECK_INT(checked_across, 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "\"field\":\"price\"") != NULL);
+	json_object_put(errs);
+
+	/* a field's own check, after its type's */
+	checked_across = 0;
+	CHECK(input_read(&A, body("{\"email\":\"a@b.co\",\"name\":\"admin\"}"), &sample_input,
+	    LANG_EN, &out, &errs) == 1);
+	CHECK_INT(checked_across, 0);
+	CHECK(strstr(json_text(&A, errs, NULL), "\"field\":\"name\",\"message\":\"Value not "
+	    "allowed\",\"code\":\"INVALID_VALUE\"") != NULL);
+	json_object_put(errs);
+	in = out;
+	CHECK(!in->year.set);
+}
+
+struct sample_query {
+	struct in_val page, role, active;
+};
+
+static const char *const sample_roles[] = { "customer", "technician", NULL };
+
+static const struct vfield sample_query_fields[] = {
+	{ "page", V_INT, 0, 1, 1000, NULL, IN(struct sample_query, page), NULL },
+	{ "role", V_ENUM, 0, 0, 0, sample_roles, IN(struct sample_query, role), NULL },
+	{ "active", V_BOOL, 0, 0, 0, NULL, IN(struct sample_query, active), NULL },
+};
+
+static const struct input sample_query_input = INPUT(struct sample_query, sample_query_fields,
+    NULL);
+
+TEST(query_parameters_are_declared_too)
+{
+	const struct sample_query *q;
+	struct kvlist l;
+	json_object *errs = NULL;
+	void *out;
+
+	parse_query(&A, "page=3&role=technician&active=false&other=x", &l, 32);
+	REQUIRE(input_read_query(&A, &l, &sample_query_input, LANG_EN, &out, &errs) == 0);
+	q = out;
+	CHECK_INT(q->page.i, 3);
+	CHECK_STR(q->role.s, "technician");
+	CHECK(q->active.set && q->active.i == 0);
+
+	/* empty is absent; words where numbers belong and unknown values are 422 */
+	parse_query(&A, "page=&role=", &l, 32);
+	REQUIRE(input_read_query(&A, &l, &sample_query_input, LANG_EN, &out, &errs) == 0);
+	q = out;
+	CHECK(!q->page.set && !q->role.set);
+	parse_query(&A, "page=abc&role=admin&active=maybe", &l, 32);
+	CHECK(input_read_query(&A, &l, &sample_query_input, LANG_EN, &out, &errs) == 3);
+	json_object_put(errs);
+	parse_query(&A, "page=1001", &l, 32);
+	CHECK(input_read_query(&A, &l, &sample_query_input, LANG_EN, &out, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "OUT_OF_RANGE") != NULL);
+	json_object_put(errs);
 }
