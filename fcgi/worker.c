@@ -369,14 +369,19 @@ on_timer(int sig)
 static int
 wait_connection(int sock, const sigset_t *block)
 {
-	int fd = -1;
+	int fd = -1, err = 0;
 
 	sigprocmask(SIG_UNBLOCK, block, NULL);
-	if (!stop_requested && !timer_fired)
+	/* A signal that came during the last request runs its handler right here (under
+	 * load, the log timer does about once a second): then there is no accept at all,
+	 * nothing failed, and errno is whatever the request left in it. */
+	if (!stop_requested && !timer_fired) {
 		fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+		err = fd < 0 ? errno : 0;   /* before sigprocmask can change it */
+	}
 	sigprocmask(SIG_BLOCK, block, NULL);
-	if (fd < 0 && errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
-		log_error("msg=accept_failed error=\"%s\"", strerror(errno));
+	if (err != 0 && err != EINTR && err != EAGAIN && err != ECONNABORTED) {
+		log_error("msg=accept_failed error=\"%s\"", strerror(err));
 		usleep(100000);   /* EMFILE and friends: do not spin */
 	}
 	return fd;
