@@ -89,13 +89,18 @@ match(const char *pat, const char *path, struct req *r)
 const struct route *
 route_match(const struct route *t, size_t n, struct req *r, unsigned *allowed)
 {
+	unsigned want = r->method;
 	size_t i;
 
+	/* HEAD is GET without the body (RFC 9110 §9.3.2): the GET row answers it and
+	 * write_reply() leaves the body out, so no table needs a HEAD row */
+	if (want == HTTP_HEAD)
+		want |= HTTP_GET;
 	*allowed = 0;
 	for (i = 0; i < n; i++) {
 		if (!match(t[i].pattern, r->path, r))
 			continue;
-		if (t[i].methods & r->method)
+		if (t[i].methods & want)
 			return &t[i];
 		*allowed |= t[i].methods;
 	}

@@ -25,8 +25,9 @@ struct route {
 extern const struct route app_routes[];
 extern const size_t app_nroutes;
 
-/* Finds the route for r->path and r->method, filling r->params. When the path matches
- * but the method does not, returns NULL and sets *allowed to the methods that would. */
+/* Finds the route for r->path and r->method, filling r->params; HEAD matches the GET
+ * rows. When the path matches but the method does not, returns NULL and sets *allowed
+ * to the table's methods for that path. */
 const struct route *route_match(const struct route *table, size_t n, struct req *r,
     unsigned *allowed);
 

@@ -1,6 +1,6 @@
-"""The FastCGI pool (fcgi/worker.c) seen from outside: 405 with Allow, many requests at
-once, a killed worker replaced by the supervisor, a log free of false accept failures
-under load, and worker memory that stays flat.
+"""The FastCGI pool (fcgi/worker.c) seen from outside: 405 with Allow, HEAD answered
+like GET, many requests at once, a killed worker replaced by the supervisor, a log free
+of false accept failures under load, and worker memory that stays flat.
 
 The workers are the children of the supervisor whose pid is in WARSHA_TEST_FCGI_PIDFILE.
 The issue's memory figure (flat over 100,000 requests) is measured by the benchmark
@@ -145,6 +145,47 @@ def test_wrong_method_405_with_allow():
     check(checked >= 100, "only %d wrong-method requests checked" % checked)
     r = api("DELETE", en("/api/auth/login"))
     check(r.body["message"] == "Method not allowed for this route", "message %r" % r.body["message"])
+
+
+def _head_like_get(path, token=None):
+    g = api("GET", path, token=token)
+    h = api("HEAD", path, token=token)
+    check(h.status == g.status, "HEAD %s -> %d, GET -> %d" % (path, h.status, g.status))
+    check(h.raw == b"", "HEAD %s has a body: %r" % (path, h.raw[:200]))
+    check(h.headers.get("Content-Type") == g.headers.get("Content-Type"),
+          "HEAD %s: Content-Type %r, GET's %r" % (path, h.headers.get("Content-Type"),
+                                                  g.headers.get("Content-Type")))
+    return g, h
+
+
+def test_head_answers_like_get_without_a_body():
+    first = api("GET", "/api/services?limit=1").body["data"][0]["id"]
+    for path in ("/api/services", en("/api/services"), "/api/v1/services", "/api/services/categories",
+                 "/api/services/%s" % first, "/api/settings", "/"):
+        g, h = _head_like_get(path)
+        check(g.status == 200, g.describe())
+        # the GET answer's length, for a body that is not sent
+        check(h.headers.get("Content-Length") == str(len(g.raw)),
+              "HEAD %s: Content-Length %r, GET's body has %d bytes" % (path, h.headers.get("Content-Length"),
+                                                                      len(g.raw)))
+    # /health carries its uptime, so only the shape of the length is compared
+    g, h = _head_like_get("/health")
+    check(g.status == 200, g.describe())
+    check(re.fullmatch(r"[1-9][0-9]*", h.headers.get("Content-Length") or ""),
+          "HEAD /health: Content-Length %r" % h.headers.get("Content-Length"))
+    # the route's rules still apply: no token, no profile
+    g, h = _head_like_get("/api/auth/me")
+    check(h.status == 401, h.describe())
+    g, h = _head_like_get("/api/nothing-here")
+    check(h.status == 404, h.describe())
+
+
+def test_head_on_a_route_without_get_is_405():
+    for path in ("/api/auth/login", "/api/maintenance/cleanup"):
+        r = api("HEAD", path)
+        check(r.status == 405, r.describe())
+        check(r.headers.get("Allow") == "POST", "HEAD %s: Allow %r" % (path, r.headers.get("Allow")))
+        check(r.raw == b"", "HEAD %s has a body: %r" % (path, r.raw[:200]))
 
 
 def test_hundred_parallel_requests():

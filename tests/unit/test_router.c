@@ -143,6 +143,27 @@ TEST(method_mismatch_fills_allowed)
 	CHECK_INT(allowed, HTTP_GET);
 }
 
+TEST(head_matches_get_rows)
+{
+	unsigned allowed = 12345;
+
+	CHECK_INT(match(HTTP_HEAD, "/api/services", &allowed), R_LIST);
+	CHECK_INT(allowed, 0);
+	CHECK_INT(match(HTTP_HEAD, "/api/services/categories", &allowed), R_CATEGORIES);
+	CHECK_INT(match(HTTP_HEAD, "/api/services/42", &allowed), R_GET);
+	CHECK_INT(R.nparams, 1);
+	CHECK_STR(R.params[0], "42");
+	CHECK_INT(match(HTTP_HEAD, "/", &allowed), R_ROOT);
+	/* a path without a GET row is still 405 */
+	CHECK_INT(match(HTTP_HEAD, "/api/user/login", &allowed), -1);
+	CHECK_INT(allowed, HTTP_POST);
+	CHECK_INT(match(HTTP_HEAD, "/api/maintenance/expire-tokens", &allowed), -1);
+	CHECK_INT(allowed, HTTP_POST);
+	CHECK_INT(R.nparams, 0);
+	CHECK_INT(match(HTTP_HEAD, "/api/nothing", &allowed), -1);
+	CHECK_INT(allowed, 0);
+}
+
 TEST(no_match)
 {
 	unsigned allowed;
