@@ -318,10 +318,10 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		goto reply;
 	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
 		if (allowed != 0) {
-			resp_header(&r, "Allow: %s%s%s%s%s",
-			    (allowed & HTTP_GET) ? "GET " : "", (allowed & HTTP_POST) ? "POST " : "",
-			    (allowed & HTTP_PUT) ? "PUT " : "", (allowed & HTTP_PATCH) ? "PATCH " : "",
-			    (allowed & HTTP_DELETE) ? "DELETE" : "");
+			char allow[64];
+
+			route_allow_header(allowed, allow, sizeof(allow));
+			resp_header(&r, "Allow: %s", allow);
 			reply_error(&r, ERR_METHOD_NOT_ALLOWED, NULL);
 		} else {
 			reply_error(&r, ERR_ROUTE_NOT_FOUND, NULL);

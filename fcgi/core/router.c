@@ -108,6 +108,34 @@ route_match(const struct route *t, size_t n, struct req *r, unsigned *allowed)
 	return NULL;
 }
 
+size_t
+route_allow_header(unsigned methods, char *buf, size_t n)
+{
+	static const struct { unsigned m; const char *name; } t[] = {
+		{ HTTP_GET, "GET" }, { HTTP_HEAD, "HEAD" }, { HTTP_POST, "POST" },
+		{ HTTP_PUT, "PUT" }, { HTTP_PATCH, "PATCH" }, { HTTP_DELETE, "DELETE" },
+		{ HTTP_OPTIONS, "OPTIONS" },
+	};
+	size_t len = 0, i;
+
+	/* whatever answers GET answers HEAD (route_match) */
+	if (methods & HTTP_GET)
+		methods |= HTTP_HEAD;
+	if (n > 0)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *sep = len > 0 ? ", " : "";
+
+		if (!(methods & t[i].m))
+			continue;
+		/* snprintf's contract: cut short but terminated, the full length returned */
+		if (len < n)
+			(void)snprintf(buf + len, n - len, "%s%s", sep, t[i].name);
+		len += strlen(sep) + strlen(t[i].name);
+	}
+	return len;
+}
+
 static const char *
 bearer(const struct req *r)
 {

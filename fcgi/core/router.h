@@ -31,6 +31,12 @@ extern const size_t app_nroutes;
 const struct route *route_match(const struct route *table, size_t n, struct req *r,
     unsigned *allowed);
 
+/* The value of the Allow header of a 405 for these methods, as RFC 9110 §10.2.1 writes
+ * it: "GET, HEAD, POST" (HEAD whenever GET, since route_match lets HEAD reach GET rows).
+ * Written into buf as snprintf would (cut short to n bytes, always terminated); returns
+ * the length of the whole value, so a result >= n means it did not fit. */
+size_t route_allow_header(unsigned methods, char *buf, size_t n);
+
 /* Identifies the caller from "Authorization: Bearer" or the accessToken cookie and
  * applies the route's roles. Replies (401/403/503) and returns -1 when refused. */
 int route_authorize(struct req *r, const struct route *rt);

@@ -164,6 +164,48 @@ TEST(head_matches_get_rows)
 	CHECK_INT(allowed, 0);
 }
 
+static const char *
+allow(unsigned methods)
+{
+	static char buf[64];
+	size_t n = route_allow_header(methods, buf, sizeof(buf));
+
+	CHECK_INT(n, strlen(buf));
+	return buf;
+}
+
+TEST(allow_header)
+{
+	char small[10];
+	unsigned allowed;
+
+	/* RFC 9110 §10.2.1: a comma-separated list; HEAD whenever GET */
+	CHECK_STR(allow(HTTP_GET), "GET, HEAD");
+	CHECK_STR(allow(HTTP_POST), "POST");
+	CHECK_STR(allow(HTTP_GET | HTTP_POST), "GET, HEAD, POST");
+	CHECK_STR(allow(HTTP_DELETE | HTTP_PUT | HTTP_GET | HTTP_PATCH),
+	    "GET, HEAD, PUT, PATCH, DELETE");
+	CHECK_STR(allow(HTTP_PUT | HTTP_DELETE), "PUT, DELETE");
+	CHECK_STR(allow(HTTP_HEAD), "HEAD");
+	CHECK_STR(allow(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE |
+	    HTTP_OPTIONS), "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+	CHECK_STR(allow(0), "");
+	CHECK_STR(allow(HTTP_OTHER), "");
+	/* what route_match gathers from a path's rows */
+	CHECK_INT(match(HTTP_PATCH, "/api/services", &allowed), -1);
+	CHECK_STR(allow(allowed), "GET, HEAD, POST");
+	CHECK_INT(match(HTTP_GET, "/api/maintenance/cleanup", &allowed), -1);
+	CHECK_STR(allow(allowed), "POST");
+	/* too small: cut short like snprintf, the needed length returned */
+	CHECK_INT(route_allow_header(HTTP_GET | HTTP_POST, small, sizeof(small)), 15);
+	CHECK_STR(small, "GET, HEAD");
+	CHECK_INT(route_allow_header(HTTP_GET | HTTP_POST, small, 4), 15);
+	CHECK_STR(small, "GET");
+	CHECK_INT(route_allow_header(HTTP_POST, small, 1), 4);
+	CHECK_STR(small, "");
+	CHECK_INT(route_allow_header(HTTP_POST, NULL, 0), 4);
+}
+
 TEST(no_match)
 {
 	unsigned allowed;
