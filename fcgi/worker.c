@@ -323,10 +323,10 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		goto reply;
 	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
 		if (allowed != 0) {
-			resp_header_keep(&r, "Allow: %s%s%s%s%s",
-			    (allowed & HTTP_GET) ? "GET " : "", (allowed & HTTP_POST) ? "POST " : "",
-			    (allowed & HTTP_PUT) ? "PUT " : "", (allowed & HTTP_PATCH) ? "PATCH " : "",
-			    (allowed & HTTP_DELETE) ? "DELETE" : "");
+			char allow[64];
+
+			route_allow_header(allowed, allow, sizeof(allow));
+			resp_header_keep(&r, "Allow: %s", allow);
 			e = fail(&r, ERR_METHOD_NOT_ALLOWED);
 		} else {
 			e = fail(&r, ERR_ROUTE_NOT_FOUND);
@@ -383,14 +383,19 @@ on_timer(int sig)
 static int
 wait_connection(int sock, const sigset_t *block)
 {
-	int fd = -1;
+	int fd = -1, err = 0;
 
 	sigprocmask(SIG_UNBLOCK, block, NULL);
-	if (!stop_requested && !timer_fired)
+	/* A signal that came during the last request runs its handler right here (under
+	 * load, the log timer does about once a second): then there is no accept at all,
+	 * nothing failed, and errno is whatever the request left in it. */
+	if (!stop_requested && !timer_fired) {
 		fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+		err = fd < 0 ? errno : 0;   /* before sigprocmask can change it */
+	}
 	sigprocmask(SIG_BLOCK, block, NULL);
-	if (fd < 0 && errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
-		log_error("msg=accept_failed error=\"%s\"", strerror(errno));
+	if (err != 0 && err != EINTR && err != EAGAIN && err != ECONNABORTED) {
+		log_error("msg=accept_failed error=\"%s\"", strerror(err));
 		usleep(100000);   /* EMFILE and friends: do not spin */
 	}
 	return fd;

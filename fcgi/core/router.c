@@ -90,18 +90,51 @@ match(const char *pat, const char *path, struct req *r)
 const struct route *
 route_match(const struct route *t, size_t n, struct req *r, unsigned *allowed)
 {
+	unsigned want = r->method;
 	size_t i;
 
+	/* HEAD is GET without the body (RFC 9110 §9.3.2): the GET row answers it and
+	 * write_reply() leaves the body out, so no table needs a HEAD row */
+	if (want == HTTP_HEAD)
+		want |= HTTP_GET;
 	*allowed = 0;
 	for (i = 0; i < n; i++) {
 		if (!match(t[i].pattern, r->path, r))
 			continue;
-		if (t[i].methods & r->method)
+		if (t[i].methods & want)
 			return &t[i];
 		*allowed |= t[i].methods;
 	}
 	r->nparams = 0;
 	return NULL;
+}
+
+size_t
+route_allow_header(unsigned methods, char *buf, size_t n)
+{
+	static const struct { unsigned m; const char *name; } t[] = {
+		{ HTTP_GET, "GET" }, { HTTP_HEAD, "HEAD" }, { HTTP_POST, "POST" },
+		{ HTTP_PUT, "PUT" }, { HTTP_PATCH, "PATCH" }, { HTTP_DELETE, "DELETE" },
+		{ HTTP_OPTIONS, "OPTIONS" },
+	};
+	size_t len = 0, i;
+
+	/* whatever answers GET answers HEAD (route_match) */
+	if (methods & HTTP_GET)
+		methods |= HTTP_HEAD;
+	if (n > 0)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *sep = len > 0 ? ", " : "";
+
+		if (!(methods & t[i].m))
+			continue;
+		/* snprintf's contract: cut short but terminated, the full length returned */
+		if (len < n)
+			(void)snprintf(buf + len, n - len, "%s%s", sep, t[i].name);
+		len += strlen(sep) + strlen(t[i].name);
+	}
+	return len;
 }
 
 static const char *

@@ -34,10 +34,17 @@ struct route {
 extern const struct route app_routes[];
 extern const size_t app_nroutes;
 
-/* Finds the route for r->path and r->method, filling r->params. When the path matches
- * but the method does not, returns NULL and sets *allowed to the methods that would. */
+/* Finds the route for r->path and r->method, filling r->params; HEAD matches the GET
+ * rows. When the path matches but the method does not, returns NULL and sets *allowed
+ * to the table's methods for that path. */
 const struct route *route_match(const struct route *table, size_t n, struct req *r,
     unsigned *allowed);
+
+/* The value of the Allow header of a 405 for these methods, as RFC 9110 §10.2.1 writes
+ * it: "GET, HEAD, POST" (HEAD whenever GET, since route_match lets HEAD reach GET rows).
+ * Written into buf as snprintf would (cut short to n bytes, always terminated); returns
+ * the length of the whole value, so a result >= n means it did not fit. */
+size_t route_allow_header(unsigned methods, char *buf, size_t n);
 
 /* Identifies the caller from "Authorization: Bearer" or the accessToken cookie and
  * applies the route's roles: ERR_OK, or the failure (401/403/503). */

@@ -34,6 +34,9 @@ check_teardown(void)
 	arena_free(&A);
 }
 
+/* rows name what they have, as in routes.c */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 static enum err h(struct req *r) { (void)r; return ERR_OK; }
 
 enum { R_LIST, R_CREATE, R_CATEGORIES, R_GET, R_UPDATE, R_DELETE, R_ITEM, R_ROOT, R_NINE,
@@ -141,6 +144,69 @@ TEST(method_mismatch_fills_allowed)
 	CHECK_INT(allowed, HTTP_GET | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
 	CHECK_INT(match(HTTP_OTHER, "/", &allowed), -1);
 	CHECK_INT(allowed, HTTP_GET);
+}
+
+TEST(head_matches_get_rows)
+{
+	unsigned allowed = 12345;
+
+	CHECK_INT(match(HTTP_HEAD, "/api/services", &allowed), R_LIST);
+	CHECK_INT(allowed, 0);
+	CHECK_INT(match(HTTP_HEAD, "/api/services/categories", &allowed), R_CATEGORIES);
+	CHECK_INT(match(HTTP_HEAD, "/api/services/42", &allowed), R_GET);
+	CHECK_INT(R.nparams, 1);
+	CHECK_STR(R.params[0], "42");
+	CHECK_INT(match(HTTP_HEAD, "/", &allowed), R_ROOT);
+	/* a path without a GET row is still 405 */
+	CHECK_INT(match(HTTP_HEAD, "/api/user/login", &allowed), -1);
+	CHECK_INT(allowed, HTTP_POST);
+	CHECK_INT(match(HTTP_HEAD, "/api/maintenance/expire-tokens", &allowed), -1);
+	CHECK_INT(allowed, HTTP_POST);
+	CHECK_INT(R.nparams, 0);
+	CHECK_INT(match(HTTP_HEAD, "/api/nothing", &allowed), -1);
+	CHECK_INT(allowed, 0);
+}
+
+static const char *
+allow(unsigned methods)
+{
+	static char buf[64];
+	size_t n = route_allow_header(methods, buf, sizeof(buf));
+
+	CHECK_INT(n, strlen(buf));
+	return buf;
+}
+
+TEST(allow_header)
+{
+	char small[10];
+	unsigned allowed;
+
+	/* RFC 9110 §10.2.1: a comma-separated list; HEAD whenever GET */
+	CHECK_STR(allow(HTTP_GET), "GET, HEAD");
+	CHECK_STR(allow(HTTP_POST), "POST");
+	CHECK_STR(allow(HTTP_GET | HTTP_POST), "GET, HEAD, POST");
+	CHECK_STR(allow(HTTP_DELETE | HTTP_PUT | HTTP_GET | HTTP_PATCH),
+	    "GET, HEAD, PUT, PATCH, DELETE");
+	CHECK_STR(allow(HTTP_PUT | HTTP_DELETE), "PUT, DELETE");
+	CHECK_STR(allow(HTTP_HEAD), "HEAD");
+	CHECK_STR(allow(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE |
+	    HTTP_OPTIONS), "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+	CHECK_STR(allow(0), "");
+	CHECK_STR(allow(HTTP_OTHER), "");
+	/* what route_match gathers from a path's rows */
+	CHECK_INT(match(HTTP_PATCH, "/api/services", &allowed), -1);
+	CHECK_STR(allow(allowed), "GET, HEAD, POST");
+	CHECK_INT(match(HTTP_GET, "/api/maintenance/cleanup", &allowed), -1);
+	CHECK_STR(allow(allowed), "POST");
+	/* too small: cut short like snprintf, the needed length returned */
+	CHECK_INT(route_allow_header(HTTP_GET | HTTP_POST, small, sizeof(small)), 15);
+	CHECK_STR(small, "GET, HEAD");
+	CHECK_INT(route_allow_header(HTTP_GET | HTTP_POST, small, 4), 15);
+	CHECK_STR(small, "GET");
+	CHECK_INT(route_allow_header(HTTP_POST, small, 1), 4);
+	CHECK_STR(small, "");
+	CHECK_INT(route_allow_header(HTTP_POST, NULL, 0), 4);
 }
 
 TEST(no_match)
