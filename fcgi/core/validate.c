@@ -364,8 +364,11 @@ size_t
 input_read(struct arena *a, json_object *body, const struct input *in, enum lang lang,
     void **out, json_object **errors)
 {
-	size_t count;
+	size_t count, i;
 
+	for (i = 0; in->aliases != NULL && in->aliases[i] != NULL && in->aliases[i + 1] != NULL;
+	    i += 2)
+		json_alias(body, in->aliases[i], in->aliases[i + 1]);
 	*out = arena_alloc(a, in->size > 0 ? in->size : 1);
 	memset(*out, 0, in->size > 0 ? in->size : 1);
 	count = check_fields(a, body, in->fields, in->n, lang, *out, errors);

@@ -64,15 +64,20 @@ struct vfield {
 /* The slot of member m of the input struct T (0 means "no slot", hence the + 1). */
 #define IN(T, m) (offsetof(T, m) + 1)
 
-/* What an endpoint reads: its fields, the struct they fill, and an optional check
- * across fields (start before end) that adds to errs. */
+/* What an endpoint reads: its fields, the struct they fill, an optional check across
+ * fields (start before end) that adds to errs, and the seeds' second names for fields
+ * (pairs "alias", "name", NULL-terminated: a body with the alias and not the name is
+ * read as if it had the name). */
 struct input {
 	const struct vfield *fields;
 	size_t               n;
 	size_t               size;
 	void               (*check)(const void *in, json_object *errs, enum lang lang);
+	const char *const   *aliases;
 };
-#define INPUT(T, fields, check) { fields, NFIELDS(fields), sizeof(T), check }
+#define INPUT(T, fields, check) { fields, NFIELDS(fields), sizeof(T), check, NULL }
+#define INPUT_ALIASED(T, fields, check, aliases) \
+	{ fields, NFIELDS(fields), sizeof(T), check, aliases }
 
 /* Returns the number of failing fields; *errors gets a DESIGN.md §3 errors[] array (or
  * NULL when there are none), which the caller owns. A body that is not a JSON object

@@ -724,6 +724,28 @@ static const struct vfield sample_query_fields[] = {
 static const struct input sample_query_input = INPUT(struct sample_query, sample_query_fields,
     NULL);
 
+static const char *const sample_aliases[] = { "mail", "email", "fullName", "name", NULL };
+static const struct input sample_aliased = INPUT_ALIASED(struct sample_in, sample_fields, NULL,
+    sample_aliases);
+
+TEST(aliases_are_read_as_their_names)
+{
+	const struct sample_in *in;
+	json_object *errs = NULL;
+	void *out;
+
+	REQUIRE(input_read(&A, body("{\"mail\":\"A@B.co\",\"fullName\":\"Sara\"}"),
+	    &sample_aliased, LANG_EN, &out, &errs) == 0);
+	in = out;
+	CHECK_STR(in->email.s, "a@b.co");
+	CHECK_STR(in->name.s, "Sara");
+	/* the name wins over its alias */
+	REQUIRE(input_read(&A, body("{\"email\":\"x@y.co\",\"mail\":\"a@b.co\"}"),
+	    &sample_aliased, LANG_EN, &out, &errs) == 0);
+	in = out;
+	CHECK_STR(in->email.s, "x@y.co");
+}
+
 TEST(query_parameters_are_declared_too)
 {
 	const struct sample_query *q;
