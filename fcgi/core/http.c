@@ -473,41 +473,40 @@ parse_json_body(struct arena *a, const char *body, size_t len)
 
 /* --- replies --- */
 
-static struct resp_header *
-header_line(struct req *r, const char *fmt, va_list ap)
+/* Adds a formatted header line to the front of *list. */
+static void header_add(struct req *r, struct resp_header **list, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void
+header_add(struct req *r, struct resp_header **list, const char *fmt, va_list ap)
 {
 	struct resp_header *h = arena_alloc(r->a, sizeof(*h));
 	char buf[2048];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	h->line = arena_strdup(r->a, buf);
-	return h;
+	h->next = *list;
+	*list = h;
 }
 
 void
 resp_header(struct req *r, const char *fmt, ...)
 {
-	struct resp_header *h;
 	va_list ap;
 
 	va_start(ap, fmt);
-	h = header_line(r, fmt, ap);
+	header_add(r, &r->resp_headers, fmt, ap);
 	va_end(ap);
-	h->next = r->resp_headers;
-	r->resp_headers = h;
 }
 
 void
 resp_header_keep(struct req *r, const char *fmt, ...)
 {
-	struct resp_header *h;
 	va_list ap;
 
 	va_start(ap, fmt);
-	h = header_line(r, fmt, ap);
+	header_add(r, &r->keep_headers, fmt, ap);
 	va_end(ap);
-	h->next = r->keep_headers;
-	r->keep_headers = h;
 }
 
 const char *

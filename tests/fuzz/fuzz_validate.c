@@ -1,10 +1,13 @@
 /* libFuzzer target: a body parsed as the worker parses it, then validate() against a
- * field list that covers every vtype and flag, with dotted paths; plus the phone and
- * email normalizers on every string the body holds.
+ * field list that covers every vtype and flag, with dotted paths; input_read() with the
+ * same list filling a typed struct; plus the phone and email normalizers on every
+ * string the body holds.
  *
  * validate() must report at most one error per declared field (or the single "body"
- * error), each {field, message, code} with a real translation. */
+ * error), each {field, message, code} with a real translation; input_read() must agree
+ * with it and, on success, fill every required field with a value of its type. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,15 +48,28 @@ static const struct vfield fields[] = {
 };
 #define NF (sizeof(fields) / sizeof(fields[0]))
 
+/* The same fields, each filling its own slot of a typed struct. */
+struct all_in {
+	struct in_val v[NF];
+};
+static struct vfield typed[NF];
+static struct input typed_input = { typed, NF, sizeof(struct all_in), NULL, NULL };
+
 static const char *const codes[] = { "REQUIRED", "INVALID_TYPE", "TOO_SHORT", "TOO_LONG",
 	"OUT_OF_RANGE", "INVALID_FORMAT", "INVALID_VALUE", "WEAK_PASSWORD", NULL };
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	size_t i;
+
 	(void)argc;
 	(void)argv;
 	arena_init(&A, 4096);
+	for (i = 0; i < NF; i++) {
+		typed[i] = fields[i];
+		typed[i].slot = offsetof(struct all_in, v) + i * sizeof(struct in_val) + 1;
+	}
 	return 0;
 }
 
@@ -154,6 +170,54 @@ walk_strings(json_object *o, int depth)
 	}
 }
 
+static int
+string_type(enum vtype t)
+{
+	return t == V_STRING || t == V_EMAIL || t == V_PHONE || t == V_PASSWORD || t == V_ENUM ||
+	    t == V_HHMM || t == V_DATE;
+}
+
+static void
+check_typed(json_object *body, enum lang lang)
+{
+	json_object *errs = NULL, *errs2 = NULL;
+	const struct all_in *in;
+	void *out;
+	size_t count, count2, i;
+
+	count = input_read(&A, body, &typed_input, lang, &out, &errs);
+	json_owned(&A, errs);
+	count2 = validate(body, fields, NF, lang, &errs2);
+	json_owned(&A, errs2);
+	ASSERT(count == count2);
+	check_errors(body, errs, count, lang);
+	if (count != 0)
+		return;
+	in = out;
+	for (i = 0; i < NF; i++) {
+		const struct in_val *v = &in->v[i];
+
+		if (fields[i].flags & VF_REQUIRED)
+			ASSERT(v->set);
+		if (!v->set)
+			continue;
+		ASSERT(v->null == (v->j == NULL));
+		if (v->null) {
+			ASSERT(fields[i].flags & VF_NULLABLE);
+			continue;
+		}
+		if (string_type(fields[i].type))
+			ASSERT(v->s != NULL);
+		if (fields[i].type == V_PHONE)
+			ASSERT(strncmp(v->s, "+201", 4) == 0 && strlen(v->s) == 13);
+		if (fields[i].type == V_INT)
+			ASSERT(fields[i].min >= fields[i].max ||
+			    (v->i >= fields[i].min && v->i <= fields[i].max));
+		if (fields[i].type == V_INT || fields[i].type == V_NUMBER)
+			ASSERT(v->num != NULL);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -179,6 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_owned(&A, errs);
 	check_errors(body, errs, count, lang);
 
+	check_typed(body, lang);
 	if (body != NULL)
 		walk_strings(body, 0);
 	arena_reset(&A);
