@@ -71,8 +71,8 @@ if [ -z "$admin_email" ] || [ -z "$admin_password" ]; then
 		# 24 random letters and digits, then the classes the password policy asks for
 		admin_password="$(openssl rand -base64 32 | tr -dc A-Za-z0-9 | head -c 24)Aa1"
 		out=$(cd "$root" && WARSHA_ADMIN_EMAIL=$admin_email WARSHA_ADMIN_PASSWORD=$admin_password \
-			"$fcgi" --config "$stack_dir/warsha.conf" --create-admin) ||
-			die "warsha-fcgi --create-admin failed"
+			"$fcgi" --config "$stack_dir/warsha.conf" --create-admin 2>&1) ||
+			die "warsha-fcgi --create-admin failed: $out"
 		case "$out" in
 		*"admin exists:"*)
 			die "$admin_email exists but $stack_dir/bench-admin.env is gone: set WARSHA_ADMIN_EMAIL and WARSHA_ADMIN_PASSWORD" ;;
@@ -170,6 +170,9 @@ for t in "${targets[@]}"; do
 done
 
 # The answers must be what we think they are before we time them: 200, $limit rows.
+# The time of this one request, alone, goes in the table too: slow lists give wrk few
+# answers to take percentiles from.
+declare -A rps p50 p99 notes alone
 echo "users listed: $total (GET /api/admin/users totalItems)"
 for t in "${resolved[@]}"; do
 	name=${t%%|*}
@@ -179,8 +182,9 @@ for t in "${resolved[@]}"; do
 	items=$(json 'd["pagination"].get("totalItems")' <<<"$body")
 	[ "$status" = 200 ] || die "$name answered $status: $(head -c 300 <<<"$body")"
 	[ "$rows" = "$limit" ] || die "$name returned $rows rows, not $limit"
-	printf '  %s 200, %s rows of %s, %.0f ms\n' "$(pad "$name" 44)" "$rows" "${items:-?}" \
-		"$(awk -v t="$took" 'BEGIN { print t * 1000 }')"
+	alone[$name]=$(awk -v t="$took" 'BEGIN { printf "%.0f", t * 1000 }')
+	printf '  %s 200, %s rows of %s, %s ms\n' "$(pad "$name" 44)" "$rows" "${items:-?}" \
+		"${alone[$name]}"
 done
 
 # ------------------------------------------------------------------ timing
@@ -202,7 +206,6 @@ drain() {
 	done
 }
 
-declare -A rps p50 p99 notes
 run() { # run NAME PATH [wrk options]
 	local name=$1 path=$2 out n errs
 	shift 2
@@ -217,6 +220,7 @@ run() { # run NAME PATH [wrk options]
 }
 
 drain
+load=$(cut -d' ' -f1 /proc/loadavg)
 run "nginx return 200" /bench/nginx
 for t in "${resolved[@]}"; do
 	fresh_token
@@ -224,19 +228,24 @@ for t in "${resolved[@]}"; do
 done
 
 ceiling=${rps[nginx return 200]}
-printf '\n%s cores, wrk -t%s -c%s -d%ss --timeout %s, %s rows per page, %s users listed\n\n' \
-	"$(nproc)" "$threads" "$conns" "$secs" "$timeout" "$limit" "$total"
-printf '| %-44s | %10s | %9s | %9s | %10s |\n' "endpoint" "req/s" "p50 ms" "p99 ms" "% of nginx"
-printf '|%s|%s|%s|%s|%s|\n' "----------------------------------------------" "------------" \
-	"-----------" "-----------" "------------"
+alone[nginx return 200]=-
+printf '\n%s cores (load average %s before the run), wrk -t%s -c%s -d%ss --timeout %s,\n' \
+	"$(nproc)" "$load" "$threads" "$conns" "$secs" "$timeout"
+printf '%s rows per page, %s users listed; "alone ms": the check request, sent by itself before the timed runs\n\n' \
+	"$limit" "$total"
+printf '| %s | %10s | %9s | %9s | %9s | %10s |\n' "$(pad endpoint 44)" "req/s" "p50 ms" "p99 ms" \
+	"alone ms" "% of nginx"
+printf '|%s|%s|%s|%s|%s|%s|\n' "----------------------------------------------" "------------" \
+	"-----------" "-----------" "-----------" "------------"
 for t in "nginx return 200|" "${resolved[@]}"; do
 	name=${t%%|*}
 	if [ "${notes[$name]%% *}" = 0 ]; then   # no answer within the run: no latency
-		printf '| %s | %10s | %9s | %9s | %10s |\n' "$(pad "$name" 44)" 0 "> ${secs}000" - -
+		printf '| %s | %10s | %9s | %9s | %9s | %10s |\n' "$(pad "$name" 44)" 0 "> ${secs}000" - \
+			"${alone[$name]}" -
 		continue
 	fi
-	printf '| %s | %10.1f | %9s | %9s | %9.2f%% |\n' "$(pad "$name" 44)" "${rps[$name]}" \
-		"${p50[$name]}" "${p99[$name]}" \
+	printf '| %s | %10.1f | %9s | %9s | %9s | %9.4f%% |\n' "$(pad "$name" 44)" "${rps[$name]}" \
+		"${p50[$name]}" "${p99[$name]}" "${alone[$name]}" \
 		"$(awk -v a="${rps[$name]}" -v b="$ceiling" 'BEGIN { print 100 * a / b }')"
 done
 echo
