@@ -271,9 +271,9 @@ def _unescape_batch(v):
     return "".join(out)
 
 
-def db_query(sql):
+def db_query(sql, database=None):
     """Rows of one SQL statement (lists of strings; NULL is None), through the mariadb
-    client as the application's account."""
+    client as the application's account (in the stack's database unless told)."""
     sock = ENV("WARSHA_TEST_DB_SOCKET")
     if not sock:
         raise Skip("WARSHA_TEST_DB_SOCKET is not set")
@@ -281,7 +281,7 @@ def db_query(sql):
     env["MYSQL_PWD"] = ENV("WARSHA_TEST_DB_PASSWORD") or ""
     cmd = ["mariadb", "--no-defaults", "--socket=" + sock, "-u" + (ENV("WARSHA_TEST_DB_USER") or "warsha"),
            "-N", "-B", "--default-character-set=utf8mb4", "-e", sql,
-           ENV("WARSHA_TEST_DB_NAME") or "warsha"]
+           database or ENV("WARSHA_TEST_DB_NAME") or "warsha"]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
     if p.returncode != 0:
         fail("SQL failed: %s\n%s" % (sql, p.stderr.decode("utf-8", "replace")))
