@@ -438,6 +438,16 @@ ALTER USER 'warsha'@'127.0.0.1' IDENTIFIED BY $pw;
 GRANT ALL PRIVILEGES ON \`$name\`.* TO 'warsha'@'localhost';
 GRANT ALL PRIVILEGES ON \`$name\`.* TO 'warsha'@'127.0.0.1';
 SQL
+	# The test stack's account may also create and drop scratch databases named
+	# <db_name>_scratch_* (tests/api/test_migrations.py migrates one that holds data).
+	# In a grant, _ and % are wildcards: the name's own underscores are escaped.
+	if [ "$STACK" = test ]; then
+		local scratch="${name//_/\\_}\\_scratch\\_%"
+		db_admin <<SQL || die "granting the test account its scratch databases failed"
+GRANT ALL PRIVILEGES ON \`$scratch\`.* TO 'warsha'@'localhost';
+GRANT ALL PRIVILEGES ON \`$scratch\`.* TO 'warsha'@'127.0.0.1';
+SQL
+	fi
 }
 
 # ---------------------------------------------------------------- warsha-fcgi, notifier

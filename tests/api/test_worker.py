@@ -21,6 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, expect, check, fail, routes, fill, connection, Skip, ENV, run)
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# test_killed_worker_is_replaced kills a worker with SIGKILL, and the supervisor says so
+EXPECTED_LOG_ERRORS = [r"level=error app=warsha-fcgi pid=\d+ msg=worker_died pid=\d+ signal=9$"]
 
 
 # ------------------------------------------------------------------ process helpers

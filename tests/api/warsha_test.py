@@ -16,6 +16,7 @@ which ctest reports as "skipped"):
   WARSHA_TEST_JWT_SECRET        to forge tokens (expired, wrong algorithm...)
   WARSHA_TEST_MAINTENANCE_TOKEN the X-Maintenance-Token value
   WARSHA_TEST_ADMIN_EMAIL, WARSHA_TEST_ADMIN_PASSWORD   the first admin
+  WARSHA_TEST_LOG_DIR           the servers' logs, scanned after each suite (LogScan)
 
 A test module defines test_* functions and ends with `run(globals())`; the runner runs
 them in file order, prints `ok name` or `FAIL name: ...` and exits 1 on any failure.
@@ -270,9 +271,9 @@ def _unescape_batch(v):
     return "".join(out)
 
 
-def db_query(sql):
+def db_query(sql, database=None):
     """Rows of one SQL statement (lists of strings; NULL is None), through the mariadb
-    client as the application's account."""
+    client as the application's account (in the stack's database unless told)."""
     sock = ENV("WARSHA_TEST_DB_SOCKET")
     if not sock:
         raise Skip("WARSHA_TEST_DB_SOCKET is not set")
@@ -280,7 +281,7 @@ def db_query(sql):
     env["MYSQL_PWD"] = ENV("WARSHA_TEST_DB_PASSWORD") or ""
     cmd = ["mariadb", "--no-defaults", "--socket=" + sock, "-u" + (ENV("WARSHA_TEST_DB_USER") or "warsha"),
            "-N", "-B", "--default-character-set=utf8mb4", "-e", sql,
-           ENV("WARSHA_TEST_DB_NAME") or "warsha"]
+           database or ENV("WARSHA_TEST_DB_NAME") or "warsha"]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
     if p.returncode != 0:
         fail("SQL failed: %s\n%s" % (sql, p.stderr.decode("utf-8", "replace")))
@@ -589,8 +590,134 @@ def stack_required():
         sys.exit(77)
 
 
+# ------------------------------------------------------------------ server logs
+
+# What the servers must never log, at any level: a broken reply or transaction contract,
+# a message without its text, a statement or key the store does not describe
+# (docs/data-layer.md, "Tests that keep it so").
+LOG_FORBIDDEN = re.compile(r"\bmsg=(second_reply|no_reply|transaction_left_open|tx_closed_by_work"
+                           r"|failure_ignored|i18n_missing|db_statement_shape|db_key_unmapped"
+                           r"|fail_without_error)\b")
+LOG_ERROR = re.compile(r"(?:^|\s)level=error\s")
+LOG_SANITIZER = re.compile(r"==\d+==\s*ERROR: \w*Sanitizer|\bruntime error: |SUMMARY: \w*Sanitizer"
+                           r"|WARNING: \w*Sanitizer")
+LOG_TS = re.compile(r"^ts=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z\s")
+_log_expected = []
+
+
+def expect_log(pattern):
+    """Declares that the servers may log lines matching pattern (a regex searched in the
+    whole line) during this suite: an error a test provokes on purpose. A module can
+    declare its own for all its tests with EXPECTED_LOG_ERRORS = [pattern, ...]."""
+    _log_expected.append(re.compile(pattern))
+
+
+def _utc_ms(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03d" % (int(t * 1000) % 1000)
+
+
+class LogScan:
+    """The lines the test stack's servers append to their logs ($WARSHA_TEST_LOG_DIR/
+    warsha-*.log) while one suite runs, and the sanitizer reports that appear then.
+    A suite fails on any level=error line it did not declare, on any LOG_FORBIDDEN
+    line and on sanitizer output."""
+
+    def __init__(self):
+        self.dir = ENV("WARSHA_TEST_LOG_DIR") or ""
+        self.san_dir = os.path.join(self.dir, "..", "sanitizer") if self.dir else ""
+        self.start = self._sizes(self.dir, "warsha-", ".log")
+        self.san_start = self._sizes(self.san_dir, "", "")
+        self.tests = []   # (name, UTC start) of each test run, to tell which one logged a line
+
+    @staticmethod
+    def _sizes(d, prefix, suffix):
+        out = {}
+        if d and os.path.isdir(d):
+            for f in sorted(os.listdir(d)):
+                p = os.path.join(d, f)
+                if f.startswith(prefix) and f.endswith(suffix) and os.path.isfile(p):
+                    out[p] = os.path.getsize(p)
+        return out
+
+    @staticmethod
+    def _read(path, offset):
+        try:
+            with open(path, "rb") as f:
+                if os.fstat(f.fileno()).st_size < offset:
+                    offset = 0   # truncated or replaced: all of it is new
+                f.seek(offset)
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def _settle(self):
+        """Waits until the pool has written what it logged so far: workers buffer their
+        access lines for up to a second, so a request to a marker path is sent and its
+        access line awaited (an error line is written at once, before any later line)."""
+        log = os.path.join(self.dir, "warsha-fcgi.log")
+        if not os.path.exists(log):
+            return
+        marker = "/api/log-scan-" + uniq(12)
+        offset = os.path.getsize(log)
+        try:
+            api("GET", marker, conn=connection(timeout=5))
+        except (OSError, http.client.HTTPException):
+            time.sleep(1.2)
+            return
+        if not poll(lambda: marker in self._read(log, offset), timeout=3.0, interval=0.05):
+            time.sleep(0.2)
+
+    def _during(self, line):
+        m = LOG_TS.match(line)
+        if not m:
+            return ""
+        ts = m.group(1)
+        last = None
+        for name, t0 in self.tests:
+            if t0 <= ts:
+                last = name
+        return " (during %s)" % last if last else ""
+
+    def problems(self, expected):
+        """[(line, where)] of what the suite may not log; marks the patterns used."""
+        if not self.dir or not os.path.isdir(self.dir):
+            return []
+        self._settle()
+        out = []
+        for path in sorted(self._sizes(self.dir, "warsha-", ".log")):
+            for line in self._read(path, self.start.get(path, 0)).splitlines():
+                if not (LOG_FORBIDDEN.search(line) or LOG_ERROR.search(line) or
+                        LOG_SANITIZER.search(line)):
+                    continue
+                hit = [p for p in expected if p.search(line)]
+                if hit:
+                    for p in hit:
+                        p.used = True
+                    continue
+                out.append((line, os.path.basename(path) + self._during(line)))
+        for path, size in sorted(self._sizes(self.san_dir, "", "").items()):
+            if size != self.san_start.get(path):
+                text = self._read(path, self.san_start.get(path, 0)).strip().splitlines()
+                out.append(("sanitizer report: " + " | ".join(text[:3]),
+                            os.path.relpath(path, os.path.join(self.dir, ".."))))
+        return out
+
+
+class _Pattern:
+    """A compiled pattern that remembers whether it matched a line."""
+
+    def __init__(self, rx):
+        self.rx, self.used = rx, False
+        self.pattern = rx.pattern
+
+    def search(self, line):
+        return self.rx.search(line)
+
+
 def run(ns):
-    """Runs the module's test_* functions in file order; exit 1 on any failure."""
+    """Runs the module's test_* functions in file order, then scans the server logs the
+    suite produced (LogScan); exit 1 on any failure. WARSHA_TEST_LOG_SCAN=report prints
+    what the scan finds without failing the suite."""
     stack_required()
     tests = [(v.__code__.co_firstlineno, k, v) for k, v in ns.items()
              if k.startswith("test_") and callable(v) and getattr(v, "__module__", None) == ns.get("__name__")]
@@ -598,10 +725,12 @@ def run(ns):
     only = set(sys.argv[1:])
     failed = skipped = passed = 0
     t_all = time.time()
+    scan = LogScan()
     for _, name, fn in tests:
         if only and name not in only:
             continue
         t0 = time.time()
+        scan.tests.append((name, _utc_ms(t0 - 0.005)))
         try:
             fn()
         except Skip as e:
@@ -622,6 +751,27 @@ def run(ns):
             continue
         passed += 1
         print("ok %s (%.2f s)" % (name, time.time() - t0), flush=True)
+    if passed + failed + skipped:
+        expected = [_Pattern(re.compile(p)) for p in ns.get("EXPECTED_LOG_ERRORS", ())]
+        expected += [_Pattern(p) for p in _log_expected]
+        found = scan.problems(expected)
+        report = (ENV("WARSHA_TEST_LOG_SCAN") or "") == "report"
+        if found:
+            print("%s server_logs: %d line(s) the servers may not log (a test that provokes"
+                  " an error on purpose declares it: EXPECTED_LOG_ERRORS or expect_log())"
+                  % ("report" if report else "FAIL", len(found)), flush=True)
+            for line, where in found[:40]:
+                print("     %s: %s" % (where, line[:400]), flush=True)
+            if len(found) > 40:
+                print("     ... and %d more" % (len(found) - 40), flush=True)
+            if not report:
+                failed += 1
+        else:
+            print("ok server_logs", flush=True)
+        if not only:
+            for p in expected:
+                if not p.used:
+                    print("note: declared log pattern %r matched no line" % p.pattern, flush=True)
     print("%d passed, %d failed, %d skipped in %.1f s" % (passed, failed, skipped,
                                                           time.time() - t_all), flush=True)
     if only and passed + failed + skipped == 0:
