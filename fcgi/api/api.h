@@ -12,8 +12,8 @@
 #include "../core/validate.h"
 
 /* health.c */
-void api_root(struct req *r);
-void api_health(struct req *r);
+enum err api_root(struct req *r);
+enum err api_health(struct req *r);
 
 /* auth.c */
 void auth_register(struct req *r);
@@ -51,20 +51,25 @@ extern const struct input admin_users_ban_input;
 int  admin_bootstrap(const struct config *cfg);
 
 /* services.c */
-void services_list(struct req *r);
-void services_emergency(struct req *r);
-void services_categories(struct req *r);
-void services_get(struct req *r);
-void services_create(struct req *r);
-void services_update(struct req *r);
-void services_delete(struct req *r);
-void services_bulk(struct req *r);
+enum err services_list(struct req *r);
+enum err services_emergency(struct req *r);
+enum err services_categories(struct req *r);
+enum err services_get(struct req *r);
+enum err services_create(struct req *r);
+enum err services_update(struct req *r);
+enum err services_delete(struct req *r);
+enum err services_bulk(struct req *r);
+extern const struct input services_list_query;     /* /api/services and /emergency */
+extern const struct input services_create_input;   /* also each item of /bulk */
+extern const struct input services_update_input;
 
 /* settings.c */
-void settings_public(struct req *r);
-void settings_all(struct req *r);
-void settings_update(struct req *r);
-void settings_create(struct req *r);
+enum err settings_public(struct req *r);
+enum err settings_all(struct req *r);
+enum err settings_update(struct req *r);
+enum err settings_create(struct req *r);
+extern const struct input settings_update_input;
+extern const struct input settings_create_input;
 
 /* maintenance.c */
 void maintenance_run(struct req *r);

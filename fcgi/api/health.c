@@ -19,7 +19,7 @@ status_body(int up)
 }
 
 /* The two possible answers are constant: written once, not rebuilt per request. */
-void
+enum err
 api_health(struct req *r)
 {
 	static const char up_body[] =
@@ -30,12 +30,13 @@ api_health(struct req *r)
 	int up = db_alive(r->db, 1000);
 
 	if (up)
-		reply_raw(r, 200, "application/json; charset=utf-8", up_body, sizeof(up_body) - 1);
-	else
-		reply_raw(r, 503, "application/json; charset=utf-8", down_body, sizeof(down_body) - 1);
+		return reply_raw(r, 200, "application/json; charset=utf-8", up_body,
+		    sizeof(up_body) - 1);
+	return reply_raw(r, 503, "application/json; charset=utf-8", down_body,
+	    sizeof(down_body) - 1);
 }
 
-void
+enum err
 api_root(struct req *r)
 {
 	int up = db_alive(r->db, 1000);
@@ -44,5 +45,5 @@ api_root(struct req *r)
 	json_object_object_add(o, "message", json_object_new_string(msg_text(r->lang, MSG_HEALTH_OK)));
 	json_object_object_add(o, "name", json_object_new_string("Warsha API"));
 	json_object_object_add(o, "docs", json_object_new_string("/static/openapi.yaml"));
-	reply_json(r, 200, o);
+	return reply_json(r, 200, o);
 }

@@ -14,9 +14,9 @@
 #define DELETE HTTP_DELETE
 
 const struct route app_routes[] = {
-	{ GET, "/", NULL, ROUTE_PUBLIC, 0, .legacy = api_root },
-	{ GET, "/health", NULL, ROUTE_PUBLIC, 0, .legacy = api_health },
-	{ GET, "/api/health", NULL, ROUTE_PUBLIC, 0, .legacy = api_health },
+	{ GET, "/", api_root, ROUTE_PUBLIC, 0 },
+	{ GET, "/health", api_health, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/health", api_health, ROUTE_PUBLIC, 0 },
 
 	/* auth (seeds 000, 001, 002) */
 	{ POST, "/api/auth/register", NULL, ROUTE_PUBLIC, 0, .legacy = auth_register },
@@ -57,20 +57,22 @@ const struct route app_routes[] = {
 	{ PATCH, "/api/admin/users/:id/unban", admin_users_unban, ROLE_STAFF, 0 },
 
 	/* services (seed 000; write access for admin or moderator per seed 001) */
-	{ GET, "/api/services", NULL, ROUTE_PUBLIC, 0, .legacy = services_list },
-	{ GET, "/api/services/emergency", NULL, ROUTE_PUBLIC, 0, .legacy = services_emergency },
-	{ GET, "/api/services/categories", NULL, ROUTE_PUBLIC, 0, .legacy = services_categories },
-	{ GET, "/api/services/:id", NULL, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH, .legacy = services_get },
-	{ POST, "/api/services", NULL, ROLE_STAFF, 0, .legacy = services_create },
-	{ POST, "/api/services/bulk", NULL, ROLE_STAFF, 0, .legacy = services_bulk },
-	{ PUT, "/api/services/:id", NULL, ROLE_STAFF, 0, .legacy = services_update },
-	{ DELETE, "/api/services/:id", NULL, ROLE_STAFF, 0, .legacy = services_delete },
+	{ GET, "/api/services", services_list, ROUTE_PUBLIC, 0, .query = &services_list_query },
+	{ GET, "/api/services/emergency", services_emergency, ROUTE_PUBLIC, 0,
+	    .query = &services_list_query },
+	{ GET, "/api/services/categories", services_categories, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ POST, "/api/services", services_create, ROLE_STAFF, 0, .body = &services_create_input },
+	/* a bare array or {"services": [...]}: each item is read by services_create_input */
+	{ POST, "/api/services/bulk", services_bulk, ROLE_STAFF, 0 },
+	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0, .body = &services_update_input },
+	{ DELETE, "/api/services/:id", services_delete, ROLE_STAFF, 0 },
 
 	/* settings (seed 000) */
-	{ GET, "/api/settings", NULL, ROUTE_PUBLIC, 0, .legacy = settings_public },
-	{ GET, "/api/settings/all", NULL, ROLE_ADMIN, 0, .legacy = settings_all },
-	{ PUT, "/api/settings/:key", NULL, ROLE_ADMIN, 0, .legacy = settings_update },
-	{ POST, "/api/settings", NULL, ROLE_ADMIN, 0, .legacy = settings_create },
+	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/settings/all", settings_all, ROLE_ADMIN, 0 },
+	{ PUT, "/api/settings/:key", settings_update, ROLE_ADMIN, 0, .body = &settings_update_input },
+	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0, .body = &settings_create_input },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", NULL, ROUTE_PUBLIC, ROUTE_MAINTENANCE, .legacy = maintenance_run },

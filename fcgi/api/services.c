@@ -1,497 +1,599 @@
 /* /api/services: the bilingual catalog (seed 000 "Services Model", DESIGN.md §5).
  * Reads are public and served from the per-worker answer cache (core/cache.h); writes
- * are for admins and moderators, run in one transaction with the activity log and the
- * cache version bump. */
-#include <stdio.h>
+ * are for admins and moderators, each one unit of work with its activity log row and
+ * the cache version bump. */
+#include <stdlib.h>
 #include <string.h>
 
-#include "../store/activity.h"
 #include "../core/cache.h"
 #include "../core/validate.h"
+#include "../store/activity.h"
+#include "../store/services.h"
 #include "api.h"
 
-#define SERVICE_COLUMNS \
-	"SELECT s.id, s.name_ar AS nameAr, s.name_en AS nameEn," \
-	" s.description_ar AS descriptionAr, s.description_en AS descriptionEn," \
-	" s.category, s.sub_category AS subCategory, s.duration_minutes AS duration," \
-	" s.base_price AS `price.basePrice`, s.currency AS `price.currency`," \
-	" s.is_active AS `availability.isActive`," \
-	" s.working_hours_start AS `availability.workingHours.start`," \
-	" s.working_hours_end AS `availability.workingHours.end`," \
-	" s.working_days AS `availability.workingDays:json`," \
-	" s.emergency_available AS `availability.emergencyAvailable`," \
-	" s.requires_approval AS `requirements.requiresApproval`," \
-	" s.admin_approval_only AS `requirements.adminApprovalOnly`," \
-	" s.images AS `media.images:json`, s.icon AS `media.icon`, s.tags AS `tags:json`," \
-	" s.is_popular AS isPopular, s.sort_order AS sortOrder," \
-	" s.created_at AS createdAt, s.updated_at AS updatedAt" \
-	" FROM services s"
+/* --- the declared body --- */
 
-/* Filters are bound as (? IS NULL OR ...): one statement for every combination. */
-#define SERVICE_FILTER \
-	" WHERE s.deleted_at IS NULL AND s.is_active = 1" \
-	" AND (? IS NULL OR s.category = ?)" \
-	" AND (? IS NULL OR s.is_popular = ?)" \
-	" AND (? = 0 OR s.emergency_available = 1 OR s.category = 'emergency')" \
-	" AND (? IS NULL OR s.name_ar LIKE ? OR s.name_en LIKE ? OR s.description_ar LIKE ?" \
-	"      OR s.description_en LIKE ? OR s.tags LIKE ?)"
-
-static const char SQL_LIST[] = SERVICE_COLUMNS SERVICE_FILTER
-    " ORDER BY s.is_popular DESC, s.sort_order, s.id LIMIT ? OFFSET ?";
-static const char SQL_COUNT[] = "SELECT COUNT(*) FROM services s" SERVICE_FILTER;
-/* a switched-off service is visible to staff only */
-static const char SQL_GET[] = SERVICE_COLUMNS
-    " WHERE s.id = ? AND s.deleted_at IS NULL AND (s.is_active = 1 OR ? = 1)";
-static const char SQL_CATEGORIES[] =
-    "SELECT c.`key`, c.kind, c.name_ar AS nameAr, c.name_en AS nameEn, c.icon,"
-    " c.sort_order AS sortOrder,"
-    " (SELECT COUNT(*) FROM services s WHERE s.category = c.`key`"
-    "   AND s.deleted_at IS NULL AND s.is_active = 1) AS servicesCount"
-    " FROM service_categories c ORDER BY c.kind, c.sort_order, c.`key`";
-static const char SQL_INSERT[] =
-    "INSERT INTO services (name_ar, name_en, description_ar, description_en, category,"
-    " sub_category, duration_minutes, base_price, is_active, working_hours_start,"
-    " working_hours_end, working_days, emergency_available, requires_approval,"
-    " admin_approval_only, images, icon, tags, is_popular, sort_order)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_UPDATE[] =
-    "UPDATE services SET name_ar = ?, name_en = ?, description_ar = ?, description_en = ?,"
-    " category = ?, sub_category = ?, duration_minutes = ?, base_price = ?, is_active = ?,"
-    " working_hours_start = ?, working_hours_end = ?, working_days = ?,"
-    " emergency_available = ?, requires_approval = ?, admin_approval_only = ?, images = ?,"
-    " icon = ?, tags = ?, is_popular = ?, sort_order = ?"
-    " WHERE id = ? AND deleted_at IS NULL";
-static const char SQL_DELETE[] =
-    "UPDATE services SET deleted_at = CURRENT_TIMESTAMP(3), is_active = 0"
-    " WHERE id = ? AND deleted_at IS NULL";
-static const char SQL_ROW[] =
-    "SELECT name_ar, name_en, description_ar, description_en, category, sub_category,"
-    " duration_minutes, base_price, is_active, working_hours_start, working_hours_end,"
-    " working_days, emergency_available, requires_approval, admin_approval_only, images,"
-    " icon, tags, is_popular, sort_order FROM services WHERE id = ? AND deleted_at IS NULL"
-    " FOR UPDATE";
+struct service_in {
+	struct in_val name_ar, name_en, desc_ar, desc_en, category, sub_category, duration;
+	struct in_val price;
+	struct in_val hours_start, hours_end, days, is_active, emergency;
+	struct in_val approval, admin_only;
+	struct in_val images, icon;
+	struct in_val tags, is_popular, sort_order;
+};
 
 static const char *const days[] = { "sunday", "monday", "tuesday", "wednesday", "thursday",
 	"friday", "saturday", NULL };
 
-/* The body of POST /api/services; PUT takes the same fields, none required. */
-static const struct vfield service_fields[] = {
-	{ "nameAr", V_STRING, VF_REQUIRED, 1, 200, NULL, 0, NULL },
-	{ "nameEn", V_STRING, VF_REQUIRED, 1, 200, NULL, 0, NULL },
-	{ "descriptionAr", V_STRING, VF_REQUIRED, 1, 4000, NULL, 0, NULL },
-	{ "descriptionEn", V_STRING, VF_REQUIRED, 1, 4000, NULL, 0, NULL },
-	{ "category", V_STRING, VF_REQUIRED, 1, 40, NULL, 0, NULL },
-	{ "subCategory", V_STRING, VF_NULLABLE, 0, 100, NULL, 0, NULL },
-	{ "duration", V_INT, VF_NULLABLE, 1, 100000, NULL, 0, NULL },
-	{ "price", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "price.basePrice", V_INT, 0, 0, 100000000, NULL, 0, NULL },      /* piastres: up to 1M EGP */
-	{ "availability", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "availability.isActive", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "availability.workingHours", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "availability.workingHours.start", V_HHMM, VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "availability.workingHours.end", V_HHMM, VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "availability.workingDays", V_STRINGS, VF_NULLABLE, 0, 7, NULL, 0, NULL },
-	{ "availability.emergencyAvailable", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "requirements", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "requirements.requiresApproval", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "requirements.adminApprovalOnly", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "media", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "media.images", V_STRINGS, VF_NULLABLE, 0, 20, NULL, 0, NULL },
-	{ "media.icon", V_STRING, VF_NULLABLE, 0, 512, NULL, 0, NULL },
-	{ "tags", V_STRINGS, VF_NULLABLE, 0, 30, NULL, 0, NULL },
-	{ "isPopular", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "sortOrder", V_INT, 0, -1000000, 1000000, NULL, 0, NULL },
-};
-
-/* One service's column values, as text, in SQL_INSERT order. */
-enum { SV_NAME_AR, SV_NAME_EN, SV_DESC_AR, SV_DESC_EN, SV_CATEGORY, SV_SUB, SV_DURATION,
-	SV_PRICE, SV_ACTIVE, SV_START, SV_END, SV_DAYS, SV_EMERGENCY, SV_APPROVAL,
-	SV_ADMIN_ONLY, SV_IMAGES, SV_ICON, SV_TAGS, SV_POPULAR, SV_SORT, SV__MAX };
-
-struct svc {
-	const char *v[SV__MAX];   /* NULL is SQL NULL */
-};
-
-static const struct { const char *path; int col; } svc_paths[] = {
-	{ "nameAr", SV_NAME_AR }, { "nameEn", SV_NAME_EN },
-	{ "descriptionAr", SV_DESC_AR }, { "descriptionEn", SV_DESC_EN },
-	{ "category", SV_CATEGORY }, { "subCategory", SV_SUB }, { "duration", SV_DURATION },
-	{ "price.basePrice", SV_PRICE }, { "availability.isActive", SV_ACTIVE },
-	{ "availability.workingHours.start", SV_START },
-	{ "availability.workingHours.end", SV_END },
-	{ "availability.workingDays", SV_DAYS },
-	{ "availability.emergencyAvailable", SV_EMERGENCY },
-	{ "requirements.requiresApproval", SV_APPROVAL },
-	{ "requirements.adminApprovalOnly", SV_ADMIN_ONLY },
-	{ "media.images", SV_IMAGES }, { "media.icon", SV_ICON }, { "tags", SV_TAGS },
-	{ "isPopular", SV_POPULAR }, { "sortOrder", SV_SORT },
-};
-
-static void
-svc_defaults(struct svc *s)
+/* Known day names, each once. */
+static const char *
+check_days(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	memset(s, 0, sizeof(*s));
-	s->v[SV_PRICE] = "0";
-	s->v[SV_ACTIVE] = "1";
-	s->v[SV_EMERGENCY] = "0";
-	s->v[SV_APPROVAL] = "0";
-	s->v[SV_ADMIN_ONLY] = "0";
-	s->v[SV_POPULAR] = "0";
-	s->v[SV_SORT] = "0";
-}
-
-/* Copies every field present in the (validated) body over s. */
-static void
-svc_apply(struct req *r, struct svc *s, json_object *body)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(svc_paths) / sizeof(svc_paths[0]); i++) {
-		const char *path = svc_paths[i].path, *last = strrchr(path, '.');
-		json_object *parent = body, *v;
-
-		if (last != NULL)
-			parent = json_path(body, arena_strndup(r->a, path, (size_t)(last - path)));
-		if (parent == NULL || !json_object_is_type(parent, json_type_object) ||
-		    !json_object_object_get_ex(parent, last ? last + 1 : path, &v))
-			continue;
-		if (v == NULL)
-			s->v[svc_paths[i].col] = NULL;
-		else if (json_object_is_type(v, json_type_boolean))
-			s->v[svc_paths[i].col] = json_object_get_boolean(v) ? "1" : "0";
-		else if (json_object_is_type(v, json_type_array))
-			s->v[svc_paths[i].col] = arena_strdup(r->a, json_text(r->a, v, NULL));
-		else
-			s->v[svc_paths[i].col] = arena_strdup(r->a, json_object_get_string(v));
-	}
-}
-
-/* Rules beyond the field list: known day names, start before end. */
-static int
-svc_check(struct req *r, json_object *body, const struct svc *s)
-{
-	json_object *d = json_path(body, "availability.workingDays");
+	unsigned seen = 0;
 	size_t i, j;
 
-	for (i = 0; d != NULL && json_object_is_type(d, json_type_array) &&
-	    i < json_object_array_length(d); i++) {
-		const char *day = json_object_get_string(json_object_array_get_idx(d, i));
+	(void)a;
+	*msg = MSG_V_WORKING_DAYS;
+	for (i = 0; i < json_object_array_length(v->j); i++) {
+		const char *day = json_object_get_string(json_object_array_get_idx(v->j, i));
 
 		for (j = 0; days[j] != NULL && strcmp(days[j], day) != 0; j++)
 			;
-		if (days[j] == NULL) {
-			reply_field_error(r, ERR_VALIDATION, "availability.workingDays",
-			    "INVALID_VALUE", MSG_V_INVALID_VALUE);
-			return -1;
-		}
+		if (days[j] == NULL || (seen & (1u << j)))
+			return "INVALID_VALUE";
+		seen |= 1u << j;
 	}
-	if (s->v[SV_START] != NULL && s->v[SV_END] != NULL &&
-	    strcmp(s->v[SV_START], s->v[SV_END]) >= 0) {
-		reply_field_error(r, ERR_VALIDATION, "availability.workingHours.end",
-		    "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
-		return -1;
-	}
-	return 0;
+	*msg = MSG_NONE;
+	return NULL;
 }
 
-#define SVC_ARGS(s) \
-	DB_STR((s)->v[SV_NAME_AR]), DB_STR((s)->v[SV_NAME_EN]), DB_STR((s)->v[SV_DESC_AR]), \
-	DB_STR((s)->v[SV_DESC_EN]), DB_STR((s)->v[SV_CATEGORY]), DB_STR((s)->v[SV_SUB]), \
-	DB_STR((s)->v[SV_DURATION]), DB_STR((s)->v[SV_PRICE]), DB_STR((s)->v[SV_ACTIVE]), \
-	DB_STR((s)->v[SV_START]), DB_STR((s)->v[SV_END]), DB_STR((s)->v[SV_DAYS]), \
-	DB_STR((s)->v[SV_EMERGENCY]), DB_STR((s)->v[SV_APPROVAL]), \
-	DB_STR((s)->v[SV_ADMIN_ONLY]), DB_STR((s)->v[SV_IMAGES]), DB_STR((s)->v[SV_ICON]), \
-	DB_STR((s)->v[SV_TAGS]), DB_STR((s)->v[SV_POPULAR]), DB_STR((s)->v[SV_SORT])
+/* "HH:mm" texts (either may be NULL): a day's hours start before they end. */
+static int
+hours_in_order(const char *start, const char *end)
+{
+	return start == NULL || end == NULL || strcmp(start, end) < 0;
+}
 
-/* Maps a write's failure to the answer: a taken name is 409, an unknown category 422. */
+/* Across fields: the hours given start before they end. (An update that gives one of
+ * them is checked again against the other, stored one, in update_work.) */
 static void
-reply_write_error(struct req *r, enum db_rc rc)
+check_hours(const void *p, json_object *errs, enum lang lang)
 {
-	if (rc == DB_DUP)
-		reply_field_error(r, ERR_CONFLICT, "nameEn", "DUPLICATE", MSG_ERR_CONFLICT);
-	else if (rc == DB_FK)
-		reply_field_error(r, ERR_VALIDATION, "category", "INVALID_VALUE", MSG_V_INVALID_VALUE);
-	else
-		reply_db_error(r, rc);
+	const struct service_in *in = p;
+
+	if (!hours_in_order(in->hours_start.set ? in->hours_start.s : NULL,
+	    in->hours_end.set ? in->hours_end.s : NULL))
+		verror_add(errs, lang, "availability.workingHours.end", "OUT_OF_RANGE",
+		    MSG_V_HOURS_ORDER);
 }
 
-static json_object *
-load_service(struct req *r, long long id, enum db_rc *rc)
-{
-	struct db_result res;
-	int staff = r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
+/* POST takes these with the names and descriptions and the category required; PUT the
+ * same, none required. The objects are declared for their type only. */
+#define SERVICE_FIELDS(REQ) \
+	{ "nameAr", V_STRING, REQ, 1, 200, NULL, IN(struct service_in, name_ar), NULL }, \
+	{ "nameEn", V_STRING, REQ, 1, 200, NULL, IN(struct service_in, name_en), NULL }, \
+	{ "descriptionAr", V_STRING, REQ, 1, 4000, NULL, IN(struct service_in, desc_ar), NULL }, \
+	{ "descriptionEn", V_STRING, REQ, 1, 4000, NULL, IN(struct service_in, desc_en), NULL }, \
+	{ "category", V_STRING, REQ, 1, 40, NULL, IN(struct service_in, category), NULL }, \
+	{ "subCategory", V_STRING, VF_NULLABLE, 0, 100, NULL, \
+	    IN(struct service_in, sub_category), NULL }, \
+	/* minutes */ \
+	{ "duration", V_INT, VF_NULLABLE, 1, 100000, NULL, IN(struct service_in, duration), \
+	    NULL }, \
+	{ "price", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	/* piastres: up to 1M EGP */ \
+	{ "price.basePrice", V_INT, 0, 0, 100000000, NULL, IN(struct service_in, price), NULL }, \
+	{ "availability", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	{ "availability.isActive", V_BOOL, 0, 0, 0, NULL, IN(struct service_in, is_active), \
+	    NULL }, \
+	{ "availability.workingHours", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	{ "availability.workingHours.start", V_HHMM, VF_NULLABLE, 0, 0, NULL, \
+	    IN(struct service_in, hours_start), NULL }, \
+	{ "availability.workingHours.end", V_HHMM, VF_NULLABLE, 0, 0, NULL, \
+	    IN(struct service_in, hours_end), NULL }, \
+	{ "availability.workingDays", V_STRINGS, VF_NULLABLE, 0, 7, NULL, \
+	    IN(struct service_in, days), check_days }, \
+	{ "availability.emergencyAvailable", V_BOOL, 0, 0, 0, NULL, \
+	    IN(struct service_in, emergency), NULL }, \
+	{ "requirements", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	{ "requirements.requiresApproval", V_BOOL, 0, 0, 0, NULL, \
+	    IN(struct service_in, approval), NULL }, \
+	{ "requirements.adminApprovalOnly", V_BOOL, 0, 0, 0, NULL, \
+	    IN(struct service_in, admin_only), NULL }, \
+	{ "media", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	{ "media.images", V_STRINGS, VF_NULLABLE, 0, 20, NULL, IN(struct service_in, images), \
+	    NULL }, \
+	{ "media.icon", V_STRING, VF_NULLABLE, 0, 512, NULL, IN(struct service_in, icon), NULL }, \
+	{ "tags", V_STRINGS, VF_NULLABLE, 0, 30, NULL, IN(struct service_in, tags), NULL }, \
+	{ "isPopular", V_BOOL, 0, 0, 0, NULL, IN(struct service_in, is_popular), NULL }, \
+	{ "sortOrder", V_INT, 0, -1000000, 1000000, NULL, IN(struct service_in, sort_order), NULL }
 
-	*rc = db_run(r->db, r->a, SQL_GET, DB_ARGS(DB_INT(id), DB_INT(staff)), &res);
-	if (*rc != DB_OK || res.nrows == 0)
+static const struct vfield create_fields[] = { SERVICE_FIELDS(VF_REQUIRED) };
+static const struct vfield update_fields[] = { SERVICE_FIELDS(0) };
+
+const struct input services_create_input = INPUT(struct service_in, create_fields, check_hours);
+const struct input services_update_input = INPUT(struct service_in, update_fields, check_hours);
+
+/* --- declared values to columns --- */
+
+enum kind { K_TEXT, K_INT, K_BOOL, K_JSON };
+
+/* Where each declared value goes, and how its column text reads. */
+static const struct {
+	size_t           slot;
+	enum service_col col;
+	enum kind        kind;
+} columns[] = {
+	{ IN(struct service_in, name_ar), SVC_NAME_AR, K_TEXT },
+	{ IN(struct service_in, name_en), SVC_NAME_EN, K_TEXT },
+	{ IN(struct service_in, desc_ar), SVC_DESC_AR, K_TEXT },
+	{ IN(struct service_in, desc_en), SVC_DESC_EN, K_TEXT },
+	{ IN(struct service_in, category), SVC_CATEGORY, K_TEXT },
+	{ IN(struct service_in, sub_category), SVC_SUB_CATEGORY, K_TEXT },
+	{ IN(struct service_in, duration), SVC_DURATION, K_INT },
+	{ IN(struct service_in, price), SVC_PRICE, K_INT },
+	{ IN(struct service_in, is_active), SVC_ACTIVE, K_BOOL },
+	{ IN(struct service_in, hours_start), SVC_HOURS_START, K_TEXT },
+	{ IN(struct service_in, hours_end), SVC_HOURS_END, K_TEXT },
+	{ IN(struct service_in, days), SVC_DAYS, K_JSON },
+	{ IN(struct service_in, emergency), SVC_EMERGENCY, K_BOOL },
+	{ IN(struct service_in, approval), SVC_APPROVAL, K_BOOL },
+	{ IN(struct service_in, admin_only), SVC_ADMIN_ONLY, K_BOOL },
+	{ IN(struct service_in, images), SVC_IMAGES, K_JSON },
+	{ IN(struct service_in, icon), SVC_ICON, K_TEXT },
+	{ IN(struct service_in, tags), SVC_TAGS, K_JSON },
+	{ IN(struct service_in, is_popular), SVC_POPULAR, K_BOOL },
+	{ IN(struct service_in, sort_order), SVC_SORT, K_INT },
+};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* The declared name of the field in this slot ("price.basePrice"). */
+static const char *
+field_name(size_t slot)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS(create_fields); i++)
+		if (create_fields[i].slot == slot)
+			return create_fields[i].name;
+	return "?";
+}
+
+static void
+defaults(struct service_values *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->v[SVC_PRICE] = "0";
+	v->v[SVC_ACTIVE] = "1";
+	v->v[SVC_EMERGENCY] = "0";
+	v->v[SVC_APPROVAL] = "0";
+	v->v[SVC_ADMIN_ONLY] = "0";
+	v->v[SVC_POPULAR] = "0";
+	v->v[SVC_SORT] = "0";
+}
+
+/* Every declared value that was given, over v (null clears). */
+static void
+apply(struct arena *a, const struct service_in *in, struct service_values *v)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLUMNS; i++) {
+		const struct in_val *iv = (const struct in_val *)((const char *)in +
+		    columns[i].slot - 1);
+		const char **to = &v->v[columns[i].col];
+
+		if (!iv->set)
+			continue;
+		if (iv->null)
+			*to = NULL;
+		else if (columns[i].kind == K_INT)
+			*to = arena_strdup(a, iv->num);
+		else if (columns[i].kind == K_BOOL)
+			*to = iv->i ? "1" : "0";
+		else if (columns[i].kind == K_JSON)
+			*to = arena_strdup(a, json_text(a, iv->j, NULL));
+		else
+			*to = iv->s;
+	}
+}
+
+/* A column's text as the JSON the activity log keeps. */
+static json_object *
+value_json(enum kind kind, const char *text)
+{
+	if (text == NULL)
 		return NULL;
-	return db_row_json(&res, 0);
+	switch (kind) {
+	case K_INT:
+		return json_object_new_int64(strtoll(text, NULL, 10));
+	case K_BOOL:
+		return json_object_new_boolean(strcmp(text, "0") != 0);
+	case K_JSON:
+		return json_tokener_parse(text);
+	default:
+		return json_object_new_string(text);
+	}
+}
+
+static int
+same_value(struct arena *a, enum kind kind, const char *x, const char *y)
+{
+	json_object *jx, *jy;
+	int same;
+
+	if (x == NULL || y == NULL)
+		return x == y;
+	if (kind != K_JSON)
+		return strcmp(x, y) == 0;
+	/* stored JSON keeps its own spacing: compared as values */
+	jx = json_owned(a, json_tokener_parse(x));
+	jy = json_owned(a, json_tokener_parse(y));
+	same = jx != NULL && jy != NULL ? json_object_equal(jx, jy) : strcmp(x, y) == 0;
+	return same;
+}
+
+/* What an update changed: {"nameEn": {"from": …, "to": …}, …}, declared fields only. */
+static json_object *
+changes(struct arena *a, const struct service_values *old, const struct service_values *now)
+{
+	json_object *d = json_owned(a, json_object_new_object());
+	size_t i;
+
+	for (i = 0; i < NCOLUMNS; i++) {
+		enum service_col c = columns[i].col;
+		json_object *ch;
+
+		if (same_value(a, columns[i].kind, old->v[c], now->v[c]))
+			continue;
+		ch = json_object_new_object();
+		json_object_object_add(ch, "from", value_json(columns[i].kind, old->v[c]));
+		json_object_object_add(ch, "to", value_json(columns[i].kind, now->v[c]));
+		json_object_object_add(d, field_name(columns[i].slot), ch);
+	}
+	return d;
+}
+
+/* The activity details of a new service. */
+static json_object *
+created(struct arena *a, const struct service_values *v)
+{
+	json_object *d = json_owned(a, json_object_new_object());
+
+	json_object_object_add(d, "nameEn", json_new_str(v->v[SVC_NAME_EN]));
+	json_object_object_add(d, "category", json_new_str(v->v[SVC_CATEGORY]));
+	return d;
+}
+
+static int
+is_staff(const struct req *r)
+{
+	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
 }
 
 /* --- reads --- */
 
-static void
-list(struct req *r, int emergency_only)
-{
-	const char *category = req_query(r, "category"), *popular = req_query(r, "isPopular");
-	const struct cached *c;
-	long long page, limit;
-	char *key, *like = NULL;
-	const char *pop = NULL;
+struct list_q {
+	struct in_val page, limit, category, popular, search;
+};
 
-	key = arena_join(r->a, "|", lang_code(r->lang), emergency_only ? "1" : "0",
+static const char *const true_false[] = { "true", "false", NULL };
+
+static const struct vfield list_fields[] = {
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_q, page), NULL },
+	/* default 10, or 100 for /emergency */
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_q, limit), NULL },
+	/* a category key; an unknown one lists nothing */
+	{ "category", V_STRING, 0, 1, 40, NULL, IN(struct list_q, category), NULL },
+	{ "isPopular", V_ENUM, 0, 0, 0, true_false, IN(struct list_q, popular), NULL },
+	{ "search", V_STRING, 0, 1, 100, NULL, IN(struct list_q, search), NULL },
+};
+
+const struct input services_list_query = INPUT(struct list_q, list_fields, NULL);
+
+static enum err
+list(struct req *r, int emergency)
+{
+	const struct list_q *q = r->qin;
+	struct service_filter f = { NULL, emergency, -1, NULL };
+	struct page pg = { 0 };
+	const struct cached *c;
+	json_object *items = NULL;
+	long long offset;
+	const char *key;
+	enum db_rc rc;
+	enum err e;
+
+	key = arena_join(r->a, "|", lang_code(r->lang), emergency ? "1" : "0",
 	    r->query_string ? r->query_string : "", (char *)NULL);
-	if ((c = cache_get(r->db, r->a, "catalog", key, r->cfg->cache_check_ms)) != NULL) {
-		reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
-		return;
-	}
-	if (req_page(r, &page, &limit) != 0)
-		return;
-	if (emergency_only && req_query(r, "limit") == NULL)
-		limit = 100;
-	if (popular != NULL) {
-		if (strcmp(popular, "true") == 0)
-			pop = "1";
-		else if (strcmp(popular, "false") == 0)
-			pop = "0";
-		else {
-			reply_field_error(r, ERR_VALIDATION, "isPopular", "INVALID_VALUE",
-			    MSG_V_INVALID_VALUE);
-			return;
-		}
-	}
-	if (category != NULL && (*category == '\0' || strlen(category) > 40))
-		category = NULL;
-	if (req_search(r, "search", 100, &like) != 0)
-		return;
-	reply_paged(r, MSG_SERVICE_LIST, SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(category),
-	    DB_STR(category), DB_STR(pop), DB_STR(pop), DB_INT(emergency_only), DB_STR(like),
-	    DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like)), page, limit);
-	if (r->status == 200)
-			cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
+	if ((c = cache_get(r->db, r->a, "catalog", key, r->cfg->cache_check_ms)) != NULL)
+		return reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
+	pg.page = q->page.set ? q->page.i : 1;
+	pg.limit = q->limit.set ? q->limit.i : emergency ? 100 : 10;
+	offset = (pg.page - 1) * pg.limit;
+	if (q->category.set)
+		f.category = q->category.s;
+	if (q->popular.set)
+		f.popular = strcmp(q->popular.s, "true") == 0;
+	if (q->search.set)
+		f.search = q->search.s;
+	if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK)
+		return fail_db(r, rc);
+	/* pages reach SERVICES_WINDOW rows deep, which holds the whole catalog; a page past
+	 * the end is empty and costs no list query */
+	if (pg.total_capped && offset + pg.limit > SERVICES_WINDOW)
+		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
+	if (offset >= pg.total)
+		items = json_object_new_array();
+	else if ((rc = db_services_list(r->db, r->a, &f, pg.limit, offset, &items)) != DB_OK)
+		return fail_db(r, rc);
+	if ((e = reply_list(r, MSG_SERVICE_LIST, items, &pg)) == ERR_OK)
+		cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
+	return e;
 }
 
-void
+enum err
 services_list(struct req *r)
 {
-	list(r, 0);
+	return list(r, 0);
 }
 
-void
+enum err
 services_emergency(struct req *r)
 {
-	list(r, 1);
+	return list(r, 1);
 }
 
-void
+enum err
 services_categories(struct req *r)
 {
 	const char *key = lang_code(r->lang);
 	const struct cached *c;
-	struct db_result res;
+	json_object *cats;
 	enum db_rc rc;
+	enum err e;
 
-	if ((c = cache_get(r->db, r->a, "catalog", key, r->cfg->cache_check_ms)) != NULL) {
-		reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
-		return;
-	}
-	if ((rc = db_run(r->db, r->a, SQL_CATEGORIES, DB_NOARGS, &res)) != DB_OK) {
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_ok(r, 200, MSG_SERVICES_CATEGORIES, db_rows_json(&res));
-	cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
+	if ((c = cache_get(r->db, r->a, "catalog", key, r->cfg->cache_check_ms)) != NULL)
+		return reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
+	if ((rc = db_services_categories(r->db, r->a, &cats)) != DB_OK)
+		return fail_db(r, rc);
+	if ((e = reply_ok(r, 200, MSG_SERVICES_CATEGORIES, cats)) == ERR_OK)
+		cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
+	return e;
 }
 
-void
-services_get(struct req *r)
+/* The service as the API shows it; staff see a switched-off one too. */
+static enum err
+reply_service(struct req *r, int status, enum msg msg, long long id)
 {
 	json_object *svc;
-	long long id;
 	enum db_rc rc;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	if ((svc = load_service(r, id, &rc)) != NULL)
-		reply_ok(r, 200, MSG_SERVICE_FOUND, svc);
-	else if (rc != DB_OK)
-		reply_db_error(r, rc);
-	else
-		reply_error(r, ERR_NOT_FOUND, NULL);
+	if ((rc = db_services_view(r->db, r->a, id, is_staff(r), &svc)) != DB_OK)
+		return fail_db(r, rc);
+	return reply_ok(r, status, msg, svc);
+}
+
+enum err
+services_get(struct req *r)
+{
+	long long id;
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	return reply_service(r, 200, MSG_SERVICE_FOUND, id);
 }
 
 /* --- writes --- */
 
-/* Inserts one validated service; returns its id or 0 with *rc set. */
-static long long
-insert_service(struct req *r, json_object *body, enum db_rc *rc)
-{
-	struct db_result res;
-	struct svc s;
+struct create_tx {
+	struct service_values v;
+	long long             id;
+};
 
-	svc_defaults(&s);
-	svc_apply(r, &s, body);
-	*rc = db_run(r->db, r->a, SQL_INSERT, DB_ARGS(SVC_ARGS(&s)), &res);
-	return *rc == DB_OK ? (long long)res.insert_id : 0;
+static enum err
+create_work(struct req *r, void *ctx)
+{
+	struct create_tx *t = ctx;
+	enum db_rc rc;
+
+	/* a taken name is 409 naming nameEn, an unknown category 422 (fcgi/store/keys.c) */
+	if ((rc = db_services_insert(r->db, r->a, &t->v, &t->id)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service",
+	    t->id, created(r->a, &t->v))) != DB_OK ||
+	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
 }
 
-void
+enum err
 services_create(struct req *r)
 {
-	json_object *svc = NULL, *d;
-	struct svc s;
-	long long id = 0;
-	enum db_rc rc;
+	struct create_tx t;
+	enum err e;
 
-	if (validate_or_reply(r, r->json, service_fields, NFIELDS(service_fields)) != 0)
-		return;
-	svc_defaults(&s);
-	svc_apply(r, &s, r->json);
-	if (svc_check(r, r->json, &s) != 0)
-		return;
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((id = insert_service(r, r->json, &rc)) == 0)
-		goto fail;
-	d = json_owned(r->a, json_object_new_object());
-	json_object_object_add(d, "nameEn", json_object_new_string(s.v[SV_NAME_EN]));
-	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service", id, d)) != DB_OK ||
-	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	if ((svc = load_service(r, id, &rc)) == NULL)
-		goto fail;
-	reply_ok(r, 201, MSG_SERVICE_CREATED, svc);
-	return;
-fail:
-	db_rollback(r->db);
-	reply_write_error(r, rc);
+	defaults(&t.v);
+	apply(r->a, r->in, &t.v);
+	t.id = 0;
+	if ((e = req_tx(r, create_work, &t)) != ERR_OK)
+		return e;
+	return reply_service(r, 201, MSG_SERVICE_CREATED, t.id);
 }
 
-void
-services_bulk(struct req *r)
+/* Names the fields of r's recorded errors as fields of one item of a bulk body. */
+static void
+errors_of_item(struct req *r, json_object *errs, const char *item)
 {
-	json_object *items = r->json, *out, *errs;
-	enum db_rc rc = DB_OK;
-	size_t i, n;
+	size_t k;
 
-	/* seed 002 posts a bare array; {"services": [...]} is accepted too */
-	if (json_object_is_type(items, json_type_object))
-		items = json_path(items, "services");
-	if (items == NULL || !json_object_is_type(items, json_type_array) ||
-	    (n = json_object_array_length(items)) == 0 || n > 100) {
-		reply_field_error(r, ERR_VALIDATION, "services", items == NULL ? "REQUIRED" :
-		    "OUT_OF_RANGE", items == NULL ? MSG_V_REQUIRED : MSG_V_OUT_OF_RANGE);
-		return;
-	}
-	/* every item is checked before anything is written; errors name "[i].field" */
-	errs = json_owned(r->a, json_object_new_array());
-	for (i = 0; i < n; i++) {
-		json_object *item = json_object_array_get_idx(items, i), *e = NULL;
-		size_t k;
+	for (k = 0; errs != NULL && k < json_object_array_length(errs); k++) {
+		json_object *one = json_object_array_get_idx(errs, k), *f;
 
-		if (validate(item, service_fields, NFIELDS(service_fields), r->lang, &e) == 0)
+		if (!json_object_object_get_ex(one, "field", &f))
 			continue;
-		for (k = 0; k < json_object_array_length(e); k++) {
-			json_object *one = json_object_array_get_idx(e, k), *f;
-			const char *name;
-
-			json_object_object_get_ex(one, "field", &f);
-			name = arena_printf(r->a, "[%zu].%s", i, json_object_get_string(f));
-			json_object_object_add(one, "field", json_object_new_string(name));
-			json_object_array_add(errs, json_object_get(one));
-		}
-		json_object_put(e);
+		json_object_object_add(one, "field", json_object_new_string(arena_join(r->a, ".",
+		    item, json_object_get_string(f), (char *)NULL)));
 	}
-	if (json_object_array_length(errs) > 0) {
-		reply_error(r, ERR_VALIDATION, json_object_get(errs));
-		return;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	out = json_owned(r->a, json_object_new_array());
-	for (i = 0; i < n; i++) {
-		long long id = insert_service(r, json_object_array_get_idx(items, i), &rc);
-		json_object *svc;
-
-		if (id == 0 || (rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service", id, NULL)) != DB_OK)
-			goto fail;
-		if ((svc = load_service(r, id, &rc)) == NULL)
-			goto fail;
-		json_object_array_add(out, svc);
-	}
-	if ((rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 201, MSG_SERVICES_BULK_CREATED, json_object_get(out));
-	return;
-fail:
-	db_rollback(r->db);
-	reply_write_error(r, rc == DB_OK ? DB_ERR : rc);
 }
 
-void
-services_update(struct req *r)
+struct bulk_tx {
+	size_t                 n;
+	struct service_values *v;
+	long long             *ids;
+	const char           **item;    /* "[3]" or "services[3]": how errors name item i */
+};
+
+static enum err
+bulk_work(struct req *r, void *ctx)
 {
-	struct vfield fields[NFIELDS(service_fields)];
-	struct db_result row;
-	json_object *svc;
-	struct svc s;
-	long long id;
+	struct bulk_tx *b = ctx;
 	enum db_rc rc;
+	enum err e;
 	size_t i;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	/* the same fields as create, none required */
-	for (i = 0; i < NFIELDS(service_fields); i++) {
-		fields[i] = service_fields[i];
-		fields[i].flags &= ~(unsigned)VF_REQUIRED;
+	for (i = 0; i < b->n; i++) {
+		if ((rc = db_services_insert(r->db, r->a, &b->v[i], &b->ids[i])) != DB_OK) {
+			e = fail_db(r, rc);
+			errors_of_item(r, r->fail.errors, b->item[i]);
+			return e;
+		}
+		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service",
+		    b->ids[i], created(r->a, &b->v[i]))) != DB_OK)
+			return fail_db(r, rc);
 	}
-	if (validate_or_reply(r, r->json, fields, NFIELDS(fields)) != 0)
-		return;
-	if (begin_locked_row(r, SQL_ROW, id, &row) != 0)
-		return;
-	for (i = 0; i < SV__MAX; i++)
-		s.v[i] = db_get(&row, 0, i);
-	svc_apply(r, &s, r->json);
-	if (svc_check(r, r->json, &s) != 0) {
-		db_rollback(r->db);
-		return;
-	}
-	if ((rc = db_run(r->db, r->a, SQL_UPDATE, DB_ARGS(SVC_ARGS(&s), DB_INT(id)), NULL)) != DB_OK ||
-	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.update", "service", id, r->json)) != DB_OK ||
-	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	if ((svc = load_service(r, id, &rc)) == NULL)
-		goto fail;
-	reply_ok(r, 200, MSG_SERVICE_UPDATED, svc);
-	return;
-fail:
-	db_rollback(r->db);
-	reply_write_error(r, rc == DB_OK ? DB_ERR : rc);
+	if ((rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
 }
 
-void
-services_delete(struct req *r)
+#define BULK_MAX 100
+
+/* Seed 002 posts a bare array; {"services": [...]} is accepted too. Each item is read
+ * by the declared input of POST /api/services, its cross-field check included; every
+ * item is checked before anything is written, errors name the item ("[1].nameEn", or
+ * "services[1].nameEn" in the second shape), and one failure writes nothing. */
+enum err
+services_bulk(struct req *r)
 {
-	struct db_result res;
-	long long id;
+	json_object *items = r->json, *errs, *out, *svc;
+	const char *base = "";
+	struct bulk_tx b;
+	enum db_rc rc;
+	enum err e;
+	size_t i;
+
+	if (json_object_is_type(items, json_type_object)) {
+		items = json_path(items, "services");
+		base = "services";
+	}
+	if (items == NULL)
+		return fail_field(r, ERR_VALIDATION, "services", "REQUIRED", MSG_V_REQUIRED);
+	if (!json_object_is_type(items, json_type_array))
+		return fail_field(r, ERR_VALIDATION, "services", "INVALID_TYPE", MSG_V_INVALID_TYPE);
+	b.n = json_object_array_length(items);
+	if (b.n == 0 || b.n > BULK_MAX)
+		return fail_field(r, ERR_VALIDATION, "services", "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
+	b.v = arena_alloc(r->a, sizeof(*b.v) * b.n);
+	b.ids = arena_alloc(r->a, sizeof(*b.ids) * b.n);
+	b.item = arena_alloc(r->a, sizeof(*b.item) * b.n);
+	errs = json_owned(r->a, json_object_new_array());
+	for (i = 0; i < b.n; i++) {
+		json_object *e1 = NULL;
+		void *in;
+		size_t k;
+
+		b.item[i] = arena_printf(r->a, "%s[%zu]", base, i);
+		if (input_read(r->a, json_object_array_get_idx(items, i), &services_create_input,
+		    r->lang, &in, &e1) == 0) {
+			defaults(&b.v[i]);
+			apply(r->a, in, &b.v[i]);
+			continue;
+		}
+		errors_of_item(r, e1, b.item[i]);
+		for (k = 0; k < json_object_array_length(e1); k++)
+			json_object_array_add(errs, json_object_get(json_object_array_get_idx(e1, k)));
+		json_object_put(e1);
+	}
+	if (json_object_array_length(errs) > 0)
+		return fail_errors(r, ERR_VALIDATION, json_object_get(errs));
+	if ((e = req_tx(r, bulk_work, &b)) != ERR_OK)
+		return e;
+	out = json_object_new_array_ext((int)b.n);
+	json_owned(r->a, out);
+	for (i = 0; i < b.n; i++) {
+		if ((rc = db_services_view(r->db, r->a, b.ids[i], 1, &svc)) != DB_OK)
+			return fail_db(r, rc);
+		json_object_array_add(out, svc);
+	}
+	return reply_ok(r, 201, MSG_SERVICES_BULK_CREATED, json_object_get(out));
+}
+
+struct update_tx {
+	long long               id;
+	const struct service_in *in;
+};
+
+static enum err
+update_work(struct req *r, void *ctx)
+{
+	const struct update_tx *u = ctx;
+	struct service_values old, now;
 	enum db_rc rc;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_DELETE, DB_ARGS(DB_INT(id)), &res)) != DB_OK)
-		goto fail;
-	if (res.affected == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return;
-	}
-	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.delete", "service", id, NULL)) != DB_OK ||
-	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_SERVICE_DELETED, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	/* read under the row lock: two updates at once apply one after the other, each
+	 * whole, and the log says what each one changed */
+	if ((rc = db_services_lock(r->db, r->a, u->id, &old)) != DB_OK)
+		return fail_db(r, rc);
+	now = old;
+	apply(r->a, u->in, &now);
+	if (!hours_in_order(now.v[SVC_HOURS_START], now.v[SVC_HOURS_END]))
+		return fail_field(r, ERR_VALIDATION, "availability.workingHours.end", "OUT_OF_RANGE",
+		    MSG_V_HOURS_ORDER);
+	if ((rc = db_services_update(r->db, r->a, u->id, &now)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.update", "service",
+	    u->id, changes(r->a, &old, &now))) != DB_OK ||
+	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+services_update(struct req *r)
+{
+	struct update_tx u = { 0, r->in };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &u.id)) != ERR_OK)
+		return e;
+	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
+		return e;
+	return reply_service(r, 200, MSG_SERVICE_UPDATED, u.id);
+}
+
+static enum err
+delete_work(struct req *r, void *ctx)
+{
+	const long long *id = ctx;
+	enum db_rc rc;
+
+	if ((rc = db_services_delete(r->db, r->a, *id)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.delete", "service", *id,
+	    NULL)) != DB_OK ||
+	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+services_delete(struct req *r)
+{
+	long long id;
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	if ((e = req_tx(r, delete_work, &id)) != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_SERVICE_DELETED, NULL);
 }

@@ -1,39 +1,14 @@
 /* /api/settings (seed 000 "System Settings"): public ones for everybody (cached),
- * all of them and changes for admins. A value is any JSON; changes bump the cache
- * version and land in the activity log. */
+ * all of them and changes for admins. A value is any JSON; a change is one unit of work
+ * with its activity log row and the cache version bump. */
 #include <ctype.h>
 #include <string.h>
 
-#include "../store/activity.h"
 #include "../core/cache.h"
 #include "../core/validate.h"
+#include "../store/activity.h"
+#include "../store/settings.h"
 #include "api.h"
-
-#define SETTING_COLUMNS \
-	"SELECT `key`, value AS `value:json`, is_public AS isPublic," \
-	" description_ar AS descriptionAr, description_en AS descriptionEn," \
-	" updated_at AS updatedAt FROM settings"
-
-static const char SQL_PUBLIC[] = SETTING_COLUMNS " WHERE is_public = 1 ORDER BY `key`";
-static const char SQL_ALL[] = SETTING_COLUMNS " ORDER BY `key`";
-static const char SQL_ONE[] = SETTING_COLUMNS " WHERE `key` = ?";
-static const char SQL_UPDATE[] =
-    "UPDATE settings SET value = ?, updated_by = ? WHERE `key` = ?";
-static const char SQL_INSERT[] =
-    "INSERT INTO settings (`key`, value, is_public, description_ar, description_en, updated_by)"
-    " VALUES (?, ?, ?, ?, ?, ?)";
-
-static const struct vfield update_fields[] = {
-	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL, 0, NULL },
-};
-
-static const struct vfield create_fields[] = {
-	{ "key", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
-	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "isPublic", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "descriptionAr", V_STRING, 0, 0, 500, NULL, 0, NULL },
-	{ "descriptionEn", V_STRING, 0, 0, 500, NULL, 0, NULL },
-};
 
 /* Keys are identifiers: lower case, digits, '_' and '.', starting with a letter. */
 static int
@@ -42,135 +17,192 @@ key_ok(const char *k)
 	if (k == NULL || !islower((unsigned char)k[0]) || strlen(k) > 100)
 		return 0;
 	for (; *k != '\0'; k++)
-		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && *k != '_' && *k != '.')
+		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && *k != '_' &&
+		    *k != '.')
 			return 0;
 	return 1;
 }
 
-/* {"key": value, ...} for the public list, as apps read it (seed 000: { settings }) */
-static json_object *
-settings_object(const struct db_result *res)
+static const char *
+check_key(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	json_object *o = json_object_new_object();
-	size_t i;
-
-	for (i = 0; i < res->nrows; i++)
-		json_object_object_add(o, db_get(res, i, 0),
-		    json_tokener_parse(db_get(res, i, 1)));
-	return o;
+	(void)a;
+	*msg = MSG_V_SETTING_KEY;
+	return key_ok(v->s) ? NULL : "INVALID_FORMAT";
 }
 
-void
+/* A declared value as the JSON text stored (JSON null included). */
+static const char *
+value_text(struct arena *a, const struct in_val *v)
+{
+	return v->null ? "null" : arena_strdup(a, json_text(a, v->j, NULL));
+}
+
+enum err
 settings_public(struct req *r)
 {
 	const struct cached *c;
-	struct db_result res;
+	json_object *pub;
 	enum db_rc rc;
+	enum err e;
 
 	if ((c = cache_get(r->db, r->a, "settings", lang_code(r->lang),
-	    r->cfg->cache_check_ms)) != NULL) {
-		reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
-		return;
-	}
-	if ((rc = db_run(r->db, r->a, SQL_PUBLIC, DB_NOARGS, &res)) != DB_OK) {
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_ok(r, 200, MSG_SETTINGS_LIST, settings_object(&res));
-	cache_put("settings", lang_code(r->lang), r->status, r->resp_body, r->resp_len);
+	    r->cfg->cache_check_ms)) != NULL)
+		return reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
+	if ((rc = db_settings_public(r->db, r->a, &pub)) != DB_OK)
+		return fail_db(r, rc);
+	if ((e = reply_ok(r, 200, MSG_SETTINGS_LIST, pub)) == ERR_OK)
+		cache_put("settings", lang_code(r->lang), r->status, r->resp_body, r->resp_len);
+	return e;
 }
 
-void
+enum err
 settings_all(struct req *r)
 {
-	struct db_result res;
+	json_object *all;
 	enum db_rc rc;
 
-	if ((rc = db_run(r->db, r->a, SQL_ALL, DB_NOARGS, &res)) != DB_OK) {
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_ok(r, 200, MSG_SETTINGS_LIST, db_rows_json(&res));
+	if ((rc = db_settings_all(r->db, r->a, &all)) != DB_OK)
+		return fail_db(r, rc);
+	return reply_ok(r, 200, MSG_SETTINGS_LIST, all);
 }
 
-static void
+static enum err
 reply_setting(struct req *r, int status, enum msg msg, const char *key)
 {
-	struct db_result res;
+	json_object *s;
 	enum db_rc rc;
 
-	if ((rc = db_run(r->db, r->a, SQL_ONE, DB_ARGS(DB_STR(key)), &res)) != DB_OK)
-		reply_db_error(r, rc);
-	else
-		reply_ok(r, status, msg, db_row_json(&res, 0));
+	if ((rc = db_settings_view(r->db, r->a, key, &s)) != DB_OK)
+		return fail_db(r, rc);
+	return reply_ok(r, status, msg, s);
 }
 
-void
+/* --- PUT /api/settings/:key --- */
+
+struct update_in {
+	struct in_val value;
+};
+
+static const struct vfield update_fields[] = {
+	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL, IN(struct update_in, value),
+	    NULL },
+};
+
+const struct input settings_update_input = INPUT(struct update_in, update_fields, NULL);
+
+struct update_tx {
+	const char *key;
+	const char *value;     /* JSON text */
+};
+
+static enum err
+update_work(struct req *r, void *ctx)
+{
+	const struct update_tx *u = ctx;
+	json_object *d, *was, *now;
+	const char *old;
+	enum db_rc rc;
+
+	if ((rc = db_settings_lock(r->db, r->a, u->key, &old)) != DB_OK)
+		return fail_db(r, rc);
+	/* the details name the setting and, when it changed, its value before and after */
+	d = json_owned(r->a, json_object_new_object());
+	json_object_object_add(d, "key", json_object_new_string(u->key));
+	was = json_owned(r->a, json_tokener_parse(old));
+	now = json_owned(r->a, json_tokener_parse(u->value));
+	if (!json_object_equal(was, now)) {
+		json_object *ch = json_object_new_object();
+
+		json_object_object_add(ch, "from", json_object_get(was));
+		json_object_object_add(ch, "to", json_object_get(now));
+		json_object_object_add(d, "value", ch);
+	}
+	if ((rc = db_settings_update(r->db, r->a, u->key, u->value, r->user.id)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "setting.update", "setting", 0,
+	    d)) != DB_OK ||
+	    (rc = cache_bump(r->db, r->a, "settings")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
 settings_update(struct req *r)
 {
-	const char *key = r->params[0];
-	json_object *value;
-	struct db_result res;
-	enum db_rc rc;
+	const struct update_in *in = r->in;
+	struct update_tx u;
+	enum err e;
 
-	if (!key_ok(key)) {
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return;
-	}
-	if (validate_or_reply(r, r->json, update_fields, NFIELDS(update_fields)) != 0)
-		return;
-	json_object_object_get_ex(r->json, "value", &value);
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_UPDATE, DB_ARGS(
-	    DB_STR(value ? json_text(r->a, value, NULL) : "null"), DB_INT(r->user.id),
-	    DB_STR(key)), &res)) != DB_OK)
-		goto fail;
-	if (res.affected == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return;
-	}
-	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "setting.update", "setting", 0, r->json)) != DB_OK ||
-	    (rc = cache_bump(r->db, r->a, "settings")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_setting(r, 200, MSG_SETTING_UPDATED, key);
-	return;
-fail:
-	reply_rollback(r, rc);
+	u.key = r->params[0];
+	if (!key_ok(u.key))
+		return fail(r, ERR_NOT_FOUND);
+	u.value = value_text(r->a, &in->value);
+	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
+		return e;
+	return reply_setting(r, 200, MSG_SETTING_UPDATED, u.key);
 }
 
-void
-settings_create(struct req *r)
+/* --- POST /api/settings --- */
+
+struct create_in {
+	struct in_val key, value, is_public, description_ar, description_en;
+};
+
+static const struct vfield create_fields[] = {
+	{ "key", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct create_in, key), check_key },
+	{ "value", V_ANY, VF_REQUIRED | VF_NULLABLE, 0, 0, NULL, IN(struct create_in, value),
+	    NULL },
+	{ "isPublic", V_BOOL, 0, 0, 0, NULL, IN(struct create_in, is_public), NULL },
+	{ "descriptionAr", V_STRING, 0, 0, 500, NULL, IN(struct create_in, description_ar),
+	    NULL },
+	{ "descriptionEn", V_STRING, 0, 0, 500, NULL, IN(struct create_in, description_en),
+	    NULL },
+};
+
+const struct input settings_create_input = INPUT(struct create_in, create_fields, NULL);
+
+static enum err
+create_work(struct req *r, void *ctx)
 {
-	const char *key = json_get_str(r->json, "key");
-	json_object *value;
-	int pub = 0;
+	const struct setting_new *s = ctx;
+	json_object *d;
 	enum db_rc rc;
 
-	if (validate_or_reply(r, r->json, create_fields, NFIELDS(create_fields)) != 0)
-		return;
-	if (!key_ok(key)) {
-		reply_field_error(r, ERR_VALIDATION, "key", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
-		return;
-	}
-	json_object_object_get_ex(r->json, "value", &value);
-	(void)json_get_bool(r->json, "isPublic", &pub);
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_INSERT, DB_ARGS(DB_STR(key),
-	    DB_STR(value ? json_text(r->a, value, NULL) : "null"), DB_INT(pub),
-	    DB_STR(json_get_str(r->json, "descriptionAr")), DB_STR(json_get_str(r->json, "descriptionEn")),
-	    DB_INT(r->user.id)), NULL)) != DB_OK ||
-	    (rc = db_activity_record(r->db, r->a, req_actor(r), "setting.create", "setting", 0, r->json)) != DB_OK ||
-	    (rc = cache_bump(r->db, r->a, "settings")) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_setting(r, 201, MSG_SETTING_CREATED, key);
-	return;
-fail:
-	db_rollback(r->db);
-	if (rc == DB_DUP)
-		reply_field_error(r, ERR_CONFLICT, "key", "DUPLICATE", MSG_ERR_CONFLICT);
-	else
-		reply_db_error(r, rc);
+	/* the primary key has no name of its own for fcgi/store/keys.c: a duplicate here
+	 * can only be the key */
+	if ((rc = db_settings_insert(r->db, r->a, s)) == DB_DUP)
+		return fail_field(r, ERR_CONFLICT, "key", "DUPLICATE", MSG_V_SETTING_KEY_TAKEN);
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	d = json_owned(r->a, json_object_new_object());
+	json_object_object_add(d, "key", json_object_new_string(s->key));
+	json_object_object_add(d, "value", json_tokener_parse(s->value));
+	json_object_object_add(d, "isPublic", json_object_new_boolean(s->is_public));
+	if (s->description_ar != NULL)
+		json_object_object_add(d, "descriptionAr", json_object_new_string(s->description_ar));
+	if (s->description_en != NULL)
+		json_object_object_add(d, "descriptionEn", json_object_new_string(s->description_en));
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "setting.create", "setting", 0,
+	    d)) != DB_OK ||
+	    (rc = cache_bump(r->db, r->a, "settings")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+settings_create(struct req *r)
+{
+	const struct create_in *in = r->in;
+	struct setting_new s;
+	enum err e;
+
+	s.key = in->key.s;
+	s.value = value_text(r->a, &in->value);
+	s.is_public = in->is_public.set && in->is_public.i;
+	s.description_ar = in->description_ar.set ? in->description_ar.s : NULL;
+	s.description_en = in->description_en.set ? in->description_en.s : NULL;
+	s.by = r->user.id;
+	if ((e = req_tx(r, create_work, &s)) != ERR_OK)
+		return e;
+	return reply_setting(r, 201, MSG_SETTING_CREATED, s.key);
 }

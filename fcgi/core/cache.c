@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../store/cache.h"
+
 #define CACHE_NS_MAX      8
 #define CACHE_ENTRIES_MAX 256
 #define CACHE_KEY_MAX     512
@@ -25,11 +27,6 @@ struct ns {
 
 static struct ns spaces[CACHE_NS_MAX];
 static size_t nspaces;
-
-static const char SQL_VERSION[] = "SELECT version FROM cache_versions WHERE name = ?";
-static const char SQL_BUMP[] =
-    "INSERT INTO cache_versions (name, version) VALUES (?, 2)"
-    " ON DUPLICATE KEY UPDATE version = version + 1";
 
 static void
 drop(struct ns *s)
@@ -77,12 +74,11 @@ cache_get(struct db *db, struct arena *a, const char *name, const char *key, int
 	if (s == NULL || strlen(key) > CACHE_KEY_MAX)
 		return NULL;
 	if (s->version == 0 || ms_since(&s->checked) >= check_ms) {
-		struct db_result res;
-		unsigned long long v;
+		unsigned long long v = 1;   /* a namespace without a row is at version 1 */
+		enum db_rc rc = db_cache_version(db, a, name, &v);
 
-		if (db_run(db, a, SQL_VERSION, DB_ARGS(DB_STR(name)), &res) != DB_OK)
+		if (rc != DB_OK && rc != DB_NOTFOUND)
 			return NULL;
-		v = (unsigned long long)db_get_ll(&res, 0, 0, 1);
 		if (v != s->version) {
 			drop(s);
 			s->version = v;
@@ -133,7 +129,7 @@ cache_bump(struct db *db, struct arena *a, const char *name)
 		drop(s);
 		s->version = 0;
 	}
-	return db_run(db, a, SQL_BUMP, DB_ARGS(DB_STR(name)), NULL);
+	return db_cache_bump(db, a, name);
 }
 
 void

@@ -80,14 +80,20 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_TOO_LONG] = { "v.TOO_LONG", "القيمة أطول من المسموح", "Value is too long" },
 	[MSG_V_TOO_SHORT] = { "v.TOO_SHORT", "القيمة أقصر من المسموح", "Value is too short" },
 	[MSG_V_WEAK_PASSWORD] = { "v.WEAK_PASSWORD", "كلمة المرور يجب أن تكون 8 أحرف على الأقل وتحتوي على حرف كبير وحرف صغير ورقم", "Password must be at least 8 characters with an upper-case letter, a lower-case letter and a digit" },
+	[MSG_V_CATEGORY] = { "v.category", "الفئة غير معروفة، استخدم مفتاحاً من قائمة فئات الخدمات", "Unknown category; use a key of GET /api/services/categories" },
 	[MSG_V_DATE_FUTURE] = { "v.date_future", "لا يمكن أن يكون التاريخ في المستقبل", "The date cannot be in the future" },
 	[MSG_V_EMAIL] = { "v.email", "البريد الإلكتروني غير صحيح", "Invalid email address" },
 	[MSG_V_EMAIL_TAKEN] = { "v.email_taken", "البريد الإلكتروني مسجل بالفعل", "This email is already registered" },
 	[MSG_V_GOVERNORATE] = { "v.governorate", "المحافظة غير معروفة، استخدم اسمها أو رمزها (مثل C أو GZ)", "Unknown governorate; use its name or code (such as C or GZ)" },
+	[MSG_V_HOURS_ORDER] = { "v.hours_order", "يجب أن تنتهي ساعات العمل بعد أن تبدأ", "Working hours must end after they start" },
 	[MSG_V_PHONE] = { "v.phone", "رقم الهاتف غير صحيح، استخدم رقم موبايل مصري", "Invalid phone number; use an Egyptian mobile number" },
 	[MSG_V_PHONE_TAKEN] = { "v.phone_taken", "رقم الهاتف مسجل بالفعل", "This phone number is already registered" },
+	[MSG_V_SERVICE_NAME_TAKEN] = { "v.service_name_taken", "توجد خدمة بهذا الاسم الإنجليزي في هذه الفئة", "A service of this English name exists in this category" },
+	[MSG_V_SETTING_KEY] = { "v.setting_key", "المفتاح من حروف إنجليزية صغيرة وأرقام و _ و . ويبدأ بحرف", "A key is lower-case letters, digits, _ and ., starting with a letter" },
+	[MSG_V_SETTING_KEY_TAKEN] = { "v.setting_key_taken", "يوجد إعداد بهذا المفتاح بالفعل", "A setting with this key exists" },
 	[MSG_V_USERNAME] = { "v.username", "اسم المستخدم من 3 إلى 64 حرفاً: حروف إنجليزية وأرقام و _ و . وفيه حرف واحد على الأقل", "Username: 3 to 64 characters of letters, digits, _ and ., with at least one letter" },
 	[MSG_V_USERNAME_TAKEN] = { "v.username_taken", "اسم المستخدم مستخدم بالفعل", "This username is already taken" },
+	[MSG_V_WORKING_DAYS] = { "v.working_days", "أيام العمل أسماء أيام بالإنجليزية بحروف صغيرة، كل يوم مرة واحدة (saturday مثلاً)", "Working days are lower-case English day names, each once (such as saturday)" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -9,6 +9,8 @@ const struct key_field store_keys[] = {
 	{ "uq_users_username", ERR_CONFLICT, "username", "DUPLICATE", MSG_V_USERNAME_TAKEN },
 	{ "fk_users_governorate", ERR_VALIDATION, "address.governorate", "INVALID_VALUE",
 	    MSG_V_GOVERNORATE },
+	{ "uq_services_name_en", ERR_CONFLICT, "nameEn", "DUPLICATE", MSG_V_SERVICE_NAME_TAKEN },
+	{ "fk_services_category", ERR_VALIDATION, "category", "INVALID_VALUE", MSG_V_CATEGORY },
 };
 
 const size_t store_nkeys = sizeof(store_keys) / sizeof(store_keys[0]);

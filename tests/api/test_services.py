@@ -3,14 +3,16 @@
 Reads are public and cached per worker; a write bumps the cache version, so every worker
 shows it within about two seconds (the version is checked at most once a second).
 Writes are for admins and moderators."""
+import json
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, q, expect, expect_list, expect_bilingual, check, admin_login,
-                         admin_token, make_user_with_role, register_user, db_count, activity_rows,
-                         uniq, run)
+                         admin_token, make_user_with_role, register_user, db_count, db_query,
+                         db_scalar, sql_str, activity_rows, uniq, run)
 
 CACHE_DELAY = 2.2     # the design's "within ~2 s", plus a little scheduling slack
 
@@ -137,6 +139,24 @@ def test_list_is_popular_filter():
     check(len(pop) + len(notpop) == total, "true %d + false %d != all %d" % (len(pop), len(notpop), total))
     for bad in ("yes", "1", "TRUE", "null", "true%20"):
         expect(422, api("GET", "/api/services?isPopular=" + bad), "VALIDATION_ERROR", ["isPopular"])
+
+
+def test_list_query_is_declared():
+    """Every query parameter of the lists is declared: a value it refuses is 422 naming
+    it, never silently dropped (a too-long category used to list every service)."""
+    for path in ("/api/services", "/api/services/emergency"):
+        r = api("GET", en(q(path, category="x" * 41)))
+        expect(422, r, "VALIDATION_ERROR", {"category": "TOO_LONG"})
+        expect(422, api("GET", q(path, category="plumbing" + "x" * 40)), "VALIDATION_ERROR", ["category"])
+        body = expect_list(api("GET", q(path, category="x" * 40)), limit=100 if "emergency" in path else 10)
+        check(body["data"] == [] and body["pagination"]["totalItems"] == 0, "a 40-character category lists services")
+        expect(422, api("GET", q(path, isPopular="maybe")), "VALIDATION_ERROR", {"isPopular": "INVALID_VALUE"})
+        expect(422, api("GET", q(path, search="s" * 101, category="y" * 41, limit=0)), "VALIDATION_ERROR",
+               ["search", "category", "limit"])
+    # an empty value is no filter; a parameter the list does not have is not read
+    a = expect_list(api("GET", q("/api/services", category="", search="", isPopular="", limit=100)), limit=100)
+    b = expect_list(api("GET", q("/api/services", limit=100, sort="-price", role="admin")), limit=100)
+    check([s["id"] for s in a["data"]] == [s["id"] for s in b["data"]], "empty filters changed the list")
 
 
 def test_list_search_arabic_and_english():
@@ -425,6 +445,118 @@ def test_bulk_create():
         expect(403, api("POST", "/api/services/bulk", [svc_body()], token=u["token"]), "FORBIDDEN")
     expect(401, api("POST", "/api/services/bulk", [svc_body()]), "UNAUTHORIZED")
     check(db_count("services") == before, "a refused bulk wrote rows")
+
+
+def test_bulk_checks_every_item_as_a_single_create():
+    """Each item of a bulk create is read by the same declared input as POST
+    /api/services, its cross-field check included: an unknown day or hours that end
+    before they start are 422 naming the item, and nothing is created."""
+    t = admin_token()
+    before = db_count("services")
+    good = svc_body()
+    r = api("POST", en("/api/services/bulk"),
+            [good, svc_body(availability={"workingDays": ["funday"]}),
+             svc_body(availability={"workingHours": {"start": "17:00", "end": "09:00"}}),
+             svc_body(availability={"workingDays": ["monday", "monday"]})], token=t)
+    expect(422, r, "VALIDATION_ERROR", {"[1].availability.workingDays": "INVALID_VALUE",
+                                        "[2].availability.workingHours.end": "OUT_OF_RANGE",
+                                        "[3].availability.workingDays": "INVALID_VALUE"})
+    # in the {"services": [...]} shape, errors name the member
+    r = api("POST", "/api/services/bulk", {"services": [svc_body(), svc_body(nameEn="", duration=0)]}, token=t)
+    expect(422, r, "VALIDATION_ERROR", ["services[1].nameEn", "services[1].duration"])
+    # a failure of the database names its item too, and rolls back the items before it
+    dup = svc_body()
+    r = api("POST", "/api/services/bulk", [svc_body(), dup, svc_body(nameEn=dup["nameEn"])], token=t)
+    expect(409, r, "CONFLICT", {"[2].nameEn": "DUPLICATE"})
+    r = api("POST", "/api/services/bulk", [svc_body(), svc_body(category="no_such")], token=t)
+    expect(422, r, "VALIDATION_ERROR", {"[1].category": "INVALID_VALUE"})
+    check(db_count("services") == before, "a refused bulk wrote %d rows" % (db_count("services") - before))
+    check(db_count("services", "name_en = %s" % sql_str(good["nameEn"])) == 0, "the good item was created")
+    check(db_count("services", "name_en = %s" % sql_str(dup["nameEn"])) == 0, "an item before the duplicate stayed")
+
+
+def _last_update_details(sid):
+    rows = db_query("SELECT details FROM activity_log WHERE action = 'service.update' AND target_id = '%d'"
+                    " ORDER BY id DESC LIMIT 1" % sid)
+    check(rows, "no service.update row for %d" % sid)
+    return rows[0][0], json.loads(rows[0][0])
+
+
+def test_update_activity_holds_only_changed_declared_fields():
+    """The log of an update says which declared fields changed, from what to what; a
+    field sent with its current value, or a key no field declares, is not in it (the
+    raw body used to be logged)."""
+    s, b = create()
+    path = "/api/services/%d" % s["id"]
+    new_name = "QA Logged " + uniq(10)
+    body = {"nameEn": new_name, "sortOrder": b["sortOrder"], "isPopular": True,
+            "price": {"basePrice": b["price"]["basePrice"], "secretMarkup": 900},
+            "availability": {"workingDays": ["sunday", "saturday"]},
+            "internalNote": "not a field", "role": "admin"}
+    expect(200, api("PUT", path, body, token=admin_token()))
+    raw, d = _last_update_details(s["id"])
+    check(set(d) == {"nameEn", "isPopular", "availability.workingDays"}, "details %r" % d)
+    check(d["nameEn"] == {"from": b["nameEn"], "to": new_name}, "nameEn %r" % d["nameEn"])
+    check(d["isPopular"] == {"from": False, "to": True}, "isPopular %r" % d["isPopular"])
+    check(d["availability.workingDays"] == {"from": ["saturday", "sunday"], "to": ["sunday", "saturday"]},
+          "workingDays %r" % d["availability.workingDays"])
+    for word in ("internalNote", "secretMarkup", "not a field", "role"):
+        check(word not in raw, "%r in the activity details: %s" % (word, raw))
+    # nothing changed: an empty record of the update, no field in it
+    expect(200, api("PUT", path, {"nameEn": new_name, "extra": 1}, token=admin_token()))
+    raw, d = _last_update_details(s["id"])
+    check(d == {}, "an update that changed nothing logged %s" % raw)
+
+
+def test_two_admins_update_one_service_at_once():
+    """Two admins send whole bodies for one service at the same moment, many times: each
+    update is applied under the row's lock, so the service always holds one body
+    entirely (never the name of one and the description of the other), every answer is
+    one whole body too, and the log has each update."""
+    a1 = admin_login()
+    a2 = make_user_with_role("admin")
+    s, _ = create()
+    path = "/api/services/%d" % s["id"]
+    tag = uniq(8)
+    bodies = [{"nameEn": "Race %s %s" % (who, tag), "descriptionEn": "Body of %s" % who,
+               "sortOrder": n, "tags": [who, tag], "price": {"basePrice": 1000 * n},
+               "availability": {"workingHours": {"start": "0%d:00" % n, "end": "1%d:00" % n}}}
+              for n, who in ((1, "one"), (2, "two"))]
+
+    def whole(x):
+        who = x["tags"][0]
+        n = 1 if who == "one" else 2
+        return (x["nameEn"] == "Race %s %s" % (who, tag) and x["descriptionEn"] == "Body of %s" % who and
+                x["sortOrder"] == n and x["price"]["basePrice"] == 1000 * n and
+                x["availability"]["workingHours"] == {"start": "0%d:00" % n, "end": "1%d:00" % n})
+
+    rounds = 12
+    logged = db_count("activity_log", "action = 'service.update' AND target_id = '%d'" % s["id"])
+    for i in range(rounds):
+        start = threading.Barrier(2)
+        answers = [None, None]
+
+        def put(k, token):
+            start.wait()
+            answers[k] = api("PUT", path, bodies[(k + i) % 2], token=token)
+
+        threads = [threading.Thread(target=put, args=(0, a1["token"])),
+                   threading.Thread(target=put, args=(1, a2["token"]))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        for r in answers:
+            got = svc_of(expect(200, r))
+            check(whole(got), "round %d: an answer mixes the two bodies: %r" % (i, got))
+        row = db_query("SELECT name_en, description_en, sort_order, base_price, working_hours_start,"
+                       " working_hours_end, tags FROM services WHERE id = %d" % s["id"])[0]
+        stored = {"nameEn": row[0], "descriptionEn": row[1], "sortOrder": int(row[2]),
+                  "price": {"basePrice": int(row[3])},
+                  "availability": {"workingHours": {"start": row[4], "end": row[5]}}, "tags": json.loads(row[6])}
+        check(whole(stored), "round %d: the service mixes the two bodies: %r" % (i, stored))
+    check(db_count("activity_log", "action = 'service.update' AND target_id = '%d'" % s["id"]) == logged + 2 * rounds,
+          "not every update was logged")
 
 
 def test_change_reaches_every_worker_within_two_seconds():

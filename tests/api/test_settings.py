@@ -181,4 +181,32 @@ def test_update_setting_errors():
     check(_db_settings()[key] == "keep", "a refused update changed the value")
 
 
+def test_update_activity_details_hold_the_declared_change():
+    """The log of a change names the setting and its value before and after; nothing
+    else of the body (the raw body used to be logged)."""
+    adm = admin_login()
+    key, _ = _create(value={"n": 1}, public=False)
+    body = {"value": [5, "five"], "isPublic": True, "key": "other.key", "note": "not a field"}
+    expect(200, api("PUT", "/api/settings/" + key, body, token=adm["token"]))
+    rows = db_query("SELECT details FROM activity_log WHERE action = 'setting.update' AND actor_id = %d"
+                    " AND JSON_VALUE(details, '$.key') = %s ORDER BY id DESC LIMIT 1" % (adm["id"], sql_str(key)))
+    check(rows, "no setting.update row for %s" % key)
+    d = json.loads(rows[0][0])
+    check(d == {"key": key, "value": {"from": {"n": 1}, "to": [5, "five"]}}, "details %r" % d)
+    check(_all_items(adm["token"])[key]["isPublic"] is False, "an undeclared isPublic changed the setting")
+    # the same value again: the setting is named, no change is
+    expect(200, api("PUT", "/api/settings/" + key, {"value": [5, "five"]}, token=adm["token"]))
+    rows = db_query("SELECT details FROM activity_log WHERE action = 'setting.update' AND actor_id = %d"
+                    " AND JSON_VALUE(details, '$.key') = %s ORDER BY id DESC LIMIT 1" % (adm["id"], sql_str(key)))
+    check(json.loads(rows[0][0]) == {"key": key}, "an unchanged value logged %s" % rows[0][0])
+    # a create logs the declared fields it was given, nothing else
+    k = _new_key()
+    expect(201, api("POST", "/api/settings", {"key": k, "value": 7, "isPublic": True, "secret": "x"},
+                    token=adm["token"]))
+    rows = db_query("SELECT details FROM activity_log WHERE action = 'setting.create'"
+                    " AND JSON_VALUE(details, '$.key') = %s" % sql_str(k))
+    check(rows and json.loads(rows[0][0]) == {"key": k, "value": 7, "isPublic": True},
+          "create details %r" % (rows and rows[0][0]))
+
+
 run(globals())
