@@ -10,6 +10,9 @@ struct db_family *const store_families[] = {
 	&store_codes,
 	&store_activity,
 	&store_outbox,
+	&store_accounts,
+	&store_limits,
+	&store_events,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
