@@ -67,6 +67,6 @@ void settings_update(struct req *r);
 void settings_create(struct req *r);
 
 /* maintenance.c */
-void maintenance_run(struct req *r);
+enum err maintenance_run(struct req *r);
 
 #endif

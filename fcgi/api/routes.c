@@ -73,7 +73,7 @@ const struct route app_routes[] = {
 	{ POST, "/api/settings", NULL, ROLE_ADMIN, 0, .legacy = settings_create },
 
 	/* maintenance: cron and systemd timers */
-	{ POST, "/api/maintenance/:task", NULL, ROUTE_PUBLIC, ROUTE_MAINTENANCE, .legacy = maintenance_run },
+	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
