@@ -16,19 +16,30 @@ enum err api_root(struct req *r);
 enum err api_health(struct req *r);
 
 /* auth.c */
-void auth_register(struct req *r);
-void auth_login(struct req *r);
-void auth_refresh(struct req *r);
-void auth_logout(struct req *r);
-void auth_forgot_password(struct req *r);
-void auth_reset_password(struct req *r);
-void auth_verify_email(struct req *r);
-void auth_verify_phone(struct req *r);
-void auth_send_phone_code(struct req *r);
-void auth_change_password(struct req *r);
-void auth_me(struct req *r);
-void auth_v1_register(struct req *r);     /* seed 003: /api/v1/user/registration/ */
-void auth_v1_login(struct req *r);        /* seed 003: /api/v1/user/login/ */
+enum err auth_register(struct req *r);
+enum err auth_login(struct req *r);
+enum err auth_refresh(struct req *r);
+enum err auth_logout(struct req *r);
+enum err auth_forgot_password(struct req *r);
+enum err auth_reset_password(struct req *r);
+enum err auth_verify_email(struct req *r);
+enum err auth_verify_phone(struct req *r);
+enum err auth_send_phone_code(struct req *r);
+enum err auth_change_password(struct req *r);
+enum err auth_me(struct req *r);
+enum err auth_v1_register(struct req *r);     /* seed 003: /api/v1/user/registration/ */
+enum err auth_v1_login(struct req *r);        /* seed 003: /api/v1/user/login/ */
+extern const struct input auth_register_input;
+extern const struct input auth_login_input;
+extern const struct input auth_refresh_input;
+extern const struct input auth_logout_input;
+extern const struct input auth_forgot_password_input;
+extern const struct input auth_reset_password_input;
+extern const struct input auth_verify_email_input;
+extern const struct input auth_verify_phone_input;
+extern const struct input auth_change_password_input;
+extern const struct input auth_v1_register_input;
+extern const struct input auth_v1_login_input;
 
 /* users.c */
 void users_profile_get(struct req *r);
@@ -72,6 +83,6 @@ extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 
 /* maintenance.c */
-void maintenance_run(struct req *r);
+enum err maintenance_run(struct req *r);
 
 #endif

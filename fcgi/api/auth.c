@@ -3,106 +3,43 @@
  * A session is a short access token (JWT, 1 h) and a refresh token (256 random bits,
  * stored as SHA-256, 7 days) that rotates on every use inside its family; presenting a
  * rotated token again revokes the family. Both travel in the body and as HttpOnly
- * cookies. Codes sent to users (email verification, password reset, phone OTP) are
- * single-use, stored hashed, expire, and are queued in the outbox in the same
- * transaction that creates them. */
+ * cookies, which only a success reply carries. Codes sent to users (email verification,
+ * password reset, phone OTP) are single-use, stored hashed, expire, and are queued in
+ * the outbox in the same unit of work that creates them. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "../store/activity.h"
 #include "../core/auth.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
-#include "../store/outbox.h"
 #include "../core/phone.h"
 #include "../core/router.h"
 #include "../core/validate.h"
 #include "../domain/identity.h"
+#include "../store/accounts.h"
+#include "../store/activity.h"
+#include "../store/codes.h"
+#include "../store/limits.h"
+#include "../store/outbox.h"
+#include "../store/sessions.h"
+#include "../store/users.h"
 #include "api.h"
 #include "user_view.h"
 
-#define EMAIL_TOKEN_TTL   "86400"   /* seconds: a verification link lasts a day */
-#define RESET_TOKEN_TTL   "3600"    /* a password reset link lasts an hour */
-#define OTP_TTL           "600"     /* a phone code lasts ten minutes */
+#define EMAIL_TOKEN_TTL   86400     /* seconds: a verification link lasts a day */
+#define RESET_TOKEN_TTL   3600      /* a password reset link lasts an hour */
+#define OTP_TTL           600       /* a phone code lasts ten minutes */
 #define OTP_MAX_ATTEMPTS  5
 #define CODES_PER_HOUR    5         /* codes of one purpose a user may ask for per hour */
-
-static const char SQL_INSERT_USER[] =
-    "INSERT INTO users (email, phone, username, password_hash, role, first_name, last_name,"
-    " preferred_language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_FIND_LOGIN[] =
-    "SELECT id, password_hash, role, is_active, is_banned, ban_reason, banned_at,"
-    " preferred_language FROM users"
-    " WHERE (email = ? OR phone = ? OR username = ?) AND deleted_at IS NULL"
-    " ORDER BY (email = ?) DESC LIMIT 1";
-static const char SQL_FAILURES[] =
-    "SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at), CURRENT_TIMESTAMP(3)), 0)"
-    " FROM login_failures WHERE identifier = ? AND ip = ?"
-    " AND created_at > CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND";
-static const char SQL_ADD_FAILURE[] =
-    "INSERT INTO login_failures (identifier, ip) VALUES (?, ?)";
-static const char SQL_LAST_LOGIN[] =
-    "UPDATE users SET last_login = CURRENT_TIMESTAMP(3) WHERE id = ?";
-static const char SQL_INSERT_REFRESH[] =
-    "INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at, user_agent, ip)"
-    " VALUES (?, ?, ?, CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?)";
-static const char SQL_FIND_REFRESH[] =
-    "SELECT t.id, t.user_id, t.family_id, t.expires_at < CURRENT_TIMESTAMP(3),"
-    " t.revoked_at IS NOT NULL, u.role, u.is_active, u.is_banned, u.deleted_at IS NOT NULL,"
-    " u.ban_reason, u.banned_at"
-    " FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
-    " WHERE t.token_hash = ? FOR UPDATE";
-static const char SQL_ROTATE[] =
-    "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(3), revoke_reason = 'rotated'"
-    " WHERE id = ?";
-static const char SQL_REVOKE_FAMILY[] =
-    "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(3), revoke_reason = ?"
-    " WHERE family_id = ? AND revoked_at IS NULL";
-static const char SQL_REVOKE_FAMILY_OF[] =
-    "UPDATE refresh_tokens t JOIN refresh_tokens f ON f.family_id = t.family_id"
-    " SET t.revoked_at = CURRENT_TIMESTAMP(3), t.revoke_reason = 'logout'"
-    " WHERE f.token_hash = ? AND t.revoked_at IS NULL";
-static const char SQL_REVOKE_USER[] =
-    "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(3), revoke_reason = ?"
-    " WHERE user_id = ? AND revoked_at IS NULL";
-static const char SQL_REVOKE_ACCESS[] =
-    "INSERT IGNORE INTO revoked_access_tokens (jti, expires_at) VALUES (?, FROM_UNIXTIME(?))";
-static const char SQL_INSERT_CODE[] =
-    "INSERT INTO one_time_codes (user_id, purpose, code_hash, target, expires_at)"
-    " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND)";
-static const char SQL_RETIRE_CODES[] =
-    "UPDATE one_time_codes SET used_at = CURRENT_TIMESTAMP(3)"
-    " WHERE user_id = ? AND purpose = ? AND used_at IS NULL";
-static const char SQL_RECENT_CODES[] =
-    "SELECT COUNT(*) FROM one_time_codes WHERE user_id = ? AND purpose = ?"
-    " AND created_at > CURRENT_TIMESTAMP(3) - INTERVAL 1 HOUR";
-static const char SQL_FIND_CODE[] =
-    "SELECT c.id, c.user_id FROM one_time_codes c JOIN users u ON u.id = c.user_id"
-    " WHERE c.purpose = ? AND c.code_hash = ? AND c.used_at IS NULL"
-    " AND c.expires_at > CURRENT_TIMESTAMP(3) AND u.deleted_at IS NULL FOR UPDATE";
-static const char SQL_FIND_OTP[] =
-    "SELECT id, code_hash, attempts, target FROM one_time_codes"
-    " WHERE user_id = ? AND purpose = 'phone_verify' AND used_at IS NULL"
-    " AND expires_at > CURRENT_TIMESTAMP(3) ORDER BY id DESC LIMIT 1 FOR UPDATE";
-static const char SQL_OTP_ATTEMPT[] =
-    "UPDATE one_time_codes SET attempts = attempts + 1,"
-    " used_at = IF(attempts + 1 >= ?, CURRENT_TIMESTAMP(3), used_at) WHERE id = ?";
-static const char SQL_USE_CODE[] =
-    "UPDATE one_time_codes SET used_at = CURRENT_TIMESTAMP(3) WHERE id = ?";
-static const char SQL_EMAIL_VERIFIED[] =
-    "UPDATE users SET email_verified = 1 WHERE id = ?";
-static const char SQL_PHONE_VERIFIED[] =
-    "UPDATE users SET phone_verified = 1 WHERE id = ? AND phone = ?";
-static const char SQL_SET_PASSWORD[] =
-    "UPDATE users SET password_hash = ?, email_verified = IF(?, 1, email_verified) WHERE id = ?";
-static const char SQL_USER_BY_EMAIL[] =
-    "SELECT id, first_name, preferred_language FROM users WHERE email = ? AND deleted_at IS NULL";
-static const char SQL_USER_SECRET[] =
-    "SELECT password_hash, role, phone, first_name, preferred_language, email FROM users"
-    " WHERE id = ? AND deleted_at IS NULL";
+#define REFRESH_TOKEN_MAX 256       /* longest refresh token read (body or cookie) */
 
 /* --- sessions --- */
+
+/* The two tokens of a session opened inside a unit of work. */
+struct session {
+	const char *access;
+	const char *refresh;
+};
 
 static void
 set_cookie(struct req *r, const char *name, const char *value, const char *path, long max_age)
@@ -111,36 +48,57 @@ set_cookie(struct req *r, const char *name, const char *value, const char *path,
 	    name, value, path, max_age, (r->cfg->cookie_secure || r->https) ? "; Secure" : "");
 }
 
-/* Starts a session (family NULL: a new family) and puts token, refreshToken and
- * expiresIn into data. Runs inside the caller's transaction. */
-static enum db_rc
+/* Starts a session (family NULL: a new family) inside the caller's unit of work: the
+ * refresh token's row and a signed access token, into s. */
+static enum err
 open_session(struct req *r, long long uid, const char *role, const char *family,
-    json_object *data)
+    struct session *s)
 {
 	struct jwt_claims claims;
+	struct refresh_new t;
 	char hash[65], ua[256];
-	char *refresh = random_hex(r->a, 32), *access;
+	char *refresh = random_hex(r->a, 32);
 	enum db_rc rc;
 
 	if (family == NULL)
 		family = random_hex(r->a, 16);
 	if (refresh == NULL || family == NULL)
-		return DB_ERR;
+		return fail(r, ERR_INTERNAL);
 	sha256_hex(refresh, strlen(refresh), hash);
 	snprintf(ua, sizeof(ua), "%s", r->user_agent ? r->user_agent : "");
-	rc = db_run(r->db, r->a, SQL_INSERT_REFRESH, DB_ARGS(DB_INT(uid), DB_STR(family),
-	    DB_STR(hash), DB_INT(r->cfg->refresh_token_ttl), DB_STR(ua), DB_STR(r->remote_addr)),
-	    NULL);
-	if (rc != DB_OK)
-		return rc;
-	if ((access = jwt_issue(r->a, r->cfg, uid, role, &claims)) == NULL)
-		return DB_ERR;
-	json_object_object_add(data, "token", json_object_new_string(access));
-	json_object_object_add(data, "refreshToken", json_object_new_string(refresh));
+	t.user_id = uid;
+	t.family_id = family;
+	t.token_hash = hash;
+	t.ttl = r->cfg->refresh_token_ttl;
+	t.user_agent = ua;
+	t.ip = r->remote_addr;
+	if ((rc = db_sessions_insert(r->db, r->a, &t)) != DB_OK)
+		return fail_db(r, rc);
+	if ((s->access = jwt_issue(r->a, r->cfg, uid, role, &claims)) == NULL)
+		return fail(r, ERR_INTERNAL);
+	s->refresh = refresh;
+	return ERR_OK;
+}
+
+/* The session's cookies, for a success reply (an error reply drops them anyway). */
+static void
+session_cookies(struct req *r, const struct session *s)
+{
+	set_cookie(r, "accessToken", s->access, "/", r->cfg->access_token_ttl);
+	set_cookie(r, "refreshToken", s->refresh, "/api", r->cfg->refresh_token_ttl);
+}
+
+/* {token, refreshToken, expiresIn} of a committed session, and its cookies. */
+static json_object *
+session_data(struct req *r, const struct session *s)
+{
+	json_object *data = json_object_new_object();
+
+	json_object_object_add(data, "token", json_object_new_string(s->access));
+	json_object_object_add(data, "refreshToken", json_object_new_string(s->refresh));
 	json_object_object_add(data, "expiresIn", json_object_new_int(r->cfg->access_token_ttl));
-	set_cookie(r, "accessToken", access, "/", r->cfg->access_token_ttl);
-	set_cookie(r, "refreshToken", refresh, "/api", r->cfg->refresh_token_ttl);
-	return DB_OK;
+	session_cookies(r, s);
+	return data;
 }
 
 static void
@@ -162,788 +120,933 @@ otp_hash(long long uid, const char *code, char out[65])
 	sha256_hex(buf, strlen(buf), out);
 }
 
-/* Creates a code, retires the older ones of its purpose and queues the message. */
-static enum db_rc
-send_code(struct req *r, long long uid, const char *purpose, const char *target,
+/* Creates a code, retires the older ones of its purpose and queues the message: inside
+ * a unit of work. */
+static enum err
+send_code(struct req *r, long long uid, enum code_purpose p, const char *target,
     const char *first_name, enum lang lang)
 {
-	int otp = strcmp(purpose, "phone_verify") == 0;
+	int otp = p == CODE_PHONE_VERIFY, reset = p == CODE_PASSWORD_RESET;
 	char *code = otp ? random_digits(r->a, 6) : random_hex(r->a, 32);
-	const char *ttl = otp ? OTP_TTL : strcmp(purpose, "password_reset") == 0 ?
-	    RESET_TOKEN_TTL : EMAIL_TOKEN_TTL;
 	json_object *payload;
+	struct code_new c;
 	char hash[65];
 	enum db_rc rc;
 
 	if (code == NULL)
-		return DB_ERR;
+		return fail(r, ERR_INTERNAL);
 	if (otp)
 		otp_hash(uid, code, hash);
 	else
 		sha256_hex(code, strlen(code), hash);
-	if ((rc = db_run(r->db, r->a, SQL_RETIRE_CODES, DB_ARGS(DB_INT(uid), DB_STR(purpose)),
-	    NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_INSERT_CODE, DB_ARGS(DB_INT(uid), DB_STR(purpose),
-	    DB_STR(hash), DB_STR(target), DB_STR(ttl)), NULL)) != DB_OK)
-		return rc;
+	c.user_id = uid;
+	c.purpose = p;
+	c.code_hash = hash;
+	c.target = target;
+	c.ttl = otp ? OTP_TTL : reset ? RESET_TOKEN_TTL : EMAIL_TOKEN_TTL;
+	if ((rc = db_codes_retire(r->db, r->a, uid, p)) != DB_OK ||
+	    (rc = db_codes_insert(r->db, r->a, &c)) != DB_OK)
+		return fail_db(r, rc);
 	payload = json_owned(r->a, json_object_new_object());
 	json_object_object_add(payload, "name", json_new_str(first_name));
 	json_object_object_add(payload, otp ? "code" : "token", json_object_new_string(code));
-	if (!otp) {
-		const char *page = strcmp(purpose, "password_reset") == 0 ? "reset-password" :
-		    "verify-email";
-
+	if (!otp)
 		json_object_object_add(payload, "link", json_object_new_string(arena_printf(r->a,
-		    "%s/%s?token=%s", r->cfg->public_url, page, code)));
-	}
+		    "%s/%s?token=%s", r->cfg->public_url, reset ? "reset-password" : "verify-email",
+		    code)));
 	if (otp)
-		return db_outbox_queue(r->db, r->a, OUTBOX_SMS, uid, target, "phone_otp", lang, NULL,
+		rc = db_outbox_queue(r->db, r->a, OUTBOX_SMS, uid, target, "phone_otp", lang, NULL,
 		    payload);
-	return db_outbox_queue(r->db, r->a, OUTBOX_EMAIL, uid, target,
-	    strcmp(purpose, "password_reset") == 0 ? "reset_password" : "verify_email", lang,
-	    NULL, payload);
+	else
+		rc = db_outbox_queue(r->db, r->a, OUTBOX_EMAIL, uid, target,
+		    reset ? "reset_password" : "verify_email", lang, NULL, payload);
+	return rc == DB_OK ? ERR_OK : fail_db(r, rc);
 }
 
-/* Finds a live long code by its hash and locks it; returns the user id or 0. */
-static long long
-take_code(struct req *r, const char *purpose, const char *token, long long *code_id,
-    enum db_rc *rc)
+static enum err
+fail_code(struct req *r, const char *field)
 {
-	struct db_result res;
-	char hash[65];
-
-	sha256_hex(token, strlen(token), hash);
-	*rc = db_run(r->db, r->a, SQL_FIND_CODE, DB_ARGS(DB_STR(purpose), DB_STR(hash)), &res);
-	if (*rc != DB_OK || res.nrows == 0)
-		return 0;
-	*code_id = db_get_ll(&res, 0, 0, 0);
-	return db_get_ll(&res, 0, 1, 0);
-}
-
-static void
-reply_code_invalid(struct req *r, const char *field)
-{
-	reply_field_error(r, ERR_VALIDATION, field, "INVALID_OR_EXPIRED", MSG_AUTH_CODE_INVALID);
+	return fail_field(r, ERR_VALIDATION, field, "INVALID_OR_EXPIRED", MSG_AUTH_CODE_INVALID);
 }
 
 /* --- sign-up --- */
 
 struct signup {
-	const char *email;       /* normalized */
-	const char *phone;       /* normalized */
-	const char *username;
-	const char *password;
-	const char *first_name;
-	const char *last_name;
-	const char *role;        /* canonical */
-	enum lang   lang;
+	const char    *email;          /* normalized */
+	const char    *phone;          /* normalized */
+	const char    *username;       /* or NULL */
+	const char    *password;
+	const char    *first_name;
+	const char    *last_name;
+	const char    *role;           /* canonical */
+	enum lang      lang;
+	int            with_session;
+	const char    *hash;           /* the password's, made before the work */
+	long long      id;             /* the new account */
+	struct session session;
 };
 
-/* Creates the user, the verification codes and, when data is not NULL, a session.
- * Replies on failure and returns 0; returns the new id on success. */
-static long long
-signup(struct req *r, const struct signup *s, json_object *data)
+static enum err
+signup_work(struct req *r, void *ctx)
 {
-	char hash[PASSWORD_HASH_LEN];
-	struct db_result res;
-	long long uid = 0;
+	struct signup *s = ctx;
+	struct account_new n = { s->email, s->phone, s->username, s->hash, s->role, s->first_name,
+		s->last_name, lang_code(s->lang) };
+	struct actor me;
 	json_object *d;
 	enum db_rc rc;
+	enum err e;
 
-	/* the slow hash runs before the transaction opens */
-	if (password_hash(r->cfg, s->password, hash) != 0) {
-		reply_error(r, ERR_INTERNAL, NULL);
-		return 0;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_INSERT_USER, DB_ARGS(DB_STR(s->email), DB_STR(s->phone),
-	    DB_STR(s->username), DB_STR(hash), DB_STR(s->role), DB_STR(s->first_name),
-	    DB_STR(s->last_name), DB_STR(lang_code(s->lang))), &res)) != DB_OK)
-		goto fail;
-	uid = (long long)res.insert_id;
+	if ((rc = db_accounts_insert(r->db, r->a, &n, &s->id)) != DB_OK)
+		return fail_db(r, rc);   /* a taken e-mail, phone or username: 409 naming it */
+	if ((e = send_code(r, s->id, CODE_EMAIL_VERIFY, s->email, s->first_name, s->lang)) !=
+	    ERR_OK || (s->phone != NULL && (e = send_code(r, s->id, CODE_PHONE_VERIFY, s->phone,
+	    s->first_name, s->lang)) != ERR_OK))
+		return e;
+	/* the activity log names the new user as the actor */
+	me.id = s->id;
+	me.role = s->role;
+	me.ip = r->remote_addr;
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "role", json_object_new_string(s->role));
-	if ((rc = send_code(r, uid, "email_verify", s->email, s->first_name, s->lang)) != DB_OK ||
-	    (s->phone != NULL &&
-	    (rc = send_code(r, uid, "phone_verify", s->phone, s->first_name, s->lang)) != DB_OK))
-		goto fail;
-	r->user.id = uid;   /* the activity log names the new user as the actor */
+	if ((rc = db_activity_record(r->db, r->a, &me, "user.register", "user", s->id, d)) != DB_OK)
+		return fail_db(r, rc);
+	if (s->with_session)
+		return open_session(r, s->id, s->role, NULL, &s->session);
+	return ERR_OK;
+}
+
+/* Creates the account, its verification codes and, with_session, a session. */
+static enum err
+signup(struct req *r, struct signup *s)
+{
+	char hash[PASSWORD_HASH_LEN];
+	enum err e;
+
+	/* the slow hash runs before the transaction opens */
+	if (password_hash(r->cfg, s->password, hash) != 0)
+		return fail(r, ERR_INTERNAL);
+	s->hash = hash;
+	e = req_tx(r, signup_work, s);
+	explicit_bzero(hash, sizeof(hash));
+	s->hash = NULL;
+	if (e != ERR_OK)
+		return e;
+	/* the access line names the new user */
+	r->user.id = s->id;
 	(void)role_parse(s->role, &r->user.role);
-	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "user.register", "user", uid, d)) != DB_OK)
-		goto fail;
-	if (data != NULL && (rc = open_session(r, uid, s->role, NULL, data)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	return uid;
-fail:
-	db_rollback(r->db);
-	r->user.id = 0;
-	users_reply_taken(r, rc);
-	return 0;
+	return ERR_OK;
+}
+
+/* Usernames never read as a phone or an e-mail at login (identity.h). */
+static const char *
+check_username(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	(void)a;
+	*msg = MSG_V_INVALID_FORMAT;
+	return username_valid(v->s) ? NULL : "INVALID_FORMAT";
+}
+
+/* The seeds' role words, as the canonical role a sign-up may take: never admin or
+ * moderator. */
+static const char *
+check_signup_role(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	(void)a;
+	*msg = MSG_V_INVALID_VALUE;
+	v->s = role_for_signup(v->s);
+	return v->s == NULL ? "INVALID_VALUE" : NULL;
 }
 
 static const char *const langs[] = { "ar", "en", NULL };
 
-static const struct vfield register_fields[] = {
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL },
-	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL, 0, NULL },
-	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
-	{ "firstName", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
-	{ "lastName", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
-	{ "username", V_STRING, 0, 3, 64, NULL, 0, NULL },
-	{ "role", V_STRING, 0, 1, 32, NULL, 0, NULL },
-	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs, 0, NULL },
+struct register_in {
+	struct in_val email, phone, password, first_name, last_name, username, role,
+	    preferred_language, full_name;
 };
 
-/* Seed 002 sends fullName: split it into first and last name when those are absent. */
-static void
-split_full_name(struct req *r, json_object *body)
-{
-	const char *full = json_get_str(body, "fullName"), *sp;
+static const struct vfield register_fields[] = {
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, IN(struct register_in, email), NULL },
+	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL, IN(struct register_in, phone), NULL },
+	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, IN(struct register_in, password),
+	    NULL },
+	{ "firstName", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct register_in, first_name),
+	    NULL },
+	{ "lastName", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct register_in, last_name),
+	    NULL },
+	{ "username", V_STRING, 0, 3, 64, NULL, IN(struct register_in, username), check_username },
+	{ "role", V_STRING, 0, 1, 32, NULL, IN(struct register_in, role), check_signup_role },
+	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs,
+	    IN(struct register_in, preferred_language), NULL },
+	/* read as firstName and lastName where those are absent (the aliases below); only
+	 * its identity is looked at here, to split it (split_full_name) */
+	{ "fullName", V_ANY, VF_NULLABLE, 0, 0, NULL, IN(struct register_in, full_name), NULL },
+};
 
-	if (full == NULL || json_has(body, "firstName"))
-		return;
-	while (*full == ' ')
-		full++;
-	sp = strchr(full, ' ');
-	json_object_object_add(body, "firstName", json_object_new_string(sp ?
-	    arena_strndup(r->a, full, (size_t)(sp - full)) : full));
-	if (!json_has(body, "lastName"))
-		json_object_object_add(body, "lastName", json_object_new_string(sp ? sp + 1 : "-"));
-}
+/* seed 002 sends fullName */
+static const char *const register_aliases[] = { "fullName", "firstName", "fullName", "lastName",
+	NULL };
 
-/* Fills s from a validated body; replies 422 and returns -1 on a rule the field list
- * cannot express. */
+const struct input auth_register_input = INPUT_ALIASED(struct register_in, register_fields,
+    NULL, register_aliases);
+
 static int
-signup_from(struct req *r, struct signup *s, const char *email, const char *phone,
-    const char *username, const char *role_word, const char *pref)
+blank(const char *s)
 {
-	char *e = arena_alloc(r->a, 256), *p = NULL;
-
-	memset(s, 0, sizeof(*s));
-	(void)email_normalize(email, e, 256);
-	if (phone != NULL) {
-		p = arena_alloc(r->a, PHONE_E164_LEN);
-		(void)phone_normalize(phone, p, PHONE_E164_LEN);
-	}
-	if (username != NULL && !username_valid(username)) {
-		reply_field_error(r, ERR_VALIDATION, "username", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
-		return -1;
-	}
-	if ((s->role = role_for_signup(role_word)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", MSG_V_INVALID_VALUE);
-		return -1;
-	}
-	s->email = e;
-	s->phone = p;
-	s->username = username;
-	s->lang = r->lang;
-	if (pref != NULL)
-		(void)lang_parse(pref, &s->lang);
-	return 0;
+	return s[strspn(s, " \t\r\n")] == '\0';
 }
 
-void
+/* Seed 002's fullName arrives as firstName and/or lastName (the aliases): split it at
+ * its first space into first and last name ("-" when it has one word). A fullName
+ * beside a firstName is not read, so lastName is then still required. */
+static enum err
+split_full_name(struct req *r, const struct register_in *in, const char **first,
+    const char **last)
+{
+	int first_from = in->full_name.j != NULL && in->first_name.j == in->full_name.j;
+	int last_from = in->full_name.j != NULL && in->last_name.j == in->full_name.j;
+	const char *full, *sp;
+
+	*first = in->first_name.s;
+	*last = in->last_name.s;
+	if (!first_from)
+		return last_from ? fail_field(r, ERR_VALIDATION, "lastName", "REQUIRED",
+		    MSG_V_REQUIRED) : ERR_OK;
+	for (full = in->first_name.s; *full == ' '; full++)
+		;
+	sp = strchr(full, ' ');
+	*first = sp != NULL ? arena_strndup(r->a, full, (size_t)(sp - full)) : full;
+	if (last_from)
+		*last = sp != NULL ? sp + 1 : "-";
+	if (blank(*first))
+		return fail_field(r, ERR_VALIDATION, "firstName", "REQUIRED", MSG_V_REQUIRED);
+	if (blank(*last))
+		return fail_field(r, ERR_VALIDATION, "lastName", "REQUIRED", MSG_V_REQUIRED);
+	return ERR_OK;
+}
+
+enum err
 auth_register(struct req *r)
 {
-	json_object *data, *user;
+	const struct register_in *in = r->in;
+	json_object *user, *data;
 	struct signup s;
-	long long uid;
 	enum db_rc rc;
+	enum err e;
 
-	if (json_object_is_type(r->json, json_type_object))
-		split_full_name(r, r->json);
-	if (validate_or_reply(r, r->json, register_fields, NFIELDS(register_fields)) != 0)
-		return;
-	if (signup_from(r, &s, json_get_str(r->json, "email"), json_get_str(r->json, "phone"),
-	    json_get_str(r->json, "username"), json_get_str(r->json, "role"),
-	    json_get_str(r->json, "preferredLanguage")) != 0)
-		return;
-	s.password = json_get_str(r->json, "password");
-	s.first_name = json_get_str(r->json, "firstName");
-	s.last_name = json_get_str(r->json, "lastName");
-	data = json_owned(r->a, json_object_new_object());
-	if ((uid = signup(r, &s, data)) == 0)
-		return;
-	if ((user = user_view_load(r, uid, &rc)) == NULL) {
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-		return;
-	}
+	memset(&s, 0, sizeof(s));
+	if ((e = split_full_name(r, in, &s.first_name, &s.last_name)) != ERR_OK)
+		return e;
+	s.email = in->email.s;
+	s.phone = in->phone.s;
+	s.username = in->username.set ? in->username.s : NULL;
+	s.password = in->password.s;
+	s.role = in->role.set ? in->role.s : role_for_signup(NULL);
+	s.lang = r->lang;
+	if (in->preferred_language.set)
+		(void)lang_parse(in->preferred_language.s, &s.lang);
+	s.with_session = 1;
+	if ((e = signup(r, &s)) != ERR_OK)
+		return e;
+	if ((rc = db_users_view(r->db, r->a, s.id, &user)) != DB_OK)
+		return fail_db(r, rc);
+	data = session_data(r, &s.session);
 	json_object_object_add(data, "user", user);
-	reply_ok(r, 201, MSG_AUTH_REGISTERED, json_object_get(data));
+	return reply_ok(r, 201, MSG_AUTH_REGISTERED, data);
 }
 
 /* Seed 003: {username, first_name, last_name, email, phone_number, password, user_type}
  * -> 201 {username, first_name, email}. */
 static const char *const v1_types[] = { "customer", "mechanic", NULL };
-static const struct vfield v1_register_fields[] = {
-	{ "username", V_STRING, VF_REQUIRED, 3, 64, NULL, 0, NULL },
-	{ "first_name", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
-	{ "last_name", V_STRING, VF_REQUIRED, 1, 100, NULL, 0, NULL },
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL },
-	{ "phone_number", V_PHONE, VF_REQUIRED, 0, 32, NULL, 0, NULL },
-	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
-	{ "user_type", V_ENUM, 0, 0, 0, v1_types, 0, NULL },
+
+struct v1_register_in {
+	struct in_val username, first_name, last_name, email, phone_number, password, user_type;
 };
 
-void
+static const struct vfield v1_register_fields[] = {
+	{ "username", V_STRING, VF_REQUIRED, 3, 64, NULL, IN(struct v1_register_in, username),
+	    check_username },
+	{ "first_name", V_STRING, VF_REQUIRED, 1, 100, NULL,
+	    IN(struct v1_register_in, first_name), NULL },
+	{ "last_name", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct v1_register_in, last_name),
+	    NULL },
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, IN(struct v1_register_in, email), NULL },
+	{ "phone_number", V_PHONE, VF_REQUIRED, 0, 32, NULL,
+	    IN(struct v1_register_in, phone_number), NULL },
+	{ "password", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, IN(struct v1_register_in, password),
+	    NULL },
+	{ "user_type", V_ENUM, 0, 0, 0, v1_types, IN(struct v1_register_in, user_type),
+	    check_signup_role },
+};
+
+const struct input auth_v1_register_input = INPUT(struct v1_register_in, v1_register_fields,
+    NULL);
+
+enum err
 auth_v1_register(struct req *r)
 {
+	const struct v1_register_in *in = r->in;
 	json_object *out;
 	struct signup s;
+	enum err e;
 
-	if (validate_or_reply(r, r->json, v1_register_fields, NFIELDS(v1_register_fields)) != 0)
-		return;
-	if (signup_from(r, &s, json_get_str(r->json, "email"),
-	    json_get_str(r->json, "phone_number"), json_get_str(r->json, "username"),
-	    json_get_str(r->json, "user_type"), NULL) != 0)
-		return;
-	s.password = json_get_str(r->json, "password");
-	s.first_name = json_get_str(r->json, "first_name");
-	s.last_name = json_get_str(r->json, "last_name");
-	if (signup(r, &s, NULL) == 0)
-		return;
+	memset(&s, 0, sizeof(s));
+	s.email = in->email.s;
+	s.phone = in->phone_number.s;
+	s.username = in->username.s;
+	s.password = in->password.s;
+	s.first_name = in->first_name.s;
+	s.last_name = in->last_name.s;
+	s.role = in->user_type.set ? in->user_type.s : role_for_signup(NULL);
+	s.lang = r->lang;
+	if ((e = signup(r, &s)) != ERR_OK)
+		return e;
 	out = json_object_new_object();
 	json_object_object_add(out, "username", json_object_new_string(s.username));
 	json_object_object_add(out, "first_name", json_object_new_string(s.first_name));
 	json_object_object_add(out, "email", json_object_new_string(s.email));
-	reply_json(r, 201, out);
+	return reply_json(r, 201, out);
 }
 
 /* --- sign-in --- */
 
-/* Checks the credentials, the failed-login limit, the ban and the login type, then opens
- * a session into data. Replies and returns 0 on refusal; returns the user id. */
-static long long
-sign_in(struct req *r, const char *identifier, const char *password, enum login_type type,
-    json_object *data)
+struct sign_in {
+	long long       id;            /* the account whose password was checked */
+	const char     *hash;          /* the hash it was checked against */
+	enum login_type type;
+	struct session  session;
+};
+
+/* Decides on the locked account row: a ban, a deactivation or a new password that came
+ * after the password check wins. */
+static enum err
+sign_in_work(struct req *r, void *ctx)
 {
-	char email[256], phone[PHONE_E164_LEN], key[300];
-	const char *ip = r->remote_addr ? r->remote_addr : "-", *role;
-	struct db_result res, fails;
-	long long uid = 0, wait;
+	struct sign_in *t = ctx;
+	struct account_login acc;
 	enum db_rc rc;
 
-	if (type == LOGIN_INVALID) {
-		reply_error(r, ERR_ROLE_NOT_ALLOWED, NULL);
-		return 0;
-	}
+	rc = db_accounts_lock_login(r->db, r->a, t->id, &acc);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && (acc.password_hash == NULL ||
+	    strcmp(acc.password_hash, t->hash) != 0)))
+		return fail(r, ERR_INVALID_CREDENTIALS);
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	if (acc.is_banned)
+		return fail_banned(r, acc.ban_reason, acc.banned_at);
+	if (!acc.is_active)
+		return fail(r, ERR_ACCOUNT_DISABLED);
+	if (!login_type_admits(t->type, acc.role))
+		return fail(r, ERR_ROLE_NOT_ALLOWED);
+	if ((rc = db_accounts_last_login(r->db, r->a, t->id)) != DB_OK)
+		return fail_db(r, rc);
+	return open_session(r, t->id, acc.role, NULL, &t->session);
+}
+
+/* A failed sign-in, counted for the limit. */
+struct failure {
+	const char *key;     /* the identifier: its phone form, else lower-cased */
+	const char *ip;
+};
+
+static enum err
+failure_work(struct req *r, void *ctx)
+{
+	const struct failure *f = ctx;
+	enum db_rc rc;
+
+	if ((rc = db_limits_add_failure(r->db, r->a, f->key, f->ip)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+/* Checks the failed-login limit and the credentials, then (sign_in_work) the ban, the
+ * login type, and opens a session into t. */
+static enum err
+sign_in(struct req *r, const char *identifier, const char *password, enum login_type type,
+    struct sign_in *t)
+{
+	/* an identifier is at most 254 characters of up to 4 bytes */
+	char email[4 * 254 + 1], phone[PHONE_E164_LEN];
+	struct account_login acc;
+	struct login_failures lf;
+	struct failure f;
+	long long wait;
+	enum db_rc rc;
+	enum err e;
+
+	if (type == LOGIN_INVALID)
+		return fail(r, ERR_ROLE_NOT_ALLOWED);
 	if (email_normalize(identifier, email, sizeof(email)) != 0)
 		snprintf(email, sizeof(email), "%s", identifier);
 	if (identifier_kind(identifier, phone, sizeof(phone)) != IDENT_PHONE)
 		phone[0] = '\0';
 	/* the limit counts per identifier and address, so one attacker cannot lock a user
 	 * out from everywhere, and a shared carrier address does not lock out everyone */
-	snprintf(key, sizeof(key), "%s", phone[0] ? phone : email);
-	rc = db_run(r->db, r->a, SQL_FAILURES, DB_ARGS(DB_STR(key), DB_STR(ip),
-	    DB_INT(r->cfg->login_window_seconds)), &fails);
-	if (rc != DB_OK)
-		goto dberr;
-	wait = login_retry_after(db_get_ll(&fails, 0, 0, 0), r->cfg->login_max_failures,
-	    db_get_ll(&fails, 0, 1, 0), r->cfg->login_window_seconds);
+	f.key = arena_strdup(r->a, phone[0] ? phone : email);
+	f.ip = r->remote_addr ? r->remote_addr : "-";
+	if ((rc = db_limits_failures(r->db, r->a, f.key, f.ip, r->cfg->login_window_seconds,
+	    &lf)) != DB_OK)
+		return fail_db(r, rc);
+	wait = login_retry_after((long)lf.count, r->cfg->login_max_failures, (long)lf.oldest_age,
+	    r->cfg->login_window_seconds);
 	if (wait > 0) {
 		resp_header_keep(r, "Retry-After: %lld", wait);
-		reply_error_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_LOGINS);
-		return 0;
+		return fail_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_LOGINS);
 	}
-	rc = db_run(r->db, r->a, SQL_FIND_LOGIN, DB_ARGS(DB_STR(email),
-	    DB_STR(phone[0] ? phone : NULL), DB_STR(identifier), DB_STR(email)), &res);
-	if (rc != DB_OK)
-		goto dberr;
-	if (res.nrows == 0)
+	rc = db_accounts_find_login(r->db, r->a, email, phone[0] ? phone : NULL, identifier, &acc);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	if (rc == DB_NOTFOUND)
 		password_burn(r->cfg, password);   /* the same time as a wrong password */
-	if (res.nrows == 0 || !password_verify(db_get(&res, 0, 1), password)) {
-		if ((rc = db_run(r->db, r->a, SQL_ADD_FAILURE, DB_ARGS(DB_STR(key), DB_STR(ip)),
-		    NULL)) != DB_OK)
-			goto dberr;
-		reply_error(r, ERR_INVALID_CREDENTIALS, NULL);
-		return 0;
+	if (rc == DB_NOTFOUND || !password_verify(acc.password_hash, password)) {
+		if ((e = req_tx(r, failure_work, &f)) != ERR_OK)
+			return e;
+		return fail(r, ERR_INVALID_CREDENTIALS);
 	}
-	uid = db_get_ll(&res, 0, 0, 0);
-	role = db_get(&res, 0, 2);
-	req_set_user_lang(r, db_get(&res, 0, 7));
-	if (db_get_ll(&res, 0, 4, 0)) {
-		reply_user_banned(r, db_get(&res, 0, 5), db_get(&res, 0, 6));
-		return 0;
-	}
-	if (!db_get_ll(&res, 0, 3, 1)) {
-		reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
-		return 0;
-	}
-	if (!login_type_admits(type, role)) {
-		reply_error(r, ERR_ROLE_NOT_ALLOWED, NULL);
-		return 0;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_LAST_LOGIN, DB_ARGS(DB_INT(uid)), NULL)) != DB_OK ||
-	    (rc = open_session(r, uid, role, NULL, data)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK) {
-		db_rollback(r->db);
-		goto dberr;
-	}
-	return uid;
-dberr:
-	reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-	return 0;
+	req_set_user_lang(r, acc.preferred_language);
+	t->id = acc.id;
+	t->hash = acc.password_hash;
+	t->type = type;
+	return req_tx(r, sign_in_work, t);
 }
 
-/* One identifier under any of the seeds' names (DESIGN.md §4). */
-static const char *
-login_identifier(json_object *body)
-{
-	static const char *const names[] = { "identifier", "email", "phone", "username",
-		"loginIdentifier" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *v = json_get_str(body, names[i]);
-
-		if (v != NULL && *v != '\0')
-			return v;
-	}
-	return NULL;
-}
-
-static const struct vfield login_fields[] = {
-	{ "identifier", V_STRING, 0, 1, 254, NULL, 0, NULL },
-	{ "email", V_STRING, 0, 1, 254, NULL, 0, NULL },
-	{ "phone", V_STRING, 0, 1, 32, NULL, 0, NULL },
-	{ "username", V_STRING, 0, 1, 64, NULL, 0, NULL },
-	{ "loginIdentifier", V_STRING, 0, 1, 254, NULL, 0, NULL },
-	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL, 0, NULL },
-	{ "type", V_STRING, 0, 0, 32, NULL, 0, NULL },
+struct login_in {
+	struct in_val identifier, password, type;
 };
 
-void
+static const struct vfield login_fields[] = {
+	{ "identifier", V_STRING, 0, 1, 254, NULL, IN(struct login_in, identifier), NULL },
+	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL, IN(struct login_in, password), NULL },
+	{ "type", V_STRING, 0, 0, 32, NULL, IN(struct login_in, type), NULL },
+};
+
+/* One identifier under any of the seeds' names (DESIGN.md §4); the first present wins. */
+static const char *const login_aliases[] = { "email", "identifier", "phone", "identifier",
+	"username", "identifier", "loginIdentifier", "identifier", NULL };
+
+const struct input auth_login_input = INPUT_ALIASED(struct login_in, login_fields, NULL,
+    login_aliases);
+
+enum err
 auth_login(struct req *r)
 {
-	json_object *data, *user;
+	const struct login_in *in = r->in;
+	json_object *user, *data;
 	enum login_type type;
-	const char *id;
-	long long uid;
+	struct sign_in t;
 	enum db_rc rc;
+	enum err e;
 
-	if (validate_or_reply(r, r->json, login_fields, NFIELDS(login_fields)) != 0)
-		return;
-	if ((id = login_identifier(r->json)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "identifier", "REQUIRED", MSG_V_REQUIRED);
-		return;
-	}
+	if (!in->identifier.set)
+		return fail_field(r, ERR_VALIDATION, "identifier", "REQUIRED", MSG_V_REQUIRED);
 	/* seed 001 §5.1: the dashboard's sign-in takes an email, never a phone or username */
-	type = login_type_parse(json_get_str(r->json, "type"));
-	if (type == LOGIN_ADMINS && strchr(id, '@') == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "identifier", "INVALID_FORMAT",
+	type = login_type_parse(in->type.set ? in->type.s : NULL);
+	if (type == LOGIN_ADMINS && strchr(in->identifier.s, '@') == NULL)
+		return fail_field(r, ERR_VALIDATION, "identifier", "INVALID_FORMAT",
 		    MSG_AUTH_STAFF_EMAIL_ONLY);
-		return;
-	}
-	data = json_owned(r->a, json_object_new_object());
-	if ((uid = sign_in(r, id, json_get_str(r->json, "password"), type, data)) == 0)
-		return;
-	if ((user = user_view_load(r, uid, &rc)) == NULL) {
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-		return;
-	}
+	memset(&t, 0, sizeof(t));
+	if ((e = sign_in(r, in->identifier.s, in->password.s, type, &t)) != ERR_OK)
+		return e;
+	if ((rc = db_users_view(r->db, r->a, t.id, &user)) != DB_OK)
+		return fail_db(r, rc);
+	data = session_data(r, &t.session);
 	json_object_object_add(data, "user", user);
-	reply_ok(r, 200, MSG_AUTH_LOGGED_IN, json_object_get(data));
+	return reply_ok(r, 200, MSG_AUTH_LOGGED_IN, data);
 }
 
 /* Seed 003: {username, password} -> 202 {token, refresh_token}. */
-static const struct vfield v1_login_fields[] = {
-	{ "username", V_STRING, VF_REQUIRED, 1, 254, NULL, 0, NULL },
-	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL, 0, NULL },
+struct v1_login_in {
+	struct in_val username, password;
 };
 
-void
+static const struct vfield v1_login_fields[] = {
+	{ "username", V_STRING, VF_REQUIRED, 1, 254, NULL, IN(struct v1_login_in, username),
+	    NULL },
+	{ "password", V_STRING, VF_REQUIRED, 1, 128, NULL, IN(struct v1_login_in, password),
+	    NULL },
+};
+
+const struct input auth_v1_login_input = INPUT(struct v1_login_in, v1_login_fields, NULL);
+
+enum err
 auth_v1_login(struct req *r)
 {
-	json_object *data, *out, *v;
+	const struct v1_login_in *in = r->in;
+	struct sign_in t;
+	json_object *out;
+	enum err e;
 
-	if (validate_or_reply(r, r->json, v1_login_fields, NFIELDS(v1_login_fields)) != 0)
-		return;
-	data = json_owned(r->a, json_object_new_object());
-	if (sign_in(r, json_get_str(r->json, "username"), json_get_str(r->json, "password"),
-	    LOGIN_ANY, data) == 0)
-		return;
+	memset(&t, 0, sizeof(t));
+	if ((e = sign_in(r, in->username.s, in->password.s, LOGIN_ANY, &t)) != ERR_OK)
+		return e;
+	session_cookies(r, &t.session);
 	out = json_object_new_object();
-	json_object_object_get_ex(data, "token", &v);
-	json_object_object_add(out, "token", json_object_get(v));
-	json_object_object_get_ex(data, "refreshToken", &v);
-	json_object_object_add(out, "refresh_token", json_object_get(v));
-	reply_json(r, 202, out);
+	json_object_object_add(out, "token", json_object_new_string(t.session.access));
+	json_object_object_add(out, "refresh_token", json_object_new_string(t.session.refresh));
+	return reply_json(r, 202, out);
 }
 
 /* --- refresh and logout --- */
 
+struct refresh_in {
+	struct in_val refresh_token;
+};
+
+static const struct vfield refresh_fields[] = {
+	{ "refreshToken", V_STRING, 0, 1, REFRESH_TOKEN_MAX, NULL,
+	    IN(struct refresh_in, refresh_token), NULL },
+};
+
+/* seed 003 writes refresh_token */
+static const char *const refresh_aliases[] = { "refresh_token", "refreshToken", NULL };
+
+const struct input auth_refresh_input = INPUT_ALIASED(struct refresh_in, refresh_fields, NULL,
+    refresh_aliases);
+const struct input auth_logout_input = INPUT_ALIASED(struct refresh_in, refresh_fields, NULL,
+    refresh_aliases);
+
+/* The refresh token of the body, else of the cookie; NULL when there is none usable. */
 static const char *
 presented_refresh_token(struct req *r)
 {
-	const char *t = json_get_str(r->json, "refreshToken");
+	const struct refresh_in *in = r->in;
+	const char *t = in->refresh_token.set ? in->refresh_token.s :
+	    req_cookie(r, "refreshToken");
 
-	if (t == NULL)
-		t = json_get_str(r->json, "refresh_token");
-	if (t == NULL)
-		t = req_cookie(r, "refreshToken");
-	return (t != NULL && *t != '\0' && strlen(t) <= 256) ? t : NULL;
+	return (t != NULL && *t != '\0' && strlen(t) <= REFRESH_TOKEN_MAX) ? t : NULL;
 }
 
-static const struct vfield refresh_fields[] = {
-	{ "refreshToken", V_STRING, 0, 1, 256, NULL, 0, NULL },
-	{ "refresh_token", V_STRING, 0, 1, 256, NULL, 0, NULL },
+struct refresh_tx {
+	char            hash[65];      /* of the presented token */
+	int             reused;        /* it had been rotated: its family was revoked */
+	long long       user_id;
+	const char     *family;
+	struct session  session;
 };
 
-void
-auth_refresh(struct req *r)
+static enum err
+refresh_work(struct req *r, void *ctx)
 {
-	const char *tok, *family, *role;
-	struct db_result res;
-	json_object *data;
-	char hash[65];
+	struct refresh_tx *t = ctx;
+	struct refresh_token tok;
 	enum db_rc rc;
 
-	if (validate_or_reply(r, r->json, refresh_fields, NFIELDS(refresh_fields)) != 0)
-		return;
-	if ((tok = presented_refresh_token(r)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "refreshToken", "REQUIRED", MSG_V_REQUIRED);
-		return;
+	t->reused = 0;
+	/* locked: a second refresh of the same token waits here, then finds it rotated */
+	if ((rc = db_sessions_lock_refresh(r->db, r->a, t->hash, &tok)) == DB_NOTFOUND)
+		return fail(r, ERR_TOKEN_INVALID);
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	if (tok.expired || tok.user_deleted)
+		return fail(r, ERR_TOKEN_INVALID);
+	if (tok.revoked) {
+		/* a rotated token came back: someone holds a copy; the whole family ends, and
+		 * that is committed although the answer is 401 */
+		if ((rc = db_sessions_revoke_family(r->db, r->a, tok.family_id, "reuse")) != DB_OK)
+			return fail_db(r, rc);
+		t->reused = 1;
+		t->user_id = tok.user_id;
+		t->family = tok.family_id;
+		return ERR_OK;
 	}
-	sha256_hex(tok, strlen(tok), hash);
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_FIND_REFRESH, DB_ARGS(DB_STR(hash)), &res)) != DB_OK)
-		goto fail;
-	if (res.nrows == 0 || db_get_ll(&res, 0, 3, 1) != 0 || db_get_ll(&res, 0, 8, 1) != 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_TOKEN_INVALID, NULL);
-		return;
-	}
-	family = db_get(&res, 0, 2);
-	if (db_get_ll(&res, 0, 4, 0) != 0) {
-		/* a rotated token came back: someone holds a copy; end the whole family */
-		if ((rc = db_run(r->db, r->a, SQL_REVOKE_FAMILY, DB_ARGS(DB_STR("reuse"),
-		    DB_STR(family)), NULL)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-			goto fail;
-		log_warn("msg=refresh_token_reuse user=%lld family=%s", db_get_ll(&res, 0, 1, 0),
-		    family);
-		clear_cookies(r);
-		reply_error(r, ERR_TOKEN_INVALID, NULL);
-		return;
-	}
-	if (db_get_ll(&res, 0, 7, 0) != 0) {
-		db_rollback(r->db);
-		reply_user_banned(r, db_get(&res, 0, 9), db_get(&res, 0, 10));
-		return;
-	}
-	if (db_get_ll(&res, 0, 6, 1) == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
-		return;
-	}
-	role = db_get(&res, 0, 5);
-	data = json_owned(r->a, json_object_new_object());
-	if ((rc = db_run(r->db, r->a, SQL_ROTATE, DB_ARGS(DB_INT(db_get_ll(&res, 0, 0, 0))),
-	    NULL)) != DB_OK ||
-	    (rc = open_session(r, db_get_ll(&res, 0, 1, 0), role, family, data)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_AUTH_REFRESHED, json_object_get(data));
-	return;
-fail:
-	reply_rollback(r, rc);
+	if (tok.is_banned)
+		return fail_banned(r, tok.ban_reason, tok.banned_at);
+	if (!tok.is_active)
+		return fail(r, ERR_ACCOUNT_DISABLED);
+	if ((rc = db_sessions_rotate(r->db, r->a, tok.id)) != DB_OK)
+		return fail_db(r, rc);
+	return open_session(r, tok.user_id, tok.role, tok.family_id, &t->session);
 }
 
-void
-auth_logout(struct req *r)
+enum err
+auth_refresh(struct req *r)
 {
-	const char *tok;
-	char hash[65];
+	const char *tok = presented_refresh_token(r);
+	struct refresh_tx t;
+	enum err e;
+
+	if (tok == NULL)
+		return fail_field(r, ERR_VALIDATION, "refreshToken", "REQUIRED", MSG_V_REQUIRED);
+	memset(&t, 0, sizeof(t));
+	sha256_hex(tok, strlen(tok), t.hash);
+	if ((e = req_tx(r, refresh_work, &t)) != ERR_OK)
+		return e;
+	if (t.reused) {
+		log_warn("msg=refresh_token_reuse user=%lld family=%s", t.user_id, t.family);
+		return fail(r, ERR_TOKEN_INVALID);
+	}
+	return reply_ok(r, 200, MSG_AUTH_REFRESHED, session_data(r, &t.session));
+}
+
+struct logout_tx {
+	const char *hash;     /* of the presented refresh token, or NULL */
+};
+
+static enum err
+logout_work(struct req *r, void *ctx)
+{
+	const struct logout_tx *t = ctx;
 	enum db_rc rc;
 
-	if (validate_or_reply(r, r->json, refresh_fields, NFIELDS(refresh_fields)) != 0)
-		return;
-	tok = presented_refresh_token(r);
-	if (tok == NULL && r->user.id == 0) {
-		reply_error(r, ERR_UNAUTHORIZED, NULL);
-		return;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
+	if (t->hash != NULL && (rc = db_sessions_revoke_family_of(r->db, r->a, t->hash)) != DB_OK)
+		return fail_db(r, rc);
+	/* the access token itself stops working too, not only at its expiry */
+	if (r->user.id != 0 && (rc = db_sessions_revoke_access(r->db, r->a, r->user.jti,
+	    r->user.token_exp)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+auth_logout(struct req *r)
+{
+	const char *tok = presented_refresh_token(r);
+	struct logout_tx t = { NULL };
+	char hash[65];
+	enum err e;
+
+	if (tok == NULL && r->user.id == 0)
+		return fail(r, ERR_UNAUTHORIZED);
 	if (tok != NULL) {
 		sha256_hex(tok, strlen(tok), hash);
-		if ((rc = db_run(r->db, r->a, SQL_REVOKE_FAMILY_OF, DB_ARGS(DB_STR(hash)),
-		    NULL)) != DB_OK)
-			goto fail;
+		t.hash = hash;
 	}
-	/* the access token itself stops working too, not only at its expiry */
-	if (r->user.id != 0 && (rc = db_run(r->db, r->a, SQL_REVOKE_ACCESS,
-	    DB_ARGS(DB_STR(r->user.jti), DB_INT(r->user.token_exp)), NULL)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(r->db)) != DB_OK)
-		goto fail;
+	if ((e = req_tx(r, logout_work, &t)) != ERR_OK)
+		return e;
 	clear_cookies(r);
-	reply_ok(r, 200, MSG_AUTH_LOGGED_OUT, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	return reply_ok(r, 200, MSG_AUTH_LOGGED_OUT, NULL);
 }
 
 /* --- passwords --- */
 
-static const struct vfield forgot_fields[] = {
-	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, 0, NULL },
+struct forgot_in {
+	struct in_val email;
 };
+
+static const struct vfield forgot_fields[] = {
+	{ "email", V_EMAIL, VF_REQUIRED, 0, 254, NULL, IN(struct forgot_in, email), NULL },
+};
+
+const struct input auth_forgot_password_input = INPUT(struct forgot_in, forgot_fields, NULL);
+
+struct forgot_tx {
+	const char *email;       /* normalized */
+};
+
+static enum err
+forgot_work(struct req *r, void *ctx)
+{
+	const struct forgot_tx *t = ctx;
+	struct account_contact c;
+	enum lang lang = r->lang;
+	long long recent;
+	enum db_rc rc;
+
+	/* the account's row is locked, so the codes asked for it are counted one request at
+	 * a time */
+	if ((rc = db_accounts_lock_by_email(r->db, r->a, t->email, &c)) == DB_NOTFOUND)
+		return ERR_OK;
+	if (rc != DB_OK ||
+	    (rc = db_codes_recent(r->db, r->a, c.id, CODE_PASSWORD_RESET, &recent)) != DB_OK)
+		return fail_db(r, rc);
+	if (recent >= CODES_PER_HOUR)
+		return ERR_OK;
+	(void)lang_parse(c.preferred_language, &lang);
+	return send_code(r, c.id, CODE_PASSWORD_RESET, t->email, c.first_name, lang);
+}
 
 /* Always the same answer, so the endpoint does not tell who is registered. */
-void
+enum err
 auth_forgot_password(struct req *r)
 {
-	struct db_result res, recent;
-	char email[256];
-	enum lang lang = r->lang;
-	long long uid;
-	enum db_rc rc;
+	const struct forgot_in *in = r->in;
+	struct forgot_tx t = { in->email.s };
+	enum err e;
 
-	if (validate_or_reply(r, r->json, forgot_fields, NFIELDS(forgot_fields)) != 0)
-		return;
-	(void)email_normalize(json_get_str(r->json, "email"), email, sizeof(email));
-	if ((rc = db_run(r->db, r->a, SQL_USER_BY_EMAIL, DB_ARGS(DB_STR(email)), &res)) != DB_OK)
-		goto fail;
-	if (res.nrows == 0)
-		goto done;
-	uid = db_get_ll(&res, 0, 0, 0);
-	if ((rc = db_run(r->db, r->a, SQL_RECENT_CODES, DB_ARGS(DB_INT(uid),
-	    DB_STR("password_reset")), &recent)) != DB_OK)
-		goto fail;
-	if (db_get_ll(&recent, 0, 0, 0) >= CODES_PER_HOUR)
-		goto done;
-	(void)lang_parse(db_get(&res, 0, 2), &lang);
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = send_code(r, uid, "password_reset", email, db_get(&res, 0, 1), lang)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-done:
-	reply_ok(r, 200, MSG_AUTH_RESET_SENT, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	if ((e = req_tx(r, forgot_work, &t)) != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_AUTH_RESET_SENT, NULL);
 }
+
+struct reset_in {
+	struct in_val token, new_password;
+};
 
 static const struct vfield reset_fields[] = {
-	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL, 0, NULL },
-	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL, IN(struct reset_in, token), NULL },
+	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, IN(struct reset_in, new_password),
+	    NULL },
 };
 
-void
-auth_reset_password(struct req *r)
-{
-	char hash[PASSWORD_HASH_LEN];
-	long long uid, code_id = 0;
-	enum db_rc rc = DB_OK;
+/* seed 002 clients send password */
+static const char *const reset_aliases[] = { "password", "newPassword", NULL };
 
-	json_alias(r->json, "password", "newPassword");   /* seed 002 clients */
-	if (validate_or_reply(r, r->json, reset_fields, NFIELDS(reset_fields)) != 0)
-		return;
-	if (password_hash(r->cfg, json_get_str(r->json, "newPassword"), hash) != 0) {
-		reply_error(r, ERR_INTERNAL, NULL);
-		return;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((uid = take_code(r, "password_reset", json_get_str(r->json, "token"), &code_id,
-	    &rc)) == 0) {
-		if (rc != DB_OK)
-			goto fail;
-		db_rollback(r->db);
-		reply_code_invalid(r, "token");
-		return;
-	}
-	/* the link proved the address; every session of the old password ends */
-	if ((rc = db_run(r->db, r->a, SQL_SET_PASSWORD, DB_ARGS(DB_STR(hash), DB_INT(1),
-	    DB_INT(uid)), NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_USE_CODE, DB_ARGS(DB_INT(code_id)), NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_REVOKE_USER, DB_ARGS(DB_STR("password"), DB_INT(uid)),
-	    NULL)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_AUTH_PASSWORD_RESET, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
-}
+const struct input auth_reset_password_input = INPUT_ALIASED(struct reset_in, reset_fields,
+    NULL, reset_aliases);
 
-static const struct vfield change_fields[] = {
-	{ "currentPassword", V_STRING, VF_REQUIRED, 1, 128, NULL, 0, NULL },
-	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+/* A code presented to reset-password or verify-email. */
+struct code_tx {
+	char        hash[65];
+	const char *password_hash;     /* reset-password: the new one */
 };
 
-void
-auth_change_password(struct req *r)
+static enum err
+reset_work(struct req *r, void *ctx)
 {
-	char hash[PASSWORD_HASH_LEN];
-	struct db_result res;
-	json_object *data;
+	const struct code_tx *t = ctx;
+	struct code_ref c;
 	enum db_rc rc;
 
-	if (validate_or_reply(r, r->json, change_fields, NFIELDS(change_fields)) != 0)
-		return;
-	if ((rc = db_run(r->db, r->a, SQL_USER_SECRET, DB_ARGS(DB_INT(r->user.id)), &res)) != DB_OK)
-		goto fail;
-	if (res.nrows == 0 ||
-	    !password_verify(db_get(&res, 0, 0), json_get_str(r->json, "currentPassword"))) {
-		reply_field_error(r, ERR_VALIDATION, "currentPassword", "INVALID",
+	if ((rc = db_codes_lock_live(r->db, r->a, CODE_PASSWORD_RESET, t->hash, &c)) ==
+	    DB_NOTFOUND)
+		return fail_code(r, "token");
+	/* the link proved the address; every session of the old password ends */
+	if (rc != DB_OK ||
+	    (rc = db_accounts_set_password(r->db, r->a, c.user_id, t->password_hash, 1)) != DB_OK ||
+	    (rc = db_codes_use(r->db, r->a, c.id)) != DB_OK ||
+	    (rc = db_sessions_revoke_user(r->db, r->a, c.user_id, "password")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+auth_reset_password(struct req *r)
+{
+	const struct reset_in *in = r->in;
+	char hash[PASSWORD_HASH_LEN];
+	struct code_tx t;
+	enum err e;
+
+	if (password_hash(r->cfg, in->new_password.s, hash) != 0)
+		return fail(r, ERR_INTERNAL);
+	sha256_hex(in->token.s, strlen(in->token.s), t.hash);
+	t.password_hash = hash;
+	e = req_tx(r, reset_work, &t);
+	explicit_bzero(hash, sizeof(hash));
+	if (e != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_AUTH_PASSWORD_RESET, NULL);
+}
+
+struct change_in {
+	struct in_val current_password, new_password;
+};
+
+static const struct vfield change_fields[] = {
+	{ "currentPassword", V_STRING, VF_REQUIRED, 1, 128, NULL,
+	    IN(struct change_in, current_password), NULL },
+	{ "newPassword", V_PASSWORD, VF_REQUIRED, 0, 0, NULL, IN(struct change_in, new_password),
+	    NULL },
+};
+
+const struct input auth_change_password_input = INPUT(struct change_in, change_fields, NULL);
+
+struct change_tx {
+	const char     *old_hash;      /* the hash the current password was checked against */
+	const char     *new_hash;
+	struct session  session;
+};
+
+static enum err
+change_work(struct req *r, void *ctx)
+{
+	struct change_tx *t = ctx;
+	enum db_rc rc;
+
+	/* only while the password that was checked is still the account's */
+	if ((rc = db_accounts_change_password(r->db, r->a, r->user.id, t->old_hash,
+	    t->new_hash)) == DB_NOTFOUND)
+		return fail_field(r, ERR_VALIDATION, "currentPassword", "INVALID",
 		    MSG_AUTH_WRONG_PASSWORD);
-		return;
-	}
-	if (strcmp(json_get_str(r->json, "currentPassword"),
-	    json_get_str(r->json, "newPassword")) == 0) {
-		reply_field_error(r, ERR_VALIDATION, "newPassword", "INVALID_VALUE", MSG_V_INVALID_VALUE);
-		return;
-	}
-	if (password_hash(r->cfg, json_get_str(r->json, "newPassword"), hash) != 0) {
-		reply_error(r, ERR_INTERNAL, NULL);
-		return;
-	}
 	/* other sessions end; this one continues with a fresh pair of tokens */
-	data = json_owned(r->a, json_object_new_object());
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_SET_PASSWORD, DB_ARGS(DB_STR(hash), DB_INT(0),
-	    DB_INT(r->user.id)), NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_REVOKE_USER, DB_ARGS(DB_STR("password"),
-	    DB_INT(r->user.id)), NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_REVOKE_ACCESS, DB_ARGS(DB_STR(r->user.jti),
-	    DB_INT(r->user.token_exp)), NULL)) != DB_OK ||
-	    (rc = open_session(r, r->user.id, db_get(&res, 0, 1), NULL, data)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_AUTH_PASSWORD_CHANGED, json_object_get(data));
-	return;
-fail:
-	reply_rollback(r, rc);
+	if (rc != DB_OK ||
+	    (rc = db_sessions_revoke_user(r->db, r->a, r->user.id, "password")) != DB_OK ||
+	    (rc = db_sessions_revoke_access(r->db, r->a, r->user.jti, r->user.token_exp)) != DB_OK)
+		return fail_db(r, rc);
+	return open_session(r, r->user.id, role_name(r->user.role), NULL, &t->session);
+}
+
+enum err
+auth_change_password(struct req *r)
+{
+	const struct change_in *in = r->in;
+	char hash[PASSWORD_HASH_LEN];
+	struct change_tx t;
+	enum db_rc rc;
+	enum err e;
+
+	memset(&t, 0, sizeof(t));
+	rc = db_accounts_password(r->db, r->a, r->user.id, &t.old_hash);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	if (rc == DB_NOTFOUND || !password_verify(t.old_hash, in->current_password.s))
+		return fail_field(r, ERR_VALIDATION, "currentPassword", "INVALID",
+		    MSG_AUTH_WRONG_PASSWORD);
+	if (strcmp(in->current_password.s, in->new_password.s) == 0)
+		return fail_field(r, ERR_VALIDATION, "newPassword", "INVALID_VALUE",
+		    MSG_V_INVALID_VALUE);
+	/* the slow hash runs before the transaction opens */
+	if (password_hash(r->cfg, in->new_password.s, hash) != 0)
+		return fail(r, ERR_INTERNAL);
+	t.new_hash = hash;
+	e = req_tx(r, change_work, &t);
+	explicit_bzero(hash, sizeof(hash));
+	if (e != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_AUTH_PASSWORD_CHANGED, session_data(r, &t.session));
 }
 
 /* --- verification --- */
 
-static const struct vfield verify_email_fields[] = {
-	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL, 0, NULL },
+struct verify_email_in {
+	struct in_val token;
 };
 
-void
+static const struct vfield verify_email_fields[] = {
+	{ "token", V_STRING, VF_REQUIRED, 1, 256, NULL, IN(struct verify_email_in, token), NULL },
+};
+
+const struct input auth_verify_email_input = INPUT(struct verify_email_in,
+    verify_email_fields, NULL);
+
+static enum err
+verify_email_work(struct req *r, void *ctx)
+{
+	const struct code_tx *t = ctx;
+	struct code_ref c;
+	enum db_rc rc;
+
+	if ((rc = db_codes_lock_live(r->db, r->a, CODE_EMAIL_VERIFY, t->hash, &c)) == DB_NOTFOUND)
+		return fail_code(r, "token");
+	if (rc != DB_OK ||
+	    (rc = db_accounts_email_verified(r->db, r->a, c.user_id)) != DB_OK ||
+	    (rc = db_codes_use(r->db, r->a, c.id)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
 auth_verify_email(struct req *r)
 {
-	long long uid, code_id = 0;
-	enum db_rc rc = DB_OK;
+	const struct verify_email_in *in = r->in;
+	struct code_tx t;
+	enum err e;
 
-	if (validate_or_reply(r, r->json, verify_email_fields, NFIELDS(verify_email_fields)) != 0)
-		return;
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((uid = take_code(r, "email_verify", json_get_str(r->json, "token"), &code_id,
-	    &rc)) == 0) {
-		if (rc != DB_OK)
-			goto fail;
-		db_rollback(r->db);
-		reply_code_invalid(r, "token");
-		return;
-	}
-	if ((rc = db_run(r->db, r->a, SQL_EMAIL_VERIFIED, DB_ARGS(DB_INT(uid)), NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_USE_CODE, DB_ARGS(DB_INT(code_id)), NULL)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_AUTH_EMAIL_VERIFIED, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	sha256_hex(in->token.s, strlen(in->token.s), t.hash);
+	t.password_hash = NULL;
+	if ((e = req_tx(r, verify_email_work, &t)) != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_AUTH_EMAIL_VERIFIED, NULL);
 }
 
-void
+static enum err
+send_phone_code_work(struct req *r, void *ctx)
+{
+	struct account_contact c;
+	enum lang lang = r->lang;
+	long long recent;
+	enum db_rc rc;
+
+	(void)ctx;
+	/* the account's row is locked, so its codes are counted one request at a time */
+	rc = db_accounts_lock_contact(r->db, r->a, r->user.id, &c);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	if (rc == DB_NOTFOUND || c.phone == NULL)
+		return fail_field(r, ERR_VALIDATION, "phone", "REQUIRED", MSG_V_REQUIRED);
+	if ((rc = db_codes_recent(r->db, r->a, r->user.id, CODE_PHONE_VERIFY, &recent)) != DB_OK)
+		return fail_db(r, rc);
+	if (recent >= CODES_PER_HOUR)
+		return fail_msg(r, ERR_RATE_LIMITED, MSG_AUTH_CODE_TOO_MANY);
+	(void)lang_parse(c.preferred_language, &lang);
+	return send_code(r, r->user.id, CODE_PHONE_VERIFY, c.phone, c.first_name, lang);
+}
+
+enum err
 auth_send_phone_code(struct req *r)
 {
-	struct db_result res, recent;
-	enum lang lang = r->lang;
-	enum db_rc rc;
+	enum err e = req_tx(r, send_phone_code_work, NULL);
 
-	if ((rc = db_run(r->db, r->a, SQL_USER_SECRET, DB_ARGS(DB_INT(r->user.id)), &res)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_RECENT_CODES, DB_ARGS(DB_INT(r->user.id),
-	    DB_STR("phone_verify")), &recent)) != DB_OK)
-		goto fail;
-	if (res.nrows == 0 || db_get(&res, 0, 2) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "phone", "REQUIRED", MSG_V_REQUIRED);
-		return;
-	}
-	if (db_get_ll(&recent, 0, 0, 0) >= CODES_PER_HOUR) {
+	if (e == ERR_RATE_LIMITED)
 		resp_header_keep(r, "Retry-After: 3600");
-		reply_error_msg(r, ERR_RATE_LIMITED, MSG_AUTH_CODE_TOO_MANY);
-		return;
-	}
-	(void)lang_parse(db_get(&res, 0, 4), &lang);
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = send_code(r, r->user.id, "phone_verify", db_get(&res, 0, 2), db_get(&res, 0, 3),
-	    lang)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_AUTH_VERIFICATION_SENT, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	if (e != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_AUTH_VERIFICATION_SENT, NULL);
 }
 
-static const struct vfield verify_phone_fields[] = {
-	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL, 0, NULL },
-	{ "otp", V_STRING, VF_REQUIRED, 4, 8, NULL, 0, NULL },
+struct verify_phone_in {
+	struct in_val phone, otp;
 };
 
-void
-auth_verify_phone(struct req *r)
+static const struct vfield verify_phone_fields[] = {
+	{ "phone", V_PHONE, VF_REQUIRED, 0, 32, NULL, IN(struct verify_phone_in, phone), NULL },
+	{ "otp", V_STRING, VF_REQUIRED, 4, 8, NULL, IN(struct verify_phone_in, otp), NULL },
+};
+
+static const char *const verify_phone_aliases[] = { "code", "otp", NULL };
+
+const struct input auth_verify_phone_input = INPUT_ALIASED(struct verify_phone_in,
+    verify_phone_fields, NULL, verify_phone_aliases);
+
+struct verify_phone_tx {
+	const char *phone;       /* +201… */
+	char        hash[65];    /* of the code presented */
+	int         wrong;       /* a wrong guess, counted */
+	int         burnt;       /* ... the last one the code allowed */
+};
+
+static enum err
+verify_phone_work(struct req *r, void *ctx)
 {
-	char phone[PHONE_E164_LEN], hash[65];
-	struct db_result res;
+	struct verify_phone_tx *t = ctx;
+	struct code_otp c;
 	enum db_rc rc;
 
-	json_alias(r->json, "code", "otp");
-	if (validate_or_reply(r, r->json, verify_phone_fields, NFIELDS(verify_phone_fields)) != 0)
-		return;
-	(void)phone_normalize(json_get_str(r->json, "phone"), phone, sizeof(phone));
-	otp_hash(r->user.id, json_get_str(r->json, "otp"), hash);
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_FIND_OTP, DB_ARGS(DB_INT(r->user.id)), &res)) != DB_OK)
-		goto fail;
-	if (res.nrows == 0 || db_get(&res, 0, 3) == NULL || strcmp(db_get(&res, 0, 3), phone) != 0) {
-		db_rollback(r->db);
-		reply_code_invalid(r, res.nrows == 0 ? "otp" : "phone");
-		return;
+	t->wrong = t->burnt = 0;
+	if ((rc = db_codes_lock_otp(r->db, r->a, r->user.id, &c)) == DB_NOTFOUND)
+		return fail_code(r, "otp");
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	if (c.target == NULL || strcmp(c.target, t->phone) != 0)
+		return fail_code(r, "phone");
+	if (!ct_streq(c.code_hash, t->hash)) {
+		/* a wrong guess counts, committed although the answer is 422; the fifth one
+		 * burns the code */
+		if ((rc = db_codes_attempt(r->db, r->a, c.id, OTP_MAX_ATTEMPTS)) != DB_OK)
+			return fail_db(r, rc);
+		t->wrong = 1;
+		t->burnt = c.attempts + 1 >= OTP_MAX_ATTEMPTS;
+		return ERR_OK;
 	}
-	if (!ct_streq(db_get(&res, 0, 1), hash)) {
-		/* a wrong guess counts; the fifth one burns the code */
-		if ((rc = db_run(r->db, r->a, SQL_OTP_ATTEMPT, DB_ARGS(DB_INT(OTP_MAX_ATTEMPTS),
-		    DB_INT(db_get_ll(&res, 0, 0, 0))), NULL)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-			goto fail;
-		if (db_get_ll(&res, 0, 2, 0) + 1 >= OTP_MAX_ATTEMPTS)
-			reply_field_error(r, ERR_VALIDATION, "otp", "TOO_MANY_ATTEMPTS",
-			    MSG_AUTH_CODE_TOO_MANY);
-		else
-			reply_code_invalid(r, "otp");
-		return;
-	}
-	if ((rc = db_run(r->db, r->a, SQL_PHONE_VERIFIED, DB_ARGS(DB_INT(r->user.id),
-	    DB_STR(phone)), NULL)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_USE_CODE, DB_ARGS(DB_INT(db_get_ll(&res, 0, 0, 0))),
-	    NULL)) != DB_OK || (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_AUTH_PHONE_VERIFIED, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	if ((rc = db_accounts_phone_verified(r->db, r->a, r->user.id, t->phone)) != DB_OK ||
+	    (rc = db_codes_use(r->db, r->a, c.id)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
 }
 
-void
+enum err
+auth_verify_phone(struct req *r)
+{
+	const struct verify_phone_in *in = r->in;
+	struct verify_phone_tx t;
+	enum err e;
+
+	memset(&t, 0, sizeof(t));
+	t.phone = in->phone.s;
+	otp_hash(r->user.id, in->otp.s, t.hash);
+	if ((e = req_tx(r, verify_phone_work, &t)) != ERR_OK)
+		return e;
+	if (t.burnt)
+		return fail_field(r, ERR_VALIDATION, "otp", "TOO_MANY_ATTEMPTS",
+		    MSG_AUTH_CODE_TOO_MANY);
+	if (t.wrong)
+		return fail_code(r, "otp");
+	return reply_ok(r, 200, MSG_AUTH_PHONE_VERIFIED, NULL);
+}
+
+enum err
 auth_me(struct req *r)
 {
-	json_object *user, *data;
-	enum db_rc rc;
-
-	if ((user = user_view_load(r, r->user.id, &rc)) == NULL) {
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-		return;
-	}
-	data = json_object_new_object();
-	json_object_object_add(data, "user", user);
-	reply_ok(r, 200, MSG_AUTH_ME, data);
+	return users_reply_user(r, 200, MSG_AUTH_ME, r->user.id);
 }

@@ -19,22 +19,32 @@ const struct route app_routes[] = {
 	{ GET, "/api/health", api_health, ROUTE_PUBLIC, 0 },
 
 	/* auth (seeds 000, 001, 002) */
-	{ POST, "/api/auth/register", NULL, ROUTE_PUBLIC, 0, .legacy = auth_register },
-	{ POST, "/api/auth/login", NULL, ROUTE_PUBLIC, 0, .legacy = auth_login },
-	{ POST, "/api/auth/refresh-token", NULL, ROUTE_PUBLIC, 0, .legacy = auth_refresh },
-	{ POST, "/api/auth/refresh", NULL, ROUTE_PUBLIC, 0, .legacy = auth_refresh },
-	{ POST, "/api/auth/logout", NULL, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH, .legacy = auth_logout },
-	{ POST, "/api/auth/forgot-password", NULL, ROUTE_PUBLIC, 0, .legacy = auth_forgot_password },
-	{ POST, "/api/auth/reset-password", NULL, ROUTE_PUBLIC, 0, .legacy = auth_reset_password },
-	{ POST, "/api/auth/verify-email", NULL, ROUTE_PUBLIC, 0, .legacy = auth_verify_email },
-	{ POST, "/api/_/users/verify-email", NULL, ROUTE_PUBLIC, 0, .legacy = auth_verify_email },
-	{ POST, "/api/auth/send-phone-code", NULL, ROLE_ANY, 0, .legacy = auth_send_phone_code },
-	{ POST, "/api/auth/verify-phone", NULL, ROLE_ANY, 0, .legacy = auth_verify_phone },
-	{ POST, "/api/auth/change-password", NULL, ROLE_ANY, 0, .legacy = auth_change_password },
-	{ GET, "/api/auth/me", NULL, ROLE_ANY, 0, .legacy = auth_me },
+	{ POST, "/api/auth/register", auth_register, ROUTE_PUBLIC, 0,
+	    .body = &auth_register_input },
+	{ POST, "/api/auth/login", auth_login, ROUTE_PUBLIC, 0, .body = &auth_login_input },
+	{ POST, "/api/auth/refresh-token", auth_refresh, ROUTE_PUBLIC, 0,
+	    .body = &auth_refresh_input },
+	{ POST, "/api/auth/refresh", auth_refresh, ROUTE_PUBLIC, 0, .body = &auth_refresh_input },
+	{ POST, "/api/auth/logout", auth_logout, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &auth_logout_input },
+	{ POST, "/api/auth/forgot-password", auth_forgot_password, ROUTE_PUBLIC, 0,
+	    .body = &auth_forgot_password_input },
+	{ POST, "/api/auth/reset-password", auth_reset_password, ROUTE_PUBLIC, 0,
+	    .body = &auth_reset_password_input },
+	{ POST, "/api/auth/verify-email", auth_verify_email, ROUTE_PUBLIC, 0,
+	    .body = &auth_verify_email_input },
+	{ POST, "/api/_/users/verify-email", auth_verify_email, ROUTE_PUBLIC, 0,
+	    .body = &auth_verify_email_input },
+	{ POST, "/api/auth/send-phone-code", auth_send_phone_code, ROLE_ANY, 0 },
+	{ POST, "/api/auth/verify-phone", auth_verify_phone, ROLE_ANY, 0,
+	    .body = &auth_verify_phone_input },
+	{ POST, "/api/auth/change-password", auth_change_password, ROLE_ANY, 0,
+	    .body = &auth_change_password_input },
+	{ GET, "/api/auth/me", auth_me, ROLE_ANY, 0 },
 	/* seed 003 (reached as /api/v1/user/...) */
-	{ POST, "/api/user/registration", NULL, ROUTE_PUBLIC, 0, .legacy = auth_v1_register },
-	{ POST, "/api/user/login", NULL, ROUTE_PUBLIC, 0, .legacy = auth_v1_login },
+	{ POST, "/api/user/registration", auth_v1_register, ROUTE_PUBLIC, 0,
+	    .body = &auth_v1_register_input },
+	{ POST, "/api/user/login", auth_v1_login, ROUTE_PUBLIC, 0, .body = &auth_v1_login_input },
 
 	/* users (seed 000; seed 001's /users/me; seed 002's /user/settings) */
 	{ GET, "/api/users/profile", NULL, ROLE_ANY, 0, .legacy = users_profile_get },
@@ -75,7 +85,7 @@ const struct route app_routes[] = {
 	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0, .body = &settings_create_input },
 
 	/* maintenance: cron and systemd timers */
-	{ POST, "/api/maintenance/:task", NULL, ROUTE_PUBLIC, ROUTE_MAINTENANCE, .legacy = maintenance_run },
+	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -13,6 +13,9 @@ struct db_family *const store_families[] = {
 	&store_services,
 	&store_settings,
 	&store_cache,
+	&store_accounts,
+	&store_limits,
+	&store_events,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);

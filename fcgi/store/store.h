@@ -26,6 +26,7 @@ extern struct db_family store_accounts;     /* accounts.c: credentials, sign-up,
 extern struct db_family store_sessions;     /* sessions.c: refresh and revoked tokens */
 extern struct db_family store_codes;        /* codes.c: one-time codes */
 extern struct db_family store_limits;       /* limits.c: login failures */
+extern struct db_family store_events;       /* events.c: realtime_events */
 extern struct db_family store_activity;     /* activity.c: the activity log */
 extern struct db_family store_outbox;       /* outbox.c: messages to users */
 extern struct db_family store_services;     /* services.c: catalog and categories */

@@ -1,6 +1,7 @@
 """/api/auth: registration, login, tokens, sessions, codes (seeds 000-003, DESIGN.md §3-4)."""
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -481,6 +482,80 @@ def test_logout_with_access_token_only_and_cookies():
 def test_logout_without_credentials_401():
     expect(401, api("POST", en("/api/auth/logout")), "UNAUTHORIZED")
     expect(401, api("POST", "/api/auth/logout", token="garbage"), "UNAUTHORIZED")
+
+
+def test_parallel_refresh_of_one_token_one_wins():
+    """Two refreshes of the same token at once: the token row is locked, so one rotates
+    it (200) and the other finds it rotated, which is reuse (401, the family revoked);
+    never a 5xx."""
+    for _ in range(3):
+        u = register_user()
+        start = threading.Barrier(2)
+        results = []
+        lock = threading.Lock()
+
+        def call():
+            start.wait(10)
+            r = api("POST", en("/api/auth/refresh-token"), {"refreshToken": u["refresh"]})
+            with lock:
+                results.append(r)
+
+        threads = [threading.Thread(target=call) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        check(len(results) == 2, "answers: %r" % [r.describe() for r in results])
+        results.sort(key=lambda r: r.status)
+        check([r.status for r in results] == [200, 401],
+              "statuses %s" % [r.describe() for r in results])
+        won = expect(200, results[0])["data"]
+        expect(401, results[1], "UNAUTHORIZED")
+        check(not results[1].headers.get_all("Set-Cookie"), "the 401 set cookies: %s" % results[1].describe())
+        # the reuse revoked the family, the token the winner got included
+        reasons = db_query("SELECT revoke_reason FROM refresh_tokens WHERE user_id = %d" % u["id"])
+        check(all(x[0] is not None for x in reasons), "an unrevoked token remains: %r" % reasons)
+        check(any(x[0] == "reuse" for x in reasons), "no token revoked for reuse: %r" % reasons)
+        expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": won["refreshToken"]}),
+               "UNAUTHORIZED")
+
+
+def test_failed_sign_in_and_register_set_no_cookie():
+    """An error reply never carries a Set-Cookie: a session cookie belongs to a committed
+    sign-in only."""
+    def no_cookie(r, what):
+        check(r.status >= 400, "%s: expected an error, got %s" % (what, r.describe()))
+        check(not r.headers.get_all("Set-Cookie"), "%s set a cookie: %s %r"
+              % (what, r.describe(), r.headers.get_all("Set-Cookie")))
+
+    u = register_user()
+    session = {"accessToken": u["token"], "refreshToken": u["refresh"]}
+    no_cookie(api("POST", "/api/auth/register", _valid_body(email=u["email"])), "register, taken email")
+    no_cookie(api("POST", "/api/auth/register", _valid_body(username=u["username"]), cookies=session),
+              "register, taken username")
+    no_cookie(api("POST", "/api/auth/register", _valid_body(password="weak")), "register, weak password")
+    no_cookie(api("POST", "/api/v1/user/registration/",
+                  {"username": u["username"], "first_name": "A", "last_name": "B",
+                   "email": "o%s@example.com" % uniq(), "phone_number": new_phone(),
+                   "password": new_password()}), "v1 registration, taken username")
+    no_cookie(login(u["email"], u["password"] + "x"), "login, wrong password")
+    no_cookie(api("POST", "/api/auth/login", {"identifier": u["email"], "password": "Wrong1234"},
+                  cookies=session), "login with a session's cookies, wrong password")
+    no_cookie(login(u["email"], u["password"], type="admins"), "login, type admins")
+    no_cookie(api("POST", "/api/v1/user/login/", {"username": u["username"], "password": "Wrong1234"}),
+              "v1 login, wrong password")
+    v = register_user()
+    db_query("UPDATE users SET is_banned = 1, ban_reason = 'cookie test',"
+             " banned_at = CURRENT_TIMESTAMP(3) WHERE id = %d" % v["id"])
+    no_cookie(login(v["email"], v["password"]), "login, banned")
+    no_cookie(api("POST", "/api/auth/refresh-token", {"refreshToken": v["refresh"]}), "refresh, banned")
+    w = register_user()
+    for i in range(5):
+        expect(401, login(w["email"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+    r = login(w["email"], w["password"])
+    expect(429, r, "RATE_LIMITED")
+    check(r.headers.get("Retry-After") is not None, "429 without Retry-After")
+    no_cookie(r, "login, rate limited")
 
 
 # ------------------------------------------------------------------ passwords

@@ -91,6 +91,29 @@ def test_maintenance_cleanup_removes_only_expired_rows():
     expect(200, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
 
 
+def test_maintenance_cleanup_purges_revoked_tokens_and_events():
+    marker = "qa-%d" % os.getpid()
+    db_query("INSERT INTO revoked_access_tokens (jti, expires_at) VALUES"
+             " (LEFT(MD5(CONCAT('%s', 'old')), 32), CURRENT_TIMESTAMP(3) - INTERVAL 1 HOUR),"
+             " (LEFT(MD5(CONCAT('%s', 'live')), 32), CURRENT_TIMESTAMP(3) + INTERVAL 1 HOUR)"
+             % (marker, marker))
+    db_query("INSERT INTO realtime_events (room, event, payload, created_at) VALUES"
+             " ('%s', 'old', '{}', CURRENT_TIMESTAMP(3) - INTERVAL 3 DAY),"
+             " ('%s', 'live', '{}', CURRENT_TIMESTAMP(3))" % (marker, marker))
+    body = expect(200, api("POST", CLEANUP, headers={"X-Maintenance-Token": _mtoken()}))
+    check(body["data"]["revokedAccessTokens"] >= 1 and body["data"]["realtimeEvents"] >= 1,
+          "counts %r" % body["data"])
+    check(db_count("revoked_access_tokens", "jti = LEFT(MD5(CONCAT('%s', 'old')), 32)" % marker) == 0,
+          "expired revoked token left")
+    check(db_count("revoked_access_tokens", "jti = LEFT(MD5(CONCAT('%s', 'live')), 32)" % marker) == 1,
+          "a live revoked token was removed")
+    check(db_count("realtime_events", "room = '%s' AND event = 'old'" % marker) == 0, "old event left")
+    check(db_count("realtime_events", "room = '%s' AND event = 'live'" % marker) == 1,
+          "a fresh event was removed")
+    db_query("DELETE FROM revoked_access_tokens WHERE jti = LEFT(MD5(CONCAT('%s', 'live')), 32)" % marker)
+    db_query("DELETE FROM realtime_events WHERE room = '%s'" % marker)
+
+
 def test_maintenance_unknown_task_and_methods():
     h = {"X-Maintenance-Token": _mtoken()}
     for task in ("nosuchtask", "CLEANUP", "cleanup.sh", "cleanup%20", "%D8%AA"):

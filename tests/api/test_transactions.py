@@ -177,7 +177,8 @@ def test_every_store_statement_prepares():
                        stderr=subprocess.PIPE, timeout=60)
     out = p.stdout.decode() + p.stderr.decode()
     check(p.returncode == 0, "--check-sql failed:\n%s" % out)
-    for family in ("users", "sessions", "codes", "activity", "outbox", "services", "settings", "cache"):
+    for family in ("users", "sessions", "codes", "activity", "outbox", "services", "settings",
+                   "cache", "accounts", "limits", "events"):
         check("store %s:" % family in out, "family %s not checked:\n%s" % (family, out))
 
 
