@@ -42,14 +42,17 @@ extern const struct input auth_v1_register_input;
 extern const struct input auth_v1_login_input;
 
 /* users.c */
-void users_profile_get(struct req *r);
-void users_profile_put(struct req *r);
+enum err users_profile_get(struct req *r);
+enum err users_profile_put(struct req *r);
 void users_list(struct req *r);
-void users_get(struct req *r);
-void users_set_role(struct req *r);
-void users_delete(struct req *r);
-void users_settings_get(struct req *r);
-void users_settings_put(struct req *r);
+enum err users_get(struct req *r);
+enum err users_set_role(struct req *r);
+enum err users_delete(struct req *r);
+enum err users_settings_get(struct req *r);
+enum err users_settings_put(struct req *r);
+extern const struct input users_profile_put_input;
+extern const struct input users_set_role_input;
+extern const struct input users_settings_put_input;
 
 /* admin_users.c (seed 001's admin user management) */
 enum err admin_users_list(struct req *r);

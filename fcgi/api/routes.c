@@ -47,16 +47,18 @@ const struct route app_routes[] = {
 	{ POST, "/api/user/login", auth_v1_login, ROUTE_PUBLIC, 0, .body = &auth_v1_login_input },
 
 	/* users (seed 000; seed 001's /users/me; seed 002's /user/settings) */
-	{ GET, "/api/users/profile", NULL, ROLE_ANY, 0, .legacy = users_profile_get },
-	{ PUT, "/api/users/profile", NULL, ROLE_ANY, 0, .legacy = users_profile_put },
-	{ GET, "/api/users/me", NULL, ROLE_ANY, 0, .legacy = users_profile_get },
-	{ PUT, "/api/users/me", NULL, ROLE_ANY, 0, .legacy = users_profile_put },
-	{ GET, "/api/user/settings", NULL, ROLE_ANY, 0, .legacy = users_settings_get },
-	{ PUT, "/api/user/settings", NULL, ROLE_ANY, 0, .legacy = users_settings_put },
+	{ GET, "/api/users/profile", users_profile_get, ROLE_ANY, 0 },
+	{ PUT, "/api/users/profile", users_profile_put, ROLE_ANY, 0,
+	    .body = &users_profile_put_input },
+	{ GET, "/api/users/me", users_profile_get, ROLE_ANY, 0 },
+	{ PUT, "/api/users/me", users_profile_put, ROLE_ANY, 0, .body = &users_profile_put_input },
+	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
+	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
+	    .body = &users_settings_put_input },
 	{ GET, "/api/users", NULL, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0, .legacy = users_list },
-	{ GET, "/api/users/:id", NULL, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0, .legacy = users_get },
-	{ PUT, "/api/users/:id/role", NULL, ROLE_ADMIN, 0, .legacy = users_set_role },
-	{ DELETE, "/api/users/:id", NULL, ROLE_ADMIN, 0, .legacy = users_delete },
+	{ GET, "/api/users/:id", users_get, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0 },
+	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0, .body = &users_set_role_input },
+	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
 
 	/* admin user management (seed 001) */
 	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0 },

@@ -8,7 +8,7 @@
 #define USER_COLUMNS USER_VIEW_COLUMNS
 
 /* The user with this id (not deleted) as JSON, or NULL (then *rc says why: DB_OK means
- * not found). */
+ * not found). auth.c's; the store's db_users_view() is the one to call. */
 json_object *user_view_load(struct req *r, long long id, enum db_rc *rc);
 
 /* users.c, shared with admin_users.c and auth.c */
@@ -16,9 +16,8 @@ json_object *user_view_load(struct req *r, long long id, enum db_rc *rc);
 void       users_list_filtered(struct req *r, int with_status);
 /* Replies {"user": ...} for the user, or fails with 404. */
 enum err   users_reply_user(struct req *r, int status, enum msg msg, long long id);
-/* A failed write: a duplicate email, phone or username is 409 naming the field. */
+/* A failed write: a duplicate email, phone or username is 409 naming the field. (For
+ * auth.c; a handler returning its outcome uses fail_db() and fcgi/store/keys.c.) */
 void       users_reply_taken(struct req *r, enum db_rc rc);
-/* Revokes every refresh token of the user (reason: banned, deleted, password...). */
-enum db_rc users_revoke_sessions(struct req *r, long long id, const char *reason);
 
 #endif

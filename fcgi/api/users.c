@@ -10,9 +10,10 @@
  * - PUT /api/users/profile takes seed 000's top-level keys ({firstName, lastName,
  *   address, carInfo, preferences, ...}). Because GET shows firstName, lastName,
  *   avatar, bio, dateOfBirth, gender, address and preferredLanguage under "profile", a
- *   client that sends them back nested ({"profile": {...}}) is understood too; a
- *   top-level key wins over its nested twin and errors name the top-level key.
- *   "profilePicture" (seed 001) is another name for avatar.
+ *   client that sends them back nested ({"profile": {...}}) is understood too: both
+ *   places are declared fields, a top-level key wins over its nested twin ("address"
+ *   as a whole over "profile.address"), and an error names the field where it was
+ *   sent. "profilePicture" (seed 001) is another name for avatar.
  * - A null object clears it: "address": null empties street, city and governorate;
  *   the same for carInfo and location. Empty strings in optional text become NULL.
  * - Self-edits are not audited, except changes of a login identifier (phone,
@@ -26,7 +27,10 @@
  * - Settings: users.email_notifications, sms_notifications, push_notifications and
  *   preferred_language are the columns the rest of the system reads; they win over the
  *   JSON on read (a profile update may have changed them) and are written with it.
- *   twoFactorEnabled and sessionTimeout are stored preferences only, for now. */
+ *   twoFactorEnabled and sessionTimeout are stored preferences only, for now.
+ *
+ * Every write is one unit of work (req_tx): it locks the user's row, decides on what it
+ * read there and writes, so two updates of one user run one after the other. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +38,8 @@
 #include <time.h>
 
 #include "../store/activity.h"
+#include "../store/codes.h"
+#include "../store/sessions.h"
 #include "../core/phone.h"
 #include "../core/router.h"
 #include "../core/validate.h"
@@ -59,57 +65,6 @@ static const char SQL_LIST[] = USER_COLUMNS USER_FILTER
     " ORDER BY u.created_at DESC, u.id DESC LIMIT ? OFFSET ?";
 static const char SQL_COUNT[] = "SELECT COUNT(*) FROM users u" USER_FILTER;
 
-static const char SQL_REVOKE_SESSIONS[] =
-    "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(3), revoke_reason = ?"
-    " WHERE user_id = ? AND revoked_at IS NULL";
-static const char SQL_RETIRE_CODES[] =
-    "UPDATE one_time_codes SET used_at = CURRENT_TIMESTAMP(3)"
-    " WHERE user_id = ? AND used_at IS NULL";
-
-static const char SQL_LOCK_ROLE[] =
-    "SELECT role FROM users WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
-static const char SQL_SET_ROLE[] =
-    "UPDATE users SET role = ? WHERE id = ? AND deleted_at IS NULL";
-/* The e-mail becomes deleted-<id>@deleted.invalid (RFC 2606's reserved .invalid), made
- * from the row's own id; the hash "!" is no scrypt MCF string, so nothing matches it. */
-static const char SQL_ANONYMIZE[] =
-    "UPDATE users SET email = CONCAT('deleted-', id, '@deleted.invalid'), phone = NULL,"
-    " username = NULL, first_name = 'Deleted', last_name = 'User', avatar = NULL,"
-    " bio = NULL, date_of_birth = NULL, gender = NULL, address_street = NULL,"
-    " address_city = NULL, address_governorate = NULL, car_brand = NULL, car_model = NULL,"
-    " car_year = NULL, latitude = NULL, longitude = NULL, settings = NULL,"
-    " password_hash = '!', email_verified = 0, phone_verified = 0, is_active = 0,"
-    " deleted_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND deleted_at IS NULL";
-
-static const char SQL_GOVERNORATE[] =
-    "SELECT code FROM governorates WHERE code = ? OR name_en = ? OR name_ar = ? LIMIT 1";
-
-/* The columns a profile update may change, in this order in both statements. Role,
- * ban, verification (but the phone's reset), e-mail, active state and rating are not
- * among them, so no body can reach them (DESIGN.md §4). */
-static const char SQL_PROFILE_ROW[] =
-    "SELECT first_name, last_name, phone, username, avatar, bio, date_of_birth, gender,"
-    " address_street, address_city, address_governorate, preferred_language, car_brand,"
-    " car_model, car_year, notifications_enabled, sms_notifications, email_notifications,"
-    " push_notifications, latitude, longitude, phone_verified"
-    " FROM users WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
-static const char SQL_PROFILE_UPDATE[] =
-    "UPDATE users SET first_name = ?, last_name = ?, phone = ?, username = ?, avatar = ?,"
-    " bio = ?, date_of_birth = ?, gender = ?, address_street = ?, address_city = ?,"
-    " address_governorate = ?, preferred_language = ?, car_brand = ?, car_model = ?,"
-    " car_year = ?, notifications_enabled = ?, sms_notifications = ?,"
-    " email_notifications = ?, push_notifications = ?, latitude = ?, longitude = ?,"
-    " phone_verified = ? WHERE id = ? AND deleted_at IS NULL";
-
-#define SETTINGS_ROW \
-	"SELECT settings, email_notifications, sms_notifications, push_notifications," \
-	" preferred_language FROM users WHERE id = ? AND deleted_at IS NULL"
-static const char SQL_SETTINGS_ROW[] = SETTINGS_ROW;
-static const char SQL_SETTINGS_LOCK[] = SETTINGS_ROW " FOR UPDATE";
-static const char SQL_SETTINGS_UPDATE[] =
-    "UPDATE users SET settings = ?, email_notifications = ?, sms_notifications = ?,"
-    " push_notifications = ?, preferred_language = ? WHERE id = ? AND deleted_at IS NULL";
-
 /* --- shared helpers --- */
 
 /* Answers with the user as every endpoint shows one (store/user_view.h): data.user. */
@@ -126,7 +81,8 @@ users_reply_user(struct req *r, int status, enum msg msg, long long id)
 	return reply_ok(r, status, msg, data);
 }
 
-/* A write's failure: a duplicate key is 409 naming the field it belongs to. */
+/* A write's failure: a duplicate key is 409 naming the field it belongs to. (auth.c's;
+ * a converted handler returns fail_db(), which reads the key table.) */
 void
 users_reply_taken(struct req *r, enum db_rc rc)
 {
@@ -142,40 +98,6 @@ users_reply_taken(struct req *r, enum db_rc rc)
 		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", MSG_V_EMAIL_TAKEN);
 	else
 		reply_db_error(r, rc);
-}
-
-/* Ends every session of the user (refresh tokens; access tokens die by themselves,
- * since the router reads is_banned and deleted_at on every request). */
-enum db_rc
-users_revoke_sessions(struct req *r, long long id, const char *reason)
-{
-	return db_run(r->db, r->a, SQL_REVOKE_SESSIONS, DB_ARGS(DB_STR(reason), DB_INT(id)), NULL);
-}
-
-static int
-has_error(json_object *errs, const char *field)
-{
-	size_t i;
-
-	for (i = 0; i < json_object_array_length(errs); i++) {
-		json_object *f;
-
-		if (json_object_object_get_ex(json_object_array_get_idx(errs, i), "field", &f) &&
-		    strcmp(json_object_get_string(f), field) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* The string at path when it is present, a string and has not failed already. */
-static const char *
-checkable(json_object *body, json_object *errs, const char *path)
-{
-	json_object *v = json_path(body, path);
-
-	if (v == NULL || !json_object_is_type(v, json_type_string) || has_error(errs, path))
-		return NULL;
-	return json_object_get_string(v);
 }
 
 /* Copy of s without surrounding white space. */
@@ -196,6 +118,17 @@ static int
 str_eq(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* An identifier's change for the activity log: {"from": old, "to": new}. */
+static json_object *
+change(struct arena *a, const char *from, const char *to)
+{
+	json_object *d = json_owned(a, json_object_new_object());
+
+	json_object_object_add(d, "from", json_new_str(from));
+	json_object_object_add(d, "to", json_new_str(to));
+	return d;
 }
 
 /* --- lists --- */
@@ -248,233 +181,147 @@ users_list(struct req *r)
 	users_list_filtered(r, 0);
 }
 
-void
+enum err
 users_get(struct req *r)
 {
 	long long id;
+	enum err e;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	users_reply_user(r, 200, MSG_USER_FOUND, id);
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_FOUND, id);
 }
 
 /* --- role and deletion (admin) --- */
 
-static const struct vfield role_fields[] = {
-	{ "role", V_STRING, VF_REQUIRED, 1, 32, NULL, 0, NULL },
-};
-
-void
-users_set_role(struct req *r)
+/* Any of the seeds' role words (role_from_alias), as its canonical name. */
+static const char *
+role_word(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	const char *role, *from;
-	struct db_result row;
-	json_object *d;
-	long long id;
-	enum db_rc rc;
-
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	if (validate_or_reply(r, r->json, role_fields, NFIELDS(role_fields)) != 0)
-		return;
-	if ((role = role_from_alias(json_get_str(r->json, "role"))) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", MSG_V_INVALID_VALUE);
-		return;
-	}
-	if (id == r->user.id) {
-		reply_error_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
-		return;
-	}
-	if (begin_locked_row(r, SQL_LOCK_ROLE, id, &row) != 0)
-		return;
-	from = db_get(&row, 0, 0);
-	if (strcmp(from, role) != 0) {
-		d = json_owned(r->a, json_object_new_object());
-		json_object_object_add(d, "from", json_object_new_string(from));
-		json_object_object_add(d, "to", json_object_new_string(role));
-		if ((rc = db_run(r->db, r->a, SQL_SET_ROLE, DB_ARGS(DB_STR(role), DB_INT(id)),
-		    NULL)) != DB_OK ||
-		    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.role_change", "user", id, d)) != DB_OK)
-			goto fail;
-	}
-	/* the same role again changes nothing and logs nothing */
-	if ((rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	users_reply_user(r, 200, MSG_USER_ROLE_UPDATED, id);
-	return;
-fail:
-	reply_rollback(r, rc);
+	(void)a;
+	*msg = MSG_NONE;
+	v->s = role_from_alias(v->s);
+	return v->s == NULL ? "INVALID_VALUE" : NULL;
 }
 
-void
-users_delete(struct req *r)
+struct role_in {
+	struct in_val role;
+};
+
+static const struct vfield role_fields[] = {
+	{ "role", V_STRING, VF_REQUIRED, 1, 32, NULL, IN(struct role_in, role), role_word },
+};
+
+const struct input users_set_role_input = INPUT(struct role_in, role_fields, NULL);
+
+struct role_tx {
+	long long   id;
+	const char *role;
+};
+
+static enum err
+role_work(struct req *r, void *ctx)
 {
-	struct db_result row, res;
-	json_object *d;
-	long long id;
+	const struct role_tx *t = ctx;
+	struct user_target u;
 	enum db_rc rc;
 
-	if (req_param_id(r, 0, &id) != 0)
-		return;
-	if (id == r->user.id) {
-		reply_error_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
-		return;
-	}
-	if (begin_locked_row(r, SQL_LOCK_ROLE, id, &row) != 0)
-		return;
+	if ((rc = db_users_lock_target(r->db, r->a, t->id, &u)) != DB_OK)
+		return fail_db(r, rc);
+	/* the same role again changes nothing and logs nothing */
+	if (strcmp(u.role, t->role) == 0)
+		return ERR_OK;
+	if ((rc = db_users_set_role(r->db, r->a, t->id, t->role)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.role_change", "user", t->id,
+	    change(r->a, u.role, t->role))) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+users_set_role(struct req *r)
+{
+	const struct role_in *in = r->in;
+	struct role_tx t = { 0, in->role.s };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
+		return e;
+	if (t.id == r->user.id)
+		return fail_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
+	if ((e = req_tx(r, role_work, &t)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_ROLE_UPDATED, t.id);
+}
+
+static enum err
+delete_work(struct req *r, void *ctx)
+{
+	const long long *id = ctx;
+	struct user_target u;
+	json_object *d;
+	enum db_rc rc;
+
+	if ((rc = db_users_lock_target(r->db, r->a, *id, &u)) != DB_OK)
+		return fail_db(r, rc);
 	/* the log keeps what kind of account it was, nothing that identifies the person */
 	d = json_owned(r->a, json_object_new_object());
-	json_object_object_add(d, "role", json_object_new_string(db_get(&row, 0, 0)));
-	if ((rc = db_run(r->db, r->a, SQL_ANONYMIZE, DB_ARGS(DB_INT(id)), &res)) != DB_OK ||
-	    (rc = users_revoke_sessions(r, id, "deleted")) != DB_OK ||
-	    (rc = db_run(r->db, r->a, SQL_RETIRE_CODES, DB_ARGS(DB_INT(id)), NULL)) != DB_OK ||
-	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user", id, d)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_ok(r, 200, MSG_USER_DELETED, NULL);
-	return;
-fail:
-	reply_rollback(r, rc);
+	json_object_object_add(d, "role", json_object_new_string(u.role));
+	if ((rc = db_users_anonymize(r->db, r->a, *id)) != DB_OK ||
+	    (rc = db_sessions_revoke_user(r->db, r->a, *id, "deleted")) != DB_OK ||
+	    (rc = db_codes_retire_user(r->db, r->a, *id)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user", *id,
+	    d)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+users_delete(struct req *r)
+{
+	long long id;
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	if (id == r->user.id)
+		return fail_msg(r, ERR_CONFLICT, MSG_USER_SELF_ACTION);
+	if ((e = req_tx(r, delete_work, &id)) != ERR_OK)
+		return e;
+	return reply_ok(r, 200, MSG_USER_DELETED, NULL);
 }
 
 /* --- the caller's profile --- */
 
-void
+enum err
 users_profile_get(struct req *r)
 {
-	users_reply_user(r, 200, MSG_USER_PROFILE, r->user.id);
+	return users_reply_user(r, 200, MSG_USER_PROFILE, r->user.id);
 }
 
 static const char *const genders[] = { "male", "female", NULL };
 static const char *const langs[] = { "ar", "en", NULL };
 
-/* The body of PUT /api/users/profile (and /api/users/me); nothing is required. */
-static const struct vfield profile_fields[] = {
-	{ "profile", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "firstName", V_STRING, 0, 1, 100, NULL, 0, NULL },
-	{ "lastName", V_STRING, 0, 1, 100, NULL, 0, NULL },
-	{ "phone", V_PHONE, 0, 0, 0, NULL, 0, NULL },
-	{ "username", V_STRING, 0, 3, 64, NULL, 0, NULL },
-	{ "avatar", V_STRING, VF_NULLABLE, 0, 512, NULL, 0, NULL },
-	{ "profilePicture", V_STRING, VF_NULLABLE, 0, 512, NULL, 0, NULL },
-	{ "bio", V_STRING, VF_NULLABLE, 0, 2000, NULL, 0, NULL },
-	{ "dateOfBirth", V_DATE, VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "gender", V_ENUM, VF_NULLABLE, 0, 0, genders, 0, NULL },
-	{ "address", V_OBJECT, VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "address.street", V_STRING, VF_NULLABLE, 0, 255, NULL, 0, NULL },
-	{ "address.city", V_STRING, VF_NULLABLE, 0, 100, NULL, 0, NULL },
-	{ "address.governorate", V_STRING, VF_NULLABLE, 0, 64, NULL, 0, NULL },
-	{ "preferredLanguage", V_ENUM, 0, 0, 0, langs, 0, NULL },
-	{ "carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "carInfo.brand", V_STRING, VF_NULLABLE, 0, 64, NULL, 0, NULL },
-	{ "carInfo.model", V_STRING, VF_NULLABLE, 0, 64, NULL, 0, NULL },
-	{ "carInfo.year", V_INT, VF_NULLABLE, 1950, 9999, NULL, 0, NULL },   /* upper bound: the clock */
-	{ "preferences", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "preferences.notificationsEnabled", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "preferences.smsNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "preferences.emailNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "preferences.pushNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "location", V_OBJECT, VF_NULLABLE, 0, 0, NULL, 0, NULL },
-	{ "location.latitude", V_NUMBER, VF_NULLABLE, -90, 90, NULL, 0, NULL },
-	{ "location.longitude", V_NUMBER, VF_NULLABLE, -180, 180, NULL, 0, NULL },
-};
-
-/* What GET shows under "profile" and PUT therefore also takes from there. */
-static const char *const profile_nested[] = { "firstName", "lastName", "avatar", "bio",
-	"dateOfBirth", "gender", "address", "preferredLanguage", NULL };
-
-/* Column order of SQL_PROFILE_ROW and SQL_PROFILE_UPDATE. */
-enum { P_FIRST, P_LAST, P_PHONE, P_USERNAME, P_AVATAR, P_BIO, P_DOB, P_GENDER, P_STREET,
-	P_CITY, P_GOV, P_LANG, P_BRAND, P_MODEL, P_YEAR, P_NOTIF, P_SMS, P_EMAIL, P_PUSH,
-	P_LAT, P_LNG, P_PHONE_VERIFIED, P__MAX };
-
-/* Body path -> column. profilePicture comes before avatar so that avatar wins. */
-static const struct { const char *path; int col; } profile_paths[] = {
-	{ "firstName", P_FIRST }, { "lastName", P_LAST }, { "phone", P_PHONE },
-	{ "username", P_USERNAME }, { "profilePicture", P_AVATAR }, { "avatar", P_AVATAR },
-	{ "bio", P_BIO }, { "dateOfBirth", P_DOB }, { "gender", P_GENDER },
-	{ "address.street", P_STREET }, { "address.city", P_CITY },
-	{ "address.governorate", P_GOV }, { "preferredLanguage", P_LANG },
-	{ "carInfo.brand", P_BRAND }, { "carInfo.model", P_MODEL }, { "carInfo.year", P_YEAR },
-	{ "preferences.notificationsEnabled", P_NOTIF },
-	{ "preferences.smsNotifications", P_SMS },
-	{ "preferences.emailNotifications", P_EMAIL },
-	{ "preferences.pushNotifications", P_PUSH },
-	{ "location.latitude", P_LAT }, { "location.longitude", P_LNG },
-};
-
-/* The body with the members of "profile" lifted to the top where the top lacks them. */
-static json_object *
-profile_body(struct req *r)
-{
-	json_object *body = r->json, *nested, *flat;
-	size_t i;
-
-	if (body == NULL || !json_object_is_type(body, json_type_object) ||
-	    !json_object_object_get_ex(body, "profile", &nested) || nested == NULL ||
-	    !json_object_is_type(nested, json_type_object))
-		return body;
-	flat = json_owned(r->a, json_object_new_object());
-	{
-		json_object_object_foreach(body, key, val)
-			json_object_object_add(flat, key, json_object_get(val));
-	}
-	for (i = 0; profile_nested[i] != NULL; i++) {
-		json_object *inner;
-
-		if (!json_object_object_get_ex(flat, profile_nested[i], NULL) &&
-		    json_object_object_get_ex(nested, profile_nested[i], &inner))
-			json_object_object_add(flat, profile_nested[i], json_object_get(inner));
-	}
-	return flat;
-}
-
-/* Finds path in body. A JSON null on the way ("address": null) counts as present with
- * the value NULL, so clearing an object clears each of its members. */
-static int
-body_lookup(json_object *o, const char *path, json_object **out)
-{
-	char key[64];
-
-	for (;;) {
-		size_t n = strcspn(path, ".");
-		json_object *child;
-
-		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
-			return 0;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(o, key, &child))
-			return 0;
-		path += n;
-		if (*path == '\0' || child == NULL) {
-			*out = child;
-			return 1;
-		}
-		o = child;
-		path++;
-	}
-}
-
-/* A validated JSON value as column text; NULL is SQL NULL. */
+/* Names are trimmed and may not be blank. */
 static const char *
-value_text(struct arena *a, json_object *v)
+name_text(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	const char *s;
+	*msg = MSG_NONE;
+	v->s = trimmed(a, v->s);
+	return *v->s == '\0' ? "REQUIRED" : NULL;
+}
 
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return NULL;
-	case json_type_boolean:
-		return json_object_get_boolean(v) ? "1" : "0";
-	case json_type_double:
-		return arena_printf(a, "%.6f", json_object_get_double(v));
-	case json_type_int:
-		return arena_printf(a, "%lld", (long long)json_object_get_int64(v));
-	default:
-		s = trimmed(a, json_object_get_string(v));
-		return *s != '\0' ? s : NULL;
+/* Optional text is trimmed; blank is no value (NULL). */
+static const char *
+optional_text(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	*msg = MSG_NONE;
+	v->s = trimmed(a, v->s);
+	if (*v->s == '\0') {
+		v->s = NULL;
+		v->null = 1;
 	}
+	return NULL;
 }
 
 /* Avatars are shown in pages and apps: only web addresses or our own paths, never
@@ -487,172 +334,272 @@ url_ok(const char *s)
 	return s[0] == '/' && s[1] != '/' && strpbrk(s, " \t\r\n\"'<>\\") == NULL;
 }
 
-/* The governorate's code for an ISO code ("C", "EG-GZ") or its Arabic or English name;
- * *code is NULL when none matches. */
-static enum db_rc
-governorate_code(struct req *r, const char *in, const char **code)
+static const char *
+avatar_url(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	struct db_result res;
-	const char *s = trimmed(r->a, in);
-	enum db_rc rc;
-
-	*code = NULL;
-	if (strncasecmp(s, "EG-", 3) == 0)
-		s += 3;
-	if (*s == '\0')
-		return DB_OK;
-	rc = db_run(r->db, r->a, SQL_GOVERNORATE, DB_ARGS(DB_STR(s), DB_STR(s), DB_STR(s)), &res);
-	if (rc == DB_OK && res.nrows > 0)
-		*code = db_get(&res, 0, 0);
-	return rc;
+	*msg = MSG_NONE;
+	if (*v->s != '\0' && !url_ok(v->s)) {
+		*msg = MSG_V_INVALID_FORMAT;
+		return "INVALID_FORMAT";
+	}
+	return optional_text(v, a, msg);
 }
 
-/* Rules beyond the field list, for the fields that passed it; every failure is added to
- * errs. *gov gets the governorate's code when one was named. */
-static enum db_rc
-profile_check(struct req *r, json_object *body, json_object *errs, const char **gov)
+static const char *
+username_ok(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	char today[16];
-	const char *s;
-	json_object *year;
-	struct tm tm;
-	time_t now = time(NULL), ahead;
-	int max_year;
-	enum db_rc rc;
+	(void)a;
+	*msg = MSG_NONE;
+	if (username_valid(v->s))
+		return NULL;
+	*msg = MSG_V_USERNAME;
+	return "INVALID_FORMAT";
+}
 
-	*gov = NULL;
-	if ((s = checkable(body, errs, "firstName")) != NULL && *trimmed(r->a, s) == '\0')
-		verror_add(errs, r->lang, "firstName", "REQUIRED", MSG_V_REQUIRED);
-	if ((s = checkable(body, errs, "lastName")) != NULL && *trimmed(r->a, s) == '\0')
-		verror_add(errs, r->lang, "lastName", "REQUIRED", MSG_V_REQUIRED);
-	if ((s = checkable(body, errs, "username")) != NULL && !username_valid(s))
-		verror_add(errs, r->lang, "username", "INVALID_FORMAT", MSG_V_USERNAME);
-	if ((s = checkable(body, errs, "avatar")) != NULL && *s != '\0' && !url_ok(s))
-		verror_add(errs, r->lang, "avatar", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
-	if ((s = checkable(body, errs, "profilePicture")) != NULL && *s != '\0' && !url_ok(s))
-		verror_add(errs, r->lang, "profilePicture", "INVALID_FORMAT", MSG_V_INVALID_FORMAT);
-	/* "not in the future" anywhere: today's date at UTC+14, the earliest time zone */
-	ahead = now + 14 * 3600;
+/* Not in the future anywhere: not after today's date at UTC+14, the earliest zone. */
+static const char *
+past_date(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	time_t ahead = time(NULL) + 14 * 3600;
+	char today[16];
+	struct tm tm;
+
+	(void)a;
+	*msg = MSG_NONE;
 	gmtime_r(&ahead, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if ((s = checkable(body, errs, "dateOfBirth")) != NULL && strcmp(s, today) > 0)
-		verror_add(errs, r->lang, "dateOfBirth", "OUT_OF_RANGE", MSG_V_DATE_FUTURE);
-	gmtime_r(&now, &tm);
-	max_year = tm.tm_year + 1900 + 1;   /* next year's models are sold this year */
-	if ((year = json_path(body, "carInfo.year")) != NULL &&
-	    json_object_is_type(year, json_type_int) && !has_error(errs, "carInfo.year") &&
-	    json_object_get_int64(year) > max_year)
-		verror_add(errs, r->lang, "carInfo.year", "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
-	if ((s = checkable(body, errs, "address.governorate")) != NULL && *trimmed(r->a, s) != '\0') {
-		if ((rc = governorate_code(r, s, gov)) != DB_OK)
-			return rc;
-		if (*gov == NULL)
-			verror_add(errs, r->lang, "address.governorate", "INVALID_VALUE", MSG_V_GOVERNORATE);
-	}
-	return DB_OK;
+	if (strcmp(v->s, today) <= 0)
+		return NULL;
+	*msg = MSG_V_DATE_FUTURE;
+	return "OUT_OF_RANGE";
 }
 
-/* Copies every declared field present in the (validated) body over the row. */
-static void
-profile_apply(struct req *r, json_object *body, const char *v[P__MAX], const char *gov)
+/* Next year's models are sold this year; no later one. */
+static const char *
+year_not_ahead(struct in_val *v, struct arena *a, enum msg *msg)
 {
-	char e164[PHONE_E164_LEN];
-	size_t i;
+	time_t now = time(NULL);
+	struct tm tm;
 
-	for (i = 0; i < sizeof(profile_paths) / sizeof(profile_paths[0]); i++) {
-		json_object *val;
-
-		if (body_lookup(body, profile_paths[i].path, &val))
-			v[profile_paths[i].col] = value_text(r->a, val);
-	}
-	/* stored forms: E.164 phones (a stored one stays as it is), governorate codes */
-	if (v[P_PHONE] != NULL && phone_normalize(v[P_PHONE], e164, sizeof(e164)) == 0)
-		v[P_PHONE] = arena_strdup(r->a, e164);
-	if (gov != NULL)
-		v[P_GOV] = gov;
+	(void)a;
+	*msg = MSG_NONE;
+	gmtime_r(&now, &tm);
+	if (v->i <= tm.tm_year + 1900 + 1)
+		return NULL;
+	*msg = MSG_V_OUT_OF_RANGE;
+	return "OUT_OF_RANGE";
 }
 
-void
+/* A governorate's ISO code ("C", "EG-GZ") or its Arabic or English name, trimmed and
+ * without the "EG-" of a full ISO code; the unit of work looks it up. Blank is none. */
+static const char *
+governorate_name(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	optional_text(v, a, msg);
+	if (v->s != NULL && strncasecmp(v->s, "EG-", 3) == 0 && *(v->s += 3) == '\0') {
+		*msg = MSG_V_GOVERNORATE;
+		return "INVALID_VALUE";
+	}
+	return NULL;
+}
+
+/* What GET shows under "profile", and PUT therefore also takes from there. */
+struct profile_part {
+	struct in_val first_name, last_name, avatar, bio, date_of_birth, gender, address,
+	    street, city, governorate, preferred_language;
+};
+
+/* The body of PUT /api/users/profile (and /api/users/me); nothing is required. */
+struct profile_in {
+	struct profile_part top;     /* "firstName", "address.city"… */
+	struct profile_part nested;  /* their twins "profile.firstName", "profile.address.city"… */
+	struct in_val profile, phone, username, car_info, car_brand, car_model, car_year,
+	    preferences, notifications, sms, email, push, location, latitude, longitude;
+};
+
+#define PROFILE_PART(P, part) \
+	{ P "firstName", V_STRING, 0, 1, 100, NULL, \
+	    IN(struct profile_in, part.first_name), name_text }, \
+	{ P "lastName", V_STRING, 0, 1, 100, NULL, \
+	    IN(struct profile_in, part.last_name), name_text }, \
+	{ P "avatar", V_STRING, VF_NULLABLE, 0, 512, NULL, \
+	    IN(struct profile_in, part.avatar), avatar_url }, \
+	{ P "bio", V_STRING, VF_NULLABLE, 0, 2000, NULL, \
+	    IN(struct profile_in, part.bio), optional_text }, \
+	{ P "dateOfBirth", V_DATE, VF_NULLABLE, 0, 0, NULL, \
+	    IN(struct profile_in, part.date_of_birth), past_date }, \
+	{ P "gender", V_ENUM, VF_NULLABLE, 0, 0, genders, \
+	    IN(struct profile_in, part.gender), NULL }, \
+	{ P "address", V_OBJECT, VF_NULLABLE, 0, 0, NULL, \
+	    IN(struct profile_in, part.address), NULL }, \
+	{ P "address.street", V_STRING, VF_NULLABLE, 0, 255, NULL, \
+	    IN(struct profile_in, part.street), optional_text }, \
+	{ P "address.city", V_STRING, VF_NULLABLE, 0, 100, NULL, \
+	    IN(struct profile_in, part.city), optional_text }, \
+	{ P "address.governorate", V_STRING, VF_NULLABLE, 0, 64, NULL, \
+	    IN(struct profile_in, part.governorate), governorate_name }, \
+	{ P "preferredLanguage", V_ENUM, 0, 0, 0, langs, \
+	    IN(struct profile_in, part.preferred_language), NULL }
+
+#define PF(name, type, flags, min, max, allowed, member, check) \
+	{ name, type, flags, min, max, allowed, IN(struct profile_in, member), check }
+
+static const struct vfield profile_fields[] = {
+	PF("profile", V_OBJECT, 0, 0, 0, NULL, profile, NULL),
+	PROFILE_PART("", top),
+	PF("phone", V_PHONE, 0, 0, 0, NULL, phone, NULL),
+	PF("username", V_STRING, 0, 3, 64, NULL, username, username_ok),
+	PF("carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL, car_info, NULL),
+	PF("carInfo.brand", V_STRING, VF_NULLABLE, 0, 64, NULL, car_brand, optional_text),
+	PF("carInfo.model", V_STRING, VF_NULLABLE, 0, 64, NULL, car_model, optional_text),
+	PF("carInfo.year", V_INT, VF_NULLABLE, 1950, 9999, NULL, car_year, year_not_ahead),
+	PF("preferences", V_OBJECT, 0, 0, 0, NULL, preferences, NULL),
+	PF("preferences.notificationsEnabled", V_BOOL, 0, 0, 0, NULL, notifications, NULL),
+	PF("preferences.smsNotifications", V_BOOL, 0, 0, 0, NULL, sms, NULL),
+	PF("preferences.emailNotifications", V_BOOL, 0, 0, 0, NULL, email, NULL),
+	PF("preferences.pushNotifications", V_BOOL, 0, 0, 0, NULL, push, NULL),
+	PF("location", V_OBJECT, VF_NULLABLE, 0, 0, NULL, location, NULL),
+	PF("location.latitude", V_NUMBER, VF_NULLABLE, -90, 90, NULL, latitude, NULL),
+	PF("location.longitude", V_NUMBER, VF_NULLABLE, -180, 180, NULL, longitude, NULL),
+	PROFILE_PART("profile.", nested),
+};
+
+/* seed 001's name for avatar; "avatar" wins when both are sent */
+static const char *const profile_aliases[] = { "profilePicture", "avatar", NULL };
+
+const struct input users_profile_put_input = INPUT_ALIASED(struct profile_in, profile_fields,
+    NULL, profile_aliases);
+
+/* A twin's value: the top-level field when it was sent, else its "profile." twin. */
+static const struct in_val *
+twin(const struct in_val *top, const struct in_val *nested)
+{
+	return top->set ? top : nested;
+}
+
+static void
+put_text(const char **col, const struct in_val *v)
+{
+	if (v->set)
+		*col = v->null ? NULL : v->s;
+}
+
+static void
+put_flag(int *col, const struct in_val *v)
+{
+	if (v->set)
+		*col = v->i != 0;
+}
+
+/* A coordinate as it will be: unchanged, cleared, or the one sent. */
+static void
+put_coordinate(int *has, double *col, const struct in_val *v)
+{
+	if (v->set) {
+		*has = !v->null;
+		*col = v->null ? 0 : v->d;
+	}
+}
+
+/* Lays the declared fields that were sent over the row (the governorate is the
+ * caller's: it needs a look-up). Fails only on a half location, which depends on the
+ * row: a location is a point, both coordinates or neither. */
+static enum err
+profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p)
+{
+	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
+	int has_lat = p->has_location, has_lng = p->has_location;
+
+	put_text(&p->first_name, twin(&in->top.first_name, &in->nested.first_name));
+	put_text(&p->last_name, twin(&in->top.last_name, &in->nested.last_name));
+	put_text(&p->phone, &in->phone);
+	put_text(&p->username, &in->username);
+	put_text(&p->avatar, twin(&in->top.avatar, &in->nested.avatar));
+	put_text(&p->bio, twin(&in->top.bio, &in->nested.bio));
+	put_text(&p->date_of_birth, twin(&in->top.date_of_birth, &in->nested.date_of_birth));
+	put_text(&p->gender, twin(&in->top.gender, &in->nested.gender));
+	put_text(&p->preferred_language, twin(&in->top.preferred_language,
+	    &in->nested.preferred_language));
+	if (addr->address.null)
+		p->street = p->city = p->governorate = NULL;
+	put_text(&p->street, &addr->street);
+	put_text(&p->city, &addr->city);
+	if (in->car_info.null) {
+		p->car_brand = p->car_model = NULL;
+		p->car_year = 0;
+	}
+	put_text(&p->car_brand, &in->car_brand);
+	put_text(&p->car_model, &in->car_model);
+	if (in->car_year.set)
+		p->car_year = in->car_year.null ? 0 : in->car_year.i;
+	put_flag(&p->notifications_enabled, &in->notifications);
+	put_flag(&p->sms_notifications, &in->sms);
+	put_flag(&p->email_notifications, &in->email);
+	put_flag(&p->push_notifications, &in->push);
+	if (in->location.null)
+		has_lat = has_lng = 0;
+	put_coordinate(&has_lat, &p->latitude, &in->latitude);
+	put_coordinate(&has_lng, &p->longitude, &in->longitude);
+	if (has_lat != has_lng)
+		return fail_field(r, ERR_VALIDATION, has_lat ? "location.longitude" :
+		    "location.latitude", "REQUIRED", MSG_V_REQUIRED);
+	p->has_location = has_lat;
+	return ERR_OK;
+}
+
+static enum err
+profile_work(struct req *r, void *ctx)
+{
+	const struct profile_in *in = r->in;
+	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
+	const char *gov = NULL;
+	struct user_profile p, old;
+	enum db_rc rc;
+	enum err e;
+
+	(void)ctx;
+	if (addr->governorate.set && !addr->governorate.null) {
+		rc = db_users_governorate_code(r->db, r->a, addr->governorate.s, &gov);
+		if (rc == DB_NOTFOUND)
+			return fail_field(r, ERR_VALIDATION, addr == &in->top ? "address.governorate" :
+			    "profile.address.governorate", "INVALID_VALUE", MSG_V_GOVERNORATE);
+		if (rc != DB_OK)
+			return fail_db(r, rc);
+	}
+	if ((rc = db_users_lock_profile(r->db, r->a, r->user.id, &old)) != DB_OK)
+		return fail_db(r, rc);
+	p = old;
+	if ((e = profile_apply(r, in, &p)) != ERR_OK)
+		return e;
+	if (addr->governorate.set)
+		p.governorate = gov;
+	/* a new number is not verified yet (the OTP flow of auth.c verifies it) */
+	if (!str_eq(old.phone, p.phone))
+		p.phone_verified = 0;
+	/* a taken phone or username is 409 naming it, a governorate gone since the look-up
+	 * 422 naming it (keys.c) */
+	if ((rc = db_users_update_profile(r->db, r->a, r->user.id, &p)) != DB_OK)
+		return fail_db(r, rc);
+	/* login identifiers are audited (see the top of the file); nothing else is */
+	if (!str_eq(old.phone, p.phone) &&
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user",
+	    r->user.id, change(r->a, old.phone, p.phone))) != DB_OK)
+		return fail_db(r, rc);
+	if (!str_eq(old.username, p.username) &&
+	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.username_change", "user",
+	    r->user.id, change(r->a, old.username, p.username))) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
 users_profile_put(struct req *r)
 {
-	const char *v[P__MAX], *old_phone, *old_username, *gov;
-	json_object *body, *errs = NULL, *d;
-	struct db_result row;
-	enum db_rc rc;
-	size_t i;
+	enum err e;
 
-	body = profile_body(r);
-	validate(body, profile_fields, NFIELDS(profile_fields), r->lang, &errs);
-	if (errs == NULL)
-		errs = json_object_new_array();
-	json_owned(r->a, errs);
-	if ((rc = profile_check(r, body, errs, &gov)) != DB_OK) {
-		reply_db_error(r, rc);
-		return;
-	}
-	if (json_object_array_length(errs) > 0) {
-		reply_error(r, ERR_VALIDATION, json_object_get(errs));
-		return;
-	}
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_PROFILE_ROW, DB_ARGS(DB_INT(r->user.id)), &row)) != DB_OK)
-		goto fail;
-	if (row.nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return;
-	}
-	for (i = 0; i < P__MAX; i++)
-		v[i] = db_get(&row, 0, i);
-	old_phone = v[P_PHONE];
-	old_username = v[P_USERNAME];
-	profile_apply(r, body, v, gov);
-	/* a location is a point: both coordinates or neither */
-	if ((v[P_LAT] == NULL) != (v[P_LNG] == NULL)) {
-		db_rollback(r->db);
-		reply_field_error(r, ERR_VALIDATION, v[P_LAT] == NULL ? "location.latitude" :
-		    "location.longitude", "REQUIRED", MSG_V_REQUIRED);
-		return;
-	}
-	/* a new number is not verified yet (the OTP flow of auth.c verifies it) */
-	if (!str_eq(old_phone, v[P_PHONE]))
-		v[P_PHONE_VERIFIED] = "0";
-	rc = db_run(r->db, r->a, SQL_PROFILE_UPDATE, DB_ARGS(DB_STR(v[P_FIRST]),
-	    DB_STR(v[P_LAST]), DB_STR(v[P_PHONE]), DB_STR(v[P_USERNAME]), DB_STR(v[P_AVATAR]),
-	    DB_STR(v[P_BIO]), DB_STR(v[P_DOB]), DB_STR(v[P_GENDER]), DB_STR(v[P_STREET]),
-	    DB_STR(v[P_CITY]), DB_STR(v[P_GOV]), DB_STR(v[P_LANG]), DB_STR(v[P_BRAND]),
-	    DB_STR(v[P_MODEL]), DB_STR(v[P_YEAR]), DB_STR(v[P_NOTIF]), DB_STR(v[P_SMS]),
-	    DB_STR(v[P_EMAIL]), DB_STR(v[P_PUSH]), DB_STR(v[P_LAT]), DB_STR(v[P_LNG]),
-	    DB_STR(v[P_PHONE_VERIFIED]), DB_INT(r->user.id)), NULL);
-	if (rc != DB_OK)
-		goto fail;
-	/* login identifiers are audited (see the top of the file); nothing else is */
-	if (!str_eq(old_phone, v[P_PHONE])) {
-		d = json_owned(r->a, json_object_new_object());
-		json_object_object_add(d, "from", json_new_str(old_phone));
-		json_object_object_add(d, "to", json_new_str(v[P_PHONE]));
-		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user", r->user.id, d)) != DB_OK)
-			goto fail;
-	}
-	if (!str_eq(old_username, v[P_USERNAME])) {
-		d = json_owned(r->a, json_object_new_object());
-		json_object_object_add(d, "from", json_new_str(old_username));
-		json_object_object_add(d, "to", json_new_str(v[P_USERNAME]));
-		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "user.username_change", "user", r->user.id, d)) != DB_OK)
-			goto fail;
-	}
-	if ((rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, r->user.id);
-	return;
-fail:
-	db_rollback(r->db);
-	if (rc == DB_FK)   /* the governorate vanished between the look-up and the write */
-		reply_field_error(r, ERR_VALIDATION, "address.governorate", "INVALID_VALUE",
-		    MSG_V_GOVERNORATE);
-	else
-		users_reply_taken(r, rc);
+	if ((e = req_tx(r, profile_work, NULL)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, r->user.id);
 }
 
 /* --- the caller's settings (seed 002) --- */
@@ -660,23 +607,36 @@ fail:
 static const char *const visibilities[] = { "public", "private", NULL };
 static const char *const themes[] = { "light", "dark", "system", NULL };
 
-/* Every key of the settings object, its rule and (SETTINGS_DEFAULTS) its default. */
-static const struct vfield settings_fields[] = {
-	{ "emailNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "pushNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "smsNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "marketingEmails", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "bookingReminders", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "reviewNotifications", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "profileVisibility", V_ENUM, 0, 0, 0, visibilities, 0, NULL },
-	{ "showEmail", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "showPhone", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "allowDirectMessages", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "theme", V_ENUM, 0, 0, 0, themes, 0, NULL },
-	{ "language", V_ENUM, 0, 0, 0, langs, 0, NULL },
-	{ "timezone", V_STRING, 0, 1, 64, NULL, 0, NULL },
-	{ "twoFactorEnabled", V_BOOL, 0, 0, 0, NULL, 0, NULL },
-	{ "sessionTimeout", V_INT, 0, 5, 1440, NULL, 0, NULL },   /* minutes */
+/* IANA names look like "Africa/Cairo", "Etc/GMT+2" or "UTC". */
+static const char *
+timezone_name(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	const char *p;
+
+	(void)a;
+	*msg = MSG_V_INVALID_FORMAT;
+	if (*v->s == '/' || strstr(v->s, "..") != NULL)
+		return "INVALID_FORMAT";
+	for (p = v->s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
+			return "INVALID_FORMAT";
+	*msg = MSG_NONE;
+	return NULL;
+}
+
+/* Every key of the settings object; SETTINGS_DEFAULTS has a default for each. */
+enum { S_EMAIL, S_PUSH, S_SMS, S_MARKETING, S_REMINDERS, S_REVIEWS, S_VISIBILITY,
+	S_SHOW_EMAIL, S_SHOW_PHONE, S_MESSAGES, S_THEME, S_LANGUAGE, S_TIMEZONE, S_TWO_FACTOR,
+	S_TIMEOUT, S__MAX };
+
+static const char *const settings_keys[S__MAX] = {
+	[S_EMAIL] = "emailNotifications", [S_PUSH] = "pushNotifications",
+	[S_SMS] = "smsNotifications", [S_MARKETING] = "marketingEmails",
+	[S_REMINDERS] = "bookingReminders", [S_REVIEWS] = "reviewNotifications",
+	[S_VISIBILITY] = "profileVisibility", [S_SHOW_EMAIL] = "showEmail",
+	[S_SHOW_PHONE] = "showPhone", [S_MESSAGES] = "allowDirectMessages", [S_THEME] = "theme",
+	[S_LANGUAGE] = "language", [S_TIMEZONE] = "timezone",
+	[S_TWO_FACTOR] = "twoFactorEnabled", [S_TIMEOUT] = "sessionTimeout",
 };
 
 static const char SETTINGS_DEFAULTS[] =
@@ -686,153 +646,137 @@ static const char SETTINGS_DEFAULTS[] =
     "\"allowDirectMessages\":true,\"theme\":\"light\",\"language\":\"ar\","
     "\"timezone\":\"Africa/Cairo\",\"twoFactorEnabled\":false,\"sessionTimeout\":60}";
 
-/* IANA names look like "Africa/Cairo", "Etc/GMT+2" or "UTC". */
-static int
-timezone_ok(const char *s)
-{
-	const char *p;
+/* Seed 002 sends {"settings": {...}}; the keys at the top level are accepted too. */
+struct settings_in {
+	struct in_val settings;
+	struct in_val nested[S__MAX];   /* "settings.theme"… */
+	struct in_val top[S__MAX];      /* "theme"… */
+};
 
-	if (*s == '/' || strstr(s, "..") != NULL)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
-			return 0;
-	return 1;
-}
+#define SETTINGS_FIELDS(P, part) \
+	SF(P "emailNotifications", V_BOOL, 0, 0, NULL, part[S_EMAIL], NULL), \
+	SF(P "pushNotifications", V_BOOL, 0, 0, NULL, part[S_PUSH], NULL), \
+	SF(P "smsNotifications", V_BOOL, 0, 0, NULL, part[S_SMS], NULL), \
+	SF(P "marketingEmails", V_BOOL, 0, 0, NULL, part[S_MARKETING], NULL), \
+	SF(P "bookingReminders", V_BOOL, 0, 0, NULL, part[S_REMINDERS], NULL), \
+	SF(P "reviewNotifications", V_BOOL, 0, 0, NULL, part[S_REVIEWS], NULL), \
+	SF(P "profileVisibility", V_ENUM, 0, 0, visibilities, part[S_VISIBILITY], NULL), \
+	SF(P "showEmail", V_BOOL, 0, 0, NULL, part[S_SHOW_EMAIL], NULL), \
+	SF(P "showPhone", V_BOOL, 0, 0, NULL, part[S_SHOW_PHONE], NULL), \
+	SF(P "allowDirectMessages", V_BOOL, 0, 0, NULL, part[S_MESSAGES], NULL), \
+	SF(P "theme", V_ENUM, 0, 0, themes, part[S_THEME], NULL), \
+	SF(P "language", V_ENUM, 0, 0, langs, part[S_LANGUAGE], NULL), \
+	SF(P "timezone", V_STRING, 1, 64, NULL, part[S_TIMEZONE], timezone_name), \
+	SF(P "twoFactorEnabled", V_BOOL, 0, 0, NULL, part[S_TWO_FACTOR], NULL), \
+	SF(P "sessionTimeout", V_INT, 5, 1440, NULL, part[S_TIMEOUT], NULL)   /* minutes */
+
+#define SF(name, type, min, max, allowed, member, check) \
+	{ name, type, 0, min, max, allowed, IN(struct settings_in, member), check }
+
+static const struct vfield settings_fields[] = {
+	SF("settings", V_OBJECT, 0, 0, NULL, settings, NULL),
+	SETTINGS_FIELDS("settings.", nested),
+	SETTINGS_FIELDS("", top),
+};
+
+const struct input users_settings_put_input = INPUT(struct settings_in, settings_fields, NULL);
 
 /* The settings as stored, over the defaults, under the columns that mirror four keys.
  * A stored value of the wrong type (never written by us) falls back to the default. */
 static json_object *
-settings_current(struct req *r, const struct db_result *row)
+settings_current(struct req *r, const struct user_settings *row)
 {
 	json_object *s = json_owned(r->a, json_tokener_parse(SETTINGS_DEFAULTS)), *stored = NULL;
-	const char *text = db_get(row, 0, 0), *lang = db_get(row, 0, 4);
 	size_t i;
 
-	if (text != NULL)
-		stored = json_owned(r->a, json_tokener_parse(text));
+	if (row->settings != NULL)
+		stored = json_owned(r->a, json_tokener_parse(row->settings));
 	for (i = 0; stored != NULL && json_object_is_type(stored, json_type_object) &&
-	    i < NFIELDS(settings_fields); i++) {
-		const char *k = settings_fields[i].name;
+	    i < S__MAX; i++) {
 		json_object *def = NULL, *v;
 
-		json_object_object_get_ex(s, k, &def);
-		if (json_object_object_get_ex(stored, k, &v) && v != NULL &&
+		json_object_object_get_ex(s, settings_keys[i], &def);
+		if (json_object_object_get_ex(stored, settings_keys[i], &v) && v != NULL &&
 		    json_object_get_type(v) == json_object_get_type(def))
-			json_object_object_add(s, k, json_object_get(v));
+			json_object_object_add(s, settings_keys[i], json_object_get(v));
 	}
 	json_object_object_add(s, "emailNotifications",
-	    json_object_new_boolean(db_get_ll(row, 0, 1, 1) != 0));
+	    json_object_new_boolean(row->email_notifications));
 	json_object_object_add(s, "smsNotifications",
-	    json_object_new_boolean(db_get_ll(row, 0, 2, 1) != 0));
+	    json_object_new_boolean(row->sms_notifications));
 	json_object_object_add(s, "pushNotifications",
-	    json_object_new_boolean(db_get_ll(row, 0, 3, 1) != 0));
-	json_object_object_add(s, "language", json_object_new_string(lang != NULL ? lang : "ar"));
+	    json_object_new_boolean(row->push_notifications));
+	json_object_object_add(s, "language", json_object_new_string(
+	    row->preferred_language != NULL ? row->preferred_language : "ar"));
 	return s;
 }
 
-static void
+static enum err
 reply_settings(struct req *r, enum msg msg_key, json_object *settings)
 {
 	json_object *data = json_object_new_object();
 
 	json_object_object_add(data, "settings", json_object_get(settings));
-	reply_ok(r, 200, msg_key, data);
+	return reply_ok(r, 200, msg_key, data);
 }
 
-/* "1"/"0" for a boolean key of the merged settings. */
-static const char *
-settings_flag(json_object *s, const char *key)
+/* A boolean key of the merged settings. */
+static int
+settings_flag(json_object *s, int key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(s, key, &v) && json_object_get_boolean(v) ? "1" : "0";
+	return json_object_object_get_ex(s, settings_keys[key], &v) && json_object_get_boolean(v);
 }
 
-void
+enum err
 users_settings_get(struct req *r)
 {
-	struct db_result row;
+	struct user_settings row;
 	enum db_rc rc;
 
-	if ((rc = db_run(r->db, r->a, SQL_SETTINGS_ROW, DB_ARGS(DB_INT(r->user.id)), &row)) != DB_OK) {
-		reply_db_error(r, rc);
-		return;
-	}
-	if (row.nrows == 0) {
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return;
-	}
-	reply_settings(r, MSG_USER_SETTINGS, settings_current(r, &row));
+	if ((rc = db_users_settings(r->db, r->a, r->user.id, &row)) != DB_OK)
+		return fail_db(r, rc);
+	return reply_settings(r, MSG_USER_SETTINGS, settings_current(r, &row));
 }
 
-/* Seed 002 sends {"settings": {...}}; the keys at the top level are accepted too. Only
- * the keys present change; the rest keep their stored (or default) values. */
-void
-users_settings_put(struct req *r)
+/* Only the keys sent change; the rest keep their stored (or default) values. With
+ * "settings" in the body its members are read, else the same keys at the top level. */
+static enum err
+settings_work(struct req *r, void *ctx)
 {
-	json_object *src = r->json, *nested, *errs = NULL, *cur, *tz, *lang;
-	const char *prefix = "";
-	struct db_result row;
+	const struct settings_in *in = r->in;
+	const struct in_val *sent = in->settings.set ? in->nested : in->top;
+	json_object **out = ctx, *cur, *lang = NULL;
+	struct user_settings row;
 	enum db_rc rc;
 	size_t i;
 
-	if (json_has(r->json, "settings")) {
-		json_object_object_get_ex(r->json, "settings", &nested);
-		if (nested == NULL || !json_object_is_type(nested, json_type_object)) {
-			reply_field_error(r, ERR_VALIDATION, "settings", "INVALID_TYPE",
-			    MSG_V_INVALID_TYPE);
-			return;
-		}
-		src = nested;
-		prefix = "settings.";
-	}
-	if (validate(src, settings_fields, NFIELDS(settings_fields), r->lang, &errs) == 0)
-		errs = json_object_new_array();
-	/* errors name the field where the client put it */
-	for (i = 0; *prefix != '\0' && i < json_object_array_length(errs); i++) {
-		json_object *e = json_object_array_get_idx(errs, i), *f;
-
-		if (json_object_object_get_ex(e, "field", &f))
-			json_object_object_add(e, "field", json_object_new_string(
-			    arena_printf(r->a, "%s%s", prefix, json_object_get_string(f))));
-	}
-	if ((tz = json_path(src, "timezone")) != NULL && json_object_is_type(tz, json_type_string) &&
-	    !has_error(errs, arena_printf(r->a, "%stimezone", prefix)) &&
-	    !timezone_ok(json_object_get_string(tz)))
-		verror_add(errs, r->lang, arena_printf(r->a, "%stimezone", prefix), "INVALID_FORMAT",
-		    MSG_V_INVALID_FORMAT);
-	if (json_object_array_length(errs) > 0) {
-		reply_error(r, ERR_VALIDATION, errs);
-		return;
-	}
-	json_object_put(errs);
-	if ((rc = db_begin(r->db)) != DB_OK)
-		goto fail;
-	if ((rc = db_run(r->db, r->a, SQL_SETTINGS_LOCK, DB_ARGS(DB_INT(r->user.id)), &row)) != DB_OK)
-		goto fail;
-	if (row.nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return;
-	}
+	if ((rc = db_users_lock_settings(r->db, r->a, r->user.id, &row)) != DB_OK)
+		return fail_db(r, rc);
 	cur = settings_current(r, &row);
-	for (i = 0; i < NFIELDS(settings_fields); i++) {
-		json_object *v;
+	for (i = 0; i < S__MAX; i++)
+		if (sent[i].set)
+			json_object_object_add(cur, settings_keys[i], json_object_get(sent[i].j));
+	json_object_object_get_ex(cur, settings_keys[S_LANGUAGE], &lang);
+	row.settings = json_text(r->a, cur, NULL);
+	row.email_notifications = settings_flag(cur, S_EMAIL);
+	row.sms_notifications = settings_flag(cur, S_SMS);
+	row.push_notifications = settings_flag(cur, S_PUSH);
+	row.preferred_language = json_object_get_string(lang);
+	if ((rc = db_users_update_settings(r->db, r->a, r->user.id, &row)) != DB_OK)
+		return fail_db(r, rc);
+	*out = cur;
+	return ERR_OK;
+}
 
-		if (json_object_object_get_ex(src, settings_fields[i].name, &v) && v != NULL)
-			json_object_object_add(cur, settings_fields[i].name, json_object_get(v));
-	}
-	json_object_object_get_ex(cur, "language", &lang);
-	if ((rc = db_run(r->db, r->a, SQL_SETTINGS_UPDATE, DB_ARGS(
-	    DB_STR(json_text(r->a, cur, NULL)), DB_STR(settings_flag(cur, "emailNotifications")),
-	    DB_STR(settings_flag(cur, "smsNotifications")),
-	    DB_STR(settings_flag(cur, "pushNotifications")), DB_STR(json_object_get_string(lang)),
-	    DB_INT(r->user.id)), NULL)) != DB_OK ||
-	    (rc = db_commit(r->db)) != DB_OK)
-		goto fail;
-	reply_settings(r, MSG_USER_SETTINGS_UPDATED, cur);
-	return;
-fail:
-	reply_rollback(r, rc);
+enum err
+users_settings_put(struct req *r)
+{
+	json_object *settings = NULL;
+	enum err e;
+
+	if ((e = req_tx(r, settings_work, &settings)) != ERR_OK)
+		return e;
+	return reply_settings(r, MSG_USER_SETTINGS_UPDATED, settings);
 }

@@ -1,5 +1,7 @@
 #include "users.h"
 
+#include <stdlib.h>
+
 #include "user_view.h"
 
 enum stmt {
@@ -12,6 +14,12 @@ enum stmt {
 	STMT_ANONYMIZE,
 	STMT_INSERT_STAFF,
 	STMT_ID_BY_EMAIL,
+	STMT_LOCK_PROFILE,
+	STMT_UPDATE_PROFILE,
+	STMT_SETTINGS,
+	STMT_LOCK_SETTINGS,
+	STMT_UPDATE_SETTINGS,
+	STMT_GOVERNORATE,
 	STMT__MAX
 };
 
@@ -46,6 +54,31 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_INSERT_STAFF] = { "INSERT INTO users (email, phone, password_hash, role,"
 	    " first_name, last_name, email_verified) VALUES (?, ?, ?, ?, ?, ?, 1)", 6, 0, 0 },
 	[STMT_ID_BY_EMAIL] = { "SELECT id FROM users WHERE email = ?", 1, 1, 0 },
+	/* The columns of struct user_profile, in its order, in both statements. */
+	[STMT_LOCK_PROFILE] = { "SELECT first_name, last_name, phone, username, avatar, bio,"
+	    " date_of_birth, gender, address_street, address_city, address_governorate,"
+	    " preferred_language, car_brand, car_model, car_year, notifications_enabled,"
+	    " sms_notifications, email_notifications, push_notifications, latitude, longitude,"
+	    " phone_verified FROM users WHERE id = ? AND deleted_at IS NULL FOR UPDATE", 1, 22, 0 },
+	[STMT_UPDATE_PROFILE] = { "UPDATE users SET first_name = ?, last_name = ?, phone = ?,"
+	    " username = ?, avatar = ?, bio = ?, date_of_birth = ?, gender = ?,"
+	    " address_street = ?, address_city = ?, address_governorate = ?,"
+	    " preferred_language = ?, car_brand = ?, car_model = ?, car_year = ?,"
+	    " notifications_enabled = ?, sms_notifications = ?, email_notifications = ?,"
+	    " push_notifications = ?, latitude = ?, longitude = ?, phone_verified = ?"
+	    " WHERE id = ? AND deleted_at IS NULL", 23, 0, 0 },
+	[STMT_SETTINGS] = { "SELECT settings, email_notifications, sms_notifications,"
+	    " push_notifications, preferred_language FROM users"
+	    " WHERE id = ? AND deleted_at IS NULL", 1, 5, 0 },
+	[STMT_LOCK_SETTINGS] = { "SELECT settings, email_notifications, sms_notifications,"
+	    " push_notifications, preferred_language FROM users"
+	    " WHERE id = ? AND deleted_at IS NULL FOR UPDATE", 1, 5, 0 },
+	[STMT_UPDATE_SETTINGS] = { "UPDATE users SET settings = ?, email_notifications = ?,"
+	    " sms_notifications = ?, push_notifications = ?, preferred_language = ?"
+	    " WHERE id = ? AND deleted_at IS NULL", 6, 0, 0 },
+	/* 27 rows, each column unique: the code, or either name (case-insensitive) */
+	[STMT_GOVERNORATE] = { "SELECT code FROM governorates"
+	    " WHERE code = ? OR name_en = ? OR name_ar = ? LIMIT 1", 3, 1, 0 },
 };
 
 struct db_family store_users = DB_FAMILY("users", stmts);
@@ -155,5 +188,125 @@ db_users_id_by_email(struct db *db, struct arena *a, const char *email, long lon
 	if (res.nrows == 0)
 		return DB_NOTFOUND;
 	*id = db_get_ll(&res, 0, 0, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_users_lock_profile(struct db *db, struct arena *a, long long id, struct user_profile *out)
+{
+	enum { C_FIRST, C_LAST, C_PHONE, C_USERNAME, C_AVATAR, C_BIO, C_DOB, C_GENDER, C_STREET,
+		C_CITY, C_GOV, C_LANG, C_BRAND, C_MODEL, C_YEAR, C_NOTIF, C_SMS, C_EMAIL, C_PUSH,
+		C_LAT, C_LNG, C_PHONE_VERIFIED };
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_LOCK_PROFILE, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->first_name = db_get(&res, 0, C_FIRST);
+	out->last_name = db_get(&res, 0, C_LAST);
+	out->phone = db_get(&res, 0, C_PHONE);
+	out->username = db_get(&res, 0, C_USERNAME);
+	out->avatar = db_get(&res, 0, C_AVATAR);
+	out->bio = db_get(&res, 0, C_BIO);
+	out->date_of_birth = db_get(&res, 0, C_DOB);
+	out->gender = db_get(&res, 0, C_GENDER);
+	out->street = db_get(&res, 0, C_STREET);
+	out->city = db_get(&res, 0, C_CITY);
+	out->governorate = db_get(&res, 0, C_GOV);
+	out->preferred_language = db_get(&res, 0, C_LANG);
+	out->car_brand = db_get(&res, 0, C_BRAND);
+	out->car_model = db_get(&res, 0, C_MODEL);
+	out->car_year = db_get_ll(&res, 0, C_YEAR, 0);
+	out->notifications_enabled = db_get_ll(&res, 0, C_NOTIF, 1) != 0;
+	out->sms_notifications = db_get_ll(&res, 0, C_SMS, 1) != 0;
+	out->email_notifications = db_get_ll(&res, 0, C_EMAIL, 1) != 0;
+	out->push_notifications = db_get_ll(&res, 0, C_PUSH, 1) != 0;
+	out->has_location = db_get(&res, 0, C_LAT) != NULL && db_get(&res, 0, C_LNG) != NULL;
+	out->latitude = out->has_location ? strtod(db_get(&res, 0, C_LAT), NULL) : 0;
+	out->longitude = out->has_location ? strtod(db_get(&res, 0, C_LNG), NULL) : 0;
+	out->phone_verified = db_get_ll(&res, 0, C_PHONE_VERIFIED, 0) != 0;
+	return DB_OK;
+}
+
+/* DECIMAL(9,6) as text, so the server stores the six places it is given */
+static struct db_arg
+coordinate(struct arena *a, int has, double v)
+{
+	return has ? DB_STR(arena_printf(a, "%.6f", v)) : DB_NULL;
+}
+
+enum db_rc
+db_users_update_profile(struct db *db, struct arena *a, long long id,
+    const struct user_profile *p)
+{
+	return RUN(db, a, STMT_UPDATE_PROFILE, NULL, DB_STR(p->first_name), DB_STR(p->last_name),
+	    DB_STR(p->phone), DB_STR(p->username), DB_STR(p->avatar), DB_STR(p->bio),
+	    DB_STR(p->date_of_birth), DB_STR(p->gender), DB_STR(p->street), DB_STR(p->city),
+	    DB_STR(p->governorate), DB_STR(p->preferred_language), DB_STR(p->car_brand),
+	    DB_STR(p->car_model), p->car_year > 0 ? DB_INT(p->car_year) : DB_NULL,
+	    DB_INT(p->notifications_enabled != 0), DB_INT(p->sms_notifications != 0),
+	    DB_INT(p->email_notifications != 0), DB_INT(p->push_notifications != 0),
+	    coordinate(a, p->has_location, p->latitude),
+	    coordinate(a, p->has_location, p->longitude), DB_INT(p->phone_verified != 0),
+	    DB_INT(id));
+}
+
+static enum db_rc
+settings_read(struct db *db, struct arena *a, unsigned stmt, long long id,
+    struct user_settings *out)
+{
+	enum { C_SETTINGS, C_EMAIL, C_SMS, C_PUSH, C_LANG };
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, stmt, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->settings = db_get(&res, 0, C_SETTINGS);
+	out->email_notifications = db_get_ll(&res, 0, C_EMAIL, 1) != 0;
+	out->sms_notifications = db_get_ll(&res, 0, C_SMS, 1) != 0;
+	out->push_notifications = db_get_ll(&res, 0, C_PUSH, 1) != 0;
+	out->preferred_language = db_get(&res, 0, C_LANG);
+	return DB_OK;
+}
+
+enum db_rc
+db_users_settings(struct db *db, struct arena *a, long long id, struct user_settings *out)
+{
+	return settings_read(db, a, STMT_SETTINGS, id, out);
+}
+
+enum db_rc
+db_users_lock_settings(struct db *db, struct arena *a, long long id,
+    struct user_settings *out)
+{
+	return settings_read(db, a, STMT_LOCK_SETTINGS, id, out);
+}
+
+enum db_rc
+db_users_update_settings(struct db *db, struct arena *a, long long id,
+    const struct user_settings *s)
+{
+	return RUN(db, a, STMT_UPDATE_SETTINGS, NULL, DB_STR(s->settings),
+	    DB_INT(s->email_notifications != 0), DB_INT(s->sms_notifications != 0),
+	    DB_INT(s->push_notifications != 0), DB_STR(s->preferred_language), DB_INT(id));
+}
+
+enum db_rc
+db_users_governorate_code(struct db *db, struct arena *a, const char *name,
+    const char **code)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_GOVERNORATE, &res, DB_STR(name), DB_STR(name),
+	    DB_STR(name))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*code = db_get(&res, 0, 0);
 	return DB_OK;
 }

@@ -1,5 +1,6 @@
 /* users: accounts as they are shown and managed — the view every endpoint returns,
- * the caller read of every authenticated request, staff accounts, role, ban, deletion.
+ * the caller read of every authenticated request, staff accounts, role, ban, deletion,
+ * a user's own profile and settings, and the governorate names a profile may give.
  * Credentials (password hashes, sign-in lookups) are in accounts.h, never here. */
 #ifndef WARSHA_STORE_USERS_H
 #define WARSHA_STORE_USERS_H
@@ -56,5 +57,63 @@ enum db_rc db_users_insert_staff(struct db *db, struct arena *a, const struct st
 /* Any account with this (normalized) e-mail, deleted ones too: DB_NOTFOUND if none. */
 enum db_rc db_users_id_by_email(struct db *db, struct arena *a, const char *email,
     long long *id);
+
+/* The columns a user's own profile update may change (PUT /api/users/profile), and the
+ * phone's verification, which a new number resets. Role, ban, e-mail, activity and
+ * rating are not here, so no profile body can reach them (DESIGN.md §4). */
+struct user_profile {
+	const char *first_name;
+	const char *last_name;
+	const char *phone;                /* +201…, or NULL */
+	const char *username;             /* or NULL, as every text below */
+	const char *avatar;
+	const char *bio;
+	const char *date_of_birth;        /* YYYY-MM-DD */
+	const char *gender;               /* male, female */
+	const char *street;
+	const char *city;
+	const char *governorate;          /* a governorates.code */
+	const char *preferred_language;   /* ar, en */
+	const char *car_brand;
+	const char *car_model;
+	long long   car_year;             /* 0: none */
+	int         notifications_enabled;
+	int         sms_notifications;
+	int         email_notifications;
+	int         push_notifications;
+	int         has_location;         /* 0: latitude and longitude are NULL */
+	double      latitude;
+	double      longitude;
+	int         phone_verified;
+};
+/* The user's profile columns, locked (FOR UPDATE): inside a transaction only. */
+enum db_rc db_users_lock_profile(struct db *db, struct arena *a, long long id,
+    struct user_profile *out);
+/* Writes every column of p; a taken phone or username is DB_DUP (keys.c names it), a
+ * governorate code that is no row is DB_FK. */
+enum db_rc db_users_update_profile(struct db *db, struct arena *a, long long id,
+    const struct user_profile *p);
+
+/* A user's settings (seed 002): the stored JSON object and the four columns the rest of
+ * Warsha reads, which it mirrors. */
+struct user_settings {
+	const char *settings;             /* the JSON object's text, or NULL: none stored */
+	int         email_notifications;
+	int         sms_notifications;
+	int         push_notifications;
+	const char *preferred_language;   /* ar, en */
+};
+enum db_rc db_users_settings(struct db *db, struct arena *a, long long id,
+    struct user_settings *out);
+/* The same, locked (FOR UPDATE): inside a transaction only. */
+enum db_rc db_users_lock_settings(struct db *db, struct arena *a, long long id,
+    struct user_settings *out);
+enum db_rc db_users_update_settings(struct db *db, struct arena *a, long long id,
+    const struct user_settings *s);
+
+/* The code of the governorate whose code, English or Arabic name is name ("GZ", "Giza",
+ * "الجيزة"; case-insensitive): DB_NOTFOUND when none is. */
+enum db_rc db_users_governorate_code(struct db *db, struct arena *a, const char *name,
+    const char **code);
 
 #endif

@@ -4,6 +4,7 @@ routes.c admits admins and moderators (ROLE_STAFF); customers, technicians and
 corporate accounts are refused with 403. Every action lands in activity_log."""
 import os
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, q, expect, expect_list, expect_bilingual, check, register_user,
@@ -215,6 +216,55 @@ def test_banned_user_cannot_use_any_route():
         r = api(method, path, {} if method == "POST" else None, token=u["token"])
         body = expect(403, r, "USER_BANNED")
         check(body.get("data", {}).get("reason") == "abuse", "reason missing: %s" % r.describe())
+
+
+def _at_once(*calls):
+    """Runs the calls in threads released together; their answers in order."""
+    results = [None] * len(calls)
+    gate = threading.Barrier(len(calls))
+
+    def go(i, fn):
+        gate.wait()
+        results[i] = fn()
+
+    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    check(all(r is not None for r in results), "a concurrent call did not answer")
+    return results
+
+
+def test_ban_racing_a_role_change_completes_or_fails_whole():
+    """A ban and a role change of the same user at once, by two admins: both lock the
+    row, so each either happens whole (ban: flag, reason, sessions ended, one log row;
+    role: the new role, one log row) or not at all (503)."""
+    first = admin_login()
+    second = make_user_with_role("admin")
+    for _ in range(4):
+        u = register_user()
+        rs = _at_once(lambda: _ban(u["id"], first["token"], reason="racing ban"),
+                      lambda: api("PUT", "/api/users/%d/role" % u["id"], {"role": "technician"},
+                                  token=second["token"]))
+        for r in rs:
+            check(r.status in (200, 503), "concurrent ban and role change: %s" % r.describe())
+        banned, changed = rs[0].status == 200, rs[1].status == 200
+        row = db_user(u["id"])
+        live = db_count("refresh_tokens", "user_id = %d AND revoked_at IS NULL" % u["id"])
+        bans = activity_rows("target_id = '%d' AND action = 'user.ban'" % u["id"])
+        roles = activity_rows("target_id = '%d' AND action = 'user.role_change'" % u["id"])
+        if banned:
+            check(row["is_banned"] == "1" and row["ban_reason"] == "racing ban" and row["banned_at"]
+                  and live == 0 and len(bans) == 1, "a 200 ban is partial: %r, %d live sessions, %d log rows"
+                  % (row, live, len(bans)))
+        else:
+            check(row["is_banned"] == "0" and live > 0 and not bans, "a failed ban wrote: %r" % row)
+        if changed:
+            check(row["role"] == "technician" and len(roles) == 1, "a 200 role change is partial: %r, %d log rows"
+                  % (row["role"], len(roles)))
+        else:
+            check(row["role"] == "customer" and not roles, "a failed role change wrote: %r" % row["role"])
 
 
 run(globals())

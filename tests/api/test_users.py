@@ -5,11 +5,13 @@ user; the list and one user for admin, moderator and technician (read-only); rol
 changes and deletion for admins only."""
 import os
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, q, expect, expect_list, expect_bilingual, check, register_user,
                          login, admin_login, admin_token, make_user_with_role, set_role, user_of,
-                         db_query, db_user, activity_rows, run)
+                         db_query, db_scalar, db_user, activity_rows, uniq, new_phone, e164, run)
 
 SECRET_WORDS = ("password", "passwordHash", "password_hash", "$s1$")
 
@@ -132,6 +134,149 @@ def test_profile_phone_change_validated_and_unique():
     check(db_user(u["id"])["phone"] == u["phone_e164"], "phone changed by a refused update")
 
 
+def _profile_row(uid):
+    cols = ["first_name", "last_name", "username", "avatar", "bio", "date_of_birth", "address_street",
+            "address_city", "address_governorate", "car_brand", "car_model", "car_year", "latitude",
+            "longitude", "phone", "phone_verified"]
+    rows = db_query("SELECT %s FROM users WHERE id = %d" % (", ".join(cols), uid))
+    check(rows, "no users row %d" % uid)
+    return dict(zip(cols, rows[0]))
+
+
+def _changes(uid, action):
+    """(actor_id, from, to) of the user's activity rows of this action, oldest first."""
+    return [tuple(r) for r in db_query(
+        "SELECT actor_id, JSON_UNQUOTE(JSON_EXTRACT(details, '$.from')),"
+        " JSON_UNQUOTE(JSON_EXTRACT(details, '$.to')) FROM activity_log"
+        " WHERE target_type = 'user' AND target_id = '%d' AND action = '%s' ORDER BY id"
+        % (uid, action))]
+
+
+def test_profile_nested_twins_and_profile_picture():
+    """GET shows names, avatar, address… under "profile": PUT takes them from there too.
+    A top-level key wins over its twin (an object as a whole), errors name the field
+    where it was sent, and "profilePicture" is another name for avatar."""
+    u = register_user()
+    put = lambda b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+    expect(200, put({"profile": {"firstName": "Nested", "address": {"city": "Tanta"}}}))
+    row = _profile_row(u["id"])
+    check(row["first_name"] == "Nested" and row["address_city"] == "Tanta", "nested PUT: %r" % row)
+    expect(200, put({"firstName": "Top", "profile": {"firstName": "Lower", "lastName": "Low"}}))
+    row = _profile_row(u["id"])
+    check(row["first_name"] == "Top" and row["last_name"] == "Low", "top over nested: %r" % row)
+    expect(200, put({"address": {"street": "1 Nile St"}, "profile": {"address": {"city": "Ignored"}}}))
+    row = _profile_row(u["id"])
+    check(row["address_street"] == "1 Nile St" and row["address_city"] == "Tanta",
+          "the top-level address wins as a whole: %r" % row)
+    expect(422, put({"profile": {"firstName": ""}}), "VALIDATION_ERROR", ["profile.firstName"])
+    expect(422, put({"profile": {"address": {"city": 5}}}), "VALIDATION_ERROR", ["profile.address.city"])
+    expect(422, put({"profile": "x"}), "VALIDATION_ERROR", ["profile"])
+    expect(200, put({"profilePicture": "https://cdn.example.com/a.png"}))
+    check(_profile_row(u["id"])["avatar"] == "https://cdn.example.com/a.png", "profilePicture not stored")
+    expect(200, put({"avatar": "/uploads/b.png", "profilePicture": "https://cdn.example.com/c.png"}))
+    check(_profile_row(u["id"])["avatar"] == "/uploads/b.png", "avatar did not win over profilePicture")
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example/x.png", "https://"):
+        expect(422, put({"avatar": bad}), "VALIDATION_ERROR", ["avatar"])
+    check(_profile_row(u["id"])["avatar"] == "/uploads/b.png", "a refused avatar was stored")
+
+
+def test_profile_null_objects_and_blank_text_clear():
+    u = register_user()
+    put = lambda b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+    expect(200, put({"firstName": "  Padded  ", "bio": "Hello",
+                     "address": {"street": "2 Road", "city": "Giza", "governorate": "Giza"},
+                     "carInfo": {"brand": "Kia", "model": "Rio", "year": 2020},
+                     "location": {"latitude": 30.0444, "longitude": 31.2357}}))
+    row = _profile_row(u["id"])
+    check(row["first_name"] == "Padded", "names are trimmed: %r" % row["first_name"])
+    check((row["address_governorate"], row["car_year"], row["latitude"], row["longitude"]) ==
+          ("GZ", "2020", "30.044400", "31.235700"), "stored %r" % row)
+    expect(200, put({"bio": "   ", "address": None, "carInfo": None, "location": None}))
+    row = _profile_row(u["id"])
+    for col in ("bio", "address_street", "address_city", "address_governorate", "car_brand", "car_model",
+                "car_year", "latitude", "longitude"):
+        check(row[col] is None, "%s not cleared: %r" % (col, row[col]))
+    check(row["first_name"] == "Padded", "a clearing update touched firstName")
+    expect(200, put({"carInfo": {"brand": ""}}))
+    check(_profile_row(u["id"])["car_brand"] is None, "an empty string was stored")
+    expect(422, put({"firstName": "   "}), "VALIDATION_ERROR", {"firstName": "REQUIRED"})
+    expect(422, put({"firstName": None}), "VALIDATION_ERROR", ["firstName"])
+    expect(422, put({"preferences": None}), "VALIDATION_ERROR", ["preferences"])
+
+
+def test_profile_governorate_by_code_or_name():
+    u = register_user()
+    put = lambda b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+    for given in ("GZ", "gz", "EG-GZ", " Giza ", "giza", "الجيزة"):
+        expect(200, put({"address": {"governorate": "C"}}))
+        expect(200, put({"address": {"governorate": given}}))
+        check(_profile_row(u["id"])["address_governorate"] == "GZ", "governorate %r stored as %r"
+              % (given, _profile_row(u["id"])["address_governorate"]))
+    expect(200, put({"profile": {"address": {"governorate": "Cairo"}}}))
+    check(_profile_row(u["id"])["address_governorate"] == "C", "a nested governorate was not stored")
+    for bad in ("Atlantis", "EG-", "EG-XX", "ZZ"):
+        expect(422, put({"address": {"governorate": bad}}), "VALIDATION_ERROR", ["address.governorate"])
+    expect(422, put({"profile": {"address": {"governorate": "Atlantis"}}}), "VALIDATION_ERROR",
+           ["profile.address.governorate"])
+    check(_profile_row(u["id"])["address_governorate"] == "C", "a refused governorate was stored")
+    expect(200, put({"address": {"governorate": ""}}))
+    check(_profile_row(u["id"])["address_governorate"] is None, "an empty governorate did not clear it")
+
+
+def test_profile_location_dates_and_years():
+    u = register_user()
+    put = lambda b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+    # a location is a point: both coordinates or neither
+    expect(422, put({"location": {"latitude": 30.1}}), "VALIDATION_ERROR", ["location.longitude"])
+    expect(422, put({"location": {"longitude": 31.1}}), "VALIDATION_ERROR", ["location.latitude"])
+    expect(200, put({"location": {"latitude": 30.1, "longitude": 31.1}}))
+    expect(200, put({"location": {"latitude": -29.5}}))   # the longitude is kept
+    row = _profile_row(u["id"])
+    check((row["latitude"], row["longitude"]) == ("-29.500000", "31.100000"), "location %r" % row)
+    expect(422, put({"location": {"latitude": None}}), "VALIDATION_ERROR", ["location.latitude"])
+    expect(422, put({"location": {"latitude": 91, "longitude": 0}}), "VALIDATION_ERROR", ["location.latitude"])
+    year = time.gmtime().tm_year
+    expect(422, put({"dateOfBirth": "%d-01-01" % (year + 1)}), "VALIDATION_ERROR",
+           {"dateOfBirth": "OUT_OF_RANGE"})
+    expect(422, put({"dateOfBirth": "1990-02-30"}), "VALIDATION_ERROR", ["dateOfBirth"])
+    expect(200, put({"dateOfBirth": "1990-05-01", "gender": "female"}))
+    check(_profile_row(u["id"])["date_of_birth"] == "1990-05-01", "dateOfBirth not stored")
+    expect(422, put({"carInfo": {"year": year + 2}}), "VALIDATION_ERROR", {"carInfo.year": "OUT_OF_RANGE"})
+    expect(200, put({"carInfo": {"year": year + 1}}))
+    expect(422, put({"gender": "other"}), "VALIDATION_ERROR", ["gender"])
+
+
+def test_profile_identifier_changes_are_audited():
+    """A new phone or username is written to the activity log with the old and new
+    value; a new phone is not verified; a taken one is 409 naming the field; other
+    changes are not logged."""
+    u = register_user()
+    v = register_user()
+    put = lambda b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+    db_query("UPDATE users SET phone_verified = 1 WHERE id = %d" % u["id"])
+    expect(200, put({"firstName": "Quiet"}))
+    check(_changes(u["id"], "user.phone_change") == [] and _changes(u["id"], "user.username_change") == [],
+          "a name change was logged")
+    expect(200, put({"phone": u["phone"]}))       # the same number: no change
+    check(_profile_row(u["id"])["phone_verified"] == "1", "the same phone reset its verification")
+    phone = new_phone()
+    expect(200, put({"phone": phone}))
+    row = _profile_row(u["id"])
+    check(row["phone"] == e164(phone) and row["phone_verified"] == "0", "new phone: %r" % row)
+    check(_changes(u["id"], "user.phone_change") == [(str(u["id"]), u["phone_e164"], e164(phone))],
+          "phone change log %r" % _changes(u["id"], "user.phone_change"))
+    name = "n%s" % uniq(10)
+    expect(200, put({"username": name}))
+    check(_changes(u["id"], "user.username_change") == [(str(u["id"]), u["username"], name)],
+          "username change log %r" % _changes(u["id"], "user.username_change"))
+    expect(409, put({"username": v["username"]}), "CONFLICT", {"username": "DUPLICATE"})
+    expect(409, put({"phone": v["phone"], "firstName": "Taken"}), "CONFLICT", {"phone": "DUPLICATE"})
+    row = _profile_row(u["id"])
+    check(row["username"] == name and row["first_name"] == "Quiet", "a refused update wrote: %r" % row)
+    expect(422, put({"username": "12345"}), "VALIDATION_ERROR", ["username"])
+    check(len(_changes(u["id"], "user.username_change")) == 1, "a refused change was logged")
+
+
 # ------------------------------------------------------------------ user settings (seed 002)
 
 def test_user_settings_get_and_put():
@@ -166,6 +311,30 @@ def test_user_settings_validation_and_auth():
     expect(401, api("PUT", "/api/user/settings", {"settings": {}}), "UNAUTHORIZED")
     expect(400, api("PUT", "/api/user/settings", raw='{"settings": {', token=u["token"],
                     headers={"Content-Type": "application/json"}), "BAD_REQUEST")
+
+
+def test_user_settings_top_level_keys_and_mirrored_columns():
+    u = register_user()
+    put = lambda b: api("PUT", en("/api/user/settings"), b, token=u["token"])
+    expect(200, put({"theme": "system", "smsNotifications": False}))
+    got = expect(200, api("GET", "/api/user/settings", token=u["token"]))["data"]["settings"]
+    check(got["theme"] == "system" and got["smsNotifications"] is False, "top-level keys: %r" % got)
+    check(db_scalar("SELECT sms_notifications FROM users WHERE id = %d" % u["id"]) == "0",
+          "smsNotifications did not reach its column")
+    body = expect(200, put({"settings": {"language": "en", "timezone": "Etc/GMT+2"}, "theme": "dark"}))
+    got = body["data"]["settings"]
+    check(got["language"] == "en" and got["timezone"] == "Etc/GMT+2" and got["theme"] == "system",
+          "with settings, the top-level keys are not read: %r" % got)
+    check(db_user(u["id"])["preferred_language"] == "en", "language did not reach preferred_language")
+    expect(422, put({"timezone": "../etc/passwd"}), "VALIDATION_ERROR", ["timezone"])
+    expect(422, put({"settings": {"timezone": "Bad Zone"}}), "VALIDATION_ERROR", ["settings.timezone"])
+    expect(422, put({"sessionTimeout": 2}), "VALIDATION_ERROR", ["sessionTimeout"])
+    # the profile's preferences and language show in the settings
+    expect(200, api("PUT", "/api/users/profile", {"preferredLanguage": "ar",
+                                                  "preferences": {"pushNotifications": False}},
+                    token=u["token"]))
+    got = expect(200, api("GET", "/api/user/settings", token=u["token"]))["data"]["settings"]
+    check(got["language"] == "ar" and got["pushNotifications"] is False, "columns win on read: %r" % got)
 
 
 # ------------------------------------------------------------------ list and one user
@@ -329,6 +498,100 @@ def test_delete_user_refused_to_non_admins():
     expect(404, api("DELETE", en("/api/users/abc"), token=admin_token()), "NOT_FOUND",
            message="Resource not found (invalid ID)")
     expect(404, api("DELETE", "/api/users/999999999", token=admin_token()), "NOT_FOUND")
+
+
+# ------------------------------------------------------------------ concurrent writes
+
+def _at_once(*calls):
+    """Runs the calls in threads released together; their answers in order."""
+    results = [None] * len(calls)
+    gate = threading.Barrier(len(calls))
+
+    def go(i, fn):
+        gate.wait()
+        results[i] = fn()
+
+    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    check(all(r is not None for r in results), "a concurrent call did not answer")
+    return results
+
+
+def test_concurrent_profile_updates_never_mix():
+    """Two updates of one profile at once run one after the other: each answers 200 (or
+    409/503 and writes nothing), and the row holds one body whole, never half of each;
+    the username log is a chain of the changes that happened."""
+    for _ in range(4):
+        u = register_user()
+        tag = uniq(6)
+        bodies = [{"firstName": side + tag, "lastName": side + "Last", "bio": "bio " + side,
+                   "username": "%s_%s" % (side.lower(), tag), "address": {"city": side + "City"},
+                   "carInfo": {"brand": side + "Brand", "year": 2001 if side == "A" else 2002}}
+                  for side in ("A", "B")]
+        rs = _at_once(*[lambda b=b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+                        for b in bodies])
+        for r in rs:
+            check(r.status in (200, 409, 503), "concurrent profile update: %s" % r.describe())
+        ok = [b for b, r in zip(bodies, rs) if r.status == 200]
+        check(ok, "neither concurrent update went through: %s" % [r.describe() for r in rs])
+        row = _profile_row(u["id"])
+        got = (row["first_name"], row["last_name"], row["bio"], row["username"], row["address_city"],
+               row["car_brand"], row["car_year"])
+        whole = [(b["firstName"], b["lastName"], b["bio"], b["username"], b["address"]["city"],
+                  b["carInfo"]["brand"], str(b["carInfo"]["year"])) for b in ok]
+        check(got in whole, "the row mixes the bodies: %r, sent %r" % (got, whole))
+        log = _changes(u["id"], "user.username_change")
+        check(len(log) == len(ok), "%d updates went through, %d username changes logged: %r"
+              % (len(ok), len(log), log))
+        check(log[0][1] == u["username"] and log[-1][2] == row["username"] and
+              all(log[i][2] == log[i + 1][1] for i in range(len(log) - 1)),
+              "the username log is not the chain of changes: %r (now %s)" % (log, row["username"]))
+
+
+def test_concurrent_disjoint_profile_updates_both_land():
+    """One client changes the first name while another changes the last name: with
+    the row locked for each update, neither change is lost."""
+    for _ in range(4):
+        u = register_user()
+        rs = _at_once(lambda: api("PUT", "/api/users/profile", {"firstName": "OnlyFirst"}, token=u["token"]),
+                      lambda: api("PUT", "/api/users/profile", {"lastName": "OnlyLast"}, token=u["token"]))
+        for r in rs:
+            check(r.status in (200, 503), "concurrent profile update: %s" % r.describe())
+        row = _profile_row(u["id"])
+        want = ("OnlyFirst" if rs[0].status == 200 else "Test", "OnlyLast" if rs[1].status == 200 else "User")
+        check((row["first_name"], row["last_name"]) == want, "lost update: row %r, answers %s, %s"
+              % ((row["first_name"], row["last_name"]), rs[0].status, rs[1].status))
+
+
+def test_concurrent_role_changes_by_two_admins():
+    """Two admins set one user's role at once: the row ends in one of the two roles,
+    and the activity log holds exactly the changes that happened, in order."""
+    first = admin_login()
+    second = make_user_with_role("admin")
+    for _ in range(4):
+        u = register_user()
+        asks = [(first, "technician"), (second, "moderator")]
+        rs = _at_once(*[lambda a=a, role=role: api("PUT", "/api/users/%d/role" % u["id"], {"role": role},
+                                                   token=a["token"]) for a, role in asks])
+        for r in rs:
+            check(r.status in (200, 503), "concurrent role change: %s" % r.describe())
+        done = [(a, role) for (a, role), r in zip(asks, rs) if r.status == 200]
+        check(done, "neither role change went through: %s" % [r.describe() for r in rs])
+        role = db_user(u["id"])["role"]
+        check(role in [x[1] for x in done], "role %r after changes to %r" % (role, [x[1] for x in done]))
+        log = _changes(u["id"], "user.role_change")
+        check(len(log) == len(done), "%d changes went through, %d logged: %r" % (len(done), len(log), log))
+        check(log[0][1] == "customer" and log[-1][2] == role and
+              all(log[i][2] == log[i + 1][1] for i in range(len(log) - 1)),
+              "the log is not the chain of changes: %r (now %s)" % (log, role))
+        check(sorted((int(x[0]), x[2]) for x in log) == sorted((a["id"], r) for a, r in done),
+              "the log names other actors or roles: %r" % log)
+        for r in rs:
+            if r.status == 200:
+                check(user_of(r.body)["role"] in ("technician", "moderator"), "answer %s" % r.describe())
 
 
 run(globals())
