@@ -3,29 +3,60 @@
 -- are searched through FULLTEXT, and totals come from counters kept by triggers.
 --
 -- Applies over a table that already holds users. Every statement can run again (IF NOT
--- EXISTS, counters recomputed), so a run cut short is finished by the next one. On a
--- large table the FULLTEXT index rebuilds the table once (writes to users wait for it);
--- the recount at the end holds writes to users for the length of one index scan.
+-- EXISTS, values and counters recomputed), so a run cut short is finished by the next
+-- one. On a large table the backfill writes every row once and the FULLTEXT index
+-- rebuilds the table once (writes to users wait for it); the recount at the end holds
+-- writes to users for the length of one index scan.
 
--- The state a list filters on, from the columns that decide it: deleted, banned, active
--- (the admin list's status=active: not banned, not deactivated) or inactive.
--- name_key is "first last" as a name search reads it: the Arabic letters people write
+-- Two columns the lists read, written from the row by the triggers below:
+-- list_state, what a list filters on: deleted, banned, active (the admin list's
+-- status=active: not banned, not deactivated) or inactive;
+-- name_key, "first last" as a name search reads it: the Arabic letters people write
 -- either way folded to one (hamza and madda forms of alef to alef, teh marbuta to heh,
 -- alef maksura to yeh), harakat and tatweel removed. fcgi/store/user_lists.c folds a
--- search the same way. (FULLTEXT needs a stored column.)
+-- search the same way.
+-- (Not generated columns: MariaDB 10.11 reads an index holding a generated column
+-- through the table rows, not the index alone, when a prepared statement runs again
+-- after another one read that table's rows; the keyset lists need index-only reads.)
 ALTER TABLE users
-  ADD COLUMN IF NOT EXISTS list_state ENUM('active','inactive','banned','deleted')
-    AS (CASE WHEN deleted_at IS NOT NULL THEN 'deleted'
-             WHEN is_banned <> 0 THEN 'banned'
-             WHEN is_active <> 0 THEN 'active'
-             ELSE 'inactive' END) VIRTUAL,
-  ADD COLUMN IF NOT EXISTS name_key VARCHAR(201)
-    AS (REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-        REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-          CONCAT(first_name, ' ', last_name),
-          'أ', 'ا'), 'إ', 'ا'), 'آ', 'ا'), 'ٱ', 'ا'), 'ة', 'ه'), 'ى', 'ي'), 'ـ', ''),
-          'ً', ''), 'ٌ', ''), 'ٍ', ''), 'َ', ''), 'ُ', ''), 'ِ', ''), 'ّ', ''), 'ْ', ''))
-    STORED,
+  ADD COLUMN IF NOT EXISTS list_state ENUM('active','inactive','banned','deleted') NOT NULL
+    DEFAULT 'active',
+  ADD COLUMN IF NOT EXISTS name_key VARCHAR(201) NOT NULL DEFAULT '';
+
+CREATE FUNCTION IF NOT EXISTS user_list_state(deleted_at DATETIME(3), is_banned TINYINT,
+    is_active TINYINT) RETURNS ENUM('active','inactive','banned','deleted') DETERMINISTIC
+  RETURN CASE WHEN deleted_at IS NOT NULL THEN 'deleted'
+              WHEN is_banned <> 0 THEN 'banned'
+              WHEN is_active <> 0 THEN 'active'
+              ELSE 'inactive' END;
+
+CREATE FUNCTION IF NOT EXISTS user_name_key(
+    first_name VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci,
+    last_name VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci)
+  RETURNS VARCHAR(201) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DETERMINISTIC
+  RETURN REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+        CONCAT(first_name, ' ', last_name),
+        'أ', 'ا'), 'إ', 'ا'), 'آ', 'ا'), 'ٱ', 'ا'), 'ة', 'ه'), 'ى', 'ي'), 'ـ', ''),
+        'ً', ''), 'ٌ', ''), 'ٍ', ''), 'َ', ''), 'ُ', ''), 'ِ', ''), 'ّ', ''), 'ْ', '');
+
+CREATE TRIGGER IF NOT EXISTS tr_users_list_insert BEFORE INSERT ON users FOR EACH ROW
+BEGIN
+  SET NEW.list_state = user_list_state(NEW.deleted_at, NEW.is_banned, NEW.is_active);
+  SET NEW.name_key = user_name_key(NEW.first_name, NEW.last_name);
+END;
+
+CREATE TRIGGER IF NOT EXISTS tr_users_list_update BEFORE UPDATE ON users FOR EACH ROW
+BEGIN
+  SET NEW.list_state = user_list_state(NEW.deleted_at, NEW.is_banned, NEW.is_active);
+  SET NEW.name_key = user_name_key(NEW.first_name, NEW.last_name);
+END;
+
+-- the rows already there
+UPDATE users SET list_state = user_list_state(deleted_at, is_banned, is_active),
+  name_key = user_name_key(first_name, last_name);
+
+ALTER TABLE users
   -- newest first, scanned backwards (InnoDB appends the primary key, ascending; id is
   -- named so the order is written down): every status, without and with a role
   ADD INDEX IF NOT EXISTS ix_users_list (deleted_at, created_at, id),
@@ -78,7 +109,8 @@ END;
 
 -- The counters from the rows, with the triggers already in place. LOCK TABLES waits for
 -- every write in flight to commit and holds new ones until the count is written; the
--- triggers count every write after it.
+-- triggers count every write after it. (Also the way to set them right after a bulk
+-- load that bypassed the triggers.)
 INSERT IGNORE INTO user_counts (role, state, n)
   SELECT r.role, s.state, 0
   FROM (SELECT 'customer' AS role UNION ALL SELECT 'technician' UNION ALL SELECT 'admin'
