@@ -33,7 +33,9 @@ void auth_v1_login(struct req *r);        /* seed 003: /api/v1/user/login/ */
 /* users.c */
 void users_profile_get(struct req *r);
 void users_profile_put(struct req *r);
-void users_list(struct req *r);
+enum err users_list(struct req *r);
+extern const struct input users_list_query;         /* page, limit, cursor, role, search */
+extern const struct input admin_users_list_query;   /* the same and status */
 void users_get(struct req *r);
 void users_set_role(struct req *r);
 void users_delete(struct req *r);

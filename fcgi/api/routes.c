@@ -43,13 +43,15 @@ const struct route app_routes[] = {
 	{ PUT, "/api/users/me", NULL, ROLE_ANY, 0, .legacy = users_profile_put },
 	{ GET, "/api/user/settings", NULL, ROLE_ANY, 0, .legacy = users_settings_get },
 	{ PUT, "/api/user/settings", NULL, ROLE_ANY, 0, .legacy = users_settings_put },
-	{ GET, "/api/users", NULL, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0, .legacy = users_list },
+	{ GET, "/api/users", users_list, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0,
+	    .query = &users_list_query },
 	{ GET, "/api/users/:id", NULL, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0, .legacy = users_get },
 	{ PUT, "/api/users/:id/role", NULL, ROLE_ADMIN, 0, .legacy = users_set_role },
 	{ DELETE, "/api/users/:id", NULL, ROLE_ADMIN, 0, .legacy = users_delete },
 
 	/* admin user management (seed 001) */
-	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0 },
+	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0,
+	    .query = &admin_users_list_query },
 	{ POST, "/api/admin/users/create-admin", admin_users_create_admin, ROLE_STAFF, 0,
 	    .body = &admin_users_create_input },
 	{ PATCH, "/api/admin/users/:id/ban", admin_users_ban, ROLE_STAFF, 0,
