@@ -177,7 +177,7 @@ def test_every_store_statement_prepares():
                        stderr=subprocess.PIPE, timeout=60)
     out = p.stdout.decode() + p.stderr.decode()
     check(p.returncode == 0, "--check-sql failed:\n%s" % out)
-    for family in ("users", "sessions", "codes", "activity", "outbox"):
+    for family in ("users", "sessions", "codes", "activity", "outbox", "user_lists"):
         check("store %s:" % family in out, "family %s not checked:\n%s" % (family, out))
 
 
