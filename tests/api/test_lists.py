@@ -168,6 +168,16 @@ def _plan_faults(line):
     return faults
 
 
+def test_plan_rules_catch_a_full_scan_and_a_sort():
+    scan = "plan\tx\t0\tid=1\tselect_type=SIMPLE\ttable=users\ttype=ALL\tkey=\tkey_len=\trows=99000\tExtra=Using where"
+    sort = ("plan\tx\t0\tid=1\tselect_type=SIMPLE\ttable=u\ttype=ref\tkey=ix_users_list\tkey_len=8"
+            "\trows=49000\tExtra=Using where; Using filesort")
+    small = "plan\tx\t0\tid=1\tselect_type=SIMPLE\ttable=services\ttype=ALL\tkey=\tkey_len=\trows=20\tExtra="
+    derived = "plan\tx\t0\tid=1\tselect_type=PRIMARY\ttable=<derived2>\ttype=ALL\tkey=\tkey_len=\trows=10001\tExtra="
+    check(_plan_faults(scan) and _plan_faults(sort), "a full scan or a sort of the table passes")
+    check(not _plan_faults(small) and not _plan_faults(derived), "a small table or a derived one fails")
+
+
 def test_every_list_statement_reads_an_index():
     rc, out, err = _explain()
     lines = out.splitlines()
