@@ -23,38 +23,37 @@ ALTER TABLE users
     DEFAULT 'active',
   ADD COLUMN IF NOT EXISTS name_key VARCHAR(201) NOT NULL DEFAULT '';
 
-CREATE FUNCTION IF NOT EXISTS user_list_state(deleted_at DATETIME(3), is_banned TINYINT,
-    is_active TINYINT) RETURNS ENUM('active','inactive','banned','deleted') DETERMINISTIC
-  RETURN CASE WHEN deleted_at IS NOT NULL THEN 'deleted'
-              WHEN is_banned <> 0 THEN 'banned'
-              WHEN is_active <> 0 THEN 'active'
-              ELSE 'inactive' END;
-
-CREATE FUNCTION IF NOT EXISTS user_name_key(
-    first_name VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci,
-    last_name VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci)
-  RETURNS VARCHAR(201) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DETERMINISTIC
-  RETURN REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-      REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-        CONCAT(first_name, ' ', last_name),
-        'أ', 'ا'), 'إ', 'ا'), 'آ', 'ا'), 'ٱ', 'ا'), 'ة', 'ه'), 'ى', 'ي'), 'ـ', ''),
-        'ً', ''), 'ٌ', ''), 'ٍ', ''), 'َ', ''), 'ُ', ''), 'ِ', ''), 'ّ', ''), 'ْ', '');
-
+-- The same two expressions in both triggers (MariaDB has no trigger for two events;
+-- a stored function returning the ENUM crashed 10.11.19 inside a trigger).
 CREATE TRIGGER IF NOT EXISTS tr_users_list_insert BEFORE INSERT ON users FOR EACH ROW
 BEGIN
-  SET NEW.list_state = user_list_state(NEW.deleted_at, NEW.is_banned, NEW.is_active);
-  SET NEW.name_key = user_name_key(NEW.first_name, NEW.last_name);
+  SET NEW.list_state = CASE WHEN NEW.deleted_at IS NOT NULL THEN 'deleted'
+    WHEN NEW.is_banned <> 0 THEN 'banned'
+    WHEN NEW.is_active <> 0 THEN 'active'
+    ELSE 'inactive' END;
+  SET NEW.name_key = REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+      CONCAT(NEW.first_name, ' ', NEW.last_name),
+      'أ', 'ا'), 'إ', 'ا'), 'آ', 'ا'), 'ٱ', 'ا'), 'ة', 'ه'), 'ى', 'ي'), 'ـ', ''),
+      'ً', ''), 'ٌ', ''), 'ٍ', ''), 'َ', ''), 'ُ', ''), 'ِ', ''), 'ّ', ''), 'ْ', '');
 END;
 
 CREATE TRIGGER IF NOT EXISTS tr_users_list_update BEFORE UPDATE ON users FOR EACH ROW
 BEGIN
-  SET NEW.list_state = user_list_state(NEW.deleted_at, NEW.is_banned, NEW.is_active);
-  SET NEW.name_key = user_name_key(NEW.first_name, NEW.last_name);
+  SET NEW.list_state = CASE WHEN NEW.deleted_at IS NOT NULL THEN 'deleted'
+    WHEN NEW.is_banned <> 0 THEN 'banned'
+    WHEN NEW.is_active <> 0 THEN 'active'
+    ELSE 'inactive' END;
+  SET NEW.name_key = REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+    REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+      CONCAT(NEW.first_name, ' ', NEW.last_name),
+      'أ', 'ا'), 'إ', 'ا'), 'آ', 'ا'), 'ٱ', 'ا'), 'ة', 'ه'), 'ى', 'ي'), 'ـ', ''),
+      'ً', ''), 'ٌ', ''), 'ٍ', ''), 'َ', ''), 'ُ', ''), 'ِ', ''), 'ّ', ''), 'ْ', '');
 END;
 
--- the rows already there
-UPDATE users SET list_state = user_list_state(deleted_at, is_banned, is_active),
-  name_key = user_name_key(first_name, last_name);
+-- The rows already there: an update of every row, which tr_users_list_update turns
+-- into both columns written from the row.
+UPDATE users SET name_key = '';
 
 ALTER TABLE users
   -- newest first, scanned backwards (InnoDB appends the primary key, ascending; id is

@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, check, admin_token, db_query, db_scalar,
-                         ENV, SOURCE_DIR, Skip, run)
+                         register_user, ENV, SOURCE_DIR, Skip, run)
 
 N = 100000
 DOMAIN = "@lists.warsha.test"
@@ -303,6 +303,27 @@ def test_counters_follow_every_write():
                     "banned": before["banned"]}, "a deletion: %s -> %s" % (before, after))
     db_query("UPDATE users SET deleted_at = NULL WHERE id = %d" % uid)
     check(totals() == before, "undone: %s" % before)
+
+
+def test_counters_and_name_follow_the_api():
+    """The same through the application's own statements: sign-up, ban, deletion."""
+    def totals():
+        return {s: expect_list(_get(LIST, role="customer", status=s))["pagination"]["totalItems"]
+                for s in ("all", "active", "banned")}
+    before = totals()
+    name = "Qadry" + "".join(chr(ord("a") + int(c, 16) % 26) for c in os.urandom(4).hex())
+    u = register_user(firstName=name, lastName="Listed")
+    check(totals() == {"all": before["all"] + 1, "active": before["active"] + 1,
+                       "banned": before["banned"]}, "a sign-up: %s -> %s" % (before, totals()))
+    found = [x["id"] for x in _search(name)["data"]]
+    check(found == [u["id"]], "the new user's name %s found %s" % (name, found))
+    expect(200, api("PATCH", "/api/admin/users/%d/ban" % u["id"], {"reason": "testing lists"},
+                    token=_tok()))
+    check(totals() == {"all": before["all"] + 1, "active": before["active"],
+                       "banned": before["banned"] + 1}, "a ban: %s -> %s" % (before, totals()))
+    expect(200, api("DELETE", "/api/users/%d" % u["id"], token=_tok()))
+    check(totals() == before, "a deletion: %s -> %s" % (before, totals()))
+    check(_search(name)["data"] == [], "a deleted user is found by name")
 
 
 # ------------------------------------------------------------------ search
