@@ -650,7 +650,8 @@ usage(void)
 	    "usage: warsha-fcgi [--config FILE] [--listen ADDR] [--workers N]\n"
 	    "       warsha-fcgi [--config FILE] --migrate\n"
 	    "       warsha-fcgi [--config FILE] --create-admin   (WARSHA_ADMIN_EMAIL, WARSHA_ADMIN_PASSWORD)\n"
-	    "       warsha-fcgi [--config FILE] --check-sql      (prepare every statement of the store)\n");
+	    "       warsha-fcgi [--config FILE] --check-sql      (prepare every statement of the store)\n"
+	    "       warsha-fcgi [--config FILE] --explain-lists  (EXPLAIN every list statement)\n");
 }
 
 int
@@ -663,6 +664,7 @@ main(int argc, char *argv[])
 		{ "migrate", no_argument, NULL, 'm' },
 		{ "create-admin", no_argument, NULL, 'a' },
 		{ "check-sql", no_argument, NULL, 'q' },
+		{ "explain-lists", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -679,6 +681,7 @@ main(int argc, char *argv[])
 		case 'm': mode = 'm'; break;
 		case 'a': mode = 'a'; break;
 		case 'q': mode = 'q'; break;
+		case 'x': mode = 'x'; break;
 		default: usage(); return ch == 'h' ? 0 : 2;
 		}
 	}
@@ -705,6 +708,13 @@ main(int argc, char *argv[])
 		struct db *db = db_open(&cfg);
 
 		rc = db != NULL && store_check(db) == 0 ? 0 : 1;
+		db_close(db);
+		goto out;
+	}
+	if (mode == 'x') {
+		struct db *db = db_open(&cfg);
+
+		rc = db != NULL && store_explain_lists(db) == 0 ? 0 : 1;
 		db_close(db);
 		goto out;
 	}

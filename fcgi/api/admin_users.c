@@ -32,11 +32,11 @@ is_staff_role(const char *role)
 	return strcmp(role, "admin") == 0 || strcmp(role, "moderator") == 0;
 }
 
+/* The dashboard's list: GET /api/users with ?status= (admin_users_list_query). */
 enum err
 admin_users_list(struct req *r)
 {
-	users_list_filtered(r, 1);
-	return r->fail.e;
+	return users_list_filtered(r);
 }
 
 /* --- staff accounts --- */

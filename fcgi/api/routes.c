@@ -55,13 +55,15 @@ const struct route app_routes[] = {
 	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
 	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
 	    .body = &users_settings_put_input },
-	{ GET, "/api/users", NULL, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0, .legacy = users_list },
+	{ GET, "/api/users", users_list, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0,
+	    .query = &users_list_query },
 	{ GET, "/api/users/:id", users_get, ROLE_ADMIN | ROLE_MODERATOR | ROLE_TECHNICIAN, 0 },
 	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0, .body = &users_set_role_input },
 	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
 
 	/* admin user management (seed 001) */
-	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0 },
+	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0,
+	    .query = &admin_users_list_query },
 	{ POST, "/api/admin/users/create-admin", admin_users_create_admin, ROLE_STAFF, 0,
 	    .body = &admin_users_create_input },
 	{ PATCH, "/api/admin/users/:id/ban", admin_users_ban, ROLE_STAFF, 0,

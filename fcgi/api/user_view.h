@@ -12,8 +12,8 @@
 json_object *user_view_load(struct req *r, long long id, enum db_rc *rc);
 
 /* users.c, shared with admin_users.c and auth.c */
-/* GET /api/users and /api/admin/users (with_status: the admin list's ?status=). */
-void       users_list_filtered(struct req *r, int with_status);
+/* GET /api/users and /api/admin/users, as their declared query (r->qin) asks. */
+enum err   users_list_filtered(struct req *r);
 /* Replies {"user": ...} for the user, or fails with 404. */
 enum err   users_reply_user(struct req *r, int status, enum msg msg, long long id);
 /* A failed write: a duplicate email, phone or username is 409 naming the field. (For

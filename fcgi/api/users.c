@@ -47,23 +47,10 @@
 #include "api.h"
 #include "user_view.h"
 #include "../store/users.h"
+#include "../store/user_lists.h"
 
 /* --- statements --- */
 
-/* Filters are bound as (? IS NULL OR ...): one statement for every combination.
- * status: 0 all, 1 active (not banned, not deactivated), 2 banned. */
-#define USER_FILTER \
-	" WHERE u.deleted_at IS NULL" \
-	" AND (? IS NULL OR u.role = ?)" \
-	" AND (? = 0 OR (? = 1 AND u.is_banned = 0 AND u.is_active = 1)" \
-	"      OR (? = 2 AND u.is_banned = 1))" \
-	" AND (? IS NULL OR u.email LIKE ? OR u.phone LIKE ? OR u.username LIKE ?" \
-	"      OR u.first_name LIKE ? OR u.last_name LIKE ?" \
-	"      OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?)"
-
-static const char SQL_LIST[] = USER_COLUMNS USER_FILTER
-    " ORDER BY u.created_at DESC, u.id DESC LIMIT ? OFFSET ?";
-static const char SQL_COUNT[] = "SELECT COUNT(*) FROM users u" USER_FILTER;
 
 /* --- shared helpers --- */
 
@@ -133,52 +120,104 @@ change(struct arena *a, const char *from, const char *to)
 
 /* --- lists --- */
 
-/* GET /api/users (seed 000) and GET /api/admin/users (seed 001 §5.8): page, limit, role
- * (any alias), search (email, phone, username, names) and, for the admin list, status
- * (active | banned | all). Deleted users are never listed; newest first. */
-void
-users_list_filtered(struct req *r, int with_status)
-{
-	const char *role_q = req_query(r, "role");
-	const char *status_q = with_status ? req_query(r, "status") : NULL;
-	const char *role = NULL;
-	char *like = NULL, *phone_like = NULL, e164[PHONE_E164_LEN];
-	long long page, limit, status = 0;
+/* GET /api/users (seed 000) and GET /api/admin/users (seed 001 §5.8): page, limit,
+ * cursor, role (any alias), search and, for the admin list, status (active | banned |
+ * all). Deleted users are never listed. A list is newest first with an exact total;
+ * a search is in the order of what it looks like with a total capped at the window
+ * (fcgi/store/user_lists.h, docs/data-layer.md "Lists"). */
 
-	if (req_page(r, &page, &limit) != 0)
-		return;
-	if (role_q != NULL && *role_q != '\0' && (role = role_from_alias(role_q)) == NULL) {
-		reply_field_error(r, ERR_VALIDATION, "role", "INVALID_VALUE", MSG_V_INVALID_VALUE);
-		return;
-	}
-	if (status_q != NULL && *status_q != '\0') {
-		if (strcmp(status_q, "all") == 0)
-			status = 0;
-		else if (strcmp(status_q, "active") == 0)
-			status = 1;
-		else if (strcmp(status_q, "banned") == 0)
-			status = 2;
-		else {
-			reply_field_error(r, ERR_VALIDATION, "status", "INVALID_VALUE",
-			    MSG_V_INVALID_VALUE);
-			return;
-		}
-	}
-	if (req_search(r, "search", 100, &like) != 0)
-		return;
-	/* "010 1234 5678" or Arabic-Indic digits find the stored +2010…: */
-	phone_like = like != NULL && phone_normalize(req_query(r, "search"), e164,
-	    sizeof(e164)) == 0 ? db_like_contains(r->a, e164) : like;
-	reply_paged(r, MSG_USER_LIST, SQL_COUNT, SQL_LIST, DB_ARGS(DB_STR(role), DB_STR(role),
-	    DB_INT(status), DB_INT(status), DB_INT(status), DB_STR(like), DB_STR(like),
-	    DB_STR(phone_like), DB_STR(like), DB_STR(like), DB_STR(like), DB_STR(like)), page,
-	    limit);
+struct users_list_in {
+	struct in_val page, limit, cursor, role, search, status;
+};
+
+/* Any role alias, as its canonical word. */
+static const char *
+list_role(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	(void)a;
+	*msg = MSG_NONE;
+	v->s = role_from_alias(v->s);
+	return v->s == NULL ? "INVALID_VALUE" : NULL;
 }
 
-void
+static const char *
+list_cursor(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	struct user_cursor c;
+
+	(void)a;
+	*msg = MSG_NONE;
+	return user_lists_cursor_decode(v->s, &c) == 0 ? NULL : "INVALID_FORMAT";
+}
+
+static const char *const list_statuses[] = { "all", "active", "banned", NULL };
+
+/* status last: the admin list declares it, GET /api/users does not */
+static const struct vfield list_fields[] = {
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct users_list_in, page), NULL },
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct users_list_in, limit), NULL },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct users_list_in, cursor), list_cursor },
+	{ "role", V_STRING, 0, 1, 32, NULL, IN(struct users_list_in, role), list_role },
+	{ "search", V_STRING, 0, 1, 100, NULL, IN(struct users_list_in, search), NULL },
+	{ "status", V_ENUM, 0, 0, 0, list_statuses, IN(struct users_list_in, status), NULL },
+};
+
+const struct input users_list_query = { list_fields, NFIELDS(list_fields) - 1,
+	sizeof(struct users_list_in), NULL, NULL };
+const struct input admin_users_list_query = INPUT(struct users_list_in, list_fields, NULL);
+
+enum err
+users_list_filtered(struct req *r)
+{
+	const struct users_list_in *in = r->qin;
+	struct user_list_query q = { .page = 1, .limit = 10 };
+	struct user_list_page out;
+	struct user_cursor after;
+	struct page pg;
+	enum db_rc rc;
+	int searching;
+
+	if (in->page.set)
+		q.page = in->page.i;
+	if (in->limit.set)
+		q.limit = in->limit.i;
+	q.role = in->role.set ? in->role.s : NULL;
+	if (in->status.set && strcmp(in->status.s, "active") == 0)
+		q.status = USER_STATUS_ACTIVE;
+	else if (in->status.set && strcmp(in->status.s, "banned") == 0)
+		q.status = USER_STATUS_BANNED;
+	q.search = in->search.set ? in->search.s : NULL;
+	searching = user_lists_searching(q.search);
+	if (in->cursor.set) {
+		/* a search pages within its window; a cursor starts its own pages */
+		if (searching)
+			return fail_field(r, ERR_VALIDATION, "cursor", "INVALID_VALUE",
+			    MSG_V_CURSOR_SEARCH);
+		if (q.page > 1)
+			return fail_field(r, ERR_VALIDATION, "page", "INVALID_VALUE",
+			    MSG_V_INVALID_VALUE);
+		user_lists_cursor_decode(in->cursor.s, &after);   /* checked by list_cursor */
+		q.after = &after;
+	} else if (q.page * q.limit > USER_LIST_WINDOW) {
+		if (searching)
+			return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE",
+			    MSG_V_SEARCH_WINDOW);
+		return fail_field(r, ERR_VALIDATION, "cursor", "REQUIRED", MSG_V_PAGE_WINDOW);
+	}
+	if ((rc = db_user_lists_page(r->db, r->a, &q, &out)) != DB_OK)
+		return fail_db(r, rc);
+	pg.page = q.page;
+	pg.limit = q.limit;
+	pg.total = out.total;
+	pg.total_capped = out.total_capped;
+	pg.next_cursor = out.has_next ? user_lists_cursor_encode(r->a, &out.next) : NULL;
+	return reply_list(r, MSG_USER_LIST, out.items, &pg);
+}
+
+enum err
 users_list(struct req *r)
 {
-	users_list_filtered(r, 0);
+	return users_list_filtered(r);
 }
 
 enum err

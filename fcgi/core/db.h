@@ -42,14 +42,22 @@ struct db_stmt {
 };
 #define DBS_LIST 0x1u   /* a list or search: held to the index rules by the EXPLAIN test */
 
+struct db_sample;
+
 /* A store's statements, indexed by its own enum. slot is given by db.c on first use. */
 struct db_family {
-	const char           *name;
-	const struct db_stmt *stmts;
-	size_t                n;
-	int                   slot;
+	const char             *name;
+	const struct db_stmt   *stmts;
+	size_t                  n;
+	int                     slot;
+	const struct db_sample *samples;   /* indexed like stmts, or NULL (DB_FAMILY_SAMPLES) */
 };
-#define DB_FAMILY(name, stmts) { name, stmts, sizeof(stmts) / sizeof(stmts[0]), -1 }
+#define DB_FAMILY(name, stmts) { name, stmts, sizeof(stmts) / sizeof(stmts[0]), -1, NULL }
+/* A family whose DBS_LIST statements carry the arguments the EXPLAIN test binds
+ * (warsha-fcgi --explain-lists): samples[STMT__MAX], each DB_SAMPLE(array of
+ * DB_SAMPLE_INT/DB_SAMPLE_STR) declared beside its statement. */
+#define DB_FAMILY_SAMPLES(name, stmts, samples) \
+	{ name, stmts, sizeof(stmts) / sizeof(stmts[0]), -1, samples }
 /* The time limit of a read-only list or search statement, written at its head, so one
  * heavy query cannot hold a worker for seconds (MariaDB's max_statement_time). */
 #define DB_LIST_LIMIT "SET STATEMENT max_statement_time = 1 FOR "
@@ -75,6 +83,15 @@ struct db_arg db_arg_strn(const char *s, size_t n);
 #define DB_ARGS(...) (const struct db_arg[]){ __VA_ARGS__ }, \
 	(sizeof((const struct db_arg[]){ __VA_ARGS__ }) / sizeof(struct db_arg))
 #define DB_NOARGS NULL, 0
+
+/* Sample arguments of a list statement, for its EXPLAIN: constant initializers. */
+struct db_sample {
+	const struct db_arg *args;
+	size_t               n;
+};
+#define DB_SAMPLE(arr)       { arr, sizeof(arr) / sizeof(arr[0]) }
+#define DB_SAMPLE_INT(x)     { .type = DBA_INT, .i = (x) }
+#define DB_SAMPLE_STR(lit)   { .type = DBA_STR, .s = (lit), .len = sizeof(lit) - 1 }
 
 enum db_coltype { DBC_STR, DBC_INT, DBC_BOOL, DBC_NUM, DBC_TIME, DBC_DATE, DBC_JSON };
 

@@ -42,4 +42,11 @@ extern const size_t store_nfamilies;
  * Prints one line per family; returns the number of families that failed. */
 int store_check(struct db *db);
 
+/* EXPLAINs every DBS_LIST statement of every family with the sample arguments declared
+ * beside it (warsha-fcgi --explain-lists; tests/api/test_lists.py judges the plans).
+ * Prints "stmt", then one "plan" line per table read, or an "error" line (no
+ * DB_LIST_LIMIT at its head, no samples, a failed EXPLAIN); returns the number of
+ * errors. */
+int store_explain_lists(struct db *db);
+
 #endif
