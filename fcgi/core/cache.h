@@ -1,7 +1,7 @@
 /* Per-worker cache of whole answers for data that rarely changes (catalog, public
  * settings). Each namespace has a version row in cache_versions, bumped in the same
  * transaction as any change; a worker asks for it at most every check_ms and drops its
- * copies when it moved. See reference/fastcgi-performance.md. */
+ * copies when it moved. */
 #ifndef WARSHA_CACHE_H
 #define WARSHA_CACHE_H
 
