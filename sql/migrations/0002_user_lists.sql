@@ -53,7 +53,7 @@ END;
 
 -- The rows already there: an update of every row, which tr_users_list_update turns
 -- into both columns written from the row.
-UPDATE users SET name_key = '';
+UPDATE users SET name_key = '', updated_at = updated_at;
 
 ALTER TABLE users
   -- newest first, scanned backwards (InnoDB appends the primary key, ascending; id is
