@@ -34,6 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *qs = arena_alloc(&A, size + 1), *d;
 	size_t i, amps = 0, len;
 	long long page, limit, id;
+	enum err e;
 
 	memcpy(qs, data, size);
 	qs[size] = '\0';                    /* FastCGI parameters are C strings */
@@ -65,10 +66,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.a = &A;
 	r.path = "/api/fuzz";
 	parse_query(&A, qs, &r.query, MAX_PAIRS);
-	if (req_page(&r, &page, &limit) == 0) {
+	if ((e = req_page(&r, &page, &limit)) == ERR_OK) {
 		ASSERT(page >= 1 && page <= 1000000);
 		ASSERT(limit >= 1 && limit <= 100);
 	} else {
+		/* a failure is recorded, and becomes the one reply */
+		ASSERT(e == ERR_VALIDATION && r.fail.e == ERR_VALIDATION);
+		reply_finish(&r, e);
 		ASSERT(r.status == 422 && r.resp_body != NULL);
 	}
 	memset(&r, 0, sizeof(r));
@@ -76,10 +80,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.path = "/api/fuzz";
 	r.params[0] = qs;
 	r.nparams = 1;
-	if (req_param_id(&r, 0, &id) == 0)
+	if ((e = req_param_id(&r, 0, &id)) == ERR_OK) {
 		ASSERT(id >= 1);
-	else
+	} else {
+		reply_finish(&r, e);
 		ASSERT(r.status == 404);
+	}
 
 	arena_reset(&A);
 	return 0;
