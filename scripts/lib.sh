@@ -112,6 +112,12 @@ stack_load() {
 	test) NGINX_PORT=18080 FCGI_PORT=19000 NOTIFIER_PORT=18090 DB_PORT=13307 ;;
 	*) die "unknown stack '$STACK' (expected dev or test)" ;;
 	esac
+	# WARSHA_PORT_OFFSET moves every port of the stack, so that two checkouts on one
+	# machine (a second worktree, say) can each run their own stacks side by side.
+	local off=${WARSHA_PORT_OFFSET:-0}
+	case "$off" in *[!0-9]* | '') die "WARSHA_PORT_OFFSET must be a number" ;; esac
+	NGINX_PORT=$((NGINX_PORT + off)) FCGI_PORT=$((FCGI_PORT + off))
+	NOTIFIER_PORT=$((NOTIFIER_PORT + off)) DB_PORT=$((DB_PORT + off))
 	SDIR=$REPO/var/$STACK
 	CONF=$SDIR/warsha.conf
 	RUN_DIR=$SDIR/run
