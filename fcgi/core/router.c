@@ -246,8 +246,5 @@ route_input(struct req *r, const struct route *rt)
 enum err
 route_run(struct req *r, const struct route *rt)
 {
-	if (rt->handler != NULL)
-		return rt->handler(r);
-	rt->legacy(r);
-	return r->fail.e;
+	return rt->handler(r);
 }

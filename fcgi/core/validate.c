@@ -429,14 +429,3 @@ input_read_query(struct arena *a, const struct kvlist *q, const struct input *in
 			}
 	return input_read(a, o, in, lang, out, errors);
 }
-
-int
-validate_or_reply(struct req *r, json_object *body, const struct vfield *fields, size_t n)
-{
-	json_object *errs = NULL;
-
-	if (validate(body, fields, n, r->lang, &errs) == 0)
-		return 0;
-	reply_error(r, ERR_VALIDATION, errs);
-	return -1;
-}

@@ -107,10 +107,6 @@ size_t utf8_len(const char *s);
 /* Lower-cases ASCII and checks the shape local@domain.tld; 0 when valid. */
 int    email_normalize(const char *in, char *out, size_t outlen);
 
-struct req;
-/* validate() and, on failure, reply 422; returns 0 when the body is valid. */
-int validate_or_reply(struct req *r, json_object *body, const struct vfield *fields, size_t n);
-
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
