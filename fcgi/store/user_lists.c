@@ -1,5 +1,7 @@
 #include "user_lists.h"
 
+#include "../core/phone.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -204,34 +206,15 @@ like_prefix(struct arena *a, const char *s)
 static const char *
 phone_prefix(struct arena *a, const char *s)
 {
-	char d[40];
-	size_t n = 0;
-	int plus = 0;
-	const unsigned char *p = (const unsigned char *)s;
+	char buf[40];
+	const char *d = buf;
+	int plus;
 
-	if (*p == '+') {
-		plus = 1;
-		p++;
-	}
-	while (*p != '\0') {
-		if (n + 1 >= sizeof(d))
-			return NULL;
-		if (*p >= '0' && *p <= '9') {
-			d[n++] = (char)*p++;
-		} else if (*p == ' ' || *p == '-' || *p == '(' || *p == ')') {
-			p++;
-		} else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
-			d[n++] = (char)('0' + (p[1] - 0xA0));   /* U+0660..U+0669 */
-			p += 2;
-		} else if (p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
-			d[n++] = (char)('0' + (p[1] - 0xB0));   /* U+06F0..U+06F9 */
-			p += 2;
-		} else {
-			return NULL;
-		}
-	}
-	d[n] = '\0';
-	if (n == 0)
+	if (phone_digits(s, buf, sizeof(buf)) <= 0)
+		return NULL;
+	if ((plus = buf[0] == '+'))
+		d++;
+	if (*d == '\0')
 		return NULL;
 	if (plus || strncmp(d, "20", 2) == 0)          /* +20…, 20…: the country code */
 		return arena_printf(a, "+%s%%", d);
