@@ -78,7 +78,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
 	{ POST, "/api/services", services_create, ROLE_STAFF, 0, .body = &services_create_input },
 	/* a bare array or {"services": [...]}: each item is read by services_create_input */
-	{ POST, "/api/services/bulk", services_bulk, ROLE_STAFF, 0 },
+	{ POST, "/api/services/bulk", services_bulk, ROLE_STAFF, 0,
+	    .body_list = &services_bulk_input },
 	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0, .body = &services_update_input },
 	{ DELETE, "/api/services/:id", services_delete, ROLE_STAFF, 0 },
 

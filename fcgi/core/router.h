@@ -25,6 +25,7 @@ struct route {
 	unsigned            flags;
 	const struct input *body;      /* declared body fields: checked into r->in */
 	const struct input *query;     /* declared query parameters: into r->qin */
+	const struct input_list *body_list; /* a body that is a list: into r->in */
 };
 
 /* The application's table (fcgi/api/routes.c). */

@@ -721,6 +721,49 @@ TEST(input_fills_a_typed_struct)
 	CHECK(!in->year.set);
 }
 
+static const struct input_list sample_list = INPUT_LIST(sample_input, "items", 3);
+
+TEST(input_list_reads_every_item_and_names_the_failing_ones)
+{
+	struct in_list *l;
+	json_object *errs = NULL;
+	const char *t;
+
+	/* a bare array: items named [i] */
+	REQUIRE(input_read_list(&A, body("[{\"email\":\"a@b.co\"},{\"email\":\"C@D.CO\"}]"),
+	    &sample_list, LANG_EN, &l, &errs) == 0);
+	CHECK(errs == NULL);
+	REQUIRE(l != NULL && l->n == 2);
+	CHECK_STR(((const struct sample_in *)l->items[1])->email.s, "c@d.co");
+	CHECK_STR(l->names[1], "[1]");
+
+	/* the keyed shape: items named key[i]; every failing item is named, the cross-field
+	 * check included, and no list is given */
+	CHECK(input_read_list(&A, body("{\"items\":[{\"email\":\"a@b.co\"},{\"email\":5},"
+	    "{\"email\":\"a@b.co\",\"year\":2000}]}"), &sample_list, LANG_EN, &l, &errs) == 2);
+	CHECK(l == NULL);
+	t = json_text(&A, errs, NULL);
+	CHECK(strstr(t, "\"field\":\"items[1].email\"") != NULL);
+	CHECK(strstr(t, "\"field\":\"items[2].price\"") != NULL);
+	CHECK(strstr(t, "items[0]") == NULL);
+	json_object_put(errs);
+
+	/* the list itself: absent, not an array, empty, too long */
+	CHECK(input_read_list(&A, body("{}"), &sample_list, LANG_EN, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "\"field\":\"items\"") != NULL &&
+	    strstr(json_text(&A, errs, NULL), "REQUIRED") != NULL);
+	json_object_put(errs);
+	CHECK(input_read_list(&A, body("{\"items\":{}}"), &sample_list, LANG_EN, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "INVALID_TYPE") != NULL);
+	json_object_put(errs);
+	CHECK(input_read_list(&A, body("[]"), &sample_list, LANG_EN, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "OUT_OF_RANGE") != NULL);
+	json_object_put(errs);
+	CHECK(input_read_list(&A, body("[{},{},{},{}]"), &sample_list, LANG_AR, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "OUT_OF_RANGE") != NULL);
+	json_object_put(errs);
+}
+
 struct sample_query {
 	struct in_val page, role, active;
 };
