@@ -124,7 +124,11 @@ connect_db(struct db *db)
 	if ((m = mysql_init(NULL)) == NULL)
 		return DB_DOWN;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+	/* --migrate waits as long as the server works: an ALTER of a table of a million
+	 * rows takes minutes, and a read timeout would drop the connection mid-statement
+	 * (the server carries on; the runner would report a failure and never record it) */
+	if (!c->migrate_session)
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* every session: UTC times, strict input, no silent truncation, lock waits that end
