@@ -522,24 +522,6 @@ struct cli {
 	int         workers;     /* 0: the file's */
 };
 
-/* The configuration's warnings (duplicate keys, a file others may read), logged. */
-static void
-log_config_warnings(const struct config *c)
-{
-	const char *p = c->warnings;
-	char clean[512], line[512];
-
-	while (p != NULL && *p != '\0') {
-		size_t n = strcspn(p, "\n");
-
-		snprintf(line, sizeof(line), "%.*s", (int)n, p);
-		log_warn("msg=config_warning text=\"%s\"", log_clean(clean, sizeof(clean), line));
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
 /* The file, the environment, then the command line. */
 static int
 load_config(struct config *c, const struct cli *cli, char *err, size_t errlen)
@@ -647,7 +629,7 @@ reload(struct pool *p, int sock, struct config *cfg, const struct cli *cli)
 	config_free(cfg);
 	*cfg = next;   /* the strings move with it */
 	log_init("warsha-fcgi", cfg->log_level);
-	log_config_warnings(cfg);
+	config_log_warnings(cfg);
 	/* old workers stop accepting first, the new ones take the queue: the listening
 	 * socket keeps every connection that arrives meanwhile */
 	pool_retire_all(p);
@@ -903,7 +885,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	log_init("warsha-fcgi", cfg.log_level);
-	log_config_warnings(&cfg);
+	config_log_warnings(&cfg);
 	if (mode == 'm') {
 		cfg.migrate_session = 1;
 		rc = migrate_run(&cfg) == 0 ? 0 : 1;

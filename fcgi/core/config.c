@@ -14,6 +14,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "log.h"
+
 enum ctype { C_STR, C_INT, C_LONG, C_BOOL };
 
 /* What a value must be, beyond its type; checked once every source is read. */
@@ -718,4 +720,21 @@ config_free(struct config *c)
 	c->path = NULL;
 	free(c->warnings);
 	c->warnings = NULL;
+}
+
+void
+config_log_warnings(const struct config *c)
+{
+	const char *p = c->warnings;
+	char clean[512], line[512];
+
+	while (p != NULL && *p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		log_warn("msg=config_warning text=\"%s\"", log_clean(clean, sizeof(clean), line));
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
 }

@@ -70,6 +70,8 @@ int  config_check_serve(const struct config *c, char *err, size_t errlen);
 int  config_set(struct config *c, const char *key, const char *value,
     char *err, size_t errlen);
 void config_free(struct config *c);
+/* Logs c->warnings, one level=warn msg=config_warning line each (after log_init). */
+void config_log_warnings(const struct config *c);
 
 /* "host:port", "[ipv6]:port", or ":port" / "*:port" for every address (host becomes "").
  * Returns 0 or -1. */

@@ -130,26 +130,6 @@ usage(FILE *f)
 	    "The realtime and delivery daemon of Warsha; docs/configuration.md lists the keys.\n");
 }
 
-/* The configuration's warnings (duplicate keys, a file others may read), once logging
- * is set up. */
-static void
-log_config_warnings(const struct config *c)
-{
-	const char *p = c->warnings;
-	char clean[512];
-
-	while (p != NULL && *p != '\0') {
-		size_t n = strcspn(p, "\n");
-		char line[512];
-
-		snprintf(line, sizeof(line), "%.*s", (int)n, p);
-		log_warn("msg=config_warning text=\"%s\"", log_clean(clean, sizeof(clean), line));
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -184,7 +164,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	log_init(NOTIFIER_NAME, n.cfg.log_level);
-	log_config_warnings(&n.cfg);
+	config_log_warnings(&n.cfg);
 	if (config_parse_hostport(n.cfg.notifier_listen, host, sizeof(host), &port) != 0) {
 		log_error("msg=bad_config key=notifier_listen value=%s expected=host:port",
 		    log_clean(clean, sizeof(clean), n.cfg.notifier_listen));
