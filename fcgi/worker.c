@@ -641,6 +641,7 @@ static int
 supervise(int sock, struct config *cfg, const struct cli *cli)
 {
 	static struct pool p;
+	time_t last_nudge = 0;
 	int i, alive, waited;
 	sigset_t block, none;
 
@@ -655,11 +656,14 @@ supervise(int sock, struct config *cfg, const struct cli *cli)
 	log_info("msg=started workers=%d listen=%s", p.n, cfg->listen);
 	while (!stop_requested) {
 		/* pselect: the signals come in only here, and with workers retiring the loop
-		 * wakes once a second to nudge them */
+		 * wakes at least once a second to nudge them */
 		struct timespec second = { 1, 0 };
 
-		if (pselect(0, NULL, NULL, NULL, p.nold > 0 ? &second : NULL, &none) == 0)
+		(void)pselect(0, NULL, NULL, NULL, p.nold > 0 ? &second : NULL, &none);
+		if (p.nold > 0 && time(NULL) != last_nudge) {
+			last_nudge = time(NULL);
 			pool_nudge_retiring(&p);
+		}
 		if (reload_requested) {
 			reload_requested = 0;
 			reload(&p, sock, cfg, cli);
