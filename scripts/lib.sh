@@ -220,7 +220,8 @@ conf_check() {
 		fi
 	done
 	for key in db_password jwt_secret maintenance_token; do
-		[ -n "$(conf_get "$key")" ] || { warn "$CONF: $key is empty"; bad=1; }
+		[ -n "$(conf_get "$key")" ] || [ -n "$(conf_get "${key}_file")" ] ||
+			{ warn "$CONF: $key is empty"; bad=1; }
 	done
 	[ "$bad" -eq 0 ] || die "fix $CONF or delete it (a new one, with new secrets, is then generated)"
 }
