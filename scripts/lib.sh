@@ -529,7 +529,7 @@ app_start() {
 	rm -f "$FCGI_ADDR"   # a socket file left by a killed pool
 	if [ "$sanitize" = 1 ]; then mapfile -t envs < <(sanitizer_env warsha-fcgi); fi
 	log "starting warsha-fcgi on $FCGI_ADDR from $build/"
-	start_daemon warsha-fcgi "${envs[@]}" "$fcgi" --config "$CONF" --listen "$FCGI_ADDR" --workers 4
+	start_daemon warsha-fcgi "${envs[@]}" "$fcgi" --config "$CONF" --listen "$FCGI_ADDR"
 	# CMakeLists.txt builds the notifier only once fcgi/notifier/ has sources.
 	NOTIFIER_STARTED=0
 	if [ ! -x "$notifier" ]; then
