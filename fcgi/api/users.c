@@ -69,25 +69,6 @@ users_reply_user(struct req *r, int status, enum msg msg, long long id)
 	return reply_ok(r, status, msg, data);
 }
 
-/* A write's failure: a duplicate key is 409 naming the field it belongs to. (auth.c's;
- * a converted handler returns fail_db(), which reads the key table.) */
-void
-users_reply_taken(struct req *r, enum db_rc rc)
-{
-	const char *key = db_dup_key(r->db);
-
-	if (rc != DB_DUP)
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-	else if (strcmp(key, "uq_users_phone") == 0)
-		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", MSG_V_PHONE_TAKEN);
-	else if (strcmp(key, "uq_users_username") == 0)
-		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", MSG_V_USERNAME_TAKEN);
-	else if (strcmp(key, "uq_users_email") == 0)
-		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", MSG_V_EMAIL_TAKEN);
-	else
-		reply_db_error(r, rc);
-}
-
 /* Copy of s without surrounding white space. */
 static char *
 trimmed(struct arena *a, const char *s)

@@ -776,20 +776,6 @@ reply_finish(struct req *r, enum err outcome)
 		error_reply(r);
 }
 
-/* --- the two older reply calls users_reply_taken() still makes --- */
-
-void
-reply_field_error(struct req *r, enum err e, const char *field, const char *code, enum msg m)
-{
-	(void)fail_field(r, e, field, code, m);
-}
-
-void
-reply_db_error(struct req *r, enum db_rc rc)
-{
-	(void)fail_db(r, rc == DB_OK ? DB_ERR : rc);
-}
-
 /* --- json helpers --- */
 
 const char *

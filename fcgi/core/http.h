@@ -225,10 +225,6 @@ void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(prin
 void resp_header_keep(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* --- older reply calls, recording a failure as fail_field()/fail_db() do --- */
-void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
-    enum msg m);
-void reply_db_error(struct req *r, enum db_rc rc);
 
 int         err_status(enum err e);
 const char *err_code(enum err e);
