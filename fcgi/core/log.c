@@ -56,7 +56,7 @@ static int format_line(char *line, size_t size, enum log_level lvl, const char *
  * (log_init makes sure of it for a file) the kernel appends each write whole, so the
  * lines of all workers sharing the file stay whole and in the order they were written
  * (no line waits in a buffer while another worker's later line goes out). A line is at
- * most 2 KiB, under PIPE_BUF, so the same holds for a pipe (journald's stdout). */
+ * most 2 KiB, under PIPE_BUF, so the same holds for a pipe. */
 static void
 write_line(const char *line, int n)
 {
