@@ -428,6 +428,8 @@ def test_gzip_and_yaml():
         check(ct.split(";")[0] == "application/yaml", "openapi.yaml served as %r" % ct)
         check(r.headers.get("Content-Encoding") == "gzip", "openapi.yaml not gzipped: %s" % dict(r.headers))
         check(r.raw[:2] == b"\x1f\x8b", "not a gzip body")
+        for h, v in SECURITY_HEADERS.items():
+            check(r.headers.get_all(h) == [v], "%s: %s %r" % (r.describe(), h, r.headers.get_all(h)))
         r = ng.req("GET", "/api/services?limit=50&lang=en", headers={"Accept-Encoding": "gzip"})
         check(r.status == 200, r.describe())
         check((r.headers.get("Content-Type") or "").startswith("application/json"), r.describe())
