@@ -685,6 +685,12 @@ main(int argc, char *argv[])
 		default: usage(); return ch == 'h' ? 0 : 2;
 		}
 	}
+	/* Neither --config nor WARSHA_CONFIG: the installed file (CMakeLists.txt places it);
+	 * an empty WARSHA_CONFIG reads no file (defaults and WARSHA_<KEY> only). */
+	if (config_path == NULL)
+		config_path = WARSHA_DEFAULT_CONFIG;
+	else if (*config_path == '\0')
+		config_path = NULL;
 	if (config_load(&cfg, config_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "warsha-fcgi: %s\n", err);
 		return 2;

@@ -16,8 +16,9 @@ struct ckey {
 	const char *def;
 };
 
-#ifndef WARSHA_DEFAULT_SQL_DIR
-#define WARSHA_DEFAULT_SQL_DIR "/usr/share/warsha/sql"   /* CMake sets the install path */
+/* The installed paths come from CMakeLists.txt (GNUInstallDirs), never from here. */
+#if !defined(WARSHA_DEFAULT_SQL_DIR) || !defined(WARSHA_DEFAULT_SPOOL_DIR)
+#error "CMakeLists.txt defines WARSHA_DEFAULT_SQL_DIR and WARSHA_DEFAULT_SPOOL_DIR"
 #endif
 
 #define S(f, d) { #f, C_STR, offsetof(struct config, f), d }
@@ -38,7 +39,7 @@ static const struct ckey keys[] = {
 	S(maintenance_token, ""),
 	L(body_limit, "1048576"),
 	S(sql_dir, WARSHA_DEFAULT_SQL_DIR),
-	S(spool_dir, "/var/lib/warsha/spool"),
+	S(spool_dir, WARSHA_DEFAULT_SPOOL_DIR),
 	S(notifier_listen, "127.0.0.1:8090"),
 	S(public_url, "http://127.0.0.1:8080"),
 	S(cors_origins, ""),
