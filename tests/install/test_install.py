@@ -67,6 +67,7 @@ def run(cmd, **kw):
 # ------------------------------------------------------------------ the installed trees
 
 _trees = {}
+_builds = {}
 
 
 def tree(name):
@@ -83,6 +84,7 @@ def tree(name):
     run(["cmake", "--build", build, "-j2"])
     run(["cmake", "--install", build], env=dict(os.environ, DESTDIR=dest))
     _trees[name] = (lay, dest)
+    _builds[name] = build
     return _trees[name]
 
 
@@ -239,6 +241,25 @@ def test_config_paths_usr():
 
 def test_config_paths_opt():
     check_config_paths("opt")
+
+
+def test_edited_conffile_kept():
+    """An install over an edited file under /etc keeps the edit and puts the new version
+    beside it as .dpkg-dist; an unedited one is simply up to date."""
+    lay, dest = tree("usr")
+    with tempfile.TemporaryDirectory(prefix="warsha-reinstall-") as tmp:
+        root = os.path.join(tmp, "root")
+        shutil.copytree(dest, root, symlinks=True)
+        site = os.path.join(root, "etc/nginx/sites-available/warsha")
+        fresh = open(site).read()
+        with open(site, "a") as f:
+            f.write("# the administrator's TLS lines\n")
+        out = run(["cmake", "--install", _builds["usr"]], env=dict(os.environ, DESTDIR=root))
+        check(open(site).read() == fresh + "# the administrator's TLS lines\n", "the edited site was replaced")
+        check(open(site + ".dpkg-dist").read() == fresh, "no new version beside the edited site")
+        check("Kept: " + site in out, "the install did not say it kept the site:\n" + out[-2000:])
+        check(not os.path.exists(os.path.join(root, "etc/nginx/conf.d/warsha-http.conf.dpkg-dist")),
+              "an unedited file got a .dpkg-dist")
 
 
 # ------------------------------------------------------------------ nginx
