@@ -15,8 +15,8 @@ Nothing here needs the running stack or a systemd PID 1; `systemd-analyze verify
 offline against a root made of the DESTDIR plus the host's own units and the few
 programs the units call (see verify_root()).
 
-Environment: WARSHA_SOURCE_DIR (the checkout), WARSHA_BUILD_DIR (where the trees go;
-both set by CMakeLists.txt). `python3 tests/install/test_install.py test_nginx_site`
+Environment: WARSHA_SOURCE_DIR (the checkout), WARSHA_BUILD_DIR (where the trees go),
+WARSHA_CMAKE (the cmake to run), all set by CMakeLists.txt. `python3 tests/install/test_install.py test_nginx_site`
 runs only the named tests. Prints `ok name` / `FAIL name: why`; exits 1 on a failure.
 """
 
@@ -39,6 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("WARSHA_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
 BUILD_DIR = os.environ.get("WARSHA_BUILD_DIR") or os.path.join(SOURCE_DIR, "build")
 WORK = os.path.join(BUILD_DIR, "install-test")
+CMAKE = os.environ.get("WARSHA_CMAKE") or "cmake"     # the cmake that configured BUILD_DIR
 
 # For each prefix: GNUInstallDirs' sysconfdir and localstatedir for it.
 LAYOUTS = {
@@ -79,10 +80,10 @@ def tree(name):
     dest = os.path.join(WORK, name, "dest")
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(build, exist_ok=True)
-    run(["cmake", "-S", SOURCE_DIR, "-B", build, "-DCMAKE_BUILD_TYPE=Release",
+    run([CMAKE, "-S", SOURCE_DIR, "-B", build, "-DCMAKE_BUILD_TYPE=Release",
          "-DCMAKE_INSTALL_PREFIX=" + lay["prefix"]])
-    run(["cmake", "--build", build, "-j2"])
-    run(["cmake", "--install", build], env=dict(os.environ, DESTDIR=dest))
+    run([CMAKE, "--build", build, "-j2"])
+    run([CMAKE, "--install", build], env=dict(os.environ, DESTDIR=dest))
     _trees[name] = (lay, dest)
     _builds[name] = build
     return _trees[name]
@@ -254,7 +255,7 @@ def test_edited_conffile_kept():
         fresh = open(site).read()
         with open(site, "a") as f:
             f.write("# the administrator's TLS lines\n")
-        out = run(["cmake", "--install", _builds["usr"]], env=dict(os.environ, DESTDIR=root))
+        out = run([CMAKE, "--install", _builds["usr"]], env=dict(os.environ, DESTDIR=root))
         check(open(site).read() == fresh + "# the administrator's TLS lines\n", "the edited site was replaced")
         check(open(site + ".dpkg-dist").read() == fresh, "no new version beside the edited site")
         check("Kept: " + site in out, "the install did not say it kept the site:\n" + out[-2000:])
