@@ -887,6 +887,13 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	/* Neither --config nor WARSHA_CONFIG: the installed file (CMakeLists.txt places it);
+	 * an empty WARSHA_CONFIG reads no file (defaults and WARSHA_<KEY> only). A reload
+	 * re-reads the same path. */
+	if (cli.config_path == NULL)
+		cli.config_path = WARSHA_DEFAULT_CONFIG;
+	else if (*cli.config_path == '\0')
+		cli.config_path = NULL;
 	if (mode == 'k')
 		return check_config(&cli);
 	if (load_config(&cfg, &cli, err, sizeof(err)) != 0) {

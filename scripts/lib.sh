@@ -22,6 +22,8 @@ WARSHA_DEB_PACKAGES=(
 	mariadb-server mariadb-client nginx-light
 	wrk python3 clang libclang-rt-14-dev
 	curl ca-certificates openssl
+	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
+	systemd procps
 )
 
 BUILD_JOBS=2
