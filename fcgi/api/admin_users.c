@@ -1,6 +1,6 @@
 /* /api/admin/users: seed 001 §5.8's user management for the dashboard — the paginated
  * list, staff accounts, ban and unban — and `warsha-fcgi --create-admin`, which makes
- * the first admin (DESIGN.md §7).
+ * the first admin (docs/configuration.md).
  *
  * Who may do what (seed 001 §7.6: a moderator moderates but is not an admin):
  * - admins: create admins and moderators; ban and unban anyone but themselves,

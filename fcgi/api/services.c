@@ -1,4 +1,4 @@
-/* /api/services: the bilingual catalog (seed 000 "Services Model", DESIGN.md §5).
+/* /api/services: the bilingual catalog (seed 000 "Services Model", docs/architecture.md).
  * Reads are public and served from the per-worker answer cache (core/cache.h); writes
  * are for admins and moderators, each one unit of work with its activity log row and
  * the cache version bump. */
