@@ -520,6 +520,27 @@ def cookies_of(resp):
     return out
 
 
+# ------------------------------------------------------------------ races
+
+def at_once(*calls):
+    """Runs the calls (functions of no argument) in threads released together, for
+    tests where two requests race for one row; their answers in order."""
+    results = [None] * len(calls)
+    gate = threading.Barrier(len(calls))
+
+    def go(i, fn):
+        gate.wait()
+        results[i] = fn()
+
+    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    check(all(r is not None for r in results), "a concurrent call did not answer")
+    return results
+
+
 # ------------------------------------------------------------------ FastCGI
 
 # A FastCGI client of the standard library, for tests that talk to the pool as nginx
