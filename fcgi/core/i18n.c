@@ -97,6 +97,23 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_USERNAME] = { "v.username", "اسم المستخدم من 3 إلى 64 حرفاً: حروف إنجليزية وأرقام و _ و . وفيه حرف واحد على الأقل", "Username: 3 to 64 characters of letters, digits, _ and ., with at least one letter" },
 	[MSG_V_USERNAME_TAKEN] = { "v.username_taken", "اسم المستخدم مستخدم بالفعل", "This username is already taken" },
 	[MSG_V_WORKING_DAYS] = { "v.working_days", "أيام العمل أسماء أيام بالإنجليزية بحروف صغيرة، كل يوم مرة واحدة (saturday مثلاً)", "Working days are lower-case English day names, each once (such as saturday)" },
+	[MSG_BOOKING_CREATED] = { "booking.created", "تم إنشاء الحجز بنجاح", "Booking created successfully" },
+	[MSG_BOOKING_FOUND] = { "booking.found", "تفاصيل الحجز", "Booking details" },
+	[MSG_BOOKING_LIST] = { "booking.list", "قائمة الحجوزات", "Bookings" },
+	[MSG_BOOKING_UPDATED] = { "booking.updated", "تم تحديث حالة الحجز", "Booking status updated" },
+	[MSG_BOOKING_APPROVED] = { "booking.approved", "تمت الموافقة على الحجز", "Booking approved" },
+	[MSG_BOOKING_REJECTED] = { "booking.rejected", "تم رفض الحجز", "Booking rejected" },
+	[MSG_BOOKING_ASSIGNED] = { "booking.assigned", "تم تعيين الفني للحجز", "Technician assigned to the booking" },
+	[MSG_BOOKING_CANCELLED] = { "booking.cancelled", "تم إلغاء الحجز", "Booking cancelled" },
+	[MSG_BOOKING_NO_MOVE] = { "booking.no_move", "لا يمكن إجراء هذا التغيير على الحجز في حالته الحالية", "This change is not possible in the booking's current status" },
+	[MSG_BOOKING_NOT_ALLOWED] = { "booking.not_allowed", "هذا التغيير على الحجز ليس من صلاحياتك", "You are not the one who may make this change to the booking" },
+	[MSG_V_START_CODE] = { "v.start_code", "بدء العمل يحتاج كود البدء الخاص بالعميل", "Starting the work needs the customer's start code" },
+	[MSG_V_BOOKING_SERVICE] = { "v.booking_service", "لا توجد خدمة متاحة بهذا الرقم", "There is no active service with this id" },
+	[MSG_V_BOOKING_PAST] = { "v.booking_past", "ميعاد الحجز لازم يكون في المستقبل", "The scheduled time must be in the future" },
+	[MSG_V_BOOKING_HOURS] = { "v.booking_hours", "الميعاد خارج أيام وساعات عمل الخدمة (بتوقيت القاهرة)", "The scheduled time is outside the service's working days and hours (Cairo time)" },
+	[MSG_V_BOOKING_EMERGENCY] = { "v.booking_emergency", "هذه الخدمة غير متاحة للطوارئ", "This service is not available for emergencies" },
+	[MSG_V_TECHNICIAN] = { "v.technician", "لا يوجد فني نشط بهذا الرقم", "There is no active technician with this id" },
+	[MSG_V_DATETIME] = { "v.datetime", "الوقت لازم يكون بصيغة ISO 8601 مع المنطقة الزمنية، مثل 2026-12-01T10:00:00.000Z", "A time in ISO 8601 with its zone, such as 2026-12-01T10:00:00.000Z" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */
