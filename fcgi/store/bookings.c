@@ -49,7 +49,7 @@ enum stmt {
 	" b.currency AS `pricing.currency`, b.payment_status AS paymentStatus," \
 	" b.cancellation_reason AS cancellationReason, b.cancellation_fee AS cancellationFee," \
 	" b.admin_notes AS adminNotes, b.created_at AS createdAt, b.updated_at AS updatedAt"
-#define VIEW_NCOLS 34
+#define VIEW_NCOLS 35
 #define VIEW_JOIN " JOIN services s ON s.id = b.service_id"
 
 /* A page: the variant's index read backwards from the key (created_at, id), inside
