@@ -13,10 +13,12 @@
 #include <time.h>
 
 #include "../core/cairo_time.h"
+#include "../core/crypto.h"
 #include "../core/router.h"
 #include "../domain/booking.h"
 #include "../store/activity.h"
 #include "../store/bookings.h"
+#include "../store/outbox.h"
 #include "../store/user_lists.h"
 #include "api.h"
 
@@ -29,6 +31,9 @@
 /* An emergency may be dated up to this long ago (clocks differ); others lie ahead. */
 #define EMERGENCY_PAST_SECONDS 3600
 #define MAX_MOVES 8
+/* The start code the customer gets by SMS when a technician is assigned. */
+#define START_CODE_DIGITS 6
+#define START_CODE_TEMPLATE "booking_start_code"
 
 static int
 is_staff(const struct req *r)
@@ -447,11 +452,31 @@ static const struct vfield cancel_fields[] = {
 const struct input bookings_cancel_input = INPUT(struct cancel_in, cancel_fields, NULL);
 
 struct status_in {
-	struct in_val status, notes;
+	struct in_val status, notes, code;
 };
+
+/* Six digits. */
+static const char *
+check_code(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	size_t i;
+
+	(void)a;
+	*msg = MSG_V_START_CODE;
+	for (i = 0; v->s[i] != '\0'; i++)
+		if (v->s[i] < '0' || v->s[i] > '9')
+			return "INVALID_FORMAT";
+	if (i != START_CODE_DIGITS)
+		return "INVALID_FORMAT";
+	*msg = MSG_NONE;
+	return NULL;
+}
+
 static const struct vfield status_fields[] = {
 	{ "status", V_ENUM, VF_REQUIRED, 0, 0, v0_words, IN(struct status_in, status), NULL },
 	{ "notes", V_STRING, VF_NULLABLE, 0, 2000, NULL, IN(struct status_in, notes), NULL },
+	/* the customer's start code, to start the work (in_progress) */
+	{ "startCode", V_STRING, 0, 1, 12, NULL, IN(struct status_in, code), check_code },
 };
 const struct input bookings_status_input = INPUT(struct status_in, status_fields, NULL);
 
@@ -463,6 +488,7 @@ struct move_tx {
 	long long     technician;    /* EV_ASSIGN: who */
 	const char   *note;          /* for the history (and staff's admin notes) */
 	const char   *reason;        /* EV_CANCEL */
+	const char   *code;          /* the start code given, or NULL */
 };
 
 /* A setting's whole number, or def while it is absent or not a number. */
@@ -497,6 +523,33 @@ refuse(struct req *r, enum bk_result why)
 	}
 }
 
+/* A new start code for the booking (every assignment gets its own): its hash on the
+ * row, the code by SMS to the booking's contact phone, in the same transaction. */
+static enum err
+issue_code(struct req *r, struct booking_row *b)
+{
+	struct booking_contact to;
+	json_object *payload;
+	const char *code = random_digits(r->a, START_CODE_DIGITS);
+	char *hash = arena_alloc(r->a, 65);
+	enum lang lang = LANG_AR;
+	enum db_rc rc;
+
+	if ((rc = db_bookings_contact(r->db, r->a, b->id, &to)) != DB_OK)
+		return fail_db(r, rc);
+	if (to.lang != NULL)
+		lang_parse(to.lang, &lang);
+	sha256_hex(code, strlen(code), hash);
+	b->start_code_hash = hash;
+	payload = json_owned(r->a, json_object_new_object());
+	json_object_object_add(payload, "name", json_new_str(to.first_name));
+	json_object_object_add(payload, "code", json_object_new_string(code));
+	if ((rc = db_outbox_queue(r->db, r->a, OUTBOX_SMS, b->customer_id, to.phone,
+	    START_CODE_TEMPLATE, lang, NULL, payload)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
 static enum err
 move_work(struct req *r, void *ctx)
 {
@@ -507,9 +560,10 @@ move_work(struct req *r, void *ctx)
 	enum bk_kind kind;
 	enum bk_result why;
 	json_object *ev;
+	enum err e;
 	const char *role = req_actor(r)->role;
 	unsigned who;
-	int n, i, ok;
+	int n, i, ok, with_code = 0;
 	enum db_rc rc;
 
 	if ((rc = db_bookings_get(r->db, r->a, m->id, 1, &b)) != DB_OK)
@@ -518,8 +572,18 @@ move_work(struct req *r, void *ctx)
 		return fail(r, ERR_NOT_FOUND);
 	kind = b.kind != NULL && strcmp(b.kind, "job") == 0 ? BK_JOB : BK_SERVICE;
 	from = cur = bk_status_parse(b.status, BK_NAMES_CORE);
+	if (m->code != NULL && b.start_code_hash != NULL) {
+		char hash[65];
+
+		sha256_hex(m->code, strlen(m->code), hash);
+		with_code = ct_streq(hash, b.start_code_hash);
+	}
 	if (m->word != NULL) {
-		n = bk_path(kind, from, m->word, BK_NAMES_V0, who, 0, path, MAX_MOVES, &why);
+		n = bk_path(kind, from, m->word, BK_NAMES_V0, who, with_code, path, MAX_MOVES,
+		    &why);
+		if (n < 0 && why == BK_NEEDS_CODE && m->code != NULL)
+			return fail_field(r, ERR_VALIDATION, "startCode", "INVALID_VALUE",
+			    MSG_V_START_CODE_WRONG);
 		if (n < 0)
 			return refuse(r, why);
 	} else {
@@ -544,6 +608,11 @@ move_work(struct req *r, void *ctx)
 			if (m->technician == 0)    /* a status word never names a technician */
 				return refuse(r, BK_NO_MOVE);
 			b.technician_id = m->technician;
+			if ((e = issue_code(r, &b)) != ERR_OK)
+				return e;
+			break;
+		case EV_START:
+			b.start_code_hash = NULL;    /* used */
 			break;
 		case EV_UNASSIGN:
 		case EV_DECLINE:
@@ -617,7 +686,7 @@ bookings_approve(struct req *r)
 {
 	const struct approve_in *in = r->in;
 	struct move_tx m = { 0, in->approved.i ? EV_APPROVE : EV_REJECT, NULL, 0,
-		opt_str(&in->notes), NULL };
+		opt_str(&in->notes), NULL, NULL };
 
 	return move(r, &m, in->approved.i ? MSG_BOOKING_APPROVED : MSG_BOOKING_REJECTED);
 }
@@ -626,7 +695,7 @@ enum err
 bookings_assign(struct req *r)
 {
 	const struct assign_in *in = r->in;
-	struct move_tx m = { 0, EV_ASSIGN, NULL, in->technician.i, NULL, NULL };
+	struct move_tx m = { 0, EV_ASSIGN, NULL, in->technician.i, NULL, NULL, NULL };
 
 	return move(r, &m, MSG_BOOKING_ASSIGNED);
 }
@@ -635,7 +704,8 @@ enum err
 bookings_cancel(struct req *r)
 {
 	const struct cancel_in *in = r->in;
-	struct move_tx m = { 0, EV_CANCEL, NULL, 0, opt_str(&in->reason), opt_str(&in->reason) };
+	struct move_tx m = { 0, EV_CANCEL, NULL, 0, opt_str(&in->reason), opt_str(&in->reason),
+		NULL };
 
 	return move(r, &m, MSG_BOOKING_CANCELLED);
 }
@@ -645,7 +715,7 @@ bookings_status(struct req *r)
 {
 	const struct status_in *in = r->in;
 	struct move_tx m = { 0, EV_NONE, in->status.s, 0, opt_str(&in->notes),
-		opt_str(&in->notes) };
+		opt_str(&in->notes), in->code.set ? in->code.s : NULL };
 
 	return move(r, &m, MSG_BOOKING_UPDATED);
 }

@@ -23,6 +23,7 @@ enum stmt {
 	STMT_REALTIME,
 	STMT_TECHNICIAN,
 	STMT_SETTING,
+	STMT_CONTACT,
 	STMT_VIEW,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
@@ -72,7 +73,8 @@ enum stmt {
 	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
 
 #define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
-	" cancellation_reason, cancellation_fee, admin_notes FROM bookings WHERE id = ?"
+	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash FROM bookings" \
+	" WHERE id = ?"
 
 static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SERVICE] = { "SELECT is_active, requires_approval, is_emergency, base_price,"
@@ -88,11 +90,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " car_model, car_year, problem_description, images, base_price, discount, total,"
 	    " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?, ?, ?)", 25, 0, 0 },
-	[STMT_GET] = { BOOKING_STATE, 1, 9, 0 },
-	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 9, 0 },
+	[STMT_GET] = { BOOKING_STATE, 1, 10, 0 },
+	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 10, 0 },
 	[STMT_UPDATE] = { "UPDATE bookings SET status = ?, list_status = ?, technician_id = ?,"
-	    " cancellation_reason = ?, cancellation_fee = ?, admin_notes = ? WHERE id = ?",
-	    7, 0, 0 },
+	    " cancellation_reason = ?, cancellation_fee = ?, admin_notes = ?,"
+	    " start_code_hash = ? WHERE id = ?", 8, 0, 0 },
 	[STMT_HISTORY] = { "INSERT INTO booking_history (booking_id, from_status, to_status,"
 	    " event, actor_id, actor_role, note) VALUES (?, ?, ?, ?, ?, ?, ?)", 7, 0, 0 },
 	[STMT_HISTORY_LIST] = { "SELECT from_status AS `from`, to_status AS `to`, event,"
@@ -103,6 +105,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_TECHNICIAN] = { "SELECT role = 'technician' AND is_active = 1 AND is_banned = 0"
 	    " FROM users WHERE id = ? AND deleted_at IS NULL", 1, 1, 0 },
 	[STMT_SETTING] = { "SELECT value FROM settings WHERE `key` = ?", 1, 1, 0 },
+	[STMT_CONTACT] = { "SELECT b.customer_phone, u.first_name, u.preferred_language"
+	    " FROM bookings b LEFT JOIN users u ON u.id = b.customer_id WHERE b.id = ?", 1, 3, 0 },
 	[STMT_VIEW] = { VIEW_SELECT " FROM bookings b" VIEW_JOIN " WHERE b.id = ?", 1,
 	    VIEW_NCOLS, 0 },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
@@ -229,6 +233,7 @@ db_bookings_get(struct db *db, struct arena *a, long long id, int lock, struct b
 	out->cancellation_reason = db_get(&res, 0, 6);
 	out->cancellation_fee = db_get_ll(&res, 0, 7, -1);
 	out->admin_notes = db_get(&res, 0, 8);
+	out->start_code_hash = db_get(&res, 0, 9);
 	return DB_OK;
 }
 
@@ -239,7 +244,23 @@ db_bookings_update(struct db *db, struct arena *a, const struct booking_row *b)
 	    b->technician_id > 0 ? DB_INT(b->technician_id) : DB_NULL,
 	    DB_STR(b->cancellation_reason),
 	    b->cancellation_fee >= 0 ? DB_INT(b->cancellation_fee) : DB_NULL,
-	    DB_STR(b->admin_notes), DB_INT(b->id));
+	    DB_STR(b->admin_notes), DB_STR(b->start_code_hash), DB_INT(b->id));
+}
+
+enum db_rc
+db_bookings_contact(struct db *db, struct arena *a, long long id, struct booking_contact *out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_CONTACT, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->phone = db_get(&res, 0, 0);
+	out->first_name = db_get(&res, 0, 1);
+	out->lang = db_get(&res, 0, 2);
+	return DB_OK;
 }
 
 enum db_rc

@@ -52,6 +52,13 @@ struct booking_row {
 	const char *cancellation_reason;
 	long long   cancellation_fee;    /* -1: none */
 	const char *admin_notes;
+	const char *start_code_hash;     /* sha256 hex of the start code, or NULL */
+};
+
+/* Whom the start code goes to: the booking's contact phone, the customer's first name
+ * and language (NULL for a guest). */
+struct booking_contact {
+	const char *phone, *first_name, *lang;
 };
 
 /* The service as booking it needs; DB_NOTFOUND when there is none (or it was
@@ -69,8 +76,11 @@ enum db_rc db_bookings_insert(struct db *db, struct arena *a, const struct booki
 enum db_rc db_bookings_get(struct db *db, struct arena *a, long long id, int lock,
     struct booking_row *out);
 /* Writes back what moves change: status, list_status, technician, cancellation reason
- * and fee, admin notes. */
+ * and fee, admin notes, start code. */
 enum db_rc db_bookings_update(struct db *db, struct arena *a, const struct booking_row *b);
+
+enum db_rc db_bookings_contact(struct db *db, struct arena *a, long long id,
+    struct booking_contact *out);
 
 /* One history row; from NULL for the creation. actor_id 0: the platform. */
 enum db_rc db_bookings_history(struct db *db, struct arena *a, long long booking_id,

@@ -8,13 +8,14 @@ changes nothing: neither the row nor its history. A booking the caller may not s
 import datetime
 import os
 import re
+import subprocess
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, q, expect, expect_list, expect_bilingual, check, admin_token,
                          make_user_with_role, register_user, db_count, db_query, db_scalar,
-                         uniq, run)
+                         outbox_rows, uniq, run, Skip, ENV, SOURCE_DIR)
 
 NUMBER = re.compile(r"^BK-(\d{4})-(\d{6,})$")
 
@@ -393,7 +394,78 @@ def test_two_admins_assign_at_once():
     check(int(row(bid)[2]) == last, "technician %s, last assignment %s" % (row(bid)[2], last))
 
 
+def start_code(customer_id):
+    rows = outbox_rows(customer_id, "booking_start_code")
+    check(rows, "no start code queued for customer %s" % customer_id)
+    return rows[0][2]["code"], rows[0][1]
+
+
+def test_start_code_starts_the_work():
+    c = register_user(role="customer")
+    t = technician()
+    adm = admin_token()
+    bid = create(c["token"], svc("direct"))["id"]
+    expect(200, put(bid, "assign-technician", {"technicianId": t["id"]}, adm))
+    code, phone = start_code(c["id"])
+    check(re.match(r"^[0-9]{6}$", code) and phone == "+201012345678",
+          "start code %r to %r" % (code, phone))
+    h = db_scalar("SELECT start_code_hash FROM bookings WHERE id = %d" % bid)
+    check(h and code not in h and len(h) == 64, "the code is not stored hashed: %r" % h)
+    expect(200, put(bid, "status", {"status": "on_way"}, t["token"]))
+    wrong = "%06d" % ((int(code) + 1) % 1000000)
+    n = len(history(bid))
+    expect(422, put(bid, "status", {"status": "in_progress", "startCode": wrong}, t["token"]),
+           fields={"startCode": "INVALID_VALUE"})
+    expect(422, put(bid, "status", {"status": "in_progress", "startCode": "12ab56"}, t["token"]),
+           fields={"startCode": "INVALID_FORMAT"})
+    check(len(history(bid)) == n and row(bid)[0] == "on_way", "a wrong code moved the booking")
+    d = expect(200, put(bid, "status", {"status": "in_progress", "startCode": code},
+                        t["token"]))["data"]
+    check(d["status"] == "in_progress", "start %r" % d)
+    d = expect(200, put(bid, "status", {"status": "completed", "notes": "fixed"}, t["token"]))["data"]
+    check(d["status"] == "completed" and d["detailedStatus"] == "completed", "complete %r" % d)
+    check([h[2] for h in history(bid)] == ["create", "assign", "depart", "start", "complete"],
+          "history %r" % history(bid))
+    # the customer cannot cancel finished work; a reassignment issues a new code
+    expect(409, put(bid, "cancel", {}, c["token"]))
+    bid2 = create(c["token"], svc("direct"))["id"]
+    t2 = technician()
+    expect(200, put(bid2, "assign-technician", {"technicianId": t["id"]}, adm))
+    first, _ = start_code(c["id"])
+    expect(200, put(bid2, "assign-technician", {"technicianId": t2["id"]}, adm))
+    expect(404, put(bid2, "status", {"status": "on_way"}, t["token"]))
+    expect(200, put(bid2, "status", {"status": "on_way"}, t2["token"]))
+    second, _ = start_code(c["id"])
+    if first != second:
+        expect(422, put(bid2, "status", {"status": "in_progress", "startCode": first},
+                        t2["token"]), fields={"startCode": "INVALID_VALUE"})
+    expect(200, put(bid2, "status", {"status": "in_progress", "startCode": second}, t2["token"]))
+
+
 # ------------------------------------------------------------------ lists
+
+def test_list_statements_read_their_index():
+    """--explain-lists EXPLAINs every bookings list statement (tests/api/test_lists.py
+    judges all families' plans on loaded tables); here: each reads its own index."""
+    conf = ENV("WARSHA_TEST_CONFIG")
+    binary = ENV("WARSHA_TEST_FCGI_BIN") or os.path.join(SOURCE_DIR, "build", "warsha-fcgi")
+    if not conf or not os.path.exists(binary):
+        raise Skip("WARSHA_TEST_CONFIG or the warsha-fcgi binary is missing")
+    db_query("ANALYZE TABLE bookings")
+    p = subprocess.run([binary, "--config", conf, "--explain-lists"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    out = p.stdout.decode("utf-8", "replace")
+    check(p.returncode == 0, "--explain-lists failed:\n%s" % out)
+    plans = [l.split("\t") for l in out.splitlines() if l.startswith("plan\tbookings\t")]
+    stmts = {l.split("\t")[2] for l in out.splitlines() if l.startswith("stmt\tbookings\t")}
+    check(len(stmts) == 12, "bookings list statements explained: %s" % sorted(stmts))
+    for cols in plans:
+        f = dict(c.split("=", 1) for c in cols[3:])
+        if f["table"] == "b":
+            check(f["key"].startswith("ix_bookings_") and "filesort" not in f["Extra"],
+                  "bookings read without its index: %s" % "\t".join(cols))
+        elif f["table"] == "s":
+            check(f["key"] == "PRIMARY", "services not joined by key: %s" % "\t".join(cols))
 
 def walk(path, token, limit, **params):
     ids, cursor, pages = [], None, 0
