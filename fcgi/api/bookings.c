@@ -34,6 +34,8 @@
 /* The start code the customer gets by SMS when a technician is assigned. */
 #define START_CODE_DIGITS 6
 #define START_CODE_TEMPLATE "booking_start_code"
+/* Wrong tries a code survives: then it is void until staff reassign (a new code). */
+#define START_CODE_TRIES 5
 
 static int
 is_staff(const struct req *r)
@@ -489,6 +491,7 @@ struct move_tx {
 	const char   *note;          /* for the history (and staff's admin notes) */
 	const char   *reason;        /* EV_CANCEL */
 	const char   *code;          /* the start code given, or NULL */
+	int           wrong_code;    /* out: the code was wrong (the try is counted) */
 };
 
 /* A setting's whole number, or def while it is absent or not a number. */
@@ -541,6 +544,7 @@ issue_code(struct req *r, struct booking_row *b)
 		lang_parse(to.lang, &lang);
 	sha256_hex(code, strlen(code), hash);
 	b->start_code_hash = hash;
+	b->start_code_failures = 0;
 	payload = json_owned(r->a, json_object_new_object());
 	json_object_object_add(payload, "name", json_new_str(to.first_name));
 	json_object_object_add(payload, "code", json_object_new_string(code));
@@ -553,7 +557,7 @@ issue_code(struct req *r, struct booking_row *b)
 static enum err
 move_work(struct req *r, void *ctx)
 {
-	const struct move_tx *m = ctx;
+	struct move_tx *m = ctx;
 	const struct bk_transition *path[MAX_MOVES];
 	struct booking_row b;
 	enum bk_status from, cur;
@@ -566,6 +570,7 @@ move_work(struct req *r, void *ctx)
 	int n, i, ok, with_code = 0;
 	enum db_rc rc;
 
+	m->wrong_code = 0;
 	if ((rc = db_bookings_get(r->db, r->a, m->id, 1, &b)) != DB_OK)
 		return fail_db(r, rc);
 	if ((who = party(r, &b)) == 0)
@@ -581,9 +586,18 @@ move_work(struct req *r, void *ctx)
 	if (m->word != NULL) {
 		n = bk_path(kind, from, m->word, BK_NAMES_V0, who, with_code, path, MAX_MOVES,
 		    &why);
-		if (n < 0 && why == BK_NEEDS_CODE && m->code != NULL)
-			return fail_field(r, ERR_VALIDATION, "startCode", "INVALID_VALUE",
-			    MSG_V_START_CODE_WRONG);
+		if (n < 0 && why == BK_NEEDS_CODE && m->code != NULL) {
+			/* the try is counted, and kept: this unit commits, the handler answers
+			 * 422 (a code guessed one try at a time runs out) */
+			m->wrong_code = 1;
+			if (b.start_code_hash == NULL)
+				return ERR_OK;
+			if (++b.start_code_failures >= START_CODE_TRIES)
+				b.start_code_hash = NULL;
+			if ((rc = db_bookings_update(r->db, r->a, &b)) != DB_OK)
+				return fail_db(r, rc);
+			return ERR_OK;
+		}
 		if (n < 0)
 			return refuse(r, why);
 	} else {
@@ -676,8 +690,12 @@ move(struct req *r, struct move_tx *m, enum msg msg)
 
 	if ((e = req_param_id(r, 0, &m->id)) != ERR_OK)
 		return e;
+	m->wrong_code = 0;
 	if ((e = req_tx(r, move_work, m)) != ERR_OK)
 		return e;
+	if (m->wrong_code)
+		return fail_field(r, ERR_VALIDATION, "startCode", "INVALID_VALUE",
+		    MSG_V_START_CODE_WRONG);
 	return reply_booking(r, 200, msg, m->id);
 }
 
@@ -686,7 +704,7 @@ bookings_approve(struct req *r)
 {
 	const struct approve_in *in = r->in;
 	struct move_tx m = { 0, in->approved.i ? EV_APPROVE : EV_REJECT, NULL, 0,
-		opt_str(&in->notes), NULL, NULL };
+		opt_str(&in->notes), NULL, NULL, 0 };
 
 	return move(r, &m, in->approved.i ? MSG_BOOKING_APPROVED : MSG_BOOKING_REJECTED);
 }
@@ -695,7 +713,7 @@ enum err
 bookings_assign(struct req *r)
 {
 	const struct assign_in *in = r->in;
-	struct move_tx m = { 0, EV_ASSIGN, NULL, in->technician.i, NULL, NULL, NULL };
+	struct move_tx m = { 0, EV_ASSIGN, NULL, in->technician.i, NULL, NULL, NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_ASSIGNED);
 }
@@ -705,7 +723,7 @@ bookings_cancel(struct req *r)
 {
 	const struct cancel_in *in = r->in;
 	struct move_tx m = { 0, EV_CANCEL, NULL, 0, opt_str(&in->reason), opt_str(&in->reason),
-		NULL };
+		NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_CANCELLED);
 }
@@ -715,7 +733,7 @@ bookings_status(struct req *r)
 {
 	const struct status_in *in = r->in;
 	struct move_tx m = { 0, EV_NONE, in->status.s, 0, opt_str(&in->notes),
-		opt_str(&in->notes), in->code.set ? in->code.s : NULL };
+		opt_str(&in->notes), in->code.set ? in->code.s : NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_UPDATED);
 }

@@ -73,7 +73,8 @@ enum stmt {
 	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
 
 #define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
-	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash FROM bookings" \
+	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash," \
+	" start_code_failures FROM bookings" \
 	" WHERE id = ?"
 
 static const struct db_stmt stmts[STMT__MAX] = {
@@ -90,11 +91,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " car_model, car_year, problem_description, images, base_price, discount, total,"
 	    " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?, ?, ?)", 25, 0, 0 },
-	[STMT_GET] = { BOOKING_STATE, 1, 10, 0 },
-	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 10, 0 },
+	[STMT_GET] = { BOOKING_STATE, 1, 11, 0 },
+	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 11, 0 },
 	[STMT_UPDATE] = { "UPDATE bookings SET status = ?, list_status = ?, technician_id = ?,"
 	    " cancellation_reason = ?, cancellation_fee = ?, admin_notes = ?,"
-	    " start_code_hash = ? WHERE id = ?", 8, 0, 0 },
+	    " start_code_hash = ?, start_code_failures = ? WHERE id = ?", 9, 0, 0 },
 	[STMT_HISTORY] = { "INSERT INTO booking_history (booking_id, from_status, to_status,"
 	    " event, actor_id, actor_role, note) VALUES (?, ?, ?, ?, ?, ?, ?)", 7, 0, 0 },
 	[STMT_HISTORY_LIST] = { "SELECT from_status AS `from`, to_status AS `to`, event,"
@@ -234,6 +235,7 @@ db_bookings_get(struct db *db, struct arena *a, long long id, int lock, struct b
 	out->cancellation_fee = db_get_ll(&res, 0, 7, -1);
 	out->admin_notes = db_get(&res, 0, 8);
 	out->start_code_hash = db_get(&res, 0, 9);
+	out->start_code_failures = db_get_ll(&res, 0, 10, 0);
 	return DB_OK;
 }
 
@@ -244,7 +246,8 @@ db_bookings_update(struct db *db, struct arena *a, const struct booking_row *b)
 	    b->technician_id > 0 ? DB_INT(b->technician_id) : DB_NULL,
 	    DB_STR(b->cancellation_reason),
 	    b->cancellation_fee >= 0 ? DB_INT(b->cancellation_fee) : DB_NULL,
-	    DB_STR(b->admin_notes), DB_STR(b->start_code_hash), DB_INT(b->id));
+	    DB_STR(b->admin_notes), DB_STR(b->start_code_hash), DB_INT(b->start_code_failures),
+	    DB_INT(b->id));
 }
 
 enum db_rc

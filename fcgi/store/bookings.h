@@ -53,6 +53,7 @@ struct booking_row {
 	long long   cancellation_fee;    /* -1: none */
 	const char *admin_notes;
 	const char *start_code_hash;     /* sha256 hex of the start code, or NULL */
+	long long   start_code_failures; /* wrong tries of that code */
 };
 
 /* Whom the start code goes to: the booking's contact phone, the customer's first name

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS bookings (
   cancellation_fee    BIGINT UNSIGNED NULL,                  -- piastres, set on cancel
   admin_notes         VARCHAR(2000) NULL,
   guest_token_hash    CHAR(64)     NULL,
-  start_code_hash     CHAR(64)     NULL,
+  start_code_hash     CHAR(64)     NULL,                     -- sha256 hex; NULL: none (or void)
+  start_code_failures TINYINT UNSIGNED NOT NULL DEFAULT 0,   -- wrong tries of this code
   created_at          DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   updated_at          DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),

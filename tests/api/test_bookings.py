@@ -442,6 +442,34 @@ def test_start_code_starts_the_work():
     expect(200, put(bid2, "status", {"status": "in_progress", "startCode": second}, t2["token"]))
 
 
+def test_wrong_start_codes_run_out():
+    c = register_user(role="customer")
+    t = technician()
+    adm = admin_token()
+    bid = create(c["token"], svc("direct"))["id"]
+    expect(200, put(bid, "assign-technician", {"technicianId": t["id"]}, adm))
+    code, _ = start_code(c["id"])
+    expect(200, put(bid, "status", {"status": "on_way"}, t["token"]))
+    wrong = "%06d" % ((int(code) + 7) % 1000000)
+    for i in range(5):
+        expect(422, put(bid, "status", {"status": "in_progress", "startCode": wrong}, t["token"]),
+               fields={"startCode": "INVALID_VALUE"})
+        check(int(db_scalar("SELECT start_code_failures FROM bookings WHERE id = %d" % bid)) ==
+              (i + 1 if i < 4 else 5), "tries not counted")
+    # five wrong tries void the code: the right one no longer starts the work
+    expect(422, put(bid, "status", {"status": "in_progress", "startCode": code}, t["token"]),
+           fields={"startCode": "INVALID_VALUE"})
+    check(row(bid)[0] == "on_way", "a void code started the work")
+    # on the way there is no reassignment (staff can only cancel); a new assignment of
+    # another booking gets a new code, counted afresh
+    expect(409, put(bid, "assign-technician", {"technicianId": t["id"]}, adm))
+    bid2 = create(c["token"], svc("direct"))["id"]
+    expect(200, put(bid2, "assign-technician", {"technicianId": t["id"]}, adm))
+    fresh, _ = start_code(c["id"])
+    expect(200, put(bid2, "status", {"status": "on_way"}, t["token"]))
+    expect(200, put(bid2, "status", {"status": "in_progress", "startCode": fresh}, t["token"]))
+
+
 # ------------------------------------------------------------------ lists
 
 def test_list_statements_read_their_index():
