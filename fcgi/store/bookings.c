@@ -24,6 +24,7 @@ enum stmt {
 	STMT_TECHNICIAN,
 	STMT_SETTING,
 	STMT_CONTACT,
+	STMT_LINKED,
 	STMT_VIEW,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
@@ -108,6 +109,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SETTING] = { "SELECT value FROM settings WHERE `key` = ?", 1, 1, 0 },
 	[STMT_CONTACT] = { "SELECT b.customer_phone, u.first_name, u.preferred_language"
 	    " FROM bookings b LEFT JOIN users u ON u.id = b.customer_id WHERE b.id = ?", 1, 3, 0 },
+	/* the statuses in which a technician works a customer's booking: from assignment
+	 * to the end of the work (ix_bookings_technician, then the customer) */
+	[STMT_LINKED] = { "SELECT 1 FROM bookings WHERE technician_id = ? AND customer_id = ?"
+	    " AND status IN ('technician_assigned', 'accepted', 'on_way', 'arrived',"
+	    " 'in_progress') LIMIT 1", 2, 1, 0 },
 	[STMT_VIEW] = { VIEW_SELECT " FROM bookings b" VIEW_JOIN " WHERE b.id = ?", 1,
 	    VIEW_NCOLS, 0 },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
@@ -308,6 +314,21 @@ db_bookings_technician_ok(struct db *db, struct arena *a, long long user_id, int
 	if ((rc = RUN(db, a, STMT_TECHNICIAN, &res, DB_INT(user_id))) != DB_OK)
 		return rc;
 	*ok = res.nrows > 0 && db_get_ll(&res, 0, 0, 0) == 1;
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
+    long long customer_id, int *linked)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*linked = 0;
+	if ((rc = RUN(db, a, STMT_LINKED, &res, DB_INT(technician_id), DB_INT(customer_id))) !=
+	    DB_OK)
+		return rc;
+	*linked = res.nrows > 0;
 	return DB_OK;
 }
 

@@ -98,6 +98,10 @@ enum db_rc db_bookings_realtime(struct db *db, struct arena *a, const char *room
 /* Whether the user may be given bookings: an active, unbanned technician. */
 enum db_rc db_bookings_technician_ok(struct db *db, struct arena *a, long long user_id,
     int *ok);
+/* Whether the technician works a booking of the customer now (assigned, accepted, on
+ * the way, arrived or at work): what opens their contact details to each other. */
+enum db_rc db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
+    long long customer_id, int *linked);
 /* A system setting's JSON text; DB_NOTFOUND when it is not set. */
 enum db_rc db_bookings_setting(struct db *db, struct arena *a, const char *key,
     const char **value);

@@ -266,6 +266,31 @@ def test_full_path_and_cancellation_fee():
     check([a[0] for a in acts] == ["booking.approve", "booking.assign"], "activity %r" % acts)
 
 
+def test_an_assigned_booking_opens_contact_details_both_ways():
+    """A technician sees the public view of a customer, and the customer of a technician,
+    until a booking links them: while it is assigned, both see each other's email and
+    phone; once it is cancelled, neither does (fcgi/domain/user_visibility.c)."""
+    c = register_user(role="customer")
+    t = technician()
+    other = technician()
+    adm = admin_token()
+
+    def sees_contact(viewer, subject):
+        u = expect(200, api("GET", "/api/users/%d" % subject["id"], token=viewer["token"]))
+        u = u["data"]["user"]
+        return "email" in u and "phone" in u
+
+    check(not sees_contact(t, c) and not sees_contact(c, t), "contact shown before a booking")
+    bid = create(c["token"], svc())["id"]
+    expect(200, put(bid, "approve", {"approved": True}, adm))
+    expect(200, put(bid, "assign-technician", {"technicianId": t["id"]}, adm))
+    check(sees_contact(t, c), "the assigned technician does not see the customer's contact")
+    check(sees_contact(c, t), "the customer does not see the assigned technician's contact")
+    check(not sees_contact(other, c), "another technician sees the customer's contact")
+    expect(200, put(bid, "cancel", {"reason": "changed my mind"}, c["token"]))
+    check(not sees_contact(t, c) and not sees_contact(c, t), "contact shown after cancelling")
+
+
 def test_free_cancellation_before_departure_and_reject():
     c = register_user(role="customer")
     b = create(c["token"], svc())
