@@ -469,7 +469,8 @@ app_scrub_env() {
 	[ "$STACK" = test ] || return 0
 	for v in $(compgen -e); do
 		case "$v" in
-		WARSHA_TEST_* | WARSHA_ADMIN_*) ;;
+		# the stack's own ports: the tests' scripts/dev calls must find the same stack
+		WARSHA_TEST_* | WARSHA_ADMIN_* | WARSHA_PORT_OFFSET) ;;
 		WARSHA_*) unset "$v" ;;
 		esac
 	done
