@@ -80,7 +80,8 @@ def free_port():
 class Apache:
     """One apache2 in the foreground, in its own session, under a temporary ServerRoot."""
 
-    def __init__(self, tls=False):
+    def __init__(self, tls=False, rate_limits=False):
+        self.rate_limits = rate_limits
         self.dir = tempfile.mkdtemp(prefix="warsha-apache-")
         os.chmod(self.dir, 0o755)
         self.port = free_port()
@@ -122,6 +123,9 @@ class Apache:
         if self.tls_port:
             mods.append(("ssl_module", "mod_ssl.so"))
             mods.append(("socache_shmcb_module", "mod_socache_shmcb.so"))
+        if self.rate_limits:
+            mods.append(("unique_id_module", "mod_unique_id.so"))
+            mods.append(("security2_module", "mod_security2.so"))
         lines = [
             'ServerRoot "%s"' % d,
             'PidFile "%s/httpd.pid"' % d,
@@ -135,6 +139,8 @@ class Apache:
         if self.tls_port:
             lines.append("Listen 127.0.0.1:%d" % self.tls_port)
         lines += ["LoadModule %s %s/%s" % (name, MODULE_DIR, so) for name, so in mods]
+        if self.rate_limits:
+            lines.append('SecDataDir "%s"' % d)
         lines += [
             "TypesConfig /etc/mime.types",
             'LogFormat "%h %t \\"%r\\" %>s %b %D" warsha',
@@ -223,9 +229,9 @@ def apache():
     return a
 
 
-def A(method, path, body=None, token=None, headers=None, raw=None, tls=False):
+def A(method, path, body=None, token=None, headers=None, raw=None, tls=False, a=None):
     """One request through Apache (api() of warsha_test, another address)."""
-    a = apache()
+    a = a or apache()
     if tls:
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
@@ -290,6 +296,9 @@ def test_health_and_security_headers():
     check(sorted(r.body) == sorted(n.body), "keys %s, nginx %s" % (sorted(r.body), sorted(n.body)))
     check_security_headers(r)
     check(r.headers.get("Server", "").startswith("Apache"), "Server: %r" % r.headers.get("Server"))
+    # the expressions that read Accept-Language and Content-Length add no Vary (nginx's
+    # answers have none either)
+    check(r.headers.get("Vary") is None, "Vary: %r" % r.headers.get("Vary"))
 
 
 def test_bearer_token_reaches_the_application():
@@ -479,6 +488,55 @@ def test_tls_sends_hsts_and_tells_the_application():
         raise Skip("login sets no cookie in this configuration; HTTPS=on is not observable")
     check(all("; Secure" in c for c in c_tls), "cookies over TLS not Secure: %r" % c_tls)
     check(not any("; Secure" in c for c in c_plain), "cookies over plain HTTP are Secure: %r" % c_plain)
+
+
+def test_rate_limits_with_modsecurity():
+    """The spec's limits per client address, with fixed windows: 10 uploads a minute, 5
+    auth and 100 API requests per 15 minutes; auth and upload requests count against the
+    general limit too. A fresh Apache (its own counters) with mod_security2 loaded."""
+    if not os.path.exists(os.path.join(MODULE_DIR, "mod_security2.so")):
+        raise Skip("libapache2-mod-security2 is not installed")
+    a = Apache(rate_limits=True)
+    a.start()
+    try:
+        def over(r, code="RATE_LIMITED", window=900):
+            expect(429, r, code)
+            check(r.headers.get("Content-Type") == "application/json; charset=utf-8", r.describe())
+            ra = r.headers.get("Retry-After") or ""
+            check(ra.isdigit() and 0 < int(ra) <= window, "Retry-After %r: %s" % (ra, r.describe()))
+            check_security_headers(r)
+
+        used = 0
+        for i in range(10):
+            r = A("GET", "/api/upload/x", a=a)
+            check(r.status == 404, "upload %d: %s" % (i + 1, r.describe()))
+        r = A("GET", "/api/v1/upload/x?lang=en", a=a)
+        over(r, window=60)
+        check(r.body["message"] == "Too many requests, please try again later", r.describe())
+        used += 11
+        creds = {"identifier": "nobody%s@example.com" % uniq(8), "password": "Wrong-pass-1"}
+        for i in range(5):
+            r = A("POST", "/api/auth/login", creds, a=a)
+            check(r.status in (400, 401, 422), "login %d: %s" % (i + 1, r.describe()))
+        r = A("POST", "/api/%61uth//login", creds, a=a)   # the same limit, however written
+        over(r)
+        check(is_arabic(r.body["message"]), "default language: %s" % r.describe())
+        used += 6
+        # maintenance calls count against nothing; /health and /static/ are not /api/
+        for _ in range(3):
+            A("POST", "/api/maintenance/none", a=a)
+        check(A("GET", "/health", a=a).status in (200, 503), "/health")
+        while used < 100:
+            r = A("GET", "/api/services?limit=1", a=a)
+            check(r.status == 200, "general request %d: %s" % (used + 1, r.describe()))
+            used += 1
+        over(A("GET", "/api/services?limit=1", a=a))
+        check(A("GET", "/static/openapi.yaml", a=a).status == 200, "static limited")
+        check(A("GET", "/health", a=a).status in (200, 503), "/health limited")
+    finally:
+        a.stop()
+    # the main Apache (no ModSecurity) and nginx's test stack are not limited by this
+    expect(200, A("GET", "/api/services?limit=1"))
 
 
 def main():
