@@ -229,10 +229,14 @@ def apache():
     return a
 
 
-def A(method, path, body=None, token=None, headers=None, raw=None, tls=False, a=None):
-    """One request through Apache (api() of warsha_test, another address)."""
+def A(method, path, body=None, token=None, headers=None, raw=None, tls=False, a=None, source=None):
+    """One request through Apache (api() of warsha_test, another address); source: the
+    client's own loopback address (127.0.0.2 is "another host" to Apache)."""
     a = a or apache()
-    if tls:
+    if source:
+        conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=TIMEOUT,
+                                          source_address=(source, 0))
+    elif tls:
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -404,6 +408,23 @@ def test_body_limits_413():
               "413 Content-Type %r" % resp.getheader("Content-Type"))
     finally:
         s.close()
+
+
+def test_maintenance_only_from_this_host():
+    hdrs = {"X-Maintenance-Token": "wrong-" + uniq(8)}
+    for path in ("/api/maintenance/cleanup", "/api/v1/maintenance/cleanup",
+                 "/api/%6daintenance/cleanup", "/api//maintenance/cleanup"):
+        r = A("POST", path + "?lang=en", headers=hdrs, source="127.0.0.2")
+        expect(403, r, "FORBIDDEN")
+        check(r.body["message"] == "Forbidden", "not Apache's 403: %s" % r.describe())
+        check(r.headers.get("Content-Type") == "application/json; charset=utf-8", r.describe())
+        # from this host the application itself decides (the wrong token: its own answer)
+        r = A("POST", path + "?lang=en", headers=hdrs)
+        n = api("POST", path + "?lang=en", headers=hdrs)
+        check(r.status == n.status and r.body == n.body, "%s: Apache %s, nginx %s" % (
+            path, r.describe(), n.describe()))
+    # the rest of the API answers other hosts as usual
+    expect(200, A("GET", "/api/services?limit=1", source="127.0.0.2"))
 
 
 def test_static_openapi():
