@@ -80,8 +80,9 @@ def free_port():
 class Apache:
     """One apache2 in the foreground, in its own session, under a temporary ServerRoot."""
 
-    def __init__(self, tls=False, rate_limits=False):
+    def __init__(self, tls=False, rate_limits=False, fcgi=None):
         self.rate_limits = rate_limits
+        self.fcgi = fcgi
         self.dir = tempfile.mkdtemp(prefix="warsha-apache-")
         os.chmod(self.dir, 0o755)
         self.port = free_port()
@@ -93,7 +94,7 @@ class Apache:
             text = f.read()
         for prod in (PROD_SOCKET, PROD_PORT, PROD_STATIC, PROD_NOTIFIER):
             check(prod in text, "apache/warsha.conf no longer contains %r (the test replaces it)" % prod)
-        fcgi = ENV("WARSHA_TEST_FCGI_ADDR") or ""
+        fcgi = self.fcgi or ENV("WARSHA_TEST_FCGI_ADDR") or ""
         check(fcgi, "WARSHA_TEST_FCGI_ADDR is not set")
         if fcgi.startswith("/"):
             backend = "unix:%s|" % fcgi
@@ -364,7 +365,7 @@ def test_put_and_patch_with_body():
 
 def test_unknown_paths_404_json_in_both_languages():
     for path in ("/nope", "/index.html", "/api", "/server-status", "/icons/", "/uploads/x.png",
-                 "/static/missing.css", "/wsx", "/healthz"):
+                 "/static/missing.css", "/wsx", "/healthz", "/api/services%2F1", "/static/..%2Fx"):
         r = A("GET", path)
         body = expect(404, r, "NOT_FOUND")
         check(r.headers.get("Content-Type") == "application/json; charset=utf-8",
@@ -425,6 +426,39 @@ def test_maintenance_only_from_this_host():
             path, r.describe(), n.describe()))
     # the rest of the API answers other hosts as usual
     expect(200, A("GET", "/api/services?limit=1", source="127.0.0.2"))
+
+
+def test_pool_down_is_json_503():
+    """An Apache whose pool refuses connections: mod_proxy answers 503 (nginx: 502), as
+    the API's JSON UNAVAILABLE error; once the pool is back the next request is answered
+    (retry=0, should this Apache put the backend out of use)."""
+    real = ENV("WARSHA_TEST_FCGI_ADDR") or ""
+    if not real.startswith("/"):
+        raise Skip("the test stack's pool is not on a unix socket")
+    sock = os.path.join(tempfile.gettempdir(), "warsha-pool-%s.sock" % uniq(8))
+    dead = socket.socket(socket.AF_UNIX)   # a socket nobody listens on: ECONNREFUSED
+    dead.bind(sock)
+    a = Apache(fcgi=sock)
+    a.start()
+    try:
+        for path in ("/health", "/api/services?lang=en", "/api/services"):
+            r = A("GET", path, a=a)
+            expect(503, r, "UNAVAILABLE")
+            check(r.headers.get("Content-Type") == "application/json; charset=utf-8", r.describe())
+            check_security_headers(r)
+        check(A("GET", "/health?lang=en", a=a).body["message"] ==
+              "The service is temporarily unavailable, please try again shortly", "English 503")
+        # the pool is back (a link to the stack's socket): answered at once, not after
+        # mod_proxy's default minute out of use
+        os.symlink(real, sock + ".new")
+        os.replace(sock + ".new", sock)
+        expect(200, A("GET", "/api/services?limit=1", a=a))
+    finally:
+        a.stop()
+        dead.close()
+        for p in (sock, sock + ".new"):
+            if os.path.lexists(p):
+                os.unlink(p)
 
 
 def test_static_openapi():
