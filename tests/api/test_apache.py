@@ -357,6 +357,27 @@ def test_put_and_patch_with_body():
     me = expect(200, A("GET", "/api/users/profile", token=u["token"]))
     user = me["data"].get("user", me["data"])
     check(user["profile"]["firstName"] == "نادية", "profile after PUT: %r" % user.get("profile"))
+    # A chunked body (no Content-Length): mod_proxy_fcgi would pass it without a length
+    # and the application would take it as empty (200, nothing changed); refused with 411.
+    conn = http.client.HTTPConnection("127.0.0.1", apache().port, timeout=TIMEOUT)
+    try:
+        data = json.dumps({"lastName": "كمال"}, ensure_ascii=False).encode("utf-8")
+        conn.request("PUT", "/api/users/profile?lang=en", body=iter([data[:7], data[7:]]),
+                     encode_chunked=True, headers={"Content-Type": "application/json",
+                                                   "Authorization": "Bearer " + u["token"]})
+        resp = conn.getresponse()
+        raw = resp.read()
+        check(resp.status == 411, "chunked PUT: %s %r" % (resp.status, raw[:300]))
+        check(resp.getheader("Content-Type") == "application/json; charset=utf-8",
+              "411 Content-Type %r" % resp.getheader("Content-Type"))
+        body = json.loads(raw.decode("utf-8"))
+        check(body == {"success": False, "message": "A request body needs a Content-Length",
+                       "code": "LENGTH_REQUIRED"}, "411 body %r" % body)
+    finally:
+        conn.close()
+    me = expect(200, A("GET", "/api/users/profile", token=u["token"]))
+    user = me["data"].get("user", me["data"])
+    check(user["profile"]["lastName"] == "Kamal", "profile after the chunked PUT: %r" % user.get("profile"))
     adm = admin_token()
     expect(200, A("PATCH", "/api/admin/users/%d/ban" % u["id"], {"reason": "تجربة عبر أباتشي"}, token=adm))
     check(api("GET", "/api/auth/me", token=u["token"]).status in (401, 403), "banned user still signed in")
