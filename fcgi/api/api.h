@@ -44,6 +44,7 @@ extern const struct input auth_v1_login_input;
 /* users.c */
 enum err users_profile_get(struct req *r);
 enum err users_profile_put(struct req *r);
+enum err users_admin_put(struct req *r);        /* PUT /api/user/:id */
 enum err users_list(struct req *r);
 extern const struct input users_list_query;         /* page, limit, cursor, role, search */
 extern const struct input admin_users_list_query;   /* the same and status */
@@ -77,6 +78,7 @@ enum err services_delete(struct req *r);
 enum err services_bulk(struct req *r);
 extern const struct input services_list_query;     /* /api/services and /emergency */
 extern const struct input services_create_input;   /* also each item of /bulk */
+extern const struct input_list services_bulk_input;
 extern const struct input services_update_input;
 
 /* settings.c */

@@ -1,7 +1,8 @@
 /* /api/users and /api/user/settings: a user's own profile and settings (seed 000
- * "User Management", seed 001 §5.2 /users/me, seed 002 /user/settings) and the staff's
- * read of users (seed 000: admin, and technicians read-only; moderators too), the
- * admin's role change and deletion.
+ * "User Management", seed 001 §5.2 /users/me, seed 002 /user/settings), the read of
+ * users — whole for staff (admin, moderator), the public view for everybody else
+ * (seed 002's public professional listings, seed 001's public profile; the rules are
+ * fcgi/domain/user_visibility.h) — and the admin's role change and deletion.
  *
  * Answers follow the seeds' shapes inside DESIGN.md §3's envelope, as auth_me does:
  * one user is data.user, a list is data[] with pagination, settings are data.settings.
@@ -33,6 +34,7 @@
  * read there and writes, so two updates of one user run one after the other. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -66,25 +68,6 @@ users_reply_user(struct req *r, int status, enum msg msg, long long id)
 	data = json_object_new_object();
 	json_object_object_add(data, "user", user);
 	return reply_ok(r, status, msg, data);
-}
-
-/* A write's failure: a duplicate key is 409 naming the field it belongs to. (auth.c's;
- * a converted handler returns fail_db(), which reads the key table.) */
-void
-users_reply_taken(struct req *r, enum db_rc rc)
-{
-	const char *key = db_dup_key(r->db);
-
-	if (rc != DB_DUP)
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-	else if (strcmp(key, "uq_users_phone") == 0)
-		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", MSG_V_PHONE_TAKEN);
-	else if (strcmp(key, "uq_users_username") == 0)
-		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", MSG_V_USERNAME_TAKEN);
-	else if (strcmp(key, "uq_users_email") == 0)
-		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", MSG_V_EMAIL_TAKEN);
-	else
-		reply_db_error(r, rc);
 }
 
 /* Copy of s without surrounding white space. */
@@ -124,7 +107,14 @@ change(struct arena *a, const char *from, const char *to)
  * cursor, role (any alias), search and, for the admin list, status (active | banned |
  * all). Deleted users are never listed. A list is newest first with an exact total;
  * a search is in the order of what it looks like with a total capped at the window
- * (fcgi/store/user_lists.h, docs/data-layer.md "Lists"). */
+ * (fcgi/store/user_lists.h, docs/data-layer.md "Lists").
+ *
+ * Staff see every user whole. For anyone else GET /api/users is the directory of
+ * professionals (seed 002's public professional listings): active technicians only, in
+ * their public view; another role is 403, and a search goes by name only (422 naming
+ * search otherwise): an e-mail, phone or username search would tell who is registered
+ * even with the fields hidden. Both read the same indexes as the staff's lists (role
+ * and state). */
 
 struct users_list_in {
 	struct in_val page, limit, cursor, role, search, status;
@@ -166,6 +156,21 @@ const struct input users_list_query = { list_fields, NFIELDS(list_fields) - 1,
 	sizeof(struct users_list_in), NULL, NULL };
 const struct input admin_users_list_query = INPUT(struct users_list_in, list_fields, NULL);
 
+/* A page's users as the caller may see each (a list links nobody: USER_REL_NONE). */
+static json_object *
+list_items_for(struct req *r, struct user_list_page *out)
+{
+	size_t i, n = json_object_array_length(out->items);
+	json_object *items = json_object_new_array_ext((int)n), *v;
+
+	for (i = 0; i < n; i++)
+		if ((v = user_view_for(r, json_object_get(json_object_array_get_idx(out->items, i)),
+		    &out->shown[i], USER_REL_NONE)) != NULL)
+			json_object_array_add(items, v);
+	json_object_put(out->items);
+	return items;
+}
+
 enum err
 users_list_filtered(struct req *r)
 {
@@ -204,6 +209,15 @@ users_list_filtered(struct req *r)
 			    MSG_V_SEARCH_WINDOW);
 		return fail_field(r, ERR_VALIDATION, "cursor", "REQUIRED", MSG_V_PAGE_WINDOW);
 	}
+	if ((r->user.role & ROLE_STAFF) == 0) {
+		if (in->role.set && strcmp(in->role.s, "technician") != 0)
+			return fail_msg(r, ERR_FORBIDDEN, MSG_USER_DIRECTORY_ONLY);
+		q.role = "technician";
+		q.status = USER_STATUS_ACTIVE;
+		if (searching && user_lists_search_kind(r->a, q.search) != USER_SEARCH_NAME)
+			return fail_field(r, ERR_VALIDATION, "search", "INVALID_VALUE",
+			    MSG_V_SEARCH_NAMES_ONLY);
+	}
 	if ((rc = db_user_lists_page(r->db, r->a, &q, &out)) != DB_OK)
 		return fail_db(r, rc);
 	pg.page = q.page;
@@ -211,7 +225,7 @@ users_list_filtered(struct req *r)
 	pg.total = out.total;
 	pg.total_capped = out.total_capped;
 	pg.next_cursor = out.has_next ? user_lists_cursor_encode(r->a, &out.next) : NULL;
-	return reply_list(r, MSG_USER_LIST, out.items, &pg);
+	return reply_list(r, MSG_USER_LIST, list_items_for(r, &out), &pg);
 }
 
 enum err
@@ -220,15 +234,26 @@ users_list(struct req *r)
 	return users_list_filtered(r);
 }
 
+/* One user as the caller may see them: whole for staff and themself, else the public
+ * view (and contact details a booking opens); a staff account is 404 to others. */
 enum err
 users_get(struct req *r)
 {
+	struct user_shown shown;
+	json_object *full, *user, *data;
 	long long id;
+	enum db_rc rc;
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
 		return e;
-	return users_reply_user(r, 200, MSG_USER_FOUND, id);
+	if ((rc = db_users_view_shown(r->db, r->a, id, &full, &shown)) != DB_OK)
+		return fail_db(r, rc);
+	if ((user = user_view_for(r, full, &shown, user_view_relation(r, id))) == NULL)
+		return fail(r, ERR_NOT_FOUND);
+	data = json_object_new_object();
+	json_object_object_add(data, "user", user);
+	return reply_ok(r, 200, MSG_USER_FOUND, data);
 }
 
 /* --- role and deletion (admin) --- */
@@ -453,7 +478,8 @@ struct profile_in {
 	struct profile_part top;     /* "firstName", "address.city"… */
 	struct profile_part nested;  /* their twins "profile.firstName", "profile.address.city"… */
 	struct in_val profile, phone, username, car_info, car_brand, car_model, car_year,
-	    preferences, notifications, sms, email, push, location, latitude, longitude;
+	    preferences, notifications, sms, email, push, location, latitude, longitude,
+	    full_name;
 };
 
 #define PROFILE_PART(P, part) \
@@ -486,6 +512,8 @@ struct profile_in {
 static const struct vfield profile_fields[] = {
 	PF("profile", V_OBJECT, 0, 0, 0, NULL, profile, NULL),
 	PROFILE_PART("", top),
+	/* seed 002: one name, split at its first space (firstName and lastName win) */
+	PF("fullName", V_STRING, 0, 1, 201, NULL, full_name, name_text),
 	PF("phone", V_PHONE, 0, 0, 0, NULL, phone, NULL),
 	PF("username", V_STRING, 0, 3, 64, NULL, username, username_ok),
 	PF("carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL, car_info, NULL),
@@ -549,6 +577,15 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
 	int has_lat = p->has_location, has_lng = p->has_location;
 
+	if (in->full_name.set) {
+		const char *sp = strchr(in->full_name.s, ' ');
+
+		/* "Mona Abdel Rahman": Mona, Abdel Rahman; one word changes the first name only */
+		p->first_name = sp == NULL ? in->full_name.s :
+		    arena_strndup(r->a, in->full_name.s, (size_t)(sp - in->full_name.s));
+		if (sp != NULL)
+			p->last_name = trimmed(r->a, sp + 1);
+	}
 	put_text(&p->first_name, twin(&in->top.first_name, &in->nested.first_name));
 	put_text(&p->last_name, twin(&in->top.last_name, &in->nested.last_name));
 	put_text(&p->phone, &in->phone);
@@ -586,9 +623,56 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 	return ERR_OK;
 }
 
+/* The names of the profile's columns that differ between a and b, for the log of an
+ * update by staff (names only: the values stay in the row). */
+static json_object *
+changed_fields(struct arena *a, const struct user_profile *o, const struct user_profile *n)
+{
+	json_object *d = json_owned(a, json_object_new_object()), *f = json_object_new_array();
+	static const struct {
+		const char *name;
+		size_t      off;
+	} texts[] = {
+#define T(m, name) { name, offsetof(struct user_profile, m) }
+		T(first_name, "firstName"), T(last_name, "lastName"), T(phone, "phone"),
+		T(username, "username"), T(avatar, "avatar"), T(bio, "bio"),
+		T(date_of_birth, "dateOfBirth"), T(gender, "gender"), T(street, "address.street"),
+		T(city, "address.city"), T(governorate, "address.governorate"),
+		T(preferred_language, "preferredLanguage"), T(car_brand, "carInfo.brand"),
+		T(car_model, "carInfo.model"),
+#undef T
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!str_eq(*(const char *const *)(const void *)((const char *)o + texts[i].off),
+		    *(const char *const *)(const void *)((const char *)n + texts[i].off)))
+			json_object_array_add(f, json_object_new_string(texts[i].name));
+	if (o->car_year != n->car_year)
+		json_object_array_add(f, json_object_new_string("carInfo.year"));
+	if (o->notifications_enabled != n->notifications_enabled ||
+	    o->sms_notifications != n->sms_notifications ||
+	    o->email_notifications != n->email_notifications ||
+	    o->push_notifications != n->push_notifications)
+		json_object_array_add(f, json_object_new_string("notifications"));
+	if (o->has_location != n->has_location || o->latitude != n->latitude ||
+	    o->longitude != n->longitude)
+		json_object_array_add(f, json_object_new_string("location"));
+	json_object_object_add(d, "fields", f);
+	return d;
+}
+
+/* Whose profile a PUT writes: the caller's own, or (staff, PUT /api/user/:id) any
+ * user's, logged. */
+struct profile_target {
+	long long id;
+	int       by_staff;
+};
+
 static enum err
 profile_work(struct req *r, void *ctx)
 {
+	const struct profile_target *t = ctx;
 	const struct profile_in *in = r->in;
 	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
 	const char *gov = NULL;
@@ -596,7 +680,6 @@ profile_work(struct req *r, void *ctx)
 	enum db_rc rc;
 	enum err e;
 
-	(void)ctx;
 	if (addr->governorate.set && !addr->governorate.null) {
 		rc = db_users_governorate_code(r->db, r->a, addr->governorate.s, &gov);
 		if (rc == DB_NOTFOUND)
@@ -605,7 +688,7 @@ profile_work(struct req *r, void *ctx)
 		if (rc != DB_OK)
 			return fail_db(r, rc);
 	}
-	if ((rc = db_users_lock_profile(r->db, r->a, r->user.id, &old)) != DB_OK)
+	if ((rc = db_users_lock_profile(r->db, r->a, t->id, &old)) != DB_OK)
 		return fail_db(r, rc);
 	p = old;
 	if ((e = profile_apply(r, in, &p)) != ERR_OK)
@@ -617,16 +700,25 @@ profile_work(struct req *r, void *ctx)
 		p.phone_verified = 0;
 	/* a taken phone or username is 409 naming it, a governorate gone since the look-up
 	 * 422 naming it (keys.c) */
-	if ((rc = db_users_update_profile(r->db, r->a, r->user.id, &p)) != DB_OK)
+	if ((rc = db_users_update_profile(r->db, r->a, t->id, &p)) != DB_OK)
 		return fail_db(r, rc);
+	if (t->by_staff) {
+		json_object *d = changed_fields(r->a, &old, &p), *f;
+
+		/* nothing changed (undeclared fields only, or the same values): nothing logged */
+		if (json_object_object_get_ex(d, "fields", &f) && json_object_array_length(f) > 0 &&
+		    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.update", "user",
+		    t->id, d)) != DB_OK)
+			return fail_db(r, rc);
+	}
 	/* login identifiers are audited (see the top of the file); nothing else is */
 	if (!str_eq(old.phone, p.phone) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user",
-	    r->user.id, change(r->a, old.phone, p.phone))) != DB_OK)
+	    t->id, change(r->a, old.phone, p.phone))) != DB_OK)
 		return fail_db(r, rc);
 	if (!str_eq(old.username, p.username) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.username_change", "user",
-	    r->user.id, change(r->a, old.username, p.username))) != DB_OK)
+	    t->id, change(r->a, old.username, p.username))) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -634,11 +726,29 @@ profile_work(struct req *r, void *ctx)
 enum err
 users_profile_put(struct req *r)
 {
+	struct profile_target t = { r->user.id, 0 };
 	enum err e;
 
-	if ((e = req_tx(r, profile_work, NULL)) != ERR_OK)
+	if ((e = req_tx(r, profile_work, &t)) != ERR_OK)
 		return e;
 	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, r->user.id);
+}
+
+/* PUT /api/user/:id (seed 002, admin): any user's profile through the same declared
+ * fields and rules as the user's own PUT, with the changed field names logged. Role,
+ * ban and verification are not fields here: they have their own admin actions. A
+ * deleted or unknown user is 404. */
+enum err
+users_admin_put(struct req *r)
+{
+	struct profile_target t = { 0, 1 };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
+		return e;
+	if ((e = req_tx(r, profile_work, &t)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, t.id);
 }
 
 /* --- the caller's settings (seed 002) --- */

@@ -117,6 +117,7 @@ struct req {
 	size_t               body_len;
 	json_object         *json;          /* parsed body or NULL; owned by the arena */
 	const char          *remote_addr;
+	const char          *request_id;    /* nginx's $request_id, or one of our own */
 	const char          *user_agent;
 	const char          *authorization; /* the Authorization header */
 	int                  https;
@@ -151,7 +152,6 @@ enum err    req_param_id(struct req *r, size_t i, long long *id);
 enum err    req_page(struct req *r, long long *page, long long *limit);
 /* A text search in the query (at most max characters, else 422 naming it) as a LIKE
  * pattern for a bound parameter; *like is NULL when the parameter is absent or empty. */
-enum err    req_search(struct req *r, const char *name, size_t max, char **like);
 /* The caller as the activity log records an actor (store/activity.h). */
 const struct actor *req_actor(struct req *r);
 /* Language of the reply, once the caller's own preference is known. */
@@ -161,6 +161,10 @@ void        req_set_user_lang(struct req *r, const char *pref);
 /* "a=1&b=%20x" -> decoded pairs; '+' is a space; pairs without '=' get "". At most
  * max pairs are kept. */
 void        parse_query(struct arena *a, const char *qs, struct kvlist *out, size_t max);
+/* The request's id: given (nginx's REQUEST_ID parameter, 32 hex digits) when it is 1-64
+ * characters of [A-Za-z0-9._-], else 32 fresh hex digits. Answered as X-Request-Id and
+ * written in the request's log lines. */
+const char *request_id_of(struct arena *a, const char *given);
 /* "a=1; b=2" -> pairs (values not decoded, surrounding quotes removed). */
 void        parse_cookies(struct arena *a, const char *header, struct kvlist *out, size_t max);
 /* Percent-decodes into a new arena string; NULL when the result would hold a NUL byte. */
@@ -226,18 +230,6 @@ void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(prin
 void resp_header_keep(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* --- the older reply calls of handlers not yet returning their outcome: each records
- * a failure as the fail_*() above (reply_rollback also rolls back). --- */
-void reply_error(struct req *r, enum err e, json_object *errors);       /* takes errors */
-void reply_error_msg(struct req *r, enum err e, enum msg m);
-void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
-    enum msg m);
-void reply_db_error(struct req *r, enum db_rc rc);
-void reply_rollback(struct req *r, enum db_rc rc);
-void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
-void reply_paged(struct req *r, enum msg m, const char *sql_count, const char *sql_list,
-    const struct db_arg *filters, size_t nfilters, long long page, long long limit);
-int  begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row);
 
 int         err_status(enum err e);
 const char *err_code(enum err e);
