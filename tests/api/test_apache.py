@@ -17,6 +17,7 @@ membership (systemd/warsha-fcgi.socket, SocketGroup=www-data).
 """
 import atexit
 import base64
+import gzip
 import http.client
 import json
 import os
@@ -48,6 +49,9 @@ MODULES = [
     ("proxy_module", "mod_proxy.so"),
     ("proxy_fcgi_module", "mod_proxy_fcgi.so"),
     ("proxy_http_module", "mod_proxy_http.so"),
+    ("unique_id_module", "mod_unique_id.so"),
+    ("filter_module", "mod_filter.so"),
+    ("deflate_module", "mod_deflate.so"),
 ]
 SITE = os.path.join(SOURCE_DIR, "apache", "warsha.conf")
 NOTIFIER_URL = (ENV("WARSHA_TEST_NOTIFIER_URL") or "").rstrip("/")
@@ -124,7 +128,6 @@ class Apache:
             mods.append(("ssl_module", "mod_ssl.so"))
             mods.append(("socache_shmcb_module", "mod_socache_shmcb.so"))
         if self.rate_limits:
-            mods.append(("unique_id_module", "mod_unique_id.so"))
             mods.append(("security2_module", "mod_security2.so"))
         lines = [
             'ServerRoot "%s"' % d,
@@ -132,6 +135,7 @@ class Apache:
             'DefaultRuntimeDir "%s"' % d,
             'Mutex file:%s default' % d,
             'ErrorLog "%s/error.log"' % d,
+            'Define APACHE_LOG_DIR "%s"' % d,
             "LogLevel warn",
             "ServerName 127.0.0.1",
             "Listen 127.0.0.1:%d" % self.port,
@@ -143,8 +147,6 @@ class Apache:
             lines.append('SecDataDir "%s"' % d)
         lines += [
             "TypesConfig /etc/mime.types",
-            'LogFormat "%h %t \\"%r\\" %>s %b %D" warsha',
-            'CustomLog "%s/access.log" warsha' % d,
             "StartServers 1",
             "ServerLimit 2",
             "ThreadsPerChild 16",
@@ -154,9 +156,19 @@ class Apache:
         return "\n".join(lines) + "\n"
 
     def error_log(self):
+        out = ""
+        for name in ("error.log", "warsha.error.log"):
+            try:
+                with open(os.path.join(self.dir, name), encoding="utf-8", errors="replace") as f:
+                    out += "%s:\n%s\n" % (name, f.read()[-3000:])
+            except OSError:
+                pass
+        return out
+
+    def access_log(self):
         try:
-            with open(os.path.join(self.dir, "error.log"), encoding="utf-8", errors="replace") as f:
-                return f.read()[-3000:]
+            with open(os.path.join(self.dir, "warsha.access.log"), encoding="utf-8", errors="replace") as f:
+                return f.read()
         except OSError:
             return ""
 
@@ -301,8 +313,8 @@ def test_health_and_security_headers():
     check_security_headers(r)
     check(r.headers.get("Server", "").startswith("Apache"), "Server: %r" % r.headers.get("Server"))
     # the expressions that read Accept-Language and Content-Length add no Vary (nginx's
-    # answers have none either)
-    check(r.headers.get("Vary") is None, "Vary: %r" % r.headers.get("Vary"))
+    # answers have only gzip's Accept-Encoding either)
+    check(r.headers.get("Vary") in (None, "Accept-Encoding"), "Vary: %r" % r.headers.get("Vary"))
 
 
 def test_bearer_token_reaches_the_application():
@@ -481,6 +493,60 @@ def test_pool_down_is_json_503():
                 os.unlink(p)
 
 
+def test_request_id():
+    """mod_unique_id's id, one per request, answered as X-Request-Id (one copy), on
+    Apache's own answers too; the pool logs it (rid=) and so does Apache's access log."""
+    since = log_size("warsha-fcgi.log")
+    ids = []
+    for path in ("/api/services?limit=1&rid=" + uniq(6), "/nope", "/health"):
+        r = A("GET", path)
+        got = r.headers.get_all("X-Request-Id") or []
+        check(len(got) == 1 and re.match(r"^[A-Za-z0-9_-]{20,64}$", got[0]), "%s: X-Request-Id %r" % (path, got))
+        ids.append(got[0])
+    check(len(set(ids)) == 3, "request ids repeat: %r" % ids)
+    text = poll(lambda: ("rid=%s" % ids[0]) in fcgi_log_lines(since) and fcgi_log_lines(since), 3)
+    check(text, "the pool did not log rid=%s" % ids[0])
+    log = poll(lambda: all(("rid=%s" % i) in apache().access_log() for i in ids) and apache().access_log(), 3)
+    check(log, "Apache's access log lacks the ids %r:\n%s" % (ids, apache().access_log()[-600:]))
+    # a client's own X-Request-Id is not taken
+    r = A("GET", "/api/services?limit=1", headers={"X-Request-Id": "client-chosen-id"})
+    check(r.headers.get("X-Request-Id") != "client-chosen-id", "the client's X-Request-Id came back")
+
+
+def test_compression_but_not_on_sign_in_and_session_answers():
+    a = apache()
+    u = register_via_apache()
+
+    def get(method, path, body=None, token=None):
+        conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=TIMEOUT)
+        try:
+            h = {"Accept-Encoding": "gzip"}
+            data = None
+            if body is not None:
+                data = json.dumps(body).encode()
+                h["Content-Type"] = "application/json"
+            if token:
+                h["Authorization"] = "Bearer " + token
+            conn.request(method, path, body=data, headers=h)
+            resp = conn.getresponse()
+            raw = resp.read()
+            if resp.getheader("Content-Encoding") == "gzip":
+                raw = gzip.decompress(raw)
+            return resp, json.loads(raw.decode("utf-8"))
+        finally:
+            conn.close()
+    resp, body = get("GET", "/api/services?limit=20")
+    check(resp.status == 200 and body["success"] is True, "services: %s" % resp.status)
+    check(resp.getheader("Content-Encoding") == "gzip", "a JSON list not compressed")
+    for method, path, data, token in (("GET", "/api/auth/me", None, u["token"]),
+                                      ("GET", "/api/v1/auth/me/", None, u["token"]),
+                                      ("POST", "/api/auth/login", {"identifier": u["email"],
+                                                                   "password": u["password"]}, None)):
+        resp, body = get(method, path, data, token)
+        check(resp.status == 200, "%s %s: %s %r" % (method, path, resp.status, body))
+        check(resp.getheader("Content-Encoding") is None, "%s %s compressed" % (method, path))
+
+
 def test_static_openapi():
     r = A("GET", "/static/openapi.yaml")
     check(r.status == 200, r.describe())
@@ -512,6 +578,10 @@ def test_notifier_paths_reach_the_notifier():
     if r.status == 404:
         check(r.headers.get("Cache-Control") == "no-store" and r.body.get("message") == "Not found",
               "not the notifier's 404: %s" % r.describe())
+    # the site's security headers, one set: the notifier's own are dropped
+    check_security_headers(r)
+    check(r.headers.get("X-XSS-Protection") is None, "the notifier's X-XSS-Protection: %s" % r.describe())
+    check(len(r.headers.get_all("X-Request-Id") or []) == 1, "X-Request-Id: %r" % r.headers.get_all("X-Request-Id"))
     # WebSocket upgrades: 101 once the notifier takes them; today it hangs up, which
     # Apache answers with its JSON 502.
     for path in ("/socket.io/?EIO=4&transport=websocket", "/ws"):
@@ -605,9 +675,17 @@ def test_rate_limits_with_modsecurity():
         check(r.body["message"] == "Too many requests, please try again later", r.describe())
         over(A("GET", "/api/upload/x", a=a), window=60)   # refused until the window closes
         used += n + 1
-        paths = iter(["/api/auth/login", "/api/%61uth//login", "/api/v1/auth/login"] * 4)
+        # a session's own calls and CORS preflights are no sign-in: the general limit only
+        for method, path in (("GET", "/api/auth/me"), ("POST", "/api/auth/refresh"),
+                             ("POST", "/api/v1/auth/logout/"), ("OPTIONS", "/api/auth/login"),
+                             ("OPTIONS", "/api/auth/login"), ("GET", "/api/auth/me")):
+            r = A(method, path, a=a)
+            check(r.status != 429, "%s %s: %s" % (method, path, r.describe()))
+            used += 1
+        paths = iter(["/api/auth/login", "/api/%61uth//login", "/api/v1/auth/login", "/api/user/login",
+                      "/api/auth/forgot-password", "/api/v1/user/registration/"] * 2)
         creds = {"identifier": "nobody%s@example.com" % uniq(8), "password": "Wrong-pass-1"}
-        r, n = until_limited(lambda: A("POST", next(paths), creds, a=a), 5, "auth")
+        r, n = until_limited(lambda: A("POST", next(paths), creds, a=a), 5, "sign-in")
         over(r)   # the same limit, however the path is written
         check(is_arabic(r.body["message"]), "default language: %s" % r.describe())
         used += n
