@@ -13,7 +13,7 @@ Without apache2 installed the suite reports "skipped" (exit 77); scripts/lib.sh 
 apache2 among the Debian packages, so CI has it. Run as root (CI), Apache refuses to
 serve as root, so it is started as www-data with the capability to read the stack's
 private files (the checkout's var/ is mode 0700): what production gives it by group
-membership (systemd/warsha-fcgi.socket, SocketGroup=www-data).
+membership (systemd/warsha-fcgi.socket, SocketGroup=warsha).
 """
 import atexit
 import base64
