@@ -19,7 +19,7 @@ WARSHA_DEB_PACKAGES=(
 	build-essential cmake pkg-config
 	libfcgi-dev libmariadb-dev libjson-c-dev libjwt-dev libscrypt-dev
 	libcurl4-openssl-dev libssl-dev libwebsockets-dev
-	mariadb-server mariadb-client nginx-light
+	mariadb-server mariadb-client nginx-light apache2 libapache2-mod-security2
 	wrk python3 clang libclang-rt-14-dev
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
