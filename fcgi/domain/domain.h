@@ -3,5 +3,6 @@
 #define WARSHA_DOMAIN_H
 
 #include "identity.h"
+#include "limits.h"
 
 #endif
