@@ -849,9 +849,11 @@ forgot_unknown(struct req *r)
 	if (code == NULL)
 		return fail(r, ERR_INTERNAL);
 	sha256_hex(code, strlen(code), hash);
+	/* five statements, as the known path's (lock, count, retire, code, message) */
 	if ((rc = db_codes_recent(r->db, r->a, 0, CODE_PASSWORD_RESET, &recent)) != DB_OK ||
 	    (rc = db_codes_retire(r->db, r->a, 0, CODE_PASSWORD_RESET)) != DB_OK ||
-	    (rc = db_codes_recent(r->db, r->a, 0, CODE_PASSWORD_RESET, &recent)) != DB_OK)
+	    (rc = db_codes_recent(r->db, r->a, 0, CODE_PASSWORD_RESET, &recent)) != DB_OK ||
+	    (rc = db_codes_retire(r->db, r->a, 0, CODE_PASSWORD_RESET)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }
