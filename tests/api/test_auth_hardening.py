@@ -260,25 +260,27 @@ def test_login_address_ceiling_across_accounts():
 # ------------------------------------------------------------------ codes
 
 def test_parallel_send_phone_code_gives_five_codes_an_hour():
-    u = register_user()          # registration sent the first phone code
-    resps = at_once([lambda: api("POST", "/api/auth/send-phone-code", token=u["token"])] * 12)
-    st = statuses(resps)
-    check(st == {200: CODES_PER_HOUR - 1, 429: 12 - CODES_PER_HOUR + 1},
-          "12 parallel send-phone-code answered %r" % st)
-    check(db_count("one_time_codes", "user_id = %d AND purpose = 'phone_verify'" % u["id"])
-          == CODES_PER_HOUR, "phone codes made")
-    check(db_count("outbox", "user_id = %d AND template = 'phone_otp'" % u["id"])
-          == CODES_PER_HOUR, "phone messages queued")
+    for round_ in range(3):
+        u = register_user()          # registration sent the first phone code
+        resps = at_once([lambda: api("POST", "/api/auth/send-phone-code", token=u["token"])] * 16)
+        st = statuses(resps)
+        check(st == {200: CODES_PER_HOUR - 1, 429: 16 - CODES_PER_HOUR + 1},
+              "16 parallel send-phone-code answered %r" % st)
+        check(db_count("one_time_codes", "user_id = %d AND purpose = 'phone_verify'" % u["id"])
+              == CODES_PER_HOUR, "phone codes made")
+        check(db_count("outbox", "user_id = %d AND template = 'phone_otp'" % u["id"])
+              == CODES_PER_HOUR, "phone messages queued")
 
 
 def test_parallel_forgot_password_gives_five_codes_an_hour():
-    u = register_user()
-    resps = at_once([lambda: api("POST", "/api/auth/forgot-password", {"email": u["email"]})] * 12)
-    check(statuses(resps) == {200: 12}, "answers %r" % statuses(resps))
-    check(db_count("one_time_codes", "user_id = %d AND purpose = 'password_reset'" % u["id"])
-          == CODES_PER_HOUR, "reset codes made")
-    check(db_count("outbox", "user_id = %d AND template = 'reset_password'" % u["id"])
-          == CODES_PER_HOUR, "reset messages queued")
+    for round_ in range(3):
+        u = register_user()
+        resps = at_once([lambda: api("POST", "/api/auth/forgot-password", {"email": u["email"]})] * 16)
+        check(statuses(resps) == {200: 16}, "answers %r" % statuses(resps))
+        check(db_count("one_time_codes", "user_id = %d AND purpose = 'password_reset'" % u["id"])
+              == CODES_PER_HOUR, "reset codes made")
+        check(db_count("outbox", "user_id = %d AND template = 'reset_password'" % u["id"])
+              == CODES_PER_HOUR, "reset messages queued")
 
 
 def test_phone_code_allows_exactly_five_guesses():
