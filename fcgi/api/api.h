@@ -77,6 +77,7 @@ enum err services_delete(struct req *r);
 enum err services_bulk(struct req *r);
 extern const struct input services_list_query;     /* /api/services and /emergency */
 extern const struct input services_create_input;   /* also each item of /bulk */
+extern const struct input_list services_bulk_input;
 extern const struct input services_update_input;
 
 /* settings.c */

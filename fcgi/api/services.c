@@ -421,27 +421,10 @@ services_create(struct req *r)
 	return reply_service(r, 201, MSG_SERVICE_CREATED, t.id);
 }
 
-/* Names the fields of r's recorded errors as fields of one item of a bulk body. */
-static void
-errors_of_item(struct req *r, json_object *errs, const char *item)
-{
-	size_t k;
-
-	for (k = 0; errs != NULL && k < json_object_array_length(errs); k++) {
-		json_object *one = json_object_array_get_idx(errs, k), *f;
-
-		if (!json_object_object_get_ex(one, "field", &f))
-			continue;
-		json_object_object_add(one, "field", json_object_new_string(arena_join(r->a, ".",
-		    item, json_object_get_string(f), (char *)NULL)));
-	}
-}
-
 struct bulk_tx {
-	size_t                 n;
+	const struct in_list  *list;
 	struct service_values *v;
 	long long             *ids;
-	const char           **item;    /* "[3]" or "services[3]": how errors name item i */
 };
 
 static enum err
@@ -452,10 +435,10 @@ bulk_work(struct req *r, void *ctx)
 	enum err e;
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < b->list->n; i++) {
 		if ((rc = db_services_insert(r->db, r->a, &b->v[i], &b->ids[i])) != DB_OK) {
 			e = fail_db(r, rc);
-			errors_of_item(r, r->fail.errors, b->item[i]);
+			verrors_of_item(r->a, r->fail.errors, b->list->names[i]);
 			return e;
 		}
 		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service",
@@ -467,61 +450,34 @@ bulk_work(struct req *r, void *ctx)
 	return ERR_OK;
 }
 
-#define BULK_MAX 100
-
 /* Seed 002 posts a bare array; {"services": [...]} is accepted too. Each item is read
- * by the declared input of POST /api/services, its cross-field check included; every
- * item is checked before anything is written, errors name the item ("[1].nameEn", or
+ * by the declared input of POST /api/services, its cross-field check included, before
+ * anything is written (the route's .body_list); errors name the item ("[1].nameEn", or
  * "services[1].nameEn" in the second shape), and one failure writes nothing. */
+const struct input_list services_bulk_input = INPUT_LIST(services_create_input, "services", 100);
+
 enum err
 services_bulk(struct req *r)
 {
-	json_object *items = r->json, *errs, *out, *svc;
-	const char *base = "";
+	const struct in_list *list = r->in;
+	json_object *out, *svc;
 	struct bulk_tx b;
 	enum db_rc rc;
 	enum err e;
 	size_t i;
 
-	if (json_object_is_type(items, json_type_object)) {
-		items = json_path(items, "services");
-		base = "services";
+	b.list = list;
+	b.v = arena_alloc(r->a, sizeof(*b.v) * list->n);
+	b.ids = arena_alloc(r->a, sizeof(*b.ids) * list->n);
+	for (i = 0; i < list->n; i++) {
+		defaults(&b.v[i]);
+		apply(r->a, list->items[i], &b.v[i]);
 	}
-	if (items == NULL)
-		return fail_field(r, ERR_VALIDATION, "services", "REQUIRED", MSG_V_REQUIRED);
-	if (!json_object_is_type(items, json_type_array))
-		return fail_field(r, ERR_VALIDATION, "services", "INVALID_TYPE", MSG_V_INVALID_TYPE);
-	b.n = json_object_array_length(items);
-	if (b.n == 0 || b.n > BULK_MAX)
-		return fail_field(r, ERR_VALIDATION, "services", "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
-	b.v = arena_alloc(r->a, sizeof(*b.v) * b.n);
-	b.ids = arena_alloc(r->a, sizeof(*b.ids) * b.n);
-	b.item = arena_alloc(r->a, sizeof(*b.item) * b.n);
-	errs = json_owned(r->a, json_object_new_array());
-	for (i = 0; i < b.n; i++) {
-		json_object *e1 = NULL;
-		void *in;
-		size_t k;
-
-		b.item[i] = arena_printf(r->a, "%s[%zu]", base, i);
-		if (input_read(r->a, json_object_array_get_idx(items, i), &services_create_input,
-		    r->lang, &in, &e1) == 0) {
-			defaults(&b.v[i]);
-			apply(r->a, in, &b.v[i]);
-			continue;
-		}
-		errors_of_item(r, e1, b.item[i]);
-		for (k = 0; k < json_object_array_length(e1); k++)
-			json_object_array_add(errs, json_object_get(json_object_array_get_idx(e1, k)));
-		json_object_put(e1);
-	}
-	if (json_object_array_length(errs) > 0)
-		return fail_errors(r, ERR_VALIDATION, json_object_get(errs));
 	if ((e = req_tx(r, bulk_work, &b)) != ERR_OK)
 		return e;
-	out = json_object_new_array_ext((int)b.n);
+	out = json_object_new_array_ext((int)list->n);
 	json_owned(r->a, out);
-	for (i = 0; i < b.n; i++) {
+	for (i = 0; i < list->n; i++) {
 		if ((rc = db_services_view(r->db, r->a, b.ids[i], 1, &svc)) != DB_OK)
 			return fail_db(r, rc);
 		json_object_array_add(out, svc);

@@ -1,7 +1,8 @@
 /* /api/users and /api/user/settings: a user's own profile and settings (seed 000
- * "User Management", seed 001 §5.2 /users/me, seed 002 /user/settings) and the staff's
- * read of users (seed 000: admin, and technicians read-only; moderators too), the
- * admin's role change and deletion.
+ * "User Management", seed 001 §5.2 /users/me, seed 002 /user/settings), the read of
+ * users — whole for staff (admin, moderator), the public view for everybody else
+ * (seed 002's public professional listings, seed 001's public profile; the rules are
+ * fcgi/domain/user_visibility.h) — and the admin's role change and deletion.
  *
  * Answers follow the seeds' shapes inside DESIGN.md §3's envelope, as auth_me does:
  * one user is data.user, a list is data[] with pagination, settings are data.settings.
@@ -124,7 +125,14 @@ change(struct arena *a, const char *from, const char *to)
  * cursor, role (any alias), search and, for the admin list, status (active | banned |
  * all). Deleted users are never listed. A list is newest first with an exact total;
  * a search is in the order of what it looks like with a total capped at the window
- * (fcgi/store/user_lists.h, docs/data-layer.md "Lists"). */
+ * (fcgi/store/user_lists.h, docs/data-layer.md "Lists").
+ *
+ * Staff see every user whole. For anyone else GET /api/users is the directory of
+ * professionals (seed 002's public professional listings): active technicians only, in
+ * their public view; another role is 403, and a search goes by name only (422 naming
+ * search otherwise): an e-mail, phone or username search would tell who is registered
+ * even with the fields hidden. Both read the same indexes as the staff's lists (role
+ * and state). */
 
 struct users_list_in {
 	struct in_val page, limit, cursor, role, search, status;
@@ -166,6 +174,21 @@ const struct input users_list_query = { list_fields, NFIELDS(list_fields) - 1,
 	sizeof(struct users_list_in), NULL, NULL };
 const struct input admin_users_list_query = INPUT(struct users_list_in, list_fields, NULL);
 
+/* A page's users as the caller may see each (a list links nobody: USER_REL_NONE). */
+static json_object *
+list_items_for(struct req *r, struct user_list_page *out)
+{
+	size_t i, n = json_object_array_length(out->items);
+	json_object *items = json_object_new_array_ext((int)n), *v;
+
+	for (i = 0; i < n; i++)
+		if ((v = user_view_for(r, json_object_get(json_object_array_get_idx(out->items, i)),
+		    &out->shown[i], USER_REL_NONE)) != NULL)
+			json_object_array_add(items, v);
+	json_object_put(out->items);
+	return items;
+}
+
 enum err
 users_list_filtered(struct req *r)
 {
@@ -204,6 +227,15 @@ users_list_filtered(struct req *r)
 			    MSG_V_SEARCH_WINDOW);
 		return fail_field(r, ERR_VALIDATION, "cursor", "REQUIRED", MSG_V_PAGE_WINDOW);
 	}
+	if ((r->user.role & ROLE_STAFF) == 0) {
+		if (in->role.set && strcmp(in->role.s, "technician") != 0)
+			return fail_msg(r, ERR_FORBIDDEN, MSG_USER_DIRECTORY_ONLY);
+		q.role = "technician";
+		q.status = USER_STATUS_ACTIVE;
+		if (searching && user_lists_search_kind(r->a, q.search) != USER_SEARCH_NAME)
+			return fail_field(r, ERR_VALIDATION, "search", "INVALID_VALUE",
+			    MSG_V_SEARCH_NAMES_ONLY);
+	}
 	if ((rc = db_user_lists_page(r->db, r->a, &q, &out)) != DB_OK)
 		return fail_db(r, rc);
 	pg.page = q.page;
@@ -211,7 +243,7 @@ users_list_filtered(struct req *r)
 	pg.total = out.total;
 	pg.total_capped = out.total_capped;
 	pg.next_cursor = out.has_next ? user_lists_cursor_encode(r->a, &out.next) : NULL;
-	return reply_list(r, MSG_USER_LIST, out.items, &pg);
+	return reply_list(r, MSG_USER_LIST, list_items_for(r, &out), &pg);
 }
 
 enum err
@@ -220,15 +252,26 @@ users_list(struct req *r)
 	return users_list_filtered(r);
 }
 
+/* One user as the caller may see them: whole for staff and themself, else the public
+ * view (and contact details a booking opens); a staff account is 404 to others. */
 enum err
 users_get(struct req *r)
 {
+	struct user_shown shown;
+	json_object *full, *user, *data;
 	long long id;
+	enum db_rc rc;
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
 		return e;
-	return users_reply_user(r, 200, MSG_USER_FOUND, id);
+	if ((rc = db_users_view_shown(r->db, r->a, id, &full, &shown)) != DB_OK)
+		return fail_db(r, rc);
+	if ((user = user_view_for(r, full, &shown, user_view_relation(r, id))) == NULL)
+		return fail(r, ERR_NOT_FOUND);
+	data = json_object_new_object();
+	json_object_object_add(data, "user", user);
+	return reply_ok(r, 200, MSG_USER_FOUND, data);
 }
 
 /* --- role and deletion (admin) --- */

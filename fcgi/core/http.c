@@ -147,20 +147,6 @@ req_page(struct req *r, long long *page, long long *limit)
 	return query_number(r, "limit", 10, 1, 100, limit);
 }
 
-enum err
-req_search(struct req *r, const char *name, size_t max, char **like)
-{
-	const char *v = req_query(r, name);
-
-	*like = NULL;
-	if (v == NULL || *v == '\0')
-		return ERR_OK;
-	if (utf8_len(v) > max)
-		return fail_field(r, ERR_VALIDATION, name, "TOO_LONG", MSG_V_TOO_LONG);
-	*like = db_like_contains(r->a, v);
-	return ERR_OK;
-}
-
 const struct actor *
 req_actor(struct req *r)
 {
@@ -790,19 +776,7 @@ reply_finish(struct req *r, enum err outcome)
 		error_reply(r);
 }
 
-/* --- the handlers' older reply calls, until every handler returns its outcome --- */
-
-void
-reply_error(struct req *r, enum err e, json_object *errs)
-{
-	(void)record(r, e, MSG_NONE, errs, NULL);
-}
-
-void
-reply_error_msg(struct req *r, enum err e, enum msg m)
-{
-	(void)fail_msg(r, e, m);
-}
+/* --- the two older reply calls users_reply_taken() still makes --- */
 
 void
 reply_field_error(struct req *r, enum err e, const char *field, const char *code, enum msg m)
@@ -814,58 +788,6 @@ void
 reply_db_error(struct req *r, enum db_rc rc)
 {
 	(void)fail_db(r, rc == DB_OK ? DB_ERR : rc);
-}
-
-void
-reply_rollback(struct req *r, enum db_rc rc)
-{
-	db_rollback(r->db);
-	(void)fail_db(r, rc == DB_OK ? DB_ERR : rc);
-}
-
-void
-reply_user_banned(struct req *r, const char *reason, const char *at)
-{
-	(void)fail_banned(r, reason, at);
-}
-
-void
-reply_paged(struct req *r, enum msg m, const char *sql_count, const char *sql_list,
-    const struct db_arg *filters, size_t nfilters, long long page, long long limit)
-{
-	struct db_arg *args = arena_alloc(r->a, sizeof(*args) * (nfilters + 2));
-	struct db_result cnt, res;
-	struct page pg = { .page = page, .limit = limit };
-	enum db_rc rc;
-
-	memcpy(args, filters, sizeof(*args) * nfilters);
-	args[nfilters] = DB_INT(limit);
-	args[nfilters + 1] = DB_INT((page - 1) * limit);
-	if ((rc = db_run(r->db, r->a, sql_count, filters, nfilters, &cnt)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, sql_list, args, nfilters + 2, &res)) != DB_OK) {
-		reply_db_error(r, rc);
-		return;
-	}
-	pg.total = db_get_ll(&cnt, 0, 0, 0);
-	reply_list(r, m, db_rows_json(&res), &pg);
-}
-
-int
-begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row)
-{
-	enum db_rc rc;
-
-	if ((rc = db_begin(r->db)) != DB_OK ||
-	    (rc = db_run(r->db, r->a, sql, DB_ARGS(DB_INT(id)), row)) != DB_OK) {
-		reply_rollback(r, rc);
-		return -1;
-	}
-	if (row->nrows == 0) {
-		db_rollback(r->db);
-		reply_error(r, ERR_NOT_FOUND, NULL);
-		return -1;
-	}
-	return 0;
 }
 
 /* --- json helpers --- */

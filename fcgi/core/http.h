@@ -151,7 +151,6 @@ enum err    req_param_id(struct req *r, size_t i, long long *id);
 enum err    req_page(struct req *r, long long *page, long long *limit);
 /* A text search in the query (at most max characters, else 422 naming it) as a LIKE
  * pattern for a bound parameter; *like is NULL when the parameter is absent or empty. */
-enum err    req_search(struct req *r, const char *name, size_t max, char **like);
 /* The caller as the activity log records an actor (store/activity.h). */
 const struct actor *req_actor(struct req *r);
 /* Language of the reply, once the caller's own preference is known. */
@@ -226,18 +225,10 @@ void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(prin
 void resp_header_keep(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* --- the older reply calls of handlers not yet returning their outcome: each records
- * a failure as the fail_*() above (reply_rollback also rolls back). --- */
-void reply_error(struct req *r, enum err e, json_object *errors);       /* takes errors */
-void reply_error_msg(struct req *r, enum err e, enum msg m);
+/* --- older reply calls, recording a failure as fail_field()/fail_db() do --- */
 void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
     enum msg m);
 void reply_db_error(struct req *r, enum db_rc rc);
-void reply_rollback(struct req *r, enum db_rc rc);
-void reply_user_banned(struct req *r, const char *reason, const char *banned_at);
-void reply_paged(struct req *r, enum msg m, const char *sql_count, const char *sql_list,
-    const struct db_arg *filters, size_t nfilters, long long page, long long limit);
-int  begin_locked_row(struct req *r, const char *sql, long long id, struct db_result *row);
 
 int         err_status(enum err e);
 const char *err_code(enum err e);

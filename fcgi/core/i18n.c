@@ -97,6 +97,8 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_USERNAME] = { "v.username", "اسم المستخدم من 3 إلى 64 حرفاً: حروف إنجليزية وأرقام و _ و . وفيه حرف واحد على الأقل", "Username: 3 to 64 characters of letters, digits, _ and ., with at least one letter" },
 	[MSG_V_USERNAME_TAKEN] = { "v.username_taken", "اسم المستخدم مستخدم بالفعل", "This username is already taken" },
 	[MSG_V_WORKING_DAYS] = { "v.working_days", "أيام العمل أسماء أيام بالإنجليزية بحروف صغيرة، كل يوم مرة واحدة (saturday مثلاً)", "Working days are lower-case English day names, each once (such as saturday)" },
+	[MSG_USER_DIRECTORY_ONLY] = { "user.directory_only", "يمكنك تصفح الفنيين فقط", "You can browse technicians only" },
+	[MSG_V_SEARCH_NAMES_ONLY] = { "v.search_names_only", "البحث بالاسم فقط، وليس بالبريد الإلكتروني أو الهاتف أو اسم المستخدم", "Search by name only, not by email, phone or username" },
 	[MSG_AUTH_TOO_MANY_TRIES] = { "auth.too_many_tries", "محاولات كثيرة من هذا العنوان، حاول مرة أخرى لاحقاً", "Too many attempts from this address; try again later" },
 };
 

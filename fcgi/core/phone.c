@@ -3,36 +3,47 @@
 #include <string.h>
 
 int
-phone_normalize(const char *in, char *out, size_t outlen)
+phone_digits(const char *in, char *out, size_t outlen)
 {
-	char d[32];
-	size_t n = 0, i;
+	size_t n = 0;
 	const unsigned char *p = (const unsigned char *)in;
-	const char *national;
 
-	if (in == NULL || outlen < PHONE_E164_LEN)
+	if (in == NULL || outlen == 0)
 		return -1;
 	while (*p != '\0') {
-		if (n + 1 >= sizeof(d))
+		if (n + 1 >= outlen)
 			return -1;
 		if (*p >= '0' && *p <= '9') {
-			d[n++] = (char)*p++;
+			out[n++] = (char)*p++;
 		} else if (*p == '+' && n == 0) {
-			d[n++] = '+';
+			out[n++] = '+';
 			p++;
 		} else if (*p == ' ' || *p == '-' || *p == '(' || *p == ')') {
 			p++;
 		} else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
-			d[n++] = (char)('0' + (p[1] - 0xA0));   /* U+0660..U+0669 */
+			out[n++] = (char)('0' + (p[1] - 0xA0));   /* U+0660..U+0669 */
 			p += 2;
 		} else if (p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
-			d[n++] = (char)('0' + (p[1] - 0xB0));   /* U+06F0..U+06F9 */
+			out[n++] = (char)('0' + (p[1] - 0xB0));   /* U+06F0..U+06F9 */
 			p += 2;
 		} else {
 			return -1;
 		}
 	}
-	d[n] = '\0';
+	out[n] = '\0';
+	return (int)n;
+}
+
+int
+phone_normalize(const char *in, char *out, size_t outlen)
+{
+	char d[32];
+	size_t i;
+	int n;
+	const char *national;
+
+	if (in == NULL || outlen < PHONE_E164_LEN || (n = phone_digits(in, d, sizeof(d))) < 0)
+		return -1;
 	if (n == 13 && strncmp(d, "+20", 3) == 0)
 		national = d + 3;
 	else if (n == 14 && strncmp(d, "0020", 4) == 0)

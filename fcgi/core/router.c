@@ -235,6 +235,13 @@ route_input(struct req *r, const struct route *rt)
 			return fail_errors(r, ERR_VALIDATION, errs);
 		r->qin = in;
 	}
+	if (rt->body_list != NULL) {
+		struct in_list *list;
+
+		if (input_read_list(r->a, r->json, rt->body_list, r->lang, &list, &errs) != 0)
+			return fail_errors(r, ERR_VALIDATION, errs);
+		r->in = list;
+	}
 	if (rt->body != NULL) {
 		if (input_read(r->a, r->json, rt->body, r->lang, &in, &errs) != 0)
 			return fail_errors(r, ERR_VALIDATION, errs);
@@ -246,8 +253,5 @@ route_input(struct req *r, const struct route *rt)
 enum err
 route_run(struct req *r, const struct route *rt)
 {
-	if (rt->handler != NULL)
-		return rt->handler(r);
-	rt->legacy(r);
-	return r->fail.e;
+	return rt->handler(r);
 }

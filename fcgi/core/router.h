@@ -10,10 +10,8 @@
 #include "validate.h"
 
 /* A handler returns its outcome: ERR_OK after recording its reply, or a fail_*() value
- * (http.h). legacy_fn is the older form, replying from anywhere, for the handlers not
- * yet converted. */
+ * (http.h). */
 typedef enum err (*handler_fn)(struct req *r);
-typedef void (*legacy_fn)(struct req *r);
 
 #define ROUTE_PUBLIC        0u       /* roles == 0: anyone, no token needed */
 #define ROUTE_OPTIONAL_AUTH 0x1u     /* public, but a valid token identifies the caller */
@@ -27,7 +25,7 @@ struct route {
 	unsigned            flags;
 	const struct input *body;      /* declared body fields: checked into r->in */
 	const struct input *query;     /* declared query parameters: into r->qin */
-	legacy_fn           legacy;    /* when handler is NULL */
+	const struct input_list *body_list; /* a body that is a list: into r->in */
 };
 
 /* The application's table (fcgi/api/routes.c). */

@@ -384,6 +384,75 @@ input_read(struct arena *a, json_object *body, const struct input *in, enum lang
 	return count;
 }
 
+void
+verrors_of_item(struct arena *a, json_object *errs, const char *item)
+{
+	size_t k;
+
+	for (k = 0; errs != NULL && k < json_object_array_length(errs); k++) {
+		json_object *one = json_object_array_get_idx(errs, k), *f;
+
+		if (!json_object_object_get_ex(one, "field", &f))
+			continue;
+		json_object_object_add(one, "field", json_object_new_string(arena_join(a, ".",
+		    item, json_object_get_string(f), (char *)NULL)));
+	}
+}
+
+size_t
+input_read_list(struct arena *a, json_object *body, const struct input_list *l,
+    enum lang lang, struct in_list **out, json_object **errors)
+{
+	const char *field = l->key != NULL ? l->key : "body";
+	json_object *items = body, *errs;
+	struct in_list *list;
+	size_t i, k;
+
+	*out = NULL;
+	*errors = NULL;
+	if (l->key != NULL && json_object_is_type(body, json_type_object) &&
+	    !json_object_object_get_ex(body, l->key, &items))
+		items = NULL;
+	errs = json_object_new_array();
+	if (items == NULL)
+		verror_add(errs, lang, field, "REQUIRED", MSG_V_REQUIRED);
+	else if (!json_object_is_type(items, json_type_array))
+		verror_add(errs, lang, field, "INVALID_TYPE", MSG_V_INVALID_TYPE);
+	else if (json_object_array_length(items) == 0 ||
+	    json_object_array_length(items) > l->max)
+		verror_add(errs, lang, field, "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
+	if (json_object_array_length(errs) > 0) {
+		*errors = errs;
+		return 1;
+	}
+	list = arena_alloc(a, sizeof(*list));
+	list->n = json_object_array_length(items);
+	list->items = arena_alloc(a, sizeof(*list->items) * list->n);
+	list->names = arena_alloc(a, sizeof(*list->names) * list->n);
+	for (i = 0; i < list->n; i++) {
+		json_object *e1 = NULL;
+		void *in;
+
+		list->names[i] = arena_printf(a, "%s[%zu]", items == body ? "" : l->key, i);
+		if (input_read(a, json_object_array_get_idx(items, i), l->item, lang, &in,
+		    &e1) == 0) {
+			list->items[i] = in;
+			continue;
+		}
+		verrors_of_item(a, e1, list->names[i]);
+		for (k = 0; k < json_object_array_length(e1); k++)
+			json_object_array_add(errs, json_object_get(json_object_array_get_idx(e1, k)));
+		json_object_put(e1);
+	}
+	if ((k = json_object_array_length(errs)) > 0) {
+		*errors = errs;
+		return k;
+	}
+	json_object_put(errs);
+	*out = list;
+	return 0;
+}
+
 /* A query value as the JSON its declared type expects; text that does not read as that
  * type stays a string, which the type check then refuses. */
 static json_object *
@@ -428,15 +497,4 @@ input_read_query(struct arena *a, const struct kvlist *q, const struct input *in
 				break;
 			}
 	return input_read(a, o, in, lang, out, errors);
-}
-
-int
-validate_or_reply(struct req *r, json_object *body, const struct vfield *fields, size_t n)
-{
-	json_object *errs = NULL;
-
-	if (validate(body, fields, n, r->lang, &errs) == 0)
-		return 0;
-	reply_error(r, ERR_VALIDATION, errs);
-	return -1;
 }

@@ -85,6 +85,30 @@ struct input {
 size_t validate(json_object *body, const struct vfield *fields, size_t n, enum lang lang,
     json_object **errors);
 
+/* A body that is a list of items, each read by item: a bare JSON array, or (when key is
+ * set) an object holding the array under key. */
+struct input_list {
+	const struct input *item;
+	const char         *key;      /* or NULL: a bare array only */
+	size_t              max;      /* at least 1 and at most max items */
+};
+#define INPUT_LIST(item, key, max) { &(item), key, max }
+
+/* What input_read_list() gives the handler (r->in of a route with .body_list). */
+struct in_list {
+	size_t        n;
+	const void  **items;          /* n structs of item->size bytes */
+	const char  **names;          /* how errors name item i: "[i]" or "key[i]" */
+};
+
+/* Reads every item by l->item, its cross-field check included, and fails unless all
+ * are valid; errors name the item's field ("[1].nameEn", "services[1].nameEn"), and the
+ * list itself is the field l->key ("body" for a bare array). *errors as validate(). */
+size_t input_read_list(struct arena *a, json_object *body, const struct input_list *l,
+    enum lang lang, struct in_list **out, json_object **errors);
+/* Prefixes the "field" of each error in errs with item ("[3]" + ".nameEn"). */
+void   verrors_of_item(struct arena *a, json_object *errs, const char *item);
+
 /* Checks body against in and fills a new struct of in->size bytes from the arena
  * (*out). Returns the number of failing fields; *errors as validate(). */
 size_t input_read(struct arena *a, json_object *body, const struct input *in, enum lang lang,
@@ -106,10 +130,6 @@ int    password_policy_ok(const char *pw);
 size_t utf8_len(const char *s);
 /* Lower-cases ASCII and checks the shape local@domain.tld; 0 when valid. */
 int    email_normalize(const char *in, char *out, size_t outlen);
-
-struct req;
-/* validate() and, on failure, reply 422; returns 0 when the body is valid. */
-int validate_or_reply(struct req *r, json_object *body, const struct vfield *fields, size_t n);
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 

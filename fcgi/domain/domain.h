@@ -2,6 +2,7 @@
 #ifndef WARSHA_DOMAIN_H
 #define WARSHA_DOMAIN_H
 
+#include "booking.h"
 #include "identity.h"
 #include "limits.h"
 

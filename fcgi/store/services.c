@@ -126,7 +126,71 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " WHERE id = ? AND deleted_at IS NULL", 1, 0, 0 },
 };
 
-struct db_family store_services = DB_FAMILY("services", stmts);
+/* Sample arguments for each variant's EXPLAIN (warsha-fcgi --explain-lists), in the
+ * order of filter_args(): category, popular, the search text five times; then LIMIT and
+ * OFFSET of a list or the cap of a count. */
+#define SMP_C DB_SAMPLE_STR("emergency"),
+#define SMP_E
+#define SMP_P DB_SAMPLE_INT(1),
+#define SMP_S DB_SAMPLE_STR("%oil%"), DB_SAMPLE_STR("%oil%"), DB_SAMPLE_STR("%oil%"), \
+	DB_SAMPLE_STR("%oil%"), DB_SAMPLE_STR("%oil%"),
+#define SAMPLES(name, filters) \
+	static const struct db_arg s_list_##name[] = { filters DB_SAMPLE_INT(20), DB_SAMPLE_INT(40) }; \
+	static const struct db_arg s_count_##name[] = { filters DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
+
+SAMPLES(0, )
+SAMPLES(c, SMP_C)
+SAMPLES(e, SMP_E)
+SAMPLES(ce, SMP_C SMP_E)
+SAMPLES(p, SMP_P)
+SAMPLES(cp, SMP_C SMP_P)
+SAMPLES(ep, SMP_E SMP_P)
+SAMPLES(cep, SMP_C SMP_E SMP_P)
+SAMPLES(s, SMP_S)
+SAMPLES(cs, SMP_C SMP_S)
+SAMPLES(es, SMP_E SMP_S)
+SAMPLES(ces, SMP_C SMP_E SMP_S)
+SAMPLES(ps, SMP_P SMP_S)
+SAMPLES(cps, SMP_C SMP_P SMP_S)
+SAMPLES(eps, SMP_E SMP_P SMP_S)
+SAMPLES(ceps, SMP_C SMP_E SMP_P SMP_S)
+
+static const struct db_sample samples[STMT__MAX] = {
+	[STMT_LIST + (0)] = DB_SAMPLE(s_list_0),
+	[STMT_COUNT + (0)] = DB_SAMPLE(s_count_0),
+	[STMT_LIST + (F_C)] = DB_SAMPLE(s_list_c),
+	[STMT_COUNT + (F_C)] = DB_SAMPLE(s_count_c),
+	[STMT_LIST + (F_E)] = DB_SAMPLE(s_list_e),
+	[STMT_COUNT + (F_E)] = DB_SAMPLE(s_count_e),
+	[STMT_LIST + (F_C | F_E)] = DB_SAMPLE(s_list_ce),
+	[STMT_COUNT + (F_C | F_E)] = DB_SAMPLE(s_count_ce),
+	[STMT_LIST + (F_P)] = DB_SAMPLE(s_list_p),
+	[STMT_COUNT + (F_P)] = DB_SAMPLE(s_count_p),
+	[STMT_LIST + (F_C | F_P)] = DB_SAMPLE(s_list_cp),
+	[STMT_COUNT + (F_C | F_P)] = DB_SAMPLE(s_count_cp),
+	[STMT_LIST + (F_E | F_P)] = DB_SAMPLE(s_list_ep),
+	[STMT_COUNT + (F_E | F_P)] = DB_SAMPLE(s_count_ep),
+	[STMT_LIST + (F_C | F_E | F_P)] = DB_SAMPLE(s_list_cep),
+	[STMT_COUNT + (F_C | F_E | F_P)] = DB_SAMPLE(s_count_cep),
+	[STMT_LIST + (F_S)] = DB_SAMPLE(s_list_s),
+	[STMT_COUNT + (F_S)] = DB_SAMPLE(s_count_s),
+	[STMT_LIST + (F_C | F_S)] = DB_SAMPLE(s_list_cs),
+	[STMT_COUNT + (F_C | F_S)] = DB_SAMPLE(s_count_cs),
+	[STMT_LIST + (F_E | F_S)] = DB_SAMPLE(s_list_es),
+	[STMT_COUNT + (F_E | F_S)] = DB_SAMPLE(s_count_es),
+	[STMT_LIST + (F_C | F_E | F_S)] = DB_SAMPLE(s_list_ces),
+	[STMT_COUNT + (F_C | F_E | F_S)] = DB_SAMPLE(s_count_ces),
+	[STMT_LIST + (F_P | F_S)] = DB_SAMPLE(s_list_ps),
+	[STMT_COUNT + (F_P | F_S)] = DB_SAMPLE(s_count_ps),
+	[STMT_LIST + (F_C | F_P | F_S)] = DB_SAMPLE(s_list_cps),
+	[STMT_COUNT + (F_C | F_P | F_S)] = DB_SAMPLE(s_count_cps),
+	[STMT_LIST + (F_E | F_P | F_S)] = DB_SAMPLE(s_list_eps),
+	[STMT_COUNT + (F_E | F_P | F_S)] = DB_SAMPLE(s_count_eps),
+	[STMT_LIST + (F_C | F_E | F_P | F_S)] = DB_SAMPLE(s_list_ceps),
+	[STMT_COUNT + (F_C | F_E | F_P | F_S)] = DB_SAMPLE(s_count_ceps),
+};
+
+struct db_family store_services = DB_FAMILY_SAMPLES("services", stmts, samples);
 
 #define RUN(db, a, s, res, ...) db_exec(db, a, &store_services, s, DB_ARGS(__VA_ARGS__), res)
 

@@ -1,5 +1,7 @@
 #include "user_lists.h"
 
+#include "../core/phone.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,13 +55,13 @@ enum kind { K_EMAIL, K_PHONE, K_USERNAME, K_FIRST_NAME, K_NAME, K_NONE };
 	" AND u.list_state = ?"
 #define SEEK(f) DB_LIST_LIMIT "SELECT u.created_at, u.id FROM users u" f NEWEST \
 	" LIMIT 1 OFFSET ?"
-#define PAGE(f) DB_LIST_LIMIT USER_VIEW_COLUMNS f FROM_KEY NEWEST " LIMIT ?"
+#define PAGE(f) DB_LIST_LIMIT USER_SHOWN_COLUMNS f FROM_KEY NEWEST " LIMIT ?"
 
 /* A search's role and status filters: the asked role five times or every role, the
  * asked state three times or every state but deleted. Plain lists over indexed
  * columns: the optimizer weighs them against the search's own index. */
 #define IN_FILTERS " AND u.role IN (?, ?, ?, ?, ?) AND u.list_state IN (?, ?, ?)"
-#define SEARCH(where, order) DB_LIST_LIMIT USER_VIEW_COLUMNS " WHERE " where IN_FILTERS \
+#define SEARCH(where, order) DB_LIST_LIMIT USER_SHOWN_COLUMNS " WHERE " where IN_FILTERS \
 	order " LIMIT ? OFFSET ?"
 #define COUNT(where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE " \
 	where IN_FILTERS " LIMIT ?) t"
@@ -74,24 +76,24 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SEEK_ROLE] = { SEEK(F_ROLE), 2, 2, DBS_LIST },
 	[STMT_SEEK_STATE] = { SEEK(F_STATE), 2, 2, DBS_LIST },
 	[STMT_SEEK_ROLE_STATE] = { SEEK(F_ROLE_STATE), 3, 2, DBS_LIST },
-	[STMT_PAGE_ALL] = { PAGE(F_ALL), 4, USER_VIEW_NCOLS, DBS_LIST },
-	[STMT_PAGE_ROLE] = { PAGE(F_ROLE), 5, USER_VIEW_NCOLS, DBS_LIST },
-	[STMT_PAGE_STATE] = { PAGE(F_STATE), 5, USER_VIEW_NCOLS, DBS_LIST },
-	[STMT_PAGE_ROLE_STATE] = { PAGE(F_ROLE_STATE), 6, USER_VIEW_NCOLS, DBS_LIST },
+	[STMT_PAGE_ALL] = { PAGE(F_ALL), 4, USER_SHOWN_NCOLS, DBS_LIST },
+	[STMT_PAGE_ROLE] = { PAGE(F_ROLE), 5, USER_SHOWN_NCOLS, DBS_LIST },
+	[STMT_PAGE_STATE] = { PAGE(F_STATE), 5, USER_SHOWN_NCOLS, DBS_LIST },
+	[STMT_PAGE_ROLE_STATE] = { PAGE(F_ROLE_STATE), 6, USER_SHOWN_NCOLS, DBS_LIST },
 	[STMT_TOTAL] = { DB_LIST_LIMIT "SELECT COALESCE(SUM(n), 0)"
 	    " FROM user_counts FORCE INDEX (PRIMARY)"
 	    " WHERE role IN (?, ?, ?, ?, ?) AND state IN (?, ?, ?)", 8, 1, DBS_LIST },
-	[STMT_SEARCH_EMAIL] = { SEARCH(W_EMAIL, " ORDER BY u.email"), 11, USER_VIEW_NCOLS,
+	[STMT_SEARCH_EMAIL] = { SEARCH(W_EMAIL, " ORDER BY u.email"), 11, USER_SHOWN_NCOLS,
 	    DBS_LIST },
-	[STMT_SEARCH_PHONE] = { SEARCH(W_PHONE, " ORDER BY u.phone"), 11, USER_VIEW_NCOLS,
+	[STMT_SEARCH_PHONE] = { SEARCH(W_PHONE, " ORDER BY u.phone"), 11, USER_SHOWN_NCOLS,
 	    DBS_LIST },
 	[STMT_SEARCH_USERNAME] = { SEARCH(W_USERNAME, " ORDER BY u.username"), 11,
-	    USER_VIEW_NCOLS, DBS_LIST },
+	    USER_SHOWN_NCOLS, DBS_LIST },
 	[STMT_SEARCH_FIRST_NAME] = { SEARCH(W_FIRST_NAME, " ORDER BY u.name_key, u.id"), 11,
-	    USER_VIEW_NCOLS, DBS_LIST },
+	    USER_SHOWN_NCOLS, DBS_LIST },
 	/* in the FULLTEXT index's order (account creation, oldest first), unsorted: ranking
 	 * 25,000 "Mohamed" by relevance takes 0.7-1 s at a million users */
-	[STMT_SEARCH_NAME] = { SEARCH(W_NAME, ""), 11, USER_VIEW_NCOLS, DBS_LIST },
+	[STMT_SEARCH_NAME] = { SEARCH(W_NAME, ""), 11, USER_SHOWN_NCOLS, DBS_LIST },
 	[STMT_COUNT_EMAIL] = { COUNT(W_EMAIL), 10, 1, DBS_LIST },
 	[STMT_COUNT_PHONE] = { COUNT(W_PHONE), 10, 1, DBS_LIST },
 	[STMT_COUNT_USERNAME] = { COUNT(W_USERNAME), 10, 1, DBS_LIST },
@@ -204,34 +206,15 @@ like_prefix(struct arena *a, const char *s)
 static const char *
 phone_prefix(struct arena *a, const char *s)
 {
-	char d[40];
-	size_t n = 0;
-	int plus = 0;
-	const unsigned char *p = (const unsigned char *)s;
+	char buf[40];
+	const char *d = buf;
+	int plus;
 
-	if (*p == '+') {
-		plus = 1;
-		p++;
-	}
-	while (*p != '\0') {
-		if (n + 1 >= sizeof(d))
-			return NULL;
-		if (*p >= '0' && *p <= '9') {
-			d[n++] = (char)*p++;
-		} else if (*p == ' ' || *p == '-' || *p == '(' || *p == ')') {
-			p++;
-		} else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
-			d[n++] = (char)('0' + (p[1] - 0xA0));   /* U+0660..U+0669 */
-			p += 2;
-		} else if (p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
-			d[n++] = (char)('0' + (p[1] - 0xB0));   /* U+06F0..U+06F9 */
-			p += 2;
-		} else {
-			return NULL;
-		}
-	}
-	d[n] = '\0';
-	if (n == 0)
+	if (phone_digits(s, buf, sizeof(buf)) <= 0)
+		return NULL;
+	if ((plus = buf[0] == '+'))
+		d++;
+	if (*d == '\0')
 		return NULL;
 	if (plus || strncmp(d, "20", 2) == 0)          /* +20…, 20…: the country code */
 		return arena_printf(a, "+%s%%", d);
@@ -377,6 +360,18 @@ user_lists_searching(const char *text)
 	return 0;
 }
 
+enum user_search
+user_lists_search_kind(struct arena *a, const char *text)
+{
+	static const enum user_search kinds[] = { [K_EMAIL] = USER_SEARCH_EMAIL,
+		[K_PHONE] = USER_SEARCH_PHONE, [K_USERNAME] = USER_SEARCH_USERNAME,
+		[K_FIRST_NAME] = USER_SEARCH_NAME, [K_NAME] = USER_SEARCH_NAME,
+		[K_NONE] = USER_SEARCH_NONE };
+	const char *arg;
+
+	return kinds[classify(a, text, &arg)];
+}
+
 /* --- cursors: base64url of "created_at|id" --- */
 
 static const char b64url[] =
@@ -495,16 +490,17 @@ in_filters(const struct user_list_query *q, struct db_arg *args)
 	return n;
 }
 
-/* The first limit rows as JSON, and whether more came. */
-static json_object *
-rows_json(const struct db_result *res, long long limit)
+/* The first limit rows as JSON into out, with each user's choices of what others see. */
+static void
+rows_json(struct arena *a, const struct db_result *res, long long limit,
+    struct user_list_page *out)
 {
-	json_object *items = json_object_new_array();
-	size_t i;
+	size_t i, n = res->nrows < (size_t)limit ? res->nrows : (size_t)limit;
 
-	for (i = 0; i < res->nrows && (long long)i < limit; i++)
-		json_object_array_add(items, db_row_json(res, i));
-	return items;
+	out->items = json_object_new_array_ext((int)n);
+	out->shown = arena_alloc(a, (n > 0 ? n : 1) * sizeof(*out->shown));
+	for (i = 0; i < n; i++)
+		json_object_array_add(out->items, user_view_row(res, i, &out->shown[i]));
 }
 
 static enum db_rc
@@ -561,7 +557,7 @@ list_page(struct db *db, struct arena *a, const struct user_list_query *q,
 			out->next.id = db_get_ll(&res, (size_t)q->limit - 1, (size_t)c_id, 0);
 		}
 	}
-	out->items = rows_json(&res, q->limit);
+	rows_json(a, &res, q->limit, out);
 	return DB_OK;
 }
 
@@ -600,7 +596,7 @@ search_page(struct db *db, struct arena *a, const struct user_list_query *q, enu
 		out->total_capped = count > USER_LIST_WINDOW;
 		out->total = out->total_capped ? USER_LIST_WINDOW : count;
 	}
-	out->items = rows_json(&res, q->limit);
+	rows_json(a, &res, q->limit, out);
 	return DB_OK;
 }
 

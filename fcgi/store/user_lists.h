@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 
 #include "store.h"
+#include "user_view.h"
 
 /* The rows `page` reaches; beyond them a list takes a cursor. */
 #define USER_LIST_WINDOW 10000
@@ -51,6 +52,7 @@ struct user_list_query {
 
 struct user_list_page {
 	json_object       *items;          /* the users, as user_view.h shows them */
+	struct user_shown *shown;          /* per item: what that user chose to show others */
 	long long          total;
 	int                total_capped;   /* a search with more matches than the window */
 	int                has_next;       /* a list with rows after these: next is their key */
@@ -64,6 +66,16 @@ enum db_rc db_user_lists_page(struct db *db, struct arena *a, const struct user_
 
 /* Whether text searches at all (blank text does not). */
 int user_lists_searching(const char *text);
+
+/* What a search's text looks like, hence the index it reads (the top of this file). */
+enum user_search {
+	USER_SEARCH_NONE,       /* blank: a list */
+	USER_SEARCH_EMAIL,
+	USER_SEARCH_PHONE,
+	USER_SEARCH_USERNAME,
+	USER_SEARCH_NAME,       /* first and last names */
+};
+enum user_search user_lists_search_kind(struct arena *a, const char *text);
 
 /* The cursor as a client holds it (opaque, URL-safe) and back: decode returns 0 when
  * text is a cursor this module wrote, -1 otherwise. */

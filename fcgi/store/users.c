@@ -20,6 +20,7 @@ enum stmt {
 	STMT_LOCK_SETTINGS,
 	STMT_UPDATE_SETTINGS,
 	STMT_GOVERNORATE,
+	STMT_VIEW_SHOWN,
 	STMT__MAX
 };
 
@@ -81,6 +82,9 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	/* 27 rows, each column unique: the code, or either name (case-insensitive) */
 	[STMT_GOVERNORATE] = { "SELECT code FROM governorates"
 	    " WHERE code = ? OR name_en = ? OR name_ar = ? LIMIT 1", 3, 1, 0 },
+	/* the view and the user's own choices of what others see (user_view.h) */
+	[STMT_VIEW_SHOWN] = { USER_SHOWN_COLUMNS " WHERE u.id = ? AND u.deleted_at IS NULL", 1,
+	    USER_SHOWN_NCOLS, 0 },
 };
 
 struct db_family store_users = DB_FAMILY("users", stmts);
@@ -122,6 +126,22 @@ db_users_view(struct db *db, struct arena *a, long long id, json_object **out)
 	if (res.nrows == 0)
 		return DB_NOTFOUND;
 	*out = db_row_json(&res, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_users_view_shown(struct db *db, struct arena *a, long long id, json_object **out,
+    struct user_shown *shown)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*out = NULL;
+	if ((rc = RUN(db, a, STMT_VIEW_SHOWN, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*out = user_view_row(&res, 0, shown);
 	return DB_OK;
 }
 

@@ -29,6 +29,12 @@ enum db_rc db_users_caller(struct db *db, struct arena *a, long long id, const c
  * No secret column is selected. DB_NOTFOUND when there is no such user. */
 enum db_rc db_users_view(struct db *db, struct arena *a, long long id, json_object **out);
 
+/* The same view, and what the user chose to show others (user_view.h): for answers to
+ * somebody else, cut by fcgi/domain/user_visibility.h. */
+struct user_shown;
+enum db_rc db_users_view_shown(struct db *db, struct arena *a, long long id, json_object **out,
+    struct user_shown *shown);
+
 /* The row an admin action works on, locked (FOR UPDATE): inside a transaction only. */
 struct user_target {
 	const char *role;

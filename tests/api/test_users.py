@@ -1,8 +1,9 @@
 """/api/users and /api/user/settings (seed 000 users, seed 001 /users/me, seed 002 settings).
 
 Who may call what comes from fcgi/api/routes.c: profile and settings for any signed-in
-user; the list and one user for admin, moderator and technician (read-only); role
-changes and deletion for admins only."""
+user; the list and one user for any signed-in user, whole for admin and moderator and
+in the public view for the others (tests/api/test_privacy.py); role changes and deletion
+for admins only."""
 import os
 import sys
 import threading
@@ -339,25 +340,40 @@ def test_user_settings_top_level_keys_and_mirrored_columns():
 
 # ------------------------------------------------------------------ list and one user
 
-def test_users_list_for_staff_and_technicians():
-    tech = make_user_with_role("technician")
+def test_users_list_for_staff_whole_and_others_public():
+    make_user_with_role("technician")   # the directory has at least one entry
     mod = make_user_with_role("moderator")
-    for who, tok in (("admin", admin_token()), ("moderator", mod["token"]), ("technician", tech["token"])):
+    for who, tok in (("admin", admin_token()), ("moderator", mod["token"])):
         r = api("GET", "/api/users", token=tok)
         body = expect_list(r)
         _no_secrets(r)
         for item in body["data"]:
             check(isinstance(item.get("id"), int) and "email" in item and "role" in item,
                   "%s: list item %r" % (who, item))
+    for role in ("technician", "customer", "corporate"):
+        u = make_user_with_role(role)
+        r = api("GET", "/api/users", token=u["token"])
+        body = expect_list(r)
+        _no_secrets(r)
+        check(body["data"], "%s: empty directory" % role)
+        for item in body["data"]:
+            check(isinstance(item.get("id"), int) and item.get("role") == "technician",
+                  "%s: list item %r" % (role, item))
+            if item["id"] != u["id"]:
+                check("email" not in item or item["email"] != u["email"], "%s: %r" % (role, item))
+                check("username" not in item and "lastLogin" not in item,
+                      "%s: list item is not the public view: %r" % (role, item))
     expect_list(api("GET", q("/api/users", page=2, limit=5), token=admin_token()), page=2, limit=5)
     expect_bilingual("GET", "/api/users", token=admin_token(), status=200)
 
 
 def test_users_list_refused_roles():
     expect(401, api("GET", "/api/users"), "UNAUTHORIZED")
-    for role in ("customer", "corporate"):
+    # the others browse technicians only
+    for role in ("technician", "customer", "corporate"):
         u = make_user_with_role(role)
-        expect(403, api("GET", en("/api/users"), token=u["token"]), "FORBIDDEN")
+        expect(403, api("GET", en(q("/api/users", role="customer")), token=u["token"]),
+               "FORBIDDEN")
 
 
 def test_users_list_filters_and_pagination_limits():
@@ -381,13 +397,19 @@ def test_users_get_one():
     u = register_user()
     tech = make_user_with_role("technician")
     mod = make_user_with_role("moderator")
-    for tok in (admin_token(), mod["token"], tech["token"]):
+    for tok in (admin_token(), mod["token"], u["token"]):
         r = api("GET", "/api/users/%d" % u["id"], token=tok)
         body = expect(200, r)
         _check_user(user_of(body), u, r)
         _no_secrets(r)
-    other = register_user()
-    expect(403, api("GET", "/api/users/%d" % u["id"], token=other["token"]), "FORBIDDEN")
+    # everybody else: the public view, without contact details
+    for other in (tech, register_user()):
+        r = api("GET", "/api/users/%d" % u["id"], token=other["token"])
+        obj = user_of(expect(200, r))
+        check(obj.get("id") == u["id"] and obj["profile"].get("firstName") == "Test",
+              "public view: %s" % r.describe())
+        check("email" not in obj and "phone" not in obj, "contact shown: %s" % r.describe())
+        _no_secrets(r)
     expect(401, api("GET", "/api/users/%d" % u["id"]), "UNAUTHORIZED")
     expect(404, api("GET", en("/api/users/999999999"), token=admin_token()), "NOT_FOUND")
     for bad in ("abc", "0", "1e3", "-1", "01", "1.5", "99999999999999999999"):

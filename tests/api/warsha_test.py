@@ -545,11 +545,10 @@ def cookies_of(resp):
 
 # ------------------------------------------------------------------ routes.c
 
-# { METHOD, "pattern", handler, ROLES, FLAGS[, .body = &x, .query = &y, .legacy = h] }
+# { METHOD, "pattern", handler, ROLES, FLAGS[, .body = &x, .query = &y] }
 ROUTE_RE = re.compile(r'\{\s*(GET|POST|PUT|PATCH|DELETE)\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,'
                       r'\s*([A-Z_| ]+?)\s*,\s*([A-Z_0-9| ]+?)\s*'
                       r'((?:,\s*\.\w+\s*=\s*&?\w+\s*)*),?\s*\}')
-ROUTE_LEGACY_RE = re.compile(r"\.legacy\s*=\s*(\w+)")
 ROLE_BITS = {"ROLE_CUSTOMER": {"customer"}, "ROLE_TECHNICIAN": {"technician"},
              "ROLE_ADMIN": {"admin"}, "ROLE_MODERATOR": {"moderator"},
              "ROLE_CORPORATE": {"corporate"}, "ROLE_STAFF": {"admin", "moderator"},
@@ -582,11 +581,7 @@ def routes():
             check(word in ROLE_BITS, "routes.c: unknown role word %r" % word)
             roles |= ROLE_BITS[word]
         flags = {w.strip() for w in m.group(5).split("|") if w.strip() not in ("0", "")}
-        handler = m.group(3)
-        legacy = ROUTE_LEGACY_RE.search(m.group(6) or "")
-        if handler == "NULL" and legacy is not None:
-            handler = legacy.group(1)
-        out.append(Route(m.group(1), m.group(2), handler, roles, flags))
+        out.append(Route(m.group(1), m.group(2), m.group(3), roles, flags))
     check(len(out) >= 40, "parsed only %d routes from %s" % (len(out), path))
     return out
 

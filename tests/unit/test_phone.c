@@ -114,3 +114,23 @@ TEST(output_buffer)
 	CHECK_INT(strlen(out), PHONE_E164_LEN - 1);
 	CHECK_INT(phone_normalize("01012345678", out, 0), -1);
 }
+
+/* phone_digits() is what a phone-shaped search term is folded with too: any length, a
+ * leading + kept, nothing else accepted. */
+TEST(digits_of_a_partial_number)
+{
+	char d[8];
+
+	CHECK_INT(phone_digits("010 12", d, sizeof(d)), 5);
+	CHECK_STR(d, "01012");
+	CHECK_INT(phone_digits("+٢٠١", d, sizeof(d)), 4);
+	CHECK_STR(d, "+201");
+	CHECK_INT(phone_digits("(۰۱۰)", d, sizeof(d)), 3);
+	CHECK_STR(d, "010");
+	CHECK_INT(phone_digits("", d, sizeof(d)), 0);
+	CHECK_INT(phone_digits("1+2", d, sizeof(d)), -1);
+	CHECK_INT(phone_digits("01a", d, sizeof(d)), -1);
+	CHECK_INT(phone_digits("1234567", d, sizeof(d)), 7);
+	CHECK_INT(phone_digits("12345678", d, sizeof(d)), -1);   /* and its NUL: 9 bytes */
+	CHECK_INT(phone_digits("1", d, 0), -1);
+}

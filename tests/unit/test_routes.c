@@ -129,7 +129,7 @@ TEST(app_route_patterns_are_well_formed)
 		if (!CHECK(rt->pattern[0] == '/' && strstr(rt->pattern, "//") == NULL &&
 		    (strcmp(rt->pattern, "/") == 0 || rt->pattern[strlen(rt->pattern) - 1] != '/') &&
 		    strncmp(rt->pattern, "/api/v1/", 8) != 0 && rt->methods != 0 &&
-		    (rt->handler != NULL || rt->legacy != NULL)))
+		    rt->handler != NULL))
 			fprintf(stderr, "    row %zu: %s\n", i, rt->pattern);
 	}
 }

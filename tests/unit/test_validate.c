@@ -567,7 +567,19 @@ TEST(messages_in_both_languages)
 	    "[{\"field\":\"name\",\"message\":\"This field is required\",\"code\":\"REQUIRED\"}]");
 }
 
-TEST(validate_or_reply_gives_a_422)
+/* A failed validation recorded with fail_errors() becomes one 422 naming each field. */
+static int
+validate_and_record(struct req *r, json_object *b, const struct vfield *f, size_t n)
+{
+	json_object *errs = NULL;
+
+	if (validate(b, f, n, r->lang, &errs) == 0)
+		return 0;
+	(void)fail_errors(r, ERR_VALIDATION, errs);
+	return -1;
+}
+
+TEST(a_failed_validation_gives_a_422)
 {
 	struct req r;
 	json_object *b, *reply;
@@ -576,7 +588,7 @@ TEST(validate_or_reply_gives_a_422)
 	r.a = &A;
 	r.lang = LANG_EN;
 	b = body("{\"nameEn\":5}");
-	CHECK_INT(validate_or_reply(&r, b, service_fields, NFIELDS(service_fields)), -1);
+	CHECK_INT(validate_and_record(&r, b, service_fields, NFIELDS(service_fields)), -1);
 	reply_finish(&r, r.fail.e);
 	CHECK_INT(r.status, 422);
 	CHECK(r.resp_type != NULL && strncmp(r.resp_type, "application/json", 16) == 0);
@@ -593,7 +605,7 @@ TEST(validate_or_reply_gives_a_422)
 	r.a = &A;
 	r.lang = LANG_AR;
 	b = body("[]");
-	CHECK_INT(validate_or_reply(&r, b, service_fields, NFIELDS(service_fields)), -1);
+	CHECK_INT(validate_and_record(&r, b, service_fields, NFIELDS(service_fields)), -1);
 	reply_finish(&r, r.fail.e);
 	reply = parse_json_body(&A, r.resp_body, r.resp_len);
 	REQUIRE(reply != NULL);
@@ -605,7 +617,7 @@ TEST(validate_or_reply_gives_a_422)
 	b = body("{\"nameAr\":\"سباكة\",\"nameEn\":\"Plumbing\","
 	    "\"category\":\"emergency\",\"basePrice\":0}");
 	REQUIRE(b != NULL);
-	CHECK_INT(validate_or_reply(&r, b, service_fields, NFIELDS(service_fields)), 0);
+	CHECK_INT(validate_and_record(&r, b, service_fields, NFIELDS(service_fields)), 0);
 	CHECK_INT(r.replied, 0);
 }
 
@@ -707,6 +719,49 @@ TEST(input_fills_a_typed_struct)
 	json_object_put(errs);
 	in = out;
 	CHECK(!in->year.set);
+}
+
+static const struct input_list sample_list = INPUT_LIST(sample_input, "items", 3);
+
+TEST(input_list_reads_every_item_and_names_the_failing_ones)
+{
+	struct in_list *l;
+	json_object *errs = NULL;
+	const char *t;
+
+	/* a bare array: items named [i] */
+	REQUIRE(input_read_list(&A, body("[{\"email\":\"a@b.co\"},{\"email\":\"C@D.CO\"}]"),
+	    &sample_list, LANG_EN, &l, &errs) == 0);
+	CHECK(errs == NULL);
+	REQUIRE(l != NULL && l->n == 2);
+	CHECK_STR(((const struct sample_in *)l->items[1])->email.s, "c@d.co");
+	CHECK_STR(l->names[1], "[1]");
+
+	/* the keyed shape: items named key[i]; every failing item is named, the cross-field
+	 * check included, and no list is given */
+	CHECK(input_read_list(&A, body("{\"items\":[{\"email\":\"a@b.co\"},{\"email\":5},"
+	    "{\"email\":\"a@b.co\",\"year\":2000}]}"), &sample_list, LANG_EN, &l, &errs) == 2);
+	CHECK(l == NULL);
+	t = json_text(&A, errs, NULL);
+	CHECK(strstr(t, "\"field\":\"items[1].email\"") != NULL);
+	CHECK(strstr(t, "\"field\":\"items[2].price\"") != NULL);
+	CHECK(strstr(t, "items[0]") == NULL);
+	json_object_put(errs);
+
+	/* the list itself: absent, not an array, empty, too long */
+	CHECK(input_read_list(&A, body("{}"), &sample_list, LANG_EN, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "\"field\":\"items\"") != NULL &&
+	    strstr(json_text(&A, errs, NULL), "REQUIRED") != NULL);
+	json_object_put(errs);
+	CHECK(input_read_list(&A, body("{\"items\":{}}"), &sample_list, LANG_EN, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "INVALID_TYPE") != NULL);
+	json_object_put(errs);
+	CHECK(input_read_list(&A, body("[]"), &sample_list, LANG_EN, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "OUT_OF_RANGE") != NULL);
+	json_object_put(errs);
+	CHECK(input_read_list(&A, body("[{},{},{},{}]"), &sample_list, LANG_AR, &l, &errs) == 1);
+	CHECK(strstr(json_text(&A, errs, NULL), "OUT_OF_RANGE") != NULL);
+	json_object_put(errs);
 }
 
 struct sample_query {
