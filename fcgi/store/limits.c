@@ -14,13 +14,13 @@ enum stmt {
 #define KEY_WHERE " WHERE scope = ? AND subject = ? AND ip = ?"
 
 static const struct db_stmt stmts[STMT__MAX] = {
-	/* takes the row's lock; MariaDB assigns left to right, so n reads the old
-	 * window_start before window_start itself changes */
+	/* takes the row's lock. MariaDB assigns left to right: n, reset when its window
+	 * has passed, is read by the window_start assignment after it, so a counter at 0
+	 * (reset, or given back) starts its window again with its next count */
 	[STMT_TOUCH] = { "INSERT INTO rate_limits (scope, subject, ip, n, window_start)"
 	    " VALUES (?, ?, ?, 0, CURRENT_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE"
 	    " n = IF(window_start <= CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND, 0, n),"
-	    " window_start = IF(window_start <= CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND,"
-	    " CURRENT_TIMESTAMP(3), window_start)", 5, 0, 0 },
+	    " window_start = IF(n = 0, CURRENT_TIMESTAMP(3), window_start)", 4, 0, 0 },
 	[STMT_READ] = { "SELECT n, TIMESTAMPDIFF(SECOND, window_start, CURRENT_TIMESTAMP(3)),"
 	    " COALESCE(TIMESTAMPDIFF(SECOND, last_at, CURRENT_TIMESTAMP(3)), -1)"
 	    " FROM rate_limits" KEY_WHERE " FOR UPDATE", 3, 3, 0 },
@@ -68,8 +68,8 @@ db_limits_lock(struct db *db, struct arena *a, const struct limit_key *k, long l
 	struct db_result res;
 	enum db_rc rc;
 
-	if ((rc = db_exec(db, a, &store_limits, STMT_TOUCH, DB_ARGS(KEY_ARGS(k), DB_INT(window),
-	    DB_INT(window)), NULL)) != DB_OK ||
+	if ((rc = db_exec(db, a, &store_limits, STMT_TOUCH, DB_ARGS(KEY_ARGS(k), DB_INT(window)),
+	    NULL)) != DB_OK ||
 	    (rc = db_exec(db, a, &store_limits, STMT_READ, DB_ARGS(KEY_ARGS(k)), &res)) != DB_OK)
 		return rc;
 	if (res.nrows == 0)

@@ -31,7 +31,8 @@ struct limit_state {
 };
 
 /* Locks the counter (creating it; a window older than window seconds starts again at
- * 0) and reads it: inside a transaction only. Lock counters in the order of enum
+ * 0, and a counter at 0 starts its window now) and reads it: inside a transaction
+ * only. Lock counters in the order of enum
  * limit_scope, so two units of work never wait on each other in a circle. */
 enum db_rc db_limits_lock(struct db *db, struct arena *a, const struct limit_key *k,
     long long window, struct limit_state *out);

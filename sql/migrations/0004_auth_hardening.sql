@@ -8,7 +8,7 @@
 -- rate_limits: one counter row per limit and key (an account, an address, both), read
 -- and written under its row lock inside the unit of work that acts on it, so parallel
 -- requests are counted one at a time. A window starts with its first count and lasts
--- the limit's window; the next count after that starts a new one.
+-- the limit's window; the first count after it starts a new one.
 
 -- InnoDB cannot add a column instantly to a table with a FULLTEXT index: users is
 -- rebuilt, ft_users_name_key with it, so it is rebuilt as 0002 built it, without stop

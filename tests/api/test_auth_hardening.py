@@ -219,6 +219,23 @@ def test_right_password_gives_its_count_back():
     check(counter("login_ip", "", ip) == 3, "a success was counted")
 
 
+def test_window_starts_with_the_first_failure():
+    """A counter given back to 0 by a success starts its window with the next failure,
+    not with the success before it."""
+    u = register_user()
+    ip = new_address()
+    tokens_of(login_from(ip, u["email"], u["password"]))
+    time.sleep(1.2)
+    expect(401, login_from(ip, u["email"], "WrongPass1"))
+    for scope, subject, addr in (("login", "user:%d" % u["id"], ip),
+                                 ("login_account", "user:%d" % u["id"], ""), ("login_ip", "", ip)):
+        gap = db_scalar("SELECT TIMESTAMPDIFF(MICROSECOND, window_start, last_at) FROM rate_limits"
+                        " WHERE scope = %s AND subject = %s AND ip = %s"
+                        % (sql_str(scope), sql_str(subject), sql_str(addr)))
+        check(gap is not None and 0 <= int(gap) < 500000,
+              "%s: the window started %s µs before the failure" % (scope, gap))
+
+
 def test_login_account_backs_off_across_addresses():
     u = register_user()
     addrs = [new_address() for _ in range(LOGIN_BACKOFF_AFTER // 2)]
