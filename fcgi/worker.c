@@ -1,7 +1,10 @@
 /* warsha-fcgi: the FastCGI supervisor and its workers.
  *
- * The supervisor opens (or inherits) the listening socket, forks --workers processes,
- * restarts any that die and, on SIGTERM, lets each finish its request and exit. A worker
+ * The supervisor opens (or inherits) the listening socket, forks `workers` processes,
+ * restarts any that die and, on SIGTERM, lets each finish its request and exit. On
+ * SIGHUP it reads the configuration again: a bad one is refused (an error line, the
+ * old one stays); a good one gets a new generation of workers, and the old ones finish
+ * the request in hand and exit, so no request is dropped. A worker
  * holds one MariaDB connection and serves one request at a time: parse, route,
  * authorize, handle, reply, log, release the request's memory. */
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -94,7 +98,7 @@ method_of(const char *m)
 struct params {
 	const char *method, *document_uri, *request_uri, *query_string, *content_type;
 	const char *content_length, *remote_addr, *user_agent, *authorization, *https;
-	const char *cookie, *accept_language, *origin;
+	const char *cookie, *accept_language, *origin, *request_id;
 };
 
 static void
@@ -108,7 +112,7 @@ read_params(struct req *r, struct params *p)
 		P("REMOTE_ADDR", remote_addr), P("HTTP_USER_AGENT", user_agent),
 		P("HTTP_AUTHORIZATION", authorization), P("HTTPS", https),
 		P("HTTP_COOKIE", cookie), P("HTTP_ACCEPT_LANGUAGE", accept_language),
-		P("HTTP_ORIGIN", origin),
+		P("HTTP_ORIGIN", origin), P("REQUEST_ID", request_id),
 #undef P
 	};
 	char **e;
@@ -291,7 +295,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	int drained = 0;
 	long long len = 0;
 	enum err e = ERR_OK;
-	char path_log[256];
+	char path_log[256], ip_log[64];
 	struct params p;
 	long us;
 
@@ -310,6 +314,10 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	parse_cookies(a, p.cookie, &r.cookies, 32);
 	r.content_type = p.content_type;
 	r.remote_addr = p.remote_addr;
+	/* nginx's $request_id (never the client's X-Request-Id, which is HTTP_X_REQUEST_ID) */
+	r.request_id = request_id_of(a, p.request_id);
+	resp_header_keep(&r, "X-Request-Id: %s", r.request_id);
+	log_request(r.request_id);
 	r.user_agent = p.user_agent;
 	r.authorization = p.authorization;
 	r.https = p.https != NULL && strcmp(p.https, "on") == 0;
@@ -359,9 +367,11 @@ reply:
 		FCGX_Detach(fr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000L;
-	log_access("msg=request method=%s path=%s status=%d ms=%ld.%03ld user=%lld",
+	log_access("msg=request method=%s path=%s status=%d ms=%ld.%03ld user=%lld ip=%s",
 	    r.method_name ? r.method_name : "-", log_clean(path_log, sizeof(path_log), r.path),
-	    r.status, us / 1000, us % 1000, r.user.id);
+	    r.status, us / 1000, us % 1000, r.user.id,
+	    log_clean(ip_log, sizeof(ip_log), r.remote_addr));
+	log_request(NULL);
 }
 
 static volatile sig_atomic_t timer_fired;
@@ -511,12 +521,134 @@ spawn(int sock, const struct config *cfg)
 	return pid;
 }
 
+/* What the command line sets over the file; it keeps doing so after a reload. */
+struct cli {
+	const char *config_path;
+	const char *listen;
+	int         workers;     /* 0: the file's */
+};
+
+/* The file, the environment, then the command line. */
 static int
-supervise(int sock, const struct config *cfg)
+load_config(struct config *c, const struct cli *cli, char *err, size_t errlen)
 {
-	pid_t pids[MAX_WORKERS];
+	if (config_load(c, cli->config_path, err, errlen) != 0)
+		return -1;
+	if (cli->workers > 0)
+		c->workers = cli->workers;
+	if (cli->listen != NULL) {
+		free(c->listen);
+		if ((c->listen = strdup(cli->listen)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define RETIRING_MAX (4 * MAX_WORKERS)
+#define RETIRE_KILL_SECONDS 30
+
+/* The workers of the current generation and those of earlier ones still finishing. */
+struct pool {
+	pid_t  pids[MAX_WORKERS];
 	time_t started[MAX_WORKERS];
-	int n = cfg->workers, i, alive, waited;
+	int    n;
+	pid_t  old[RETIRING_MAX];
+	time_t retired[RETIRING_MAX];
+	int    nold;
+	int    generation;
+};
+
+static void
+pool_spawn_all(struct pool *p, int sock, const struct config *cfg)
+{
+	int i;
+
+	p->n = cfg->workers;
+	for (i = 0; i < p->n; i++) {
+		p->pids[i] = spawn(sock, cfg);
+		p->started[i] = time(NULL);
+	}
+}
+
+/* The current generation becomes the retiring one: SIGTERM lets each finish the request
+ * in hand (a worker takes signals only while it waits for a connection). */
+static void
+pool_retire_all(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->pids[i] <= 0)
+			continue;
+		kill(p->pids[i], SIGTERM);
+		if (p->nold < RETIRING_MAX) {
+			p->old[p->nold] = p->pids[i];
+			p->retired[p->nold++] = time(NULL);
+		} else {
+			kill(p->pids[i], SIGKILL);   /* reloads faster than workers finish */
+		}
+		p->pids[i] = -1;
+	}
+	p->n = 0;
+}
+
+/* Once a second: a SIGTERM that landed just before a retiring worker blocked in
+ * accept() is repeated; one still busy after RETIRE_KILL_SECONDS is killed. */
+static void
+pool_nudge_retiring(struct pool *p)
+{
+	time_t now = time(NULL);
+	int i;
+
+	for (i = 0; i < p->nold; i++) {
+		if (now - p->retired[i] >= RETIRE_KILL_SECONDS) {
+			log_error("msg=worker_killed pid=%d reason=\"still busy %d s after a reload\"",
+			    (int)p->old[i], RETIRE_KILL_SECONDS);
+			kill(p->old[i], SIGKILL);
+		} else {
+			kill(p->old[i], SIGTERM);
+		}
+	}
+}
+
+/* SIGHUP: the configuration again. A bad one is refused and the old one stays. */
+static void
+reload(struct pool *p, int sock, struct config *cfg, const struct cli *cli)
+{
+	struct config next;
+	char err[1024], clean[1024];
+
+	if (load_config(&next, cli, err, sizeof(err)) != 0 ||
+	    config_check_serve(&next, err, sizeof(err)) != 0) {
+		log_error("msg=reload_refused error=\"%s\" note=\"the running configuration stays\"",
+		    log_clean(clean, sizeof(clean), err));
+		config_free(&next);
+		return;
+	}
+	if (strcmp(next.listen, cfg->listen) != 0)
+		log_warn("msg=reload_listen_kept listen=%s wanted=%s note=\"a new address needs a restart\"",
+		    log_clean(clean, sizeof(clean), cfg->listen), next.listen);
+	log_info("msg=reloading workers=%d log_level=%s generation=%d", next.workers,
+	    next.log_level, p->generation + 1);
+	config_free(cfg);
+	*cfg = next;   /* the strings move with it */
+	log_init("warsha-fcgi", cfg->log_level);
+	config_log_warnings(cfg);
+	/* old workers stop accepting first, the new ones take the queue: the listening
+	 * socket keeps every connection that arrives meanwhile */
+	pool_retire_all(p);
+	pool_spawn_all(p, sock, cfg);
+	p->generation++;
+}
+
+static int
+supervise(int sock, struct config *cfg, const struct cli *cli)
+{
+	static struct pool p;
+	time_t last_nudge = 0;
+	int i, alive, waited;
 	sigset_t block, none;
 
 	sigemptyset(&block);
@@ -526,71 +658,82 @@ supervise(int sock, const struct config *cfg)
 	sigaddset(&block, SIGHUP);
 	sigemptyset(&none);
 	sigprocmask(SIG_BLOCK, &block, NULL);
-	for (i = 0; i < n; i++) {
-		pids[i] = spawn(sock, cfg);
-		started[i] = time(NULL);
-	}
-	log_info("msg=started workers=%d listen=%s", n, cfg->listen);
+	pool_spawn_all(&p, sock, cfg);
+	log_info("msg=started workers=%d listen=%s", p.n, cfg->listen);
 	while (!stop_requested) {
-		sigsuspend(&none);
+		/* pselect: the signals come in only here, and with workers retiring the loop
+		 * wakes at least once a second to nudge them */
+		struct timespec second = { 1, 0 };
+
+		(void)pselect(0, NULL, NULL, NULL, p.nold > 0 ? &second : NULL, &none);
+		if (p.nold > 0 && time(NULL) != last_nudge) {
+			last_nudge = time(NULL);
+			pool_nudge_retiring(&p);
+		}
 		if (reload_requested) {
 			reload_requested = 0;
-			for (i = 0; i < n; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGTERM);
+			reload(&p, sock, cfg, cli);
 		}
 		if (!child_exited)
 			continue;
 		child_exited = 0;
 		for (;;) {
-			int status;
-			pid_t p = waitpid(-1, &status, WNOHANG);
+			int status, found = 0;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
 
-			if (p <= 0)
+			if (pid <= 0)
 				break;
-			for (i = 0; i < n; i++) {
-				if (pids[i] != p)
+			for (i = 0; i < p.nold; i++)
+				if (p.old[i] == pid) {
+					if (WIFSIGNALED(status))
+						log_error("msg=worker_died pid=%d signal=%d", (int)pid, WTERMSIG(status));
+					p.old[i] = p.old[p.nold - 1];
+					p.retired[i] = p.retired[p.nold - 1];
+					p.nold--;
+					found = 1;
+					break;
+				}
+			for (i = 0; !found && i < p.n; i++) {
+				if (p.pids[i] != pid)
 					continue;
 				if (WIFSIGNALED(status))
-					log_error("msg=worker_died pid=%d signal=%d", (int)p, WTERMSIG(status));
-				pids[i] = -1;
+					log_error("msg=worker_died pid=%d signal=%d", (int)pid, WTERMSIG(status));
+				p.pids[i] = -1;
 				if (stop_requested)
 					break;
 				/* a worker that dies at once is not restarted in a tight loop */
-				if (time(NULL) - started[i] < 1)
+				if (time(NULL) - p.started[i] < 1)
 					sleep(1);
-				pids[i] = spawn(sock, cfg);
-				started[i] = time(NULL);
+				p.pids[i] = spawn(sock, cfg);
+				p.started[i] = time(NULL);
 			}
 		}
 	}
 	log_info("msg=stopping");
-	for (i = 0; i < n; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+	pool_retire_all(&p);
 	/* in-flight requests finish; after 30 s the stragglers are killed */
-	for (alive = n, waited = 0; alive > 0;) {
+	for (alive = p.nold, waited = 0; alive > 0;) {
 		int status;
-		pid_t p;
+		pid_t pid;
 
-		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-			for (i = 0; i < n; i++)
-				if (pids[i] == p)
-					pids[i] = -1;
-		for (alive = 0, i = 0; i < n; i++)
-			alive += pids[i] > 0;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			for (i = 0; i < p.nold; i++)
+				if (p.old[i] == pid)
+					p.old[i] = -1;
+		for (alive = 0, i = 0; i < p.nold; i++)
+			alive += p.old[i] > 0;
 		if (alive == 0)
 			break;
 		if (waited % 100 == 99 && waited < 3000) {
 			/* a SIGTERM can land just before a worker blocks in accept: repeat it */
-			for (i = 0; i < n; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGTERM);
+			for (i = 0; i < p.nold; i++)
+				if (p.old[i] > 0)
+					kill(p.old[i], SIGTERM);
 		}
 		if (++waited == 3000) {
-			for (i = 0; i < n; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGKILL);
+			for (i = 0; i < p.nold; i++)
+				if (p.old[i] > 0)
+					kill(p.old[i], SIGKILL);
 		}
 		usleep(10000);
 	}
@@ -643,15 +786,49 @@ open_listener(const char *cli_listen, const struct config *cfg)
 	return sock;
 }
 
+#ifndef WARSHA_VERSION
+#define WARSHA_VERSION "unknown"
+#endif
+
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr,
-	    "usage: warsha-fcgi [--config FILE] [--listen ADDR] [--workers N]\n"
+	fprintf(f,
+	    "usage: warsha-fcgi [--config FILE] [--listen ADDR] [--workers N]   (serve; SIGHUP reloads)\n"
 	    "       warsha-fcgi [--config FILE] --migrate\n"
 	    "       warsha-fcgi [--config FILE] --create-admin   (WARSHA_ADMIN_EMAIL, WARSHA_ADMIN_PASSWORD)\n"
 	    "       warsha-fcgi [--config FILE] --check-sql      (prepare every statement of the store)\n"
-	    "       warsha-fcgi [--config FILE] --explain-lists  (EXPLAIN every list statement)\n");
+	    "       warsha-fcgi [--config FILE] --explain-lists  (EXPLAIN every list statement)\n"
+	    "       warsha-fcgi --check-config [FILE]            (validate; exit 0 or 1)\n"
+	    "       warsha-fcgi --version | --help\n"
+	    "FILE defaults to $WARSHA_CONFIG; every key can be set as WARSHA_<KEY> in the\n"
+	    "environment. docs/configuration.md lists the keys.\n");
+}
+
+/* --check-config: every message on stderr, exit 0 when the file would start a pool. */
+static int
+check_config(const struct cli *cli)
+{
+	struct config c;
+	char err[1024];
+	const char *p, *name = cli->config_path != NULL ? cli->config_path : "(environment and defaults)";
+	int rc = 0;
+
+	if (load_config(&c, cli, err, sizeof(err)) != 0 ||
+	    config_check_serve(&c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "warsha-fcgi: %s\n", err);
+		rc = 1;
+	}
+	for (p = c.warnings; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(stderr, "warsha-fcgi: warning: %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	if (rc == 0)
+		fprintf(stderr, "warsha-fcgi: %s: configuration OK\n", name);
+	config_free(&c);
+	return rc;
 }
 
 int
@@ -665,38 +842,69 @@ main(int argc, char *argv[])
 		{ "create-admin", no_argument, NULL, 'a' },
 		{ "check-sql", no_argument, NULL, 'q' },
 		{ "explain-lists", no_argument, NULL, 'x' },
+		{ "check-config", optional_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_path = getenv("WARSHA_CONFIG"), *listen_addr = NULL;
-	int mode = 's', workers = 0, ch, sock, rc;
+	struct cli cli = { getenv("WARSHA_CONFIG"), NULL, 0 };
+	int mode = 's', ch, sock, rc;
 	struct config cfg;
-	char err[512];
+	char err[1024], *end;
+	long n;
 
-	while ((ch = getopt_long(argc, argv, "c:l:w:maqh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:w:maqhV", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': config_path = optarg; break;
-		case 'l': listen_addr = optarg; break;
-		case 'w': workers = atoi(optarg); break;
+		case 'c': cli.config_path = optarg; break;
+		case 'l': cli.listen = optarg; break;
+		case 'w':
+			n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > MAX_WORKERS) {
+				fprintf(stderr, "warsha-fcgi: --workers must be between 1 and %d, got '%s'\n",
+				    MAX_WORKERS, optarg);
+				return 2;
+			}
+			cli.workers = (int)n;
+			break;
 		case 'm': mode = 'm'; break;
 		case 'a': mode = 'a'; break;
 		case 'q': mode = 'q'; break;
 		case 'x': mode = 'x'; break;
-		default: usage(); return ch == 'h' ? 0 : 2;
+		case 'k':
+			mode = 'k';
+			if (optarg != NULL)
+				cli.config_path = optarg;
+			else if (optind < argc && argv[optind][0] != '-')
+				cli.config_path = argv[optind++];
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("warsha-fcgi %s\n", WARSHA_VERSION); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
-	if (config_load(&cfg, config_path, err, sizeof(err)) != 0) {
-		fprintf(stderr, "warsha-fcgi: %s\n", err);
+	if (optind < argc) {
+		fprintf(stderr, "warsha-fcgi: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
 		return 2;
 	}
-	if (workers > 0 && workers <= MAX_WORKERS)
-		cfg.workers = workers;
-	if (listen_addr != NULL) {
-		free(cfg.listen);
-		cfg.listen = strdup(listen_addr);
+	/* Neither --config nor WARSHA_CONFIG: the installed file (CMakeLists.txt places it);
+	 * an empty WARSHA_CONFIG reads no file (defaults and WARSHA_<KEY> only). A reload
+	 * re-reads the same path. */
+	if (cli.config_path == NULL)
+		cli.config_path = WARSHA_DEFAULT_CONFIG;
+	else if (*cli.config_path == '\0')
+		cli.config_path = NULL;
+	if (mode == 'k')
+		return check_config(&cli);
+	if (load_config(&cfg, &cli, err, sizeof(err)) != 0) {
+		fprintf(stderr, "warsha-fcgi: %s\n", err);
+		config_free(&cfg);
+		return 2;
 	}
 	log_init("warsha-fcgi", cfg.log_level);
+	config_log_warnings(&cfg);
 	if (mode == 'm') {
+		cfg.migrate_session = 1;
 		rc = migrate_run(&cfg) == 0 ? 0 : 1;
 		goto out;
 	}
@@ -718,17 +926,17 @@ main(int argc, char *argv[])
 		db_close(db);
 		goto out;
 	}
-	if (strlen(cfg.jwt_secret) < 32) {
-		fprintf(stderr, "warsha-fcgi: jwt_secret must be at least 32 characters\n");
+	if (config_check_serve(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "warsha-fcgi: %s\n", err);
 		rc = 2;
 		goto out;
 	}
 	install_signals();
-	if (FCGX_Init() != 0 || (sock = open_listener(listen_addr, &cfg)) < 0) {
+	if (FCGX_Init() != 0 || (sock = open_listener(cli.listen, &cfg)) < 0) {
 		rc = 1;
 		goto out;
 	}
-	rc = supervise(sock, &cfg);
+	rc = supervise(sock, &cfg, &cli);
 out:
 	config_free(&cfg);
 	return rc;

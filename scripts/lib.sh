@@ -22,6 +22,8 @@ WARSHA_DEB_PACKAGES=(
 	mariadb-server mariadb-client nginx-light
 	wrk python3 clang libclang-rt-14-dev
 	curl ca-certificates openssl
+	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
+	systemd procps
 )
 
 BUILD_JOBS=2
@@ -220,7 +222,8 @@ conf_check() {
 		fi
 	done
 	for key in db_password jwt_secret maintenance_token; do
-		[ -n "$(conf_get "$key")" ] || { warn "$CONF: $key is empty"; bad=1; }
+		[ -n "$(conf_get "$key")" ] || [ -n "$(conf_get "${key}_file")" ] ||
+			{ warn "$CONF: $key is empty"; bad=1; }
 	done
 	[ "$bad" -eq 0 ] || die "fix $CONF or delete it (a new one, with new secrets, is then generated)"
 }
@@ -530,7 +533,7 @@ app_start() {
 	rm -f "$FCGI_ADDR"   # a socket file left by a killed pool
 	if [ "$sanitize" = 1 ]; then mapfile -t envs < <(sanitizer_env warsha-fcgi); fi
 	log "starting warsha-fcgi on $FCGI_ADDR from $build/"
-	start_daemon warsha-fcgi "${envs[@]}" "$fcgi" --config "$CONF" --listen "$FCGI_ADDR" --workers 4
+	start_daemon warsha-fcgi "${envs[@]}" "$fcgi" --config "$CONF" --listen "$FCGI_ADDR"
 	# CMakeLists.txt builds the notifier only once fcgi/notifier/ has sources.
 	NOTIFIER_STARTED=0
 	if [ ! -x "$notifier" ]; then
@@ -558,6 +561,12 @@ nginx_render() {
 	# who may not be able to read static/ inside a checkout under /root. These are
 	# loopback-only dev/test stacks, so the workers keep root's rights there.
 	[ "$(id -u)" -eq 0 ] && user_line='user root root;  # dev/test only: see scripts/lib.sh'
+	# the site's snippets, shared with production (nginx/warsha.conf), under the prefix
+	# where the rendered file's relative includes find them
+	rm -rf "$NGX_PREFIX/snippets.tmp"
+	cp -R "$REPO/nginx/snippets" "$NGX_PREFIX/snippets.tmp"
+	rm -rf "$NGX_PREFIX/snippets"
+	mv "$NGX_PREFIX/snippets.tmp" "$NGX_PREFIX/snippets"
 	sed -e "s|@USER_DIRECTIVE@|$user_line|" \
 		-e "s|@PREFIX@|$(sed_escape "$NGX_PREFIX")|g" \
 		-e "s|@NGINX_PORT@|$NGINX_PORT|g" \

@@ -8,10 +8,6 @@
 #include "../store/user_view.h"
 #define USER_COLUMNS USER_VIEW_COLUMNS
 
-/* The user with this id (not deleted) as JSON, or NULL (then *rc says why: DB_OK means
- * not found). auth.c's; the store's db_users_view() is the one to call. */
-json_object *user_view_load(struct req *r, long long id, enum db_rc *rc);
-
 /* What links the caller and a user (fcgi/domain/user_visibility.h). The hook of the
  * bookings: until they exist, always USER_REL_NONE. */
 enum user_relation user_view_relation(struct req *r, long long subject_id);
@@ -28,8 +24,5 @@ enum err   users_list_filtered(struct req *r);
 /* Replies {"user": ...} with the whole view of the user, or fails with 404: for the
  * user themself and for staff only. */
 enum err   users_reply_user(struct req *r, int status, enum msg msg, long long id);
-/* A failed write: a duplicate email, phone or username is 409 naming the field. (For
- * auth.c; a handler returning its outcome uses fail_db() and fcgi/store/keys.c.) */
-void       users_reply_taken(struct req *r, enum db_rc rc);
 
 #endif

@@ -34,6 +34,7 @@
  * read there and writes, so two updates of one user run one after the other. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -67,25 +68,6 @@ users_reply_user(struct req *r, int status, enum msg msg, long long id)
 	data = json_object_new_object();
 	json_object_object_add(data, "user", user);
 	return reply_ok(r, status, msg, data);
-}
-
-/* A write's failure: a duplicate key is 409 naming the field it belongs to. (auth.c's;
- * a converted handler returns fail_db(), which reads the key table.) */
-void
-users_reply_taken(struct req *r, enum db_rc rc)
-{
-	const char *key = db_dup_key(r->db);
-
-	if (rc != DB_DUP)
-		reply_db_error(r, rc == DB_OK ? DB_ERR : rc);
-	else if (strcmp(key, "uq_users_phone") == 0)
-		reply_field_error(r, ERR_CONFLICT, "phone", "DUPLICATE", MSG_V_PHONE_TAKEN);
-	else if (strcmp(key, "uq_users_username") == 0)
-		reply_field_error(r, ERR_CONFLICT, "username", "DUPLICATE", MSG_V_USERNAME_TAKEN);
-	else if (strcmp(key, "uq_users_email") == 0)
-		reply_field_error(r, ERR_CONFLICT, "email", "DUPLICATE", MSG_V_EMAIL_TAKEN);
-	else
-		reply_db_error(r, rc);
 }
 
 /* Copy of s without surrounding white space. */
@@ -629,9 +611,56 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 	return ERR_OK;
 }
 
+/* The names of the profile's columns that differ between a and b, for the log of an
+ * update by staff (names only: the values stay in the row). */
+static json_object *
+changed_fields(struct arena *a, const struct user_profile *o, const struct user_profile *n)
+{
+	json_object *d = json_owned(a, json_object_new_object()), *f = json_object_new_array();
+	static const struct {
+		const char *name;
+		size_t      off;
+	} texts[] = {
+#define T(m, name) { name, offsetof(struct user_profile, m) }
+		T(first_name, "firstName"), T(last_name, "lastName"), T(phone, "phone"),
+		T(username, "username"), T(avatar, "avatar"), T(bio, "bio"),
+		T(date_of_birth, "dateOfBirth"), T(gender, "gender"), T(street, "address.street"),
+		T(city, "address.city"), T(governorate, "address.governorate"),
+		T(preferred_language, "preferredLanguage"), T(car_brand, "carInfo.brand"),
+		T(car_model, "carInfo.model"),
+#undef T
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!str_eq(*(const char *const *)(const void *)((const char *)o + texts[i].off),
+		    *(const char *const *)(const void *)((const char *)n + texts[i].off)))
+			json_object_array_add(f, json_object_new_string(texts[i].name));
+	if (o->car_year != n->car_year)
+		json_object_array_add(f, json_object_new_string("carInfo.year"));
+	if (o->notifications_enabled != n->notifications_enabled ||
+	    o->sms_notifications != n->sms_notifications ||
+	    o->email_notifications != n->email_notifications ||
+	    o->push_notifications != n->push_notifications)
+		json_object_array_add(f, json_object_new_string("notifications"));
+	if (o->has_location != n->has_location || o->latitude != n->latitude ||
+	    o->longitude != n->longitude)
+		json_object_array_add(f, json_object_new_string("location"));
+	json_object_object_add(d, "fields", f);
+	return d;
+}
+
+/* Whose profile a PUT writes: the caller's own, or (staff, PUT /api/user/:id) any
+ * user's, logged. */
+struct profile_target {
+	long long id;
+	int       by_staff;
+};
+
 static enum err
 profile_work(struct req *r, void *ctx)
 {
+	const struct profile_target *t = ctx;
 	const struct profile_in *in = r->in;
 	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
 	const char *gov = NULL;
@@ -639,7 +668,6 @@ profile_work(struct req *r, void *ctx)
 	enum db_rc rc;
 	enum err e;
 
-	(void)ctx;
 	if (addr->governorate.set && !addr->governorate.null) {
 		rc = db_users_governorate_code(r->db, r->a, addr->governorate.s, &gov);
 		if (rc == DB_NOTFOUND)
@@ -648,7 +676,7 @@ profile_work(struct req *r, void *ctx)
 		if (rc != DB_OK)
 			return fail_db(r, rc);
 	}
-	if ((rc = db_users_lock_profile(r->db, r->a, r->user.id, &old)) != DB_OK)
+	if ((rc = db_users_lock_profile(r->db, r->a, t->id, &old)) != DB_OK)
 		return fail_db(r, rc);
 	p = old;
 	if ((e = profile_apply(r, in, &p)) != ERR_OK)
@@ -660,16 +688,19 @@ profile_work(struct req *r, void *ctx)
 		p.phone_verified = 0;
 	/* a taken phone or username is 409 naming it, a governorate gone since the look-up
 	 * 422 naming it (keys.c) */
-	if ((rc = db_users_update_profile(r->db, r->a, r->user.id, &p)) != DB_OK)
+	if ((rc = db_users_update_profile(r->db, r->a, t->id, &p)) != DB_OK)
+		return fail_db(r, rc);
+	if (t->by_staff && (rc = db_activity_record(r->db, r->a, req_actor(r), "user.update",
+	    "user", t->id, changed_fields(r->a, &old, &p))) != DB_OK)
 		return fail_db(r, rc);
 	/* login identifiers are audited (see the top of the file); nothing else is */
 	if (!str_eq(old.phone, p.phone) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user",
-	    r->user.id, change(r->a, old.phone, p.phone))) != DB_OK)
+	    t->id, change(r->a, old.phone, p.phone))) != DB_OK)
 		return fail_db(r, rc);
 	if (!str_eq(old.username, p.username) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.username_change", "user",
-	    r->user.id, change(r->a, old.username, p.username))) != DB_OK)
+	    t->id, change(r->a, old.username, p.username))) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -677,11 +708,29 @@ profile_work(struct req *r, void *ctx)
 enum err
 users_profile_put(struct req *r)
 {
+	struct profile_target t = { r->user.id, 0 };
 	enum err e;
 
-	if ((e = req_tx(r, profile_work, NULL)) != ERR_OK)
+	if ((e = req_tx(r, profile_work, &t)) != ERR_OK)
 		return e;
 	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, r->user.id);
+}
+
+/* PUT /api/user/:id (seed 002, admin): any user's profile through the same declared
+ * fields and rules as the user's own PUT, with the changed field names logged. Role,
+ * ban and verification are not fields here: they have their own admin actions. A
+ * deleted or unknown user is 404. */
+enum err
+users_admin_put(struct req *r)
+{
+	struct profile_target t = { 0, 1 };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
+		return e;
+	if ((e = req_tx(r, profile_work, &t)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, t.id);
 }
 
 /* --- the caller's settings (seed 002) --- */

@@ -1,10 +1,15 @@
 /* Configuration: one key=value file, each key overridable by WARSHA_<KEY> in the
  * environment (DESIGN.md §7). Unknown keys in the file are an error, so a typo does
- * not silently leave a default in place. */
+ * not silently leave a default in place; so is a value out of its range, a word not in
+ * its list, an address that does not parse and a placeholder secret. Every error names
+ * where the value came from (file:line, or the environment variable).
+ * docs/configuration.md lists every key with its type, range and default. */
 #ifndef WARSHA_CONFIG_H
 #define WARSHA_CONFIG_H
 
 #include <stddef.h>
+
+#define CONFIG_MAX_KEYS 64
 
 struct config {
 	char *db_host;
@@ -12,18 +17,21 @@ struct config {
 	char *db_socket;
 	char *db_user;
 	char *db_password;
+	char *db_password_file;   /* read db_password from this file */
 	char *db_name;
 	char *listen;          /* host:port or a unix socket path */
 	int   workers;
 	char *jwt_secret;
+	char *jwt_secret_file;
 	char *maintenance_token;
+	char *maintenance_token_file;
 	long  body_limit;      /* bytes of request body accepted */
 	char *sql_dir;
 	char *spool_dir;       /* where the local email/SMS sinks write */
 	char *notifier_listen;
 	char *public_url;
 	char *cors_origins;    /* web app origins allowed cross-origin, space separated */
-	char *log_level;
+	char *log_level;       /* debug | info | warn | error */
 	int   cookie_secure;   /* 1: Secure cookies (served over HTTPS) */
 	int   scrypt_n;        /* scrypt cost N (power of two) */
 	int   login_max_failures;
@@ -39,14 +47,34 @@ struct config {
 	char *resend_api_key;
 	char *fcm_credentials;    /* path to a service-account JSON; empty: log only */
 	char *sms_provider;       /* file */
+
+	/* Not keys. */
+	int   migrate_session;    /* set by --migrate: its connection has no read timeout */
+	char *path;               /* the file loaded, or NULL */
+	char *warnings;           /* lines ("...\n") the caller logs once logging is set up */
+	int   line[CONFIG_MAX_KEYS];   /* per key: its line in path; 0 elsewhere */
+	char *src[CONFIG_MAX_KEYS];    /* per key: where a value that is not the default came from */
 };
 
-/* Fills defaults, then the file (when path is not NULL), then the environment.
- * On error writes a one-line reason to err and returns -1. */
+/* Fills defaults, then the file (when path is not NULL), then the environment, then the
+ * secrets kept in files (<key>_file, or $CREDENTIALS_DIRECTORY/<key>), and validates
+ * the result. On error writes a one-line reason naming the file, line and key to err
+ * and returns -1. Warnings (a duplicate key, a file others may read) are kept in
+ * c->warnings. */
 int  config_load(struct config *c, const char *path, char *err, size_t errlen);
-/* Applies one "key = value" setting; used by the loader and by tests. */
+/* What a server that answers requests needs beyond a valid file: a jwt_secret of at
+ * least 32 characters. Returns 0, or -1 with err. */
+int  config_check_serve(const struct config *c, char *err, size_t errlen);
+/* Applies one "key = value" setting (its type only, no range); used by the loader and
+ * by tests. */
 int  config_set(struct config *c, const char *key, const char *value,
     char *err, size_t errlen);
 void config_free(struct config *c);
+/* Logs c->warnings, one level=warn msg=config_warning line each (after log_init). */
+void config_log_warnings(const struct config *c);
+
+/* "host:port", "[ipv6]:port", or ":port" / "*:port" for every address (host becomes "").
+ * Returns 0 or -1. */
+int  config_parse_hostport(const char *s, char *host, size_t hostlen, int *port);
 
 #endif

@@ -21,6 +21,12 @@
  * wait from a dead server. */
 #define LOCK_WAIT_SECONDS "5"
 #define READ_TIMEOUT      30
+/* Every session: UTC times, strict input, no silent truncation; then the lock wait, in
+ * seconds: LOCK_WAIT_SECONDS for requests, the server's default (50) for --migrate,
+ * whose backfills may wait on rows a live request holds. */
+#define SESSION_SETTINGS "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES," \
+	"NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'," \
+	" innodb_lock_wait_timeout = "
 
 static int next_family_slot;
 
@@ -124,15 +130,17 @@ connect_db(struct db *db)
 	if ((m = mysql_init(NULL)) == NULL)
 		return DB_DOWN;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+	/* --migrate waits as long as the server works: an ALTER of a table of a million
+	 * rows takes minutes, and a read timeout would drop the connection mid-statement
+	 * (the server carries on; the runner would report a failure and never record it) */
+	if (!c->migrate_session)
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* every session: UTC times, strict input, no silent truncation, lock waits that end
 	 * on the server before the client's read timeout */
-	mysql_options(m, MYSQL_INIT_COMMAND,
-	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',"
-	    " innodb_lock_wait_timeout = " LOCK_WAIT_SECONDS);
+	mysql_options(m, MYSQL_INIT_COMMAND, c->migrate_session ? SESSION_SETTINGS "50" :
+	    SESSION_SETTINGS LOCK_WAIT_SECONDS);
 	/* libmariadb uses the socket only for the host "localhost" */
 	if (mysql_real_connect(m, sock != NULL ? "localhost" : c->db_host, c->db_user, c->db_password, c->db_name,
 	    (unsigned int)c->db_port, sock, CLIENT_FOUND_ROWS) == NULL) {

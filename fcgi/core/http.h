@@ -117,6 +117,7 @@ struct req {
 	size_t               body_len;
 	json_object         *json;          /* parsed body or NULL; owned by the arena */
 	const char          *remote_addr;
+	const char          *request_id;    /* nginx's $request_id, or one of our own */
 	const char          *user_agent;
 	const char          *authorization; /* the Authorization header */
 	int                  https;
@@ -160,6 +161,10 @@ void        req_set_user_lang(struct req *r, const char *pref);
 /* "a=1&b=%20x" -> decoded pairs; '+' is a space; pairs without '=' get "". At most
  * max pairs are kept. */
 void        parse_query(struct arena *a, const char *qs, struct kvlist *out, size_t max);
+/* The request's id: given (nginx's REQUEST_ID parameter, 32 hex digits) when it is 1-64
+ * characters of [A-Za-z0-9._-], else 32 fresh hex digits. Answered as X-Request-Id and
+ * written in the request's log lines. */
+const char *request_id_of(struct arena *a, const char *given);
 /* "a=1; b=2" -> pairs (values not decoded, surrounding quotes removed). */
 void        parse_cookies(struct arena *a, const char *header, struct kvlist *out, size_t max);
 /* Percent-decodes into a new arena string; NULL when the result would hold a NUL byte. */
@@ -225,10 +230,6 @@ void resp_header(struct req *r, const char *fmt, ...) __attribute__((format(prin
 void resp_header_keep(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* --- older reply calls, recording a failure as fail_field()/fail_db() do --- */
-void reply_field_error(struct req *r, enum err e, const char *field, const char *code,
-    enum msg m);
-void reply_db_error(struct req *r, enum db_rc rc);
 
 int         err_status(enum err e);
 const char *err_code(enum err e);

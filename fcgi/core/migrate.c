@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arena.h"
 #include "db.h"
@@ -48,9 +49,13 @@ read_file(const char *path)
 	return buf;
 }
 
-/* Applies the .sql files of one folder; name recorded as "<folder>/<file>". */
+/* Applies the .sql files of one folder; name recorded as "<folder>/<file>". A folder
+ * that must exist (migrations/) and is missing or empty is an error: a wrong sql_dir
+ * must not look like a database that is up to date. Each file applied is one line on
+ * stdout; *applied counts them. */
 static int
-apply_dir(struct db *db, struct arena *a, const char *root, const char *sub)
+apply_dir(struct db *db, struct arena *a, const char *root, const char *sub, int required,
+    int *applied)
 {
 	char dir[1024], path[1536], name[512];
 	struct dirent *de;
@@ -61,9 +66,10 @@ apply_dir(struct db *db, struct arena *a, const char *root, const char *sub)
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, sub);
 	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && !required)
 			return 0;
 		log_error("msg=migrate_opendir dir=%s error=\"%s\"", dir, strerror(errno));
+		fprintf(stderr, "warsha-fcgi: %s: %s (sql_dir = %s)\n", dir, strerror(errno), root);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -83,6 +89,11 @@ apply_dir(struct db *db, struct arena *a, const char *root, const char *sub)
 		files[n++] = strdup(de->d_name);
 	}
 	closedir(d);
+	if (rc == 0 && n == 0 && required) {
+		log_error("msg=migrate_no_files dir=%s", dir);
+		fprintf(stderr, "warsha-fcgi: %s holds no .sql file (sql_dir = %s)\n", dir, root);
+		rc = -1;
+	}
 	if (files != NULL)
 		qsort(files, n, sizeof(char *), cmp_names);
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -108,6 +119,9 @@ apply_dir(struct db *db, struct arena *a, const char *root, const char *sub)
 			rc = -1;
 		} else {
 			log_info("msg=migrated file=%s", name);
+			printf("applied %s\n", name);
+			fflush(stdout);
+			(*applied)++;
 		}
 		free(text);
 	}
@@ -120,11 +134,23 @@ apply_dir(struct db *db, struct arena *a, const char *root, const char *sub)
 int
 migrate_run(const struct config *cfg)
 {
-	struct db *db = db_open(cfg);
+	struct db *db;
 	struct arena a;
 	struct db_result res;
-	int rc = -1;
+	struct stat st;
+	int rc = -1, applied = 0, serr;
 
+	/* before any connection: a wrong sql_dir is the operator's mistake, not the
+	 * database's */
+	serr = stat(cfg->sql_dir, &st) != 0 ? errno : 0;
+	if (serr != 0 || !S_ISDIR(st.st_mode)) {
+		const char *why = serr != 0 ? strerror(serr) : "not a directory";
+
+		log_error("msg=migrate_no_sql_dir sql_dir=%s error=\"%s\"", cfg->sql_dir, why);
+		fprintf(stderr, "warsha-fcgi: sql_dir %s: %s\n", cfg->sql_dir, why);
+		return -1;
+	}
+	db = db_open(cfg);
 	arena_init(&a, 0);
 	if (db == NULL || db_run(db, &a, SQL_CREATE, DB_NOARGS, NULL) != DB_OK) {
 		log_error("msg=migrate_no_db error=\"%s\"", db ? db_last_error(db) : "");
@@ -134,10 +160,12 @@ migrate_run(const struct config *cfg)
 		log_error("msg=migrate_lock_busy");
 		goto out;
 	}
-	rc = apply_dir(db, &a, cfg->sql_dir, "migrations");
+	rc = apply_dir(db, &a, cfg->sql_dir, "migrations", 1, &applied);
 	if (rc == 0)
-		rc = apply_dir(db, &a, cfg->sql_dir, "seed");
+		rc = apply_dir(db, &a, cfg->sql_dir, "seed", 0, &applied);
 	(void)db_run(db, &a, SQL_UNLOCK, DB_NOARGS, NULL);
+	if (rc == 0 && applied == 0)
+		printf("up to date\n");
 out:
 	arena_free(&a);
 	db_close(db);

@@ -87,44 +87,6 @@ lws_log_emit(int level, const char *line)
 	    log_clean(clean, sizeof(clean), text));
 }
 
-/* "host:port", "[ipv6]:port", or ":port" / "*:port" for every address. */
-static int
-parse_listen(const char *s, char *host, size_t hostlen, int *port)
-{
-	const char *h = s, *colon;
-	size_t hl;
-	char *end;
-	long p;
-
-	if (s[0] == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (rb == NULL || rb[1] != ':')
-			return -1;
-		h = s + 1;
-		hl = (size_t)(rb - h);
-		colon = rb + 1;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL)
-			return -1;
-		hl = (size_t)(colon - s);
-		if (memchr(s, ':', hl) != NULL)   /* an IPv6 address needs its brackets */
-			return -1;
-	}
-	if (hl >= hostlen)
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	if (strcmp(host, "*") == 0)
-		host[0] = '\0';
-	errno = 0;
-	p = strtol(colon + 1, &end, 10);
-	if (errno != 0 || end == colon + 1 || *end != '\0' || p < 1 || p > 65535)
-		return -1;
-	*port = (int)p;
-	return 0;
-}
-
 static struct lws_context *
 create_context(struct notifier *n, const char *host, int port)
 {
@@ -132,13 +94,19 @@ create_context(struct notifier *n, const char *host, int port)
 
 	memset(&info, 0, sizeof(info));
 	info.port = port;
+	/* Exactly the configured address. lws binds an IPv6 socket by default, and with
+	 * an IPv4 iface on it ended up on every address (*:port), around nginx: an IPv4
+	 * address gets an IPv4-only vhost. An empty host ("*:port", ":port") is every
+	 * address, "[::]:port" too (dual stack). */
 	info.iface = host[0] != '\0' ? host : NULL;
+	if (host[0] != '\0' && strchr(host, ':') == NULL)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.protocols = protocols;
 	info.user = n;
 	info.server_string = NOTIFIER_NAME;
 	/* without FAIL_UPON_UNABLE_TO_BIND a busy port is only a warning and the daemon
 	 * would run deaf */
-	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 |
+	info.options |= LWS_SERVER_OPTION_VALIDATE_UTF8 |
 	    LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
 	    LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
 	info.max_http_header_data = 8192;    /* Socket.IO clients send long auth headers */
@@ -148,10 +116,18 @@ create_context(struct notifier *n, const char *host, int port)
 	return lws_create_context(&info);
 }
 
+#ifndef WARSHA_VERSION
+#define WARSHA_VERSION "unknown"
+#endif
+
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: " NOTIFIER_NAME " [--config FILE]   (or WARSHA_CONFIG=FILE)\n");
+	fprintf(f,
+	    "usage: " NOTIFIER_NAME " [--config FILE]   (or WARSHA_CONFIG=FILE)\n"
+	    "       " NOTIFIER_NAME " --version\n"
+	    "       " NOTIFIER_NAME " --help\n"
+	    "The realtime and delivery daemon of Warsha; docs/configuration.md lists the keys.\n");
 }
 
 int
@@ -160,6 +136,7 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_path = getenv("WARSHA_CONFIG");
@@ -169,23 +146,32 @@ main(int argc, char *argv[])
 
 	memset(&n, 0, sizeof(n));
 	n.db_up = -1;
-	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
-		default: usage(); return ch == 'h' ? 0 : 2;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf(NOTIFIER_NAME " " WARSHA_VERSION "\n"); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind < argc) {
-		usage();
+		usage(stderr);
 		return 2;
 	}
+	/* Neither --config nor WARSHA_CONFIG: the installed file (CMakeLists.txt places it);
+	 * an empty WARSHA_CONFIG reads no file (defaults and WARSHA_<KEY> only). */
+	if (config_path == NULL)
+		config_path = WARSHA_DEFAULT_CONFIG;
+	else if (*config_path == '\0')
+		config_path = NULL;
 	if (config_load(&n.cfg, config_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, NOTIFIER_NAME ": %s\n", err);
 		config_free(&n.cfg);
 		return 2;
 	}
 	log_init(NOTIFIER_NAME, n.cfg.log_level);
-	if (parse_listen(n.cfg.notifier_listen, host, sizeof(host), &port) != 0) {
+	config_log_warnings(&n.cfg);
+	if (config_parse_hostport(n.cfg.notifier_listen, host, sizeof(host), &port) != 0) {
 		log_error("msg=bad_config key=notifier_listen value=%s expected=host:port",
 		    log_clean(clean, sizeof(clean), n.cfg.notifier_listen));
 		rc = 2;

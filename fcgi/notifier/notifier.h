@@ -6,7 +6,7 @@
  * thread, so nothing here is shared with another thread and nothing takes a lock.
  *
  *   notifier.c     main: configuration, the lws context and its protocol table, the loop
- *   signals.c      SIGTERM and SIGINT arrive as lws events through a signalfd
+ *   signals.c      SIGTERM, SIGINT and SIGHUP arrive as lws events through a signalfd
  *   http_server.c  plain HTTP on protocols[0]: GET /health, a JSON 404 for the rest
  *   tick.c         the once-a-second job; today it refreshes the database state
  *

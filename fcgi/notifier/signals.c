@@ -1,4 +1,5 @@
-/* SIGTERM and SIGINT for the notifier, delivered as ordinary lws events.
+/* SIGTERM and SIGINT (stop) and SIGHUP (no reload: a note in the log) for the notifier,
+ * delivered as ordinary lws events.
  *
  * Why a signalfd and not a handler that sets a flag and calls lws_cancel_service():
  * lws documents lws_cancel_service() as safe from another *thread*, not from a signal
@@ -27,6 +28,8 @@ stop_signals(sigset_t *set)
 	sigemptyset(set);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGINT);
+	/* the pool reloads on SIGHUP; the notifier would die of it (the default action) */
+	sigaddset(set, SIGHUP);
 }
 
 int
@@ -42,6 +45,7 @@ signals_block(void)
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	stop_signals(&set);
@@ -90,6 +94,11 @@ signals_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	n = notifier_of(wsi);
 	for (;;) {
 		got = read(lws_get_socket_fd(wsi), &si, sizeof(si));
+		if (got == (ssize_t)sizeof(si) && si.ssi_signo == SIGHUP) {
+			log_warn("msg=reload_unsupported note=\"restart the notifier to apply a new "
+			    "configuration\"");
+			continue;
+		}
 		if (got == (ssize_t)sizeof(si)) {
 			log_info("msg=stopping signal=%s", si.ssi_signo == SIGINT ? "INT" : "TERM");
 			if (n->stop == STOP_NO)

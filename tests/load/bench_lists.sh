@@ -111,10 +111,11 @@ get() {
 
 # ------------------------------------------------------------------ what is measured
 
-# A name search finds thousands of the generated users; an e-mail prefix a few dozen.
+# A name search finds thousands of the generated users; a username prefix (letters and
+# a digit: read as a username, docs/data-layer.md) a few hundred.
 name_latin=Mahmoud
 name_arabic=محمود
-email_prefix=mahmoud.hassan1
+user_prefix=mahmoud_h1
 urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 
 # label|path
@@ -127,7 +128,7 @@ targets=(
 	"GET /api/admin/users status=banned|/api/admin/users?status=banned&limit=$limit"
 	"GET /api/users search=$name_latin|/api/users?search=$name_latin&limit=$limit"
 	"GET /api/users search=$name_arabic|/api/users?search=$(urlenc "$name_arabic")&limit=$limit"
-	"GET /api/users search=$email_prefix|/api/users?search=$email_prefix&limit=$limit"
+	"GET /api/users search=$user_prefix|/api/users?search=$user_prefix&limit=$limit"
 )
 
 get "/api/admin/users?limit=1"
