@@ -56,18 +56,18 @@ const struct route app_routes[] = {
 	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
 	    .body = &users_settings_put_input },
 	/* whole for staff, the public view for the others (users.c) */
-	/* seed 002's /api/user: the same handlers and rules as /api/users (its settings
-	 * rows above come first: "settings" is no id) */
+	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
+	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
+	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0, .body = &users_set_role_input },
+	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
+	/* seed 002's /api/user: the same handlers and rules as /api/users (the settings
+	 * rows come first: "settings" is no id) */
 	{ GET, "/api/user", users_list, ROLE_ADMIN, 0, .query = &users_list_query },
 	{ GET, "/api/user/:id", users_get, ROLE_ANY, 0 },
 	{ PUT, "/api/user", users_profile_put, ROLE_ANY, 0, .body = &users_profile_put_input },
 	{ PUT, "/api/user/:id", users_admin_put, ROLE_ADMIN, 0,
 	    .body = &users_profile_put_input },
 	{ DELETE, "/api/user/:id", users_delete, ROLE_ADMIN, 0 },
-	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
-	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
-	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0, .body = &users_set_role_input },
-	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
 
 	/* admin user management (seed 001) */
 	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0,

@@ -478,7 +478,8 @@ struct profile_in {
 	struct profile_part top;     /* "firstName", "address.city"… */
 	struct profile_part nested;  /* their twins "profile.firstName", "profile.address.city"… */
 	struct in_val profile, phone, username, car_info, car_brand, car_model, car_year,
-	    preferences, notifications, sms, email, push, location, latitude, longitude;
+	    preferences, notifications, sms, email, push, location, latitude, longitude,
+	    full_name;
 };
 
 #define PROFILE_PART(P, part) \
@@ -511,6 +512,8 @@ struct profile_in {
 static const struct vfield profile_fields[] = {
 	PF("profile", V_OBJECT, 0, 0, 0, NULL, profile, NULL),
 	PROFILE_PART("", top),
+	/* seed 002: one name, split at its first space (firstName and lastName win) */
+	PF("fullName", V_STRING, 0, 1, 201, NULL, full_name, name_text),
 	PF("phone", V_PHONE, 0, 0, 0, NULL, phone, NULL),
 	PF("username", V_STRING, 0, 3, 64, NULL, username, username_ok),
 	PF("carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL, car_info, NULL),
@@ -574,6 +577,15 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
 	int has_lat = p->has_location, has_lng = p->has_location;
 
+	if (in->full_name.set) {
+		const char *sp = strchr(in->full_name.s, ' ');
+
+		/* "Mona Abdel Rahman": Mona, Abdel Rahman; one word changes the first name only */
+		p->first_name = sp == NULL ? in->full_name.s :
+		    arena_strndup(r->a, in->full_name.s, (size_t)(sp - in->full_name.s));
+		if (sp != NULL)
+			p->last_name = trimmed(r->a, sp + 1);
+	}
 	put_text(&p->first_name, twin(&in->top.first_name, &in->nested.first_name));
 	put_text(&p->last_name, twin(&in->top.last_name, &in->nested.last_name));
 	put_text(&p->phone, &in->phone);
@@ -690,9 +702,15 @@ profile_work(struct req *r, void *ctx)
 	 * 422 naming it (keys.c) */
 	if ((rc = db_users_update_profile(r->db, r->a, t->id, &p)) != DB_OK)
 		return fail_db(r, rc);
-	if (t->by_staff && (rc = db_activity_record(r->db, r->a, req_actor(r), "user.update",
-	    "user", t->id, changed_fields(r->a, &old, &p))) != DB_OK)
-		return fail_db(r, rc);
+	if (t->by_staff) {
+		json_object *d = changed_fields(r->a, &old, &p), *f;
+
+		/* nothing changed (undeclared fields only, or the same values): nothing logged */
+		if (json_object_object_get_ex(d, "fields", &f) && json_object_array_length(f) > 0 &&
+		    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.update", "user",
+		    t->id, d)) != DB_OK)
+			return fail_db(r, rc);
+	}
 	/* login identifiers are audited (see the top of the file); nothing else is */
 	if (!str_eq(old.phone, p.phone) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user",

@@ -119,6 +119,11 @@ def expected_files(lay):
         exp |= {p + "/lib/systemd/system/" + os.path.basename(f)
                 for f in glob.glob(os.path.join(SOURCE_DIR, "systemd", pattern))}
     # added by other parts of the tree when they exist
+    exp |= {etc + "/nginx/snippets/" + os.path.basename(f)
+            for f in glob.glob(os.path.join(SOURCE_DIR, "nginx", "snippets", "*.conf"))}
+    if os.path.exists(os.path.join(SOURCE_DIR, "nginx", "fail2ban")):
+        exp |= {etc + "/fail2ban/filter.d/warsha-nginx-limit-req.conf",
+                etc + "/fail2ban/jail.d/warsha.conf"}
     if os.path.exists(os.path.join(SOURCE_DIR, "nginx", "logrotate.warsha")):
         exp.add(etc + "/logrotate.d/warsha")
     if os.path.exists(os.path.join(SOURCE_DIR, "apache", "warsha.conf")):
@@ -144,7 +149,7 @@ PATH_RE = re.compile(r"(?<![\w.-])/(?:usr|etc|var|opt|srv|lib|run|home)(?:/[\w.@
 # Other programs' places, which the installed files name as they are on any Debian host
 # (an nginx or Apache site's own path, their logs, certificates): not Warsha's to move.
 FOREIGN = ("/etc/nginx/", "/etc/apache2/", "/var/log/nginx/", "/var/log/apache2/",
-           "/etc/letsencrypt/", "/etc/logrotate.d/", "/etc/ssl/", "/var/www/")
+           "/etc/letsencrypt/", "/etc/logrotate.d/", "/etc/ssl/", "/var/www/", "/etc/fail2ban/")
 
 
 def warsha_paths(text):
@@ -281,7 +286,11 @@ http {{
 
 
 def nginx_t(http, site):
+    """nginx -t on the installed files, with the installed snippets where /etc/nginx
+    would hold them (beside nginx.conf: "include snippets/NAME" is relative to it)."""
     with tempfile.TemporaryDirectory(prefix="warsha-nginx-") as tmp:
+        os.symlink(os.path.join(os.path.dirname(os.path.dirname(http)), "snippets"),
+                   os.path.join(tmp, "snippets"))
         conf = os.path.join(tmp, "nginx.conf")
         with open(conf, "w") as f:
             f.write(NGINX_CONF.format(tmp=tmp, http=http, site=site))
