@@ -1,4 +1,4 @@
-/* The one route table: method, pattern, handler, who may call it (DESIGN.md §4 and the
+/* The one route table: method, pattern, handler, who may call it (docs/decisions.md and the
  * seeds' access matrices), and the declared input the handler reads (.body, .query). /api/v1/... reaches the same rows (worker.c folds it). A test
  * keeps static/openapi.yaml in step with this table. */
 #include "../core/router.h"

@@ -4,7 +4,7 @@
  * (seed 002's public professional listings, seed 001's public profile; the rules are
  * fcgi/domain/user_visibility.h) — and the admin's role change and deletion.
  *
- * Answers follow the seeds' shapes inside DESIGN.md §3's envelope, as auth_me does:
+ * Answers follow the seeds' shapes inside docs/api-conventions.md's envelope, as auth_me does:
  * one user is data.user, a list is data[] with pagination, settings are data.settings.
  *
  * Decisions where the seeds are silent:

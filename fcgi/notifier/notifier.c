@@ -1,4 +1,4 @@
-/* warsha-notifier: the realtime and delivery daemon (DESIGN.md §1).
+/* warsha-notifier: the realtime and delivery daemon (docs/architecture.md).
  *
  * Today it serves GET /health from libwebsockets' built-in poll loop, keeps its MariaDB
  * connection checked from a once-a-second tick, and stops cleanly on SIGTERM or SIGINT:

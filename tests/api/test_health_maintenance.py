@@ -1,5 +1,5 @@
 """GET /, /health, /api/health (seed 002 Root APIs) and POST /api/maintenance/:task
-(X-Maintenance-Token; DESIGN.md §1 Maintenance)."""
+(X-Maintenance-Token; docs/architecture.md)."""
 import os
 import re
 import sys

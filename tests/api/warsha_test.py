@@ -3,7 +3,7 @@
 The tests talk HTTP to the real stack that `scripts/dev test` starts (nginx in front of
 the FastCGI pool and MariaDB) and read the database directly only for what the API
 never shows (codes queued in the outbox, anonymized rows, row counts). They use the
-Python standard library only (DESIGN.md §8).
+Python standard library only (docs/architecture.md).
 
 Environment (exported by scripts/dev test; without WARSHA_TEST_URL a test exits 77,
 which ctest reports as "skipped"):
@@ -32,6 +32,7 @@ import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -179,7 +180,7 @@ def en(path):
 # ------------------------------------------------------------------ assertions
 
 def expect(status, resp, code=None, fields=None, message=None):
-    """Checks the answer's status and DESIGN.md §3 shape; returns the body.
+    """Checks the answer's status and docs/api-conventions.md shape; returns the body.
 
     Errors: success false, a non-empty message, a code (== code when given) and, when
     fields is given, errors[] whose entries each have field, message and code and name
@@ -234,7 +235,7 @@ def expect(status, resp, code=None, fields=None, message=None):
 
 
 def expect_list(resp, page=1, limit=10):
-    """A 200 list answer with its pagination object (DESIGN.md §3); returns the body."""
+    """A 200 list answer with its pagination object (docs/api-conventions.md); returns the body."""
     body = expect(200, resp)
     check(isinstance(body["data"], list), "data is not a list: %s" % resp.describe())
     pg = body.get("pagination")
@@ -541,6 +542,90 @@ def cookies_of(resp):
         name, _, value = first.partition("=")
         out[name.strip()] = (value.strip(), attrs)
     return out
+
+
+# ------------------------------------------------------------------ races
+
+def at_once(*calls):
+    """Runs the calls (functions of no argument) in threads released together, for
+    tests where two requests race for one row; their answers in order."""
+    results = [None] * len(calls)
+    gate = threading.Barrier(len(calls))
+
+    def go(i, fn):
+        gate.wait()
+        results[i] = fn()
+
+    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    check(all(r is not None for r in results), "a concurrent call did not answer")
+    return results
+
+
+# ------------------------------------------------------------------ FastCGI
+
+# A FastCGI client of the standard library, for tests that talk to the pool as nginx
+# does (a socket of their own, a pool started by the test).
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+
+
+def _fcgi_record(rtype, content, req_id=1):
+    pad = (8 - len(content) % 8) % 8
+    return struct.pack(">BBHHBx", 1, rtype, req_id, len(content), pad) + content + b"\0" * pad
+
+
+def _fcgi_nv(name, value):
+    def length(n):
+        return struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
+    name, value = name.encode(), value.encode()
+    return length(len(name)) + length(len(value)) + name + value
+
+
+def fastcgi_send(method, path, sock_path, body=b"", timeout=10):
+    """Sends one FastCGI request, as nginx does; returns the open connection."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(sock_path)
+    env = [("REQUEST_METHOD", method), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
+           ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1"),
+           ("SERVER_PROTOCOL", "HTTP/1.1"), ("CONTENT_LENGTH", str(len(body)))]
+    if body:
+        env.append(("CONTENT_TYPE", "application/json"))
+    params = b"".join(_fcgi_nv(k, v) for k, v in env)
+    s.sendall(_fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
+              _fcgi_record(FCGI_PARAMS, params) + _fcgi_record(FCGI_PARAMS, b"") +
+              (_fcgi_record(FCGI_STDIN, body) if body else b"") + _fcgi_record(FCGI_STDIN, b""))
+    return s
+
+
+def fastcgi_receive(s):
+    """Reads the answer to the end; returns (stdout bytes, app status or None)."""
+    out, status, buf = b"", None, b""
+    while status is None:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, plen = struct.unpack(">BBHHB", buf[:7])
+            if len(buf) < 8 + clen + plen:
+                break
+            content = buf[8:8 + clen]
+            buf = buf[8 + clen + plen:]
+            if rtype == FCGI_STDOUT:
+                out += content
+            elif rtype == FCGI_END_REQUEST:
+                status = struct.unpack(">I", content[:4])[0]
+    s.close()
+    return out, status
+
+
+def fastcgi_get(path, sock_path, timeout=10):
+    """One GET over FastCGI; returns (stdout bytes, app status or None)."""
+    return fastcgi_receive(fastcgi_send("GET", path, sock_path, timeout=timeout))
 
 
 # ------------------------------------------------------------------ routes.c
