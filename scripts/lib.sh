@@ -464,6 +464,8 @@ SQL
 # app_scrub_env: the environment the servers get. The test stack drops any WARSHA_<KEY>
 # of the caller's shell so a developer's overrides cannot leak into a test run; the
 # dev stack keeps them (WARSHA_LOG_LEVEL=debug scripts/dev up is a feature).
+# WARSHA_PORT_OFFSET stays: the tests that run scripts/dev themselves need the stack's
+# ports.
 app_scrub_env() {
 	local v
 	[ "$STACK" = test ] || return 0

@@ -321,7 +321,8 @@ def test_login_rate_limited_after_five_failures():
     expect(429, r, "RATE_LIMITED")
     ra = r.headers.get("Retry-After")
     check(ra is not None and ra.isdigit() and 0 < int(ra) <= 900, "Retry-After %r" % ra)
-    # the limit is per identifier: another user from the same address is not locked out
+    # the limit is per account and address: another user from the same address is not
+    # locked out
     v = register_user()
     _login_ok(login(v["email"], v["password"]), v["id"])
 
@@ -684,10 +685,10 @@ def test_verify_phone_wrong_otp_five_times_burns_code():
     for i in range(5):
         r = api("POST", path, {"phone": u["phone"], "otp": wrong}, token=u["token"])
         expect(422, r, "VALIDATION_ERROR", ["otp"])
-    # burnt: the right code no longer works
+    # five guesses spent: the right code is refused too (TOO_MANY_ATTEMPTS)
     expect(422, api("POST", path, {"phone": u["phone"], "code": otp}, token=u["token"]),
-           "VALIDATION_ERROR", ["otp"])
-    check(db_user(u["id"])["phone_verified"] == "0", "verified with a burnt code")
+           "VALIDATION_ERROR", {"otp": "TOO_MANY_ATTEMPTS"})
+    check(db_user(u["id"])["phone_verified"] == "0", "verified with a spent code")
     # a new code can be asked for, and works
     expect(200, api("POST", en("/api/auth/send-phone-code"), token=u["token"]))
     otp2 = outbox_code(u["id"], "phone_otp", "code")
