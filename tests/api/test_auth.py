@@ -251,10 +251,10 @@ def test_login_by_phone_spellings():
 def test_login_wrong_credentials_401():
     u = register_user()
     r = api("POST", en("/api/auth/login"), {"identifier": u["email"], "password": u["password"] + "x"})
-    expect(401, r, "INVALID_CREDENTIALS")
-    expect(401, login("nobody-%s@example.com" % uniq(), "Whatever123"), "INVALID_CREDENTIALS")
-    expect(401, login("nouser%s" % uniq(), "Whatever123"), "INVALID_CREDENTIALS")
-    expect(401, login(new_phone(), "Whatever123"), "INVALID_CREDENTIALS")
+    expect(401, r, "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+    expect(401, login("nobody-%s@example.com" % uniq(), "Whatever123"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+    expect(401, login("nouser%s" % uniq(), "Whatever123"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+    expect(401, login(new_phone(), "Whatever123"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     # the same answer for an unknown user and a wrong password
     a = login("nobody-%s@example.com" % uniq(), "Whatever123").body
     b = login(u["email"], "Whatever123").body
@@ -316,7 +316,7 @@ def test_staff_sign_in_to_dashboard_by_email_only():
 def test_login_rate_limited_after_five_failures():
     u = register_user()
     for i in range(5):
-        expect(401, login(u["email"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+        expect(401, login(u["email"], "WrongPass%d" % i), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     r = api("POST", en("/api/auth/login"), {"identifier": u["email"], "password": u["password"]})
     expect(429, r, "RATE_LIMITED")
     ra = r.headers.get("Retry-After")
@@ -331,7 +331,7 @@ def test_login_rate_limit_counts_phone_spellings_together():
     u = register_user()
     spellings = [u["phone"], "+2" + u["phone"], "002" + u["phone"], u["phone"], "+2" + u["phone"]]
     for sp in spellings:
-        expect(401, login(sp, "WrongPass1"), "INVALID_CREDENTIALS")
+        expect(401, login(sp, "WrongPass1"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     expect(429, login(u["phone"], u["password"]), "RATE_LIMITED")
 
 
@@ -357,8 +357,8 @@ def test_banned_user_cannot_log_in_and_old_token_dies():
 def test_disabled_account_403():
     u = register_user()
     db_query("UPDATE users SET is_active = 0 WHERE id = %d" % u["id"])
-    expect(403, login(u["email"], u["password"]), "ACCOUNT_DISABLED")
-    expect(403, api("GET", ME, token=u["token"]), "ACCOUNT_DISABLED")
+    expect(403, login(u["email"], u["password"]), "FORBIDDEN", reason="ACCOUNT_DISABLED")
+    expect(403, api("GET", ME, token=u["token"]), "FORBIDDEN", reason="ACCOUNT_DISABLED")
 
 
 # ------------------------------------------------------------------ tokens
@@ -552,7 +552,7 @@ def test_failed_sign_in_and_register_set_no_cookie():
     no_cookie(api("POST", "/api/auth/refresh-token", {"refreshToken": v["refresh"]}), "refresh, banned")
     w = register_user()
     for i in range(5):
-        expect(401, login(w["email"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+        expect(401, login(w["email"], "WrongPass%d" % i), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     r = login(w["email"], w["password"])
     expect(429, r, "RATE_LIMITED")
     check(r.headers.get("Retry-After") is not None, "429 without Retry-After")
@@ -598,7 +598,7 @@ def test_reset_password_once_with_outbox_token():
     expect(422, api("POST", "/api/auth/reset-password", {"token": token, "newPassword": new_password()}),
            "VALIDATION_ERROR", ["token"])
     # the old password stops working, the new one works, old sessions end
-    expect(401, login(u["email"], u["password"]), "INVALID_CREDENTIALS")
+    expect(401, login(u["email"], u["password"]), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     _login_ok(login(u["email"], newpw), u["id"])
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
 
@@ -640,7 +640,7 @@ def test_change_password():
     expect(401, api("GET", ME, token=u["token"]))      # this request's old token is revoked
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": other["refreshToken"]}))
-    expect(401, login(u["email"], u["password"]), "INVALID_CREDENTIALS")
+    expect(401, login(u["email"], u["password"]), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     _login_ok(login(u["email"], newpw), u["id"])
 
 
@@ -732,7 +732,7 @@ def test_v1_registration_and_login():
     r = api("POST", "/api/v1/user/login", {"username": b["email"], "password": b["password"]})
     check(r.status == 202, "login without slash: %s" % r.describe())
     expect(401, api("POST", "/api/v1/user/login/", {"username": name, "password": "Wrong1234"}),
-           "INVALID_CREDENTIALS")
+           "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
 
 
 def test_v1_registration_validation_and_duplicates():

@@ -171,7 +171,7 @@ def test_login_limit_counts_per_account_whatever_the_spelling():
     u = register_user()
     ip = new_address()
     for i in range(LOGIN_MAX_FAILURES):
-        expect(401, login_from(ip, u["email"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+        expect(401, login_from(ip, u["email"], "WrongPass%d" % i), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     for ident in (u["phone"], "+2" + u["phone"], "002" + u["phone"], u["username"],
                   u["email"].upper()):
         r = login_from(ip, ident, u["password"])
@@ -188,7 +188,7 @@ def test_login_limit_counts_phone_forms_first():
     ip = new_address()
     forms = [u["phone"], "+2" + u["phone"], "002" + u["phone"], u["username"], u["phone"]]
     for f in forms:
-        expect(401, login_from(ip, f, "WrongPass1"), "INVALID_CREDENTIALS")
+        expect(401, login_from(ip, f, "WrongPass1"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     expect(429, login_from(ip, u["email"], u["password"]), "RATE_LIMITED")
 
 
@@ -241,7 +241,7 @@ def test_login_account_backs_off_across_addresses():
     addrs = [new_address() for _ in range(LOGIN_BACKOFF_AFTER // 2)]
     for ip in addrs:
         for i in range(2):
-            expect(401, login_from(ip, u["username"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+            expect(401, login_from(ip, u["username"], "WrongPass%d" % i), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     check(counter("login_account", "user:%d" % u["id"]) == LOGIN_BACKOFF_AFTER, "account counter")
     # from an address that never failed, even the right password waits
     r = login_from(new_address(), u["email"], u["password"])

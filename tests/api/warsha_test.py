@@ -179,10 +179,11 @@ def en(path):
 
 # ------------------------------------------------------------------ assertions
 
-def expect(status, resp, code=None, fields=None, message=None):
+def expect(status, resp, code=None, fields=None, message=None, reason=None):
     """Checks the answer's status and docs/api-conventions.md shape; returns the body.
 
-    Errors: success false, a non-empty message, a code (== code when given) and, when
+    Errors: success false, a non-empty message, a code (== code when given), the finer
+    cause beside it (== reason when given: INVALID_CREDENTIALS under UNAUTHORIZED) and, when
     fields is given, errors[] whose entries each have field, message and code and name
     exactly those fields (a list/set of names, or a dict name -> expected code).
     Successes: success true, a non-empty message and a data member.
@@ -206,6 +207,9 @@ def expect(status, resp, code=None, fields=None, message=None):
         if code is not None:
             check(body["code"] == code, "code %r, expected %r: %s" % (body["code"], code,
                                                                        resp.describe()))
+        if reason is not None:
+            check(body.get("reason") == reason, "reason %r, expected %r: %s"
+                  % (body.get("reason"), reason, resp.describe()))
         if st >= 500:
             low = json.dumps(body).lower()
             for leak in ("mysql", "mariadb", "sql", "errno", "stack", "/work/", ".c:"):
