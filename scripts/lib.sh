@@ -18,7 +18,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARSHA_DEB_PACKAGES=(
 	build-essential cmake pkg-config
 	libfcgi-dev libmariadb-dev libjson-c-dev libjwt-dev libscrypt-dev
-	libcurl4-openssl-dev libssl-dev libwebsockets-dev
+	libcurl4-openssl-dev libssl-dev libwebsockets-dev libmagic-dev
 	mariadb-server mariadb-client nginx-light
 	wrk python3 clang libclang-rt-14-dev
 	curl ca-certificates openssl
