@@ -659,15 +659,17 @@ enum multipart_err
 multipart_feed(struct multipart *p, const void *data, size_t len)
 {
 	const char *buf = data;
-	size_t i = 0;
+	size_t i = 0, whole = len;
 	enum multipart_err e;
 
 	if (p->state == S_ERROR)
 		return p->err;
-	if (len == 0)
-		return MP_OK;
-	if (len > p->lim.max_total || p->offset > p->lim.max_total - len)
+	/* past max_total: the bytes up to it are parsed first, so the error a body gets
+	 * does not depend on where its chunks were cut */
+	if (p->offset > p->lim.max_total)
 		return fail(p, MP_ERR_TOTAL_TOO_LARGE);
+	if (len > p->lim.max_total - p->offset)
+		len = (size_t)(p->lim.max_total - p->offset);
 	while (i < len) {
 		switch (p->state) {
 		case S_PREAMBLE:
@@ -687,6 +689,8 @@ multipart_feed(struct multipart *p, const void *data, size_t len)
 			break;
 		}
 	}
+	if (whole > len)
+		return fail(p, MP_ERR_TOTAL_TOO_LARGE);
 	return MP_OK;
 }
 

@@ -795,6 +795,14 @@ TEST(limit_total)
 	CHECK_INT(parse_ex("b", S("--b--" CRLF "0123456789012345678901234567890123456789"), 0, 0,
 	    &l, &r, NULL), MP_ERR_TOTAL_TOO_LARGE);
 	CHECK_INT(multipart_err_status(MP_ERR_TOTAL_TOO_LARGE), 413);
+	/* the bytes before the limit are parsed first: an error there wins, in any chunking */
+	l.max_total = 8;
+	CHECK_INT(parse_ex("b", S("--b\nxxxxxxxxxxxxxxxxxxxx"), 0, 0, &l, &r, NULL),
+	    MP_ERR_LINE_END);
+	CHECK_INT(parse_ex("b", S("--b\nxxxxxxxxxxxxxxxxxxxx"), 3, 0, &l, &r, NULL),
+	    MP_ERR_LINE_END);
+	CHECK_INT(parse_ex("b", S("--b--\r\nxxxxxxxxxxxxxxxxxxxx"), 0, 0, &l, &r, NULL),
+	    MP_ERR_TOTAL_TOO_LARGE);
 }
 
 TEST(default_limits)
