@@ -18,7 +18,7 @@ static struct arena A;
 
 static const struct multipart_limits LIM = {
 	.max_parts = 8, .max_files = 3, .max_header_bytes = 256,
-	.max_file_bytes = 2048, .max_field_bytes = 256, .max_total = 1 << 16,
+	.max_file_bytes = 1024, .max_field_bytes = 256, .max_total = 3000,
 };
 
 struct run {
