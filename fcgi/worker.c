@@ -98,7 +98,7 @@ method_of(const char *m)
 struct params {
 	const char *method, *document_uri, *request_uri, *query_string, *content_type;
 	const char *content_length, *remote_addr, *user_agent, *authorization, *https;
-	const char *cookie, *accept_language, *origin;
+	const char *cookie, *accept_language, *origin, *request_id;
 };
 
 static void
@@ -112,7 +112,7 @@ read_params(struct req *r, struct params *p)
 		P("REMOTE_ADDR", remote_addr), P("HTTP_USER_AGENT", user_agent),
 		P("HTTP_AUTHORIZATION", authorization), P("HTTPS", https),
 		P("HTTP_COOKIE", cookie), P("HTTP_ACCEPT_LANGUAGE", accept_language),
-		P("HTTP_ORIGIN", origin),
+		P("HTTP_ORIGIN", origin), P("REQUEST_ID", request_id),
 #undef P
 	};
 	char **e;
@@ -295,7 +295,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	int drained = 0;
 	long long len = 0;
 	enum err e = ERR_OK;
-	char path_log[256];
+	char path_log[256], ip_log[64];
 	struct params p;
 	long us;
 
@@ -314,6 +314,10 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	parse_cookies(a, p.cookie, &r.cookies, 32);
 	r.content_type = p.content_type;
 	r.remote_addr = p.remote_addr;
+	/* nginx's $request_id (never the client's X-Request-Id, which is HTTP_X_REQUEST_ID) */
+	r.request_id = request_id_of(a, p.request_id);
+	resp_header_keep(&r, "X-Request-Id: %s", r.request_id);
+	log_request(r.request_id);
 	r.user_agent = p.user_agent;
 	r.authorization = p.authorization;
 	r.https = p.https != NULL && strcmp(p.https, "on") == 0;
@@ -363,9 +367,11 @@ reply:
 		FCGX_Detach(fr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000L;
-	log_access("msg=request method=%s path=%s status=%d ms=%ld.%03ld user=%lld",
+	log_access("msg=request method=%s path=%s status=%d ms=%ld.%03ld user=%lld ip=%s",
 	    r.method_name ? r.method_name : "-", log_clean(path_log, sizeof(path_log), r.path),
-	    r.status, us / 1000, us % 1000, r.user.id);
+	    r.status, us / 1000, us % 1000, r.user.id,
+	    log_clean(ip_log, sizeof(ip_log), r.remote_addr));
+	log_request(NULL);
 }
 
 static volatile sig_atomic_t timer_fired;
@@ -881,6 +887,13 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	/* Neither --config nor WARSHA_CONFIG: the installed file (CMakeLists.txt places it);
+	 * an empty WARSHA_CONFIG reads no file (defaults and WARSHA_<KEY> only). A reload
+	 * re-reads the same path. */
+	if (cli.config_path == NULL)
+		cli.config_path = WARSHA_DEFAULT_CONFIG;
+	else if (*cli.config_path == '\0')
+		cli.config_path = NULL;
 	if (mode == 'k')
 		return check_config(&cli);
 	if (load_config(&cfg, &cli, err, sizeof(err)) != 0) {

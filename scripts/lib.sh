@@ -22,6 +22,8 @@ WARSHA_DEB_PACKAGES=(
 	mariadb-server mariadb-client nginx-light
 	wrk python3 clang libclang-rt-14-dev
 	curl ca-certificates openssl
+	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
+	systemd procps
 )
 
 BUILD_JOBS=2
@@ -557,6 +559,12 @@ nginx_render() {
 	# who may not be able to read static/ inside a checkout under /root. These are
 	# loopback-only dev/test stacks, so the workers keep root's rights there.
 	[ "$(id -u)" -eq 0 ] && user_line='user root root;  # dev/test only: see scripts/lib.sh'
+	# the site's snippets, shared with production (nginx/warsha.conf), under the prefix
+	# where the rendered file's relative includes find them
+	rm -rf "$NGX_PREFIX/snippets.tmp"
+	cp -R "$REPO/nginx/snippets" "$NGX_PREFIX/snippets.tmp"
+	rm -rf "$NGX_PREFIX/snippets"
+	mv "$NGX_PREFIX/snippets.tmp" "$NGX_PREFIX/snippets"
 	sed -e "s|@USER_DIRECTIVE@|$user_line|" \
 		-e "s|@PREFIX@|$(sed_escape "$NGX_PREFIX")|g" \
 		-e "s|@NGINX_PORT@|$NGINX_PORT|g" \

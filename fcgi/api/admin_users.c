@@ -1,6 +1,6 @@
 /* /api/admin/users: seed 001 §5.8's user management for the dashboard — the paginated
  * list, staff accounts, ban and unban — and `warsha-fcgi --create-admin`, which makes
- * the first admin (DESIGN.md §7).
+ * the first admin (docs/configuration.md).
  *
  * Who may do what (seed 001 §7.6: a moderator moderates but is not an admin):
  * - admins: create admins and moderators; ban and unban anyone but themselves,
@@ -130,8 +130,12 @@ struct ban_in {
 };
 
 static const struct vfield ban_fields[] = {
-	{ "reason", V_STRING, VF_REQUIRED, 3, 500, NULL, IN(struct ban_in, reason), NULL },
+	/* optional, as seed 001 shows the call (PATCH …/ban with no body works) */
+	{ "reason", V_STRING, 0, 3, 500, NULL, IN(struct ban_in, reason), NULL },
 };
+
+/* Recorded when staff give no reason; shown to the user as it is, in both languages. */
+#define BAN_DEFAULT_REASON "مخالفة شروط الاستخدام — Violation of the terms of use"
 
 const struct input admin_users_ban_input = INPUT(struct ban_in, ban_fields, NULL);
 
@@ -180,7 +184,7 @@ enum err
 admin_users_ban(struct req *r)
 {
 	const struct ban_in *in = r->in;
-	struct ban_tx b = { 0, in->reason.s };
+	struct ban_tx b = { 0, in->reason.set ? in->reason.s : BAN_DEFAULT_REASON };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &b.id)) != ERR_OK)

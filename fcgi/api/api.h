@@ -44,6 +44,7 @@ extern const struct input auth_v1_login_input;
 /* users.c */
 enum err users_profile_get(struct req *r);
 enum err users_profile_put(struct req *r);
+enum err users_admin_put(struct req *r);        /* PUT /api/user/:id */
 enum err users_list(struct req *r);
 extern const struct input users_list_query;         /* page, limit, cursor, role, search */
 extern const struct input admin_users_list_query;   /* the same and status */

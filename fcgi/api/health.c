@@ -4,7 +4,9 @@
 #include "../core/db.h"
 #include "api.h"
 
-#define WARSHA_VERSION "1.0.0"
+#ifndef WARSHA_VERSION                  /* CMake's project(VERSION) */
+#define WARSHA_VERSION "unknown"
+#endif
 
 static json_object *
 status_body(int up)
@@ -44,6 +46,8 @@ api_root(struct req *r)
 
 	json_object_object_add(o, "message", json_object_new_string(msg_text(r->lang, MSG_HEALTH_OK)));
 	json_object_object_add(o, "name", json_object_new_string("Warsha API"));
+	/* seed 002's root answers {message, status, version, author} */
+	json_object_object_add(o, "author", json_object_new_string("Warsha"));
 	json_object_object_add(o, "docs", json_object_new_string("/static/openapi.yaml"));
 	return reply_json(r, 200, o);
 }

@@ -1,4 +1,4 @@
-/* The one route table: method, pattern, handler, who may call it (DESIGN.md §4 and the
+/* The one route table: method, pattern, handler, who may call it (docs/decisions.md and the
  * seeds' access matrices), and the declared input the handler reads (.body, .query). /api/v1/... reaches the same rows (worker.c folds it). A test
  * keeps static/openapi.yaml in step with this table. */
 #include "../core/router.h"
@@ -60,6 +60,14 @@ const struct route app_routes[] = {
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
 	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0, .body = &users_set_role_input },
 	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
+	/* seed 002's /api/user: the same handlers and rules as /api/users (the settings
+	 * rows come first: "settings" is no id) */
+	{ GET, "/api/user", users_list, ROLE_ADMIN, 0, .query = &users_list_query },
+	{ GET, "/api/user/:id", users_get, ROLE_ANY, 0 },
+	{ PUT, "/api/user", users_profile_put, ROLE_ANY, 0, .body = &users_profile_put_input },
+	{ PUT, "/api/user/:id", users_admin_put, ROLE_ADMIN, 0,
+	    .body = &users_profile_put_input },
+	{ DELETE, "/api/user/:id", users_delete, ROLE_ADMIN, 0 },
 
 	/* admin user management (seed 001) */
 	{ GET, "/api/admin/users", admin_users_list, ROLE_STAFF, 0,

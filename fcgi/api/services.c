@@ -1,4 +1,4 @@
-/* /api/services: the bilingual catalog (seed 000 "Services Model", DESIGN.md §5).
+/* /api/services: the bilingual catalog (seed 000 "Services Model", docs/architecture.md).
  * Reads are public and served from the per-worker answer cache (core/cache.h); writes
  * are for admins and moderators, each one unit of work with its activity log row and
  * the cache version bump. */
@@ -20,6 +20,7 @@ struct service_in {
 	struct in_val approval, admin_only;
 	struct in_val images, icon;
 	struct in_val tags, is_popular, sort_order;
+	struct in_val title, description, color, icon_top;   /* seed 002's names */
 };
 
 static const char *const days[] = { "sunday", "monday", "tuesday", "wednesday", "thursday",
@@ -67,13 +68,44 @@ check_hours(const void *p, json_object *errs, enum lang lang)
 		    MSG_V_HOURS_ORDER);
 }
 
-/* POST takes these with the names and descriptions and the category required; PUT the
- * same, none required. The objects are declared for their type only. */
+/* A colour as seed 002 gives one: "#rgb", "#rrggbb" (or with alpha) or a CSS name. */
+static const char *
+color_ok(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	const char *p = v->s;
+	size_t n = strlen(p), i;
+
+	(void)a;
+	*msg = MSG_V_INVALID_FORMAT;
+	if (p[0] == '#') {
+		if (n != 4 && n != 5 && n != 7 && n != 9)
+			return "INVALID_FORMAT";
+		for (i = 1; i < n; i++)
+			if (!strchr("0123456789abcdefABCDEF", p[i]))
+				return "INVALID_FORMAT";
+	} else {
+		for (i = 0; i < n; i++)
+			if (p[i] < 'a' || p[i] > 'z')
+				return "INVALID_FORMAT";
+	}
+	*msg = MSG_NONE;
+	return NULL;
+}
+
+/* POST takes these with the names, descriptions and category required (seed 002's
+ * title and description stand for both languages' names and descriptions: the create
+ * input's aliases); PUT the same, none required. The objects are declared for their
+ * type only. */
 #define SERVICE_FIELDS(REQ) \
 	{ "nameAr", V_STRING, REQ, 1, 200, NULL, IN(struct service_in, name_ar), NULL }, \
 	{ "nameEn", V_STRING, REQ, 1, 200, NULL, IN(struct service_in, name_en), NULL }, \
 	{ "descriptionAr", V_STRING, REQ, 1, 4000, NULL, IN(struct service_in, desc_ar), NULL }, \
 	{ "descriptionEn", V_STRING, REQ, 1, 4000, NULL, IN(struct service_in, desc_en), NULL }, \
+	{ "title", V_STRING, 0, 1, 200, NULL, IN(struct service_in, title), NULL }, \
+	{ "description", V_STRING, 0, 1, 4000, NULL, IN(struct service_in, description), NULL }, \
+	{ "color", V_STRING, VF_NULLABLE, 1, 32, NULL, IN(struct service_in, color), color_ok }, \
+	/* seed 002's top-level icon; media.icon wins when both are sent */ \
+	{ "icon", V_STRING, VF_NULLABLE, 0, 512, NULL, IN(struct service_in, icon_top), NULL }, \
 	{ "category", V_STRING, REQ, 1, 40, NULL, IN(struct service_in, category), NULL }, \
 	{ "subCategory", V_STRING, VF_NULLABLE, 0, 100, NULL, \
 	    IN(struct service_in, sub_category), NULL }, \
@@ -111,7 +143,13 @@ check_hours(const void *p, json_object *errs, enum lang lang)
 static const struct vfield create_fields[] = { SERVICE_FIELDS(VF_REQUIRED) };
 static const struct vfield update_fields[] = { SERVICE_FIELDS(0) };
 
-const struct input services_create_input = INPUT(struct service_in, create_fields, check_hours);
+/* On a new service, seed 002's title and description fill whichever language's name
+ * and description are not given themselves. */
+static const char *const create_aliases[] = { "title", "nameAr", "title", "nameEn",
+	"description", "descriptionAr", "description", "descriptionEn", NULL };
+
+const struct input services_create_input = INPUT_ALIASED(struct service_in, create_fields,
+    check_hours, create_aliases);
 const struct input services_update_input = INPUT(struct service_in, update_fields, check_hours);
 
 /* --- declared values to columns --- */
@@ -140,10 +178,12 @@ static const struct {
 	{ IN(struct service_in, approval), SVC_APPROVAL, K_BOOL },
 	{ IN(struct service_in, admin_only), SVC_ADMIN_ONLY, K_BOOL },
 	{ IN(struct service_in, images), SVC_IMAGES, K_JSON },
+	{ IN(struct service_in, icon_top), SVC_ICON, K_TEXT },  /* before media.icon: it wins */
 	{ IN(struct service_in, icon), SVC_ICON, K_TEXT },
 	{ IN(struct service_in, tags), SVC_TAGS, K_JSON },
 	{ IN(struct service_in, is_popular), SVC_POPULAR, K_BOOL },
 	{ IN(struct service_in, sort_order), SVC_SORT, K_INT },
+	{ IN(struct service_in, color), SVC_COLOR, K_TEXT },
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -198,6 +238,56 @@ apply(struct arena *a, const struct service_in *in, struct service_values *v)
 	}
 }
 
+static int
+same_text(const char *x, const char *y)
+{
+	return x == NULL || y == NULL ? x == y : strcmp(x, y) == 0;
+}
+
+/* Seed 002's title (or description) t: it writes the text in the request's language
+ * unless that field was given itself, and the other language's too while that one is
+ * still a copy (equal before; always, on a new service: old NULL) and was not given. */
+static void
+apply_title(const struct in_val *t, const struct in_val *ar_given, const struct in_val *en_given,
+    enum service_col ar, enum service_col en, enum lang lang, const struct service_values *old,
+    struct service_values *now)
+{
+	enum service_col mine = lang == LANG_AR ? ar : en, other = lang == LANG_AR ? en : ar;
+	const struct in_val *mine_given = lang == LANG_AR ? ar_given : en_given;
+	const struct in_val *other_given = lang == LANG_AR ? en_given : ar_given;
+
+	if (!t->set)
+		return;
+	if (!other_given->set && (old == NULL || same_text(old->v[other], old->v[mine])))
+		now->v[other] = t->s;
+	if (!mine_given->set)
+		now->v[mine] = t->s;
+}
+
+static void
+apply_titles(const struct service_in *in, enum lang lang, const struct service_values *old,
+    struct service_values *now)
+{
+	apply_title(&in->title, &in->name_ar, &in->name_en, SVC_NAME_AR, SVC_NAME_EN, lang, old,
+	    now);
+	apply_title(&in->description, &in->desc_ar, &in->desc_en, SVC_DESC_AR, SVC_DESC_EN, lang,
+	    old, now);
+}
+
+/* Whether the body gave any declared field at all (an update of undeclared fields only
+ * changes nothing: 422, not a 200 that writes a log line). */
+static int
+any_field(const struct service_in *in)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS(update_fields); i++)
+		if (update_fields[i].slot != 0 && ((const struct in_val *)(const void *)
+		    ((const char *)in + update_fields[i].slot - 1))->set)
+			return 1;
+	return 0;
+}
+
 /* A column's text as the JSON the activity log keeps. */
 static json_object *
 value_json(enum kind kind, const char *text)
@@ -244,7 +334,9 @@ changes(struct arena *a, const struct service_values *old, const struct service_
 		enum service_col c = columns[i].col;
 		json_object *ch;
 
-		if (same_value(a, columns[i].kind, old->v[c], now->v[c]))
+		/* a column two fields write (icon, media.icon) is named once, by the last */
+		if ((i + 1 < NCOLUMNS && columns[i + 1].col == c) ||
+		    same_value(a, columns[i].kind, old->v[c], now->v[c]))
 			continue;
 		ch = json_object_new_object();
 		json_object_object_add(ch, "from", value_json(columns[i].kind, old->v[c]));
@@ -274,10 +366,12 @@ is_staff(const struct req *r)
 /* --- reads --- */
 
 struct list_q {
-	struct in_val page, limit, category, popular, search;
+	struct in_val page, limit, category, popular, search, view;
 };
 
 static const char *const true_false[] = { "true", "false", NULL };
+/* short: seed 001's {id, name, icon, description}, in the request's language */
+static const char *const views[] = { "full", "short", NULL };
 
 static const struct vfield list_fields[] = {
 	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_q, page), NULL },
@@ -287,7 +381,32 @@ static const struct vfield list_fields[] = {
 	{ "category", V_STRING, 0, 1, 40, NULL, IN(struct list_q, category), NULL },
 	{ "isPopular", V_ENUM, 0, 0, 0, true_false, IN(struct list_q, popular), NULL },
 	{ "search", V_STRING, 0, 1, 100, NULL, IN(struct list_q, search), NULL },
+	{ "view", V_ENUM, 0, 0, 0, views, IN(struct list_q, view), NULL },
 };
+
+/* Seed 001's short shape of each service: {id, name, icon, description}. */
+static json_object *
+short_view(struct arena *a, json_object *items, enum lang lang)
+{
+	json_object *out = json_owned(a, json_object_new_array());
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(items); i++) {
+		json_object *s = json_object_array_get_idx(items, i), *o = json_object_new_object();
+		json_object *v;
+
+		if (json_object_object_get_ex(s, "id", &v))
+			json_object_object_add(o, "id", json_object_get(v));
+		json_object_object_add(o, "name", json_new_str(json_get_str(s,
+		    lang == LANG_AR ? "nameAr" : "nameEn")));
+		json_object_object_add(o, "icon", json_new_str(json_get_str(json_path(s, "media"),
+		    "icon")));
+		json_object_object_add(o, "description", json_new_str(json_get_str(s,
+		    lang == LANG_AR ? "descriptionAr" : "descriptionEn")));
+		json_object_array_add(out, o);
+	}
+	return json_object_get(out);
+}
 
 const struct input services_list_query = INPUT(struct list_q, list_fields, NULL);
 
@@ -327,6 +446,11 @@ list(struct req *r, int emergency)
 		items = json_object_new_array();
 	else if ((rc = db_services_list(r->db, r->a, &f, pg.limit, offset, &items)) != DB_OK)
 		return fail_db(r, rc);
+	if (q->view.set && strcmp(q->view.s, "short") == 0) {
+		json_object *full = json_owned(r->a, items);
+
+		items = short_view(r->a, full, r->lang);
+	}
 	if ((e = reply_list(r, MSG_SERVICE_LIST, items, &pg)) == ERR_OK)
 		cache_put("catalog", key, r->status, r->resp_body, r->resp_len);
 	return e;
@@ -415,6 +539,7 @@ services_create(struct req *r)
 
 	defaults(&t.v);
 	apply(r->a, r->in, &t.v);
+	apply_titles(r->in, r->lang, NULL, &t.v);
 	t.id = 0;
 	if ((e = req_tx(r, create_work, &t)) != ERR_OK)
 		return e;
@@ -472,6 +597,7 @@ services_bulk(struct req *r)
 	for (i = 0; i < list->n; i++) {
 		defaults(&b.v[i]);
 		apply(r->a, list->items[i], &b.v[i]);
+		apply_titles(list->items[i], r->lang, NULL, &b.v[i]);
 	}
 	if ((e = req_tx(r, bulk_work, &b)) != ERR_OK)
 		return e;
@@ -503,6 +629,7 @@ update_work(struct req *r, void *ctx)
 		return fail_db(r, rc);
 	now = old;
 	apply(r->a, u->in, &now);
+	apply_titles(u->in, r->lang, &old, &now);
 	if (!hours_in_order(now.v[SVC_HOURS_START], now.v[SVC_HOURS_END]))
 		return fail_field(r, ERR_VALIDATION, "availability.workingHours.end", "OUT_OF_RANGE",
 		    MSG_V_HOURS_ORDER);
@@ -522,6 +649,8 @@ services_update(struct req *r)
 
 	if ((e = req_param_id(r, 0, &u.id)) != ERR_OK)
 		return e;
+	if (!any_field(u.in))
+		return fail_field(r, ERR_VALIDATION, "body", "NO_KNOWN_FIELD", MSG_V_NO_KNOWN_FIELD);
 	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
 		return e;
 	return reply_service(r, 200, MSG_SERVICE_UPDATED, u.id);

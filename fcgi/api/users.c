@@ -4,7 +4,7 @@
  * (seed 002's public professional listings, seed 001's public profile; the rules are
  * fcgi/domain/user_visibility.h) — and the admin's role change and deletion.
  *
- * Answers follow the seeds' shapes inside DESIGN.md §3's envelope, as auth_me does:
+ * Answers follow the seeds' shapes inside docs/api-conventions.md's envelope, as auth_me does:
  * one user is data.user, a list is data[] with pagination, settings are data.settings.
  *
  * Decisions where the seeds are silent:
@@ -34,6 +34,7 @@
  * read there and writes, so two updates of one user run one after the other. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -477,7 +478,8 @@ struct profile_in {
 	struct profile_part top;     /* "firstName", "address.city"… */
 	struct profile_part nested;  /* their twins "profile.firstName", "profile.address.city"… */
 	struct in_val profile, phone, username, car_info, car_brand, car_model, car_year,
-	    preferences, notifications, sms, email, push, location, latitude, longitude;
+	    preferences, notifications, sms, email, push, location, latitude, longitude,
+	    full_name;
 };
 
 #define PROFILE_PART(P, part) \
@@ -510,6 +512,8 @@ struct profile_in {
 static const struct vfield profile_fields[] = {
 	PF("profile", V_OBJECT, 0, 0, 0, NULL, profile, NULL),
 	PROFILE_PART("", top),
+	/* seed 002: one name, split at its first space (firstName and lastName win) */
+	PF("fullName", V_STRING, 0, 1, 201, NULL, full_name, name_text),
 	PF("phone", V_PHONE, 0, 0, 0, NULL, phone, NULL),
 	PF("username", V_STRING, 0, 3, 64, NULL, username, username_ok),
 	PF("carInfo", V_OBJECT, VF_NULLABLE, 0, 0, NULL, car_info, NULL),
@@ -573,6 +577,15 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
 	int has_lat = p->has_location, has_lng = p->has_location;
 
+	if (in->full_name.set) {
+		const char *sp = strchr(in->full_name.s, ' ');
+
+		/* "Mona Abdel Rahman": Mona, Abdel Rahman; one word changes the first name only */
+		p->first_name = sp == NULL ? in->full_name.s :
+		    arena_strndup(r->a, in->full_name.s, (size_t)(sp - in->full_name.s));
+		if (sp != NULL)
+			p->last_name = trimmed(r->a, sp + 1);
+	}
 	put_text(&p->first_name, twin(&in->top.first_name, &in->nested.first_name));
 	put_text(&p->last_name, twin(&in->top.last_name, &in->nested.last_name));
 	put_text(&p->phone, &in->phone);
@@ -610,9 +623,56 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 	return ERR_OK;
 }
 
+/* The names of the profile's columns that differ between a and b, for the log of an
+ * update by staff (names only: the values stay in the row). */
+static json_object *
+changed_fields(struct arena *a, const struct user_profile *o, const struct user_profile *n)
+{
+	json_object *d = json_owned(a, json_object_new_object()), *f = json_object_new_array();
+	static const struct {
+		const char *name;
+		size_t      off;
+	} texts[] = {
+#define T(m, name) { name, offsetof(struct user_profile, m) }
+		T(first_name, "firstName"), T(last_name, "lastName"), T(phone, "phone"),
+		T(username, "username"), T(avatar, "avatar"), T(bio, "bio"),
+		T(date_of_birth, "dateOfBirth"), T(gender, "gender"), T(street, "address.street"),
+		T(city, "address.city"), T(governorate, "address.governorate"),
+		T(preferred_language, "preferredLanguage"), T(car_brand, "carInfo.brand"),
+		T(car_model, "carInfo.model"),
+#undef T
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!str_eq(*(const char *const *)(const void *)((const char *)o + texts[i].off),
+		    *(const char *const *)(const void *)((const char *)n + texts[i].off)))
+			json_object_array_add(f, json_object_new_string(texts[i].name));
+	if (o->car_year != n->car_year)
+		json_object_array_add(f, json_object_new_string("carInfo.year"));
+	if (o->notifications_enabled != n->notifications_enabled ||
+	    o->sms_notifications != n->sms_notifications ||
+	    o->email_notifications != n->email_notifications ||
+	    o->push_notifications != n->push_notifications)
+		json_object_array_add(f, json_object_new_string("notifications"));
+	if (o->has_location != n->has_location || o->latitude != n->latitude ||
+	    o->longitude != n->longitude)
+		json_object_array_add(f, json_object_new_string("location"));
+	json_object_object_add(d, "fields", f);
+	return d;
+}
+
+/* Whose profile a PUT writes: the caller's own, or (staff, PUT /api/user/:id) any
+ * user's, logged. */
+struct profile_target {
+	long long id;
+	int       by_staff;
+};
+
 static enum err
 profile_work(struct req *r, void *ctx)
 {
+	const struct profile_target *t = ctx;
 	const struct profile_in *in = r->in;
 	const struct profile_part *addr = in->top.address.set ? &in->top : &in->nested;
 	const char *gov = NULL;
@@ -620,7 +680,6 @@ profile_work(struct req *r, void *ctx)
 	enum db_rc rc;
 	enum err e;
 
-	(void)ctx;
 	if (addr->governorate.set && !addr->governorate.null) {
 		rc = db_users_governorate_code(r->db, r->a, addr->governorate.s, &gov);
 		if (rc == DB_NOTFOUND)
@@ -629,7 +688,7 @@ profile_work(struct req *r, void *ctx)
 		if (rc != DB_OK)
 			return fail_db(r, rc);
 	}
-	if ((rc = db_users_lock_profile(r->db, r->a, r->user.id, &old)) != DB_OK)
+	if ((rc = db_users_lock_profile(r->db, r->a, t->id, &old)) != DB_OK)
 		return fail_db(r, rc);
 	p = old;
 	if ((e = profile_apply(r, in, &p)) != ERR_OK)
@@ -641,16 +700,25 @@ profile_work(struct req *r, void *ctx)
 		p.phone_verified = 0;
 	/* a taken phone or username is 409 naming it, a governorate gone since the look-up
 	 * 422 naming it (keys.c) */
-	if ((rc = db_users_update_profile(r->db, r->a, r->user.id, &p)) != DB_OK)
+	if ((rc = db_users_update_profile(r->db, r->a, t->id, &p)) != DB_OK)
 		return fail_db(r, rc);
+	if (t->by_staff) {
+		json_object *d = changed_fields(r->a, &old, &p), *f;
+
+		/* nothing changed (undeclared fields only, or the same values): nothing logged */
+		if (json_object_object_get_ex(d, "fields", &f) && json_object_array_length(f) > 0 &&
+		    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.update", "user",
+		    t->id, d)) != DB_OK)
+			return fail_db(r, rc);
+	}
 	/* login identifiers are audited (see the top of the file); nothing else is */
 	if (!str_eq(old.phone, p.phone) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.phone_change", "user",
-	    r->user.id, change(r->a, old.phone, p.phone))) != DB_OK)
+	    t->id, change(r->a, old.phone, p.phone))) != DB_OK)
 		return fail_db(r, rc);
 	if (!str_eq(old.username, p.username) &&
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.username_change", "user",
-	    r->user.id, change(r->a, old.username, p.username))) != DB_OK)
+	    t->id, change(r->a, old.username, p.username))) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -658,11 +726,29 @@ profile_work(struct req *r, void *ctx)
 enum err
 users_profile_put(struct req *r)
 {
+	struct profile_target t = { r->user.id, 0 };
 	enum err e;
 
-	if ((e = req_tx(r, profile_work, NULL)) != ERR_OK)
+	if ((e = req_tx(r, profile_work, &t)) != ERR_OK)
 		return e;
 	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, r->user.id);
+}
+
+/* PUT /api/user/:id (seed 002, admin): any user's profile through the same declared
+ * fields and rules as the user's own PUT, with the changed field names logged. Role,
+ * ban and verification are not fields here: they have their own admin actions. A
+ * deleted or unknown user is 404. */
+enum err
+users_admin_put(struct req *r)
+{
+	struct profile_target t = { 0, 1 };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
+		return e;
+	if ((e = req_tx(r, profile_work, &t)) != ERR_OK)
+		return e;
+	return users_reply_user(r, 200, MSG_USER_PROFILE_UPDATED, t.id);
 }
 
 /* --- the caller's settings (seed 002) --- */

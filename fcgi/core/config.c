@@ -40,8 +40,9 @@ struct ckey {
 	const char *choices;
 };
 
-#ifndef WARSHA_DEFAULT_SQL_DIR
-#define WARSHA_DEFAULT_SQL_DIR "/usr/share/warsha/sql"   /* CMake sets the install path */
+/* The installed paths come from CMakeLists.txt (GNUInstallDirs), never from here. */
+#if !defined(WARSHA_DEFAULT_SQL_DIR) || !defined(WARSHA_DEFAULT_SPOOL_DIR)
+#error "CMakeLists.txt defines WARSHA_DEFAULT_SQL_DIR and WARSHA_DEFAULT_SPOOL_DIR"
 #endif
 
 #define K(f, t, d, v, lo, hi, ch) { #f, t, offsetof(struct config, f), d, v, lo, hi, ch }
@@ -69,7 +70,7 @@ static const struct ckey keys[] = {
 	S(maintenance_token_file, ""),
 	L(body_limit, "1048576", 1024, 1L << 30),
 	S(sql_dir, WARSHA_DEFAULT_SQL_DIR),
-	S(spool_dir, "/var/lib/warsha/spool"),
+	S(spool_dir, WARSHA_DEFAULT_SPOOL_DIR),
 	SV(notifier_listen, "127.0.0.1:8090", V_HOSTPORT),
 	SV(public_url, "http://127.0.0.1:8080", V_URL),
 	S(cors_origins, ""),

@@ -1,5 +1,5 @@
 /* Configuration: one key=value file, each key overridable by WARSHA_<KEY> in the
- * environment (DESIGN.md §7). Unknown keys in the file are an error, so a typo does
+ * environment (docs/configuration.md). Unknown keys in the file are an error, so a typo does
  * not silently leave a default in place; so is a value out of its range, a word not in
  * its list, an address that does not parse and a placeholder secret. Every error names
  * where the value came from (file:line, or the environment variable).

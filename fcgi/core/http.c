@@ -457,6 +457,31 @@ parse_json_body(struct arena *a, const char *body, size_t len)
 	return json_owned(a, o);
 }
 
+/* --- request id --- */
+
+const char *
+request_id_of(struct arena *a, const char *given)
+{
+	size_t i;
+	unsigned char raw[16];
+	char *hex;
+
+	for (i = 0; given != NULL && given[i] != '\0' && i <= LOG_RID_MAX; i++) {
+		unsigned char c = (unsigned char)given[i];
+
+		if (!isalnum(c) && c != '-' && c != '_' && c != '.')
+			break;
+	}
+	if (given != NULL && i > 0 && i <= LOG_RID_MAX && given[i] == '\0')
+		return given;
+	/* no nginx in front (a direct FastCGI client), or a value we do not vouch for */
+	if (random_bytes(raw, sizeof(raw)) != 0)
+		memset(raw, 0, sizeof(raw));
+	hex = arena_alloc(a, 2 * sizeof(raw) + 1);
+	hex_encode(raw, sizeof(raw), hex);
+	return hex;
+}
+
 /* --- replies --- */
 
 /* Adds a formatted header line to the front of *list. */

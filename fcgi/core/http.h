@@ -8,7 +8,7 @@
  * outcome (reply_finish): an error reply carries only the headers that belong to
  * errors (CORS, Allow, Retry-After), never one a handler added before failing, such as
  * a session cookie. Everything hangs off the request's arena and is released when the
- * request ends. Replies follow DESIGN.md §3. */
+ * request ends. Replies follow docs/api-conventions.md. */
 #ifndef WARSHA_HTTP_H
 #define WARSHA_HTTP_H
 
@@ -31,7 +31,7 @@ enum http_method {
 	HTTP_OTHER = 1 << 7,
 };
 
-/* Roles are bits so a route can admit several (DESIGN.md §4). */
+/* Roles are bits so a route can admit several (docs/decisions.md). */
 enum role {
 	ROLE_CUSTOMER = 1 << 0,
 	ROLE_TECHNICIAN = 1 << 1,
@@ -117,6 +117,7 @@ struct req {
 	size_t               body_len;
 	json_object         *json;          /* parsed body or NULL; owned by the arena */
 	const char          *remote_addr;
+	const char          *request_id;    /* nginx's $request_id, or one of our own */
 	const char          *user_agent;
 	const char          *authorization; /* the Authorization header */
 	int                  https;
@@ -160,6 +161,10 @@ void        req_set_user_lang(struct req *r, const char *pref);
 /* "a=1&b=%20x" -> decoded pairs; '+' is a space; pairs without '=' get "". At most
  * max pairs are kept. */
 void        parse_query(struct arena *a, const char *qs, struct kvlist *out, size_t max);
+/* The request's id: given (nginx's REQUEST_ID parameter, 32 hex digits) when it is 1-64
+ * characters of [A-Za-z0-9._-], else 32 fresh hex digits. Answered as X-Request-Id and
+ * written in the request's log lines. */
+const char *request_id_of(struct arena *a, const char *given);
 /* "a=1; b=2" -> pairs (values not decoded, surrounding quotes removed). */
 void        parse_cookies(struct arena *a, const char *header, struct kvlist *out, size_t max);
 /* Percent-decodes into a new arena string; NULL when the result would hold a NUL byte. */
@@ -173,7 +178,7 @@ enum err reply_json(struct req *r, int status, json_object *root);          /* t
 enum err reply_ok(struct req *r, int status, enum msg m, json_object *data);
 enum err reply_raw(struct req *r, int status, const char *type, const char *body, size_t len);
 
-/* A list page (DESIGN.md §3): page/limit as asked, the total (or a lower bound when
+/* A list page (docs/api-conventions.md): page/limit as asked, the total (or a lower bound when
  * capped), and the key of the next page for keyset paging (NULL: none). */
 struct page {
 	long long   page, limit;
@@ -194,7 +199,7 @@ enum err fail_errors(struct req *r, enum err e, json_object *errors);   /* takes
  * DB_NOTFOUND 404; DB_DUP and DB_FK name their field through the key table
  * (fcgi/store/keys.c), else 409; anything else 500. */
 enum err fail_db(struct req *r, enum db_rc rc);
-/* 403 USER_BANNED with the reason and the time of the ban (DESIGN.md §3). */
+/* 403 USER_BANNED with the reason and the time of the ban (docs/api-conventions.md). */
 enum err fail_banned(struct req *r, const char *reason, const char *banned_at);
 
 /* The unit of work of a write: runs work inside one transaction (begin, work, commit).

@@ -99,6 +99,8 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_WORKING_DAYS] = { "v.working_days", "أيام العمل أسماء أيام بالإنجليزية بحروف صغيرة، كل يوم مرة واحدة (saturday مثلاً)", "Working days are lower-case English day names, each once (such as saturday)" },
 	[MSG_USER_DIRECTORY_ONLY] = { "user.directory_only", "يمكنك تصفح الفنيين فقط", "You can browse technicians only" },
 	[MSG_V_SEARCH_NAMES_ONLY] = { "v.search_names_only", "البحث بالاسم فقط، وليس بالبريد الإلكتروني أو الهاتف أو اسم المستخدم", "Search by name only, not by email, phone or username" },
+	[MSG_V_NO_KNOWN_FIELD] = { "v.NO_KNOWN_FIELD", "لا يوجد في الطلب أي حقل يمكن تعديله",
+	    "The request holds no field that can be changed" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -1,4 +1,4 @@
-/* Every user-facing message exists in Arabic and English (DESIGN.md §3). Code names a
+/* Every user-facing message exists in Arabic and English (docs/api-conventions.md). Code names a
  * message by its enum value, so a typo is a compile error; the table is filled with
  * designated initializers and a unit test proves no slot is empty. Templates name
  * messages by their string key ("user.found"), looked up in the same table. */
@@ -99,6 +99,7 @@ enum msg {
 	MSG_V_WORKING_DAYS,
 	MSG_USER_DIRECTORY_ONLY,
 	MSG_V_SEARCH_NAMES_ONLY,
+	MSG_V_NO_KNOWN_FIELD,
 	MSG__MAX
 };
 

@@ -1,10 +1,13 @@
 #include "log.h"
 
+#include <ctype.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -13,6 +16,22 @@ static enum log_level log_min = LOG_INFO;
 static time_t last_sec = -1;
 static char last_ts[40];
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+/* A log file shared by several processes must be written O_APPEND: every write then
+ * lands at the end as one piece. scripts/dev and systemd's StandardError=append: open it
+ * so; a plain `2>file` does not, and is put right here (the flag belongs to the open
+ * file, which all the processes share). */
+static void
+log_append_mode(void)
+{
+	struct stat st;
+	int fl;
+
+	if (fstat(STDERR_FILENO, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if ((fl = fcntl(STDERR_FILENO, F_GETFL)) >= 0 && !(fl & O_APPEND))
+		(void)fcntl(STDERR_FILENO, F_SETFL, fl | O_APPEND);
+}
 
 void
 log_init(const char *ident, const char *level)
@@ -24,43 +43,50 @@ log_init(const char *ident, const char *level)
 	for (i = 0; level != NULL && i < 4; i++)
 		if (strcmp(level, level_names[i]) == 0)
 			log_min = (enum log_level)i;
+	log_append_mode();
 }
 
-static char   access_buf[4096];
-static size_t access_len;
-static struct timespec access_first;
+/* The id of the request being served (log_request), or "" between requests. */
+static char cur_rid[LOG_RID_MAX + 1];
+
+static int format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+/* Every line goes out in one write(2) of its own, at once: with stderr opened O_APPEND
+ * (log_init makes sure of it for a file) the kernel appends each write whole, so the
+ * lines of all workers sharing the file stay whole and in the order they were written
+ * (no line waits in a buffer while another worker's later line goes out). A line is at
+ * most 2 KiB, under PIPE_BUF, so the same holds for a pipe. */
+static void
+write_line(const char *line, int n)
+{
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)n);   /* a log that cannot be written must not stop the service */
+}
 
 void
 log_flush(void)
 {
-	size_t off = 0;
-
-	while (off < access_len) {
-		ssize_t w = write(STDERR_FILENO, access_buf + off, access_len - off);
-
-		if (w <= 0)
-			break;   /* a log that cannot be written must not stop the service */
-		off += (size_t)w;
-	}
-	access_len = 0;
 }
 
 int
 log_flush_due_ms(void)
 {
-	struct timespec now;
-	long long age;
-
-	if (access_len == 0)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	age = (now.tv_sec - access_first.tv_sec) * 1000LL +
-	    (now.tv_nsec - access_first.tv_nsec) / 1000000LL;
-	return age >= 1000 ? 0 : (int)(1000 - age);
+	return -1;
 }
 
-static int format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
+void
+log_request(const char *rid)
+{
+	size_t i;
+
+	for (i = 0; rid != NULL && rid[i] != '\0' && i < LOG_RID_MAX; i++) {
+		unsigned char c = (unsigned char)rid[i];
+
+		cur_rid[i] = (isalnum(c) || c == '-' || c == '_' || c == '.') ? (char)c : '_';
+	}
+	cur_rid[i] = '\0';
+}
 
 void
 log_access(const char *fmt, ...)
@@ -74,16 +100,7 @@ log_access(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = format_line(line, sizeof(line), LOG_INFO, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
-		return;
-	if (access_len + (size_t)n > sizeof(access_buf))
-		log_flush();
-	if (access_len == 0)
-		clock_gettime(CLOCK_MONOTONIC, &access_first);
-	memcpy(access_buf + access_len, line, (size_t)n);
-	access_len += (size_t)n;
-	if (log_flush_due_ms() == 0)
-		log_flush();
+	write_line(line, n);
 }
 
 void
@@ -95,13 +112,10 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 
 	if (lvl < log_min)
 		return;
-	log_flush();   /* keep the lines in order */
 	va_start(ap, fmt);
 	n = format_line(line, sizeof(line), lvl, fmt, ap);
 	va_end(ap);
-	/* one write per line keeps lines whole when several workers share the file */
-	if (n > 0)
-		(void)!write(STDERR_FILENO, line, (size_t)n);
+	write_line(line, n);
 }
 
 /* "ts=... level=... app=... pid=... <message>\n" into line; returns its length. The
@@ -148,6 +162,16 @@ format_line(char *line, size_t size, enum log_level lvl, const char *fmt, va_lis
 	n += (size_t)m;
 	if (n > size - 2)
 		n = size - 2;
+	if (cur_rid[0] != '\0') {
+		/* " rid=<id>" always fits: a cut message makes room for it */
+		size_t k = strlen(cur_rid);
+
+		if (n > size - 2 - 5 - k)
+			n = size - 2 - 5 - k;
+		memcpy(line + n, " rid=", 5);
+		memcpy(line + n + 5, cur_rid, k);
+		n += 5 + k;
+	}
 	line[n++] = '\n';
 	return (int)n;
 }

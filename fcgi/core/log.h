@@ -1,4 +1,5 @@
-/* One structured line per event on stderr: `ts=... level=... pid=... msg key=value`.
+/* One structured line per event on stderr: `ts=... level=... pid=... msg key=value`,
+ * with ` rid=<request id>` at the end of the lines logged while a request is served.
  * Values that come from requests go through log_clean() first. */
 #ifndef WARSHA_LOG_H
 #define WARSHA_LOG_H
@@ -9,13 +10,18 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_init(const char *ident, const char *level);
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The access log: one line per request, at info level, collected in a 4 KiB buffer and
- * written when it fills, when its oldest line is a second old, before any other log
- * line, and at exit (log_flush). One write per ~30 requests instead of one each. */
+/* The access log: one line per request, at info level. Like every line it is written at
+ * once, in one write(2), to stderr opened O_APPEND (docs/operations-logs.md). */
 void log_access(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Nothing is buffered any more: log_flush() does nothing and log_flush_due_ms() is
+ * always -1 (kept for the worker loop, which still asks). */
 void log_flush(void);
-/* Milliseconds until the buffered lines are due (0: now), or -1 when none wait. */
 int  log_flush_due_ms(void);
+
+/* The request being served: every line logged until log_request(NULL) ends with
+ * " rid=<id>" (nginx's $request_id), so an error line names its request. */
+#define LOG_RID_MAX 64
+void log_request(const char *rid);
 
 /* Copies s into buf (size n), replacing control characters, quotes and backslashes so a
  * request value cannot forge a log line; truncates long values with "...". */

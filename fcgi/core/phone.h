@@ -1,4 +1,4 @@
-/* Egyptian mobile numbers (DESIGN.md §3, reference/egypt.md): accepted as 01…, +201…,
+/* Egyptian mobile numbers (docs/api-conventions.md): accepted as 01…, +201…,
  * 00201…, with Arabic-Indic digits (٠١٠…) and spaces or dashes; stored E.164. */
 #ifndef WARSHA_PHONE_H
 #define WARSHA_PHONE_H

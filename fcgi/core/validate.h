@@ -20,7 +20,7 @@ enum vtype {
 	V_STRING,     /* min/max: length in characters */
 	V_EMAIL,
 	V_PHONE,      /* Egyptian mobile, any accepted spelling (phone.h) */
-	V_PASSWORD,   /* the password policy of DESIGN.md §3 */
+	V_PASSWORD,   /* the password policy of docs/api-conventions.md */
 	V_INT,        /* min/max: inclusive range when min < max */
 	V_NUMBER,     /* int or double; min/max range */
 	V_BOOL,
@@ -79,7 +79,7 @@ struct input {
 #define INPUT_ALIASED(T, fields, check, aliases) \
 	{ fields, NFIELDS(fields), sizeof(T), check, aliases }
 
-/* Returns the number of failing fields; *errors gets a DESIGN.md §3 errors[] array (or
+/* Returns the number of failing fields; *errors gets a docs/api-conventions.md errors[] array (or
  * NULL when there are none), which the caller owns. A body that is not a JSON object
  * is one error on the field "body". */
 size_t validate(json_object *body, const struct vfield *fields, size_t n, enum lang lang,
@@ -122,7 +122,7 @@ size_t input_read_query(struct arena *a, const struct kvlist *q, const struct in
 void verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
     enum msg msg);
 
-/* DESIGN.md §3's password rule: at least 8 characters with upper case, lower case and a
+/* docs/api-conventions.md's password rule: at least 8 characters with upper case, lower case and a
  * digit (and at most 128 bytes). */
 int    password_policy_ok(const char *pw);
 

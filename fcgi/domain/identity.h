@@ -1,4 +1,4 @@
-/* Identity rules (DESIGN.md §4; seeds 000-003): role words, who may register as what,
+/* Identity rules (docs/decisions.md; seeds 000-003): role words, who may register as what,
  * which roles a login "type" admits, how a login identifier is read, and the failed-
  * login limit. */
 #ifndef WARSHA_DOMAIN_IDENTITY_H

@@ -67,7 +67,7 @@ reply_set(struct http_reply *r, int status, json_object *o)
 	return rc;
 }
 
-/* DESIGN.md §3 error shape; the codes come from the one table in core/http.c. This is
+/* docs/api-conventions.md error shape; the codes come from the one table in core/http.c. This is
  * an operator's endpoint, so the message is English only. */
 static json_object *
 error_body(enum err e, const char *message)

@@ -1,4 +1,4 @@
-/* warsha-notifier: the realtime and delivery daemon (DESIGN.md §1).
+/* warsha-notifier: the realtime and delivery daemon (docs/architecture.md).
  *
  * Today it serves GET /health from libwebsockets' built-in poll loop, keeps its MariaDB
  * connection checked from a once-a-second tick, and stops cleanly on SIGTERM or SIGINT:
@@ -158,6 +158,12 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	/* Neither --config nor WARSHA_CONFIG: the installed file (CMakeLists.txt places it);
+	 * an empty WARSHA_CONFIG reads no file (defaults and WARSHA_<KEY> only). */
+	if (config_path == NULL)
+		config_path = WARSHA_DEFAULT_CONFIG;
+	else if (*config_path == '\0')
+		config_path = NULL;
 	if (config_load(&n.cfg, config_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, NOTIFIER_NAME ": %s\n", err);
 		config_free(&n.cfg);

@@ -1,5 +1,5 @@
 /* warsha-notifier: the daemon's shared state and the parts it is built from
- * (DESIGN.md §1).
+ * (docs/architecture.md).
  *
  * One process, one libwebsockets service thread (Debian's lws has LWS_MAX_SMP 1) and
  * one MariaDB connection. Every lws call and every database call happens on that

@@ -1,7 +1,7 @@
 /* The notifier's periodic work: one lws_sul timer, once a second, on the service thread.
  *
  * Today the tick keeps the database state that /health reports, so a health check never
- * waits on MariaDB. The outbox delivery and the realtime_events tail (DESIGN.md §1) are
+ * waits on MariaDB. The outbox delivery and the realtime_events tail (docs/architecture.md) are
  * the next jobs to run from tick_run().
  *
  * Everything here blocks the service thread while it runs: a ping to a healthy server

@@ -36,17 +36,17 @@ enum stmt {
 	" s.requires_approval AS `requirements.requiresApproval`," \
 	" s.admin_approval_only AS `requirements.adminApprovalOnly`," \
 	" s.images AS `media.images:json`, s.icon AS `media.icon`, s.tags AS `tags:json`," \
-	" s.is_popular AS isPopular, s.sort_order AS sortOrder," \
+	" s.is_popular AS isPopular, s.sort_order AS sortOrder, s.color," \
 	" s.created_at AS createdAt, s.updated_at AS updatedAt" \
 	" FROM services s"
-#define SERVICE_NCOLS 24
+#define SERVICE_NCOLS 25
 
 /* The writable columns in enum service_col order. */
 #define SERVICE_WRITABLE \
 	"name_ar, name_en, description_ar, description_en, category, sub_category," \
 	" duration_minutes, base_price, is_active, working_hours_start, working_hours_end," \
 	" working_days, emergency_available, requires_approval, admin_approval_only, images," \
-	" icon, tags, is_popular, sort_order"
+	" icon, tags, is_popular, sort_order, color"
 
 /* Lists. The leading filters pick the index that gives the ORDER BY (popular first, then
  * sortOrder, then id): ix_services_category_list with a category, else
@@ -114,13 +114,13 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_LOCK] = { "SELECT " SERVICE_WRITABLE " FROM services WHERE id = ?"
 	    " AND deleted_at IS NULL FOR UPDATE", 1, SVC__MAX, 0 },
 	[STMT_INSERT] = { "INSERT INTO services (" SERVICE_WRITABLE ") VALUES (?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", SVC__MAX, 0, 0 },
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", SVC__MAX, 0, 0 },
 	[STMT_UPDATE] = { "UPDATE services SET name_ar = ?, name_en = ?, description_ar = ?,"
 	    " description_en = ?, category = ?, sub_category = ?, duration_minutes = ?,"
 	    " base_price = ?, is_active = ?, working_hours_start = ?, working_hours_end = ?,"
 	    " working_days = ?, emergency_available = ?, requires_approval = ?,"
 	    " admin_approval_only = ?, images = ?, icon = ?, tags = ?, is_popular = ?,"
-	    " sort_order = ? WHERE id = ? AND deleted_at IS NULL", SVC__MAX + 1, 0, 0 },
+	    " sort_order = ?, color = ? WHERE id = ? AND deleted_at IS NULL", SVC__MAX + 1, 0, 0 },
 	/* is_active goes with deleted_at: the lists rely on it (services.h) */
 	[STMT_DELETE] = { "UPDATE services SET deleted_at = CURRENT_TIMESTAMP(3), is_active = 0"
 	    " WHERE id = ? AND deleted_at IS NULL", 1, 0, 0 },

@@ -197,6 +197,22 @@ def test_ban_validation_and_not_found():
                message="Resource not found (invalid ID)")
 
 
+def test_ban_without_a_reason_records_the_default():
+    """Seed 001 bans with PATCH …/ban and no body: the reason is optional."""
+    t = admin_token()
+    for body in (None, {}):
+        u = register_user()
+        r = api("PATCH", "/api/admin/users/%d/ban" % u["id"], body, token=t)
+        expect(200, r)
+        row = db_user(u["id"])
+        check(row["is_banned"] == "1" and "Violation of the terms of use" in row["ban_reason"]
+              and "مخالفة شروط الاستخدام" in row["ban_reason"], "default reason: %r" % row)
+        expect(403, login(u["email"], u["password"]), "USER_BANNED")
+    u = register_user()
+    expect(422, api("PATCH", "/api/admin/users/%d/ban" % u["id"], {"reason": "x"}, token=t),
+           "VALIDATION_ERROR", ["reason"])
+
+
 def test_ban_refused_roles():
     u = register_user()
     for action in ("ban", "unban"):

@@ -23,7 +23,8 @@ def test_requests_of_a_listed_origin_carry_the_headers():
         r = api("GET", path, headers={"Origin": ALLOWED})
         check(r.headers.get("Access-Control-Allow-Origin") == ALLOWED,
               "%s without Access-Control-Allow-Origin" % path)
-        check("Origin" in (r.headers.get("Vary") or ""), "%s without Vary: Origin" % path)
+        # nginx adds its own "Vary: Accept-Encoding" line to a compressible answer
+        check("Origin" in ", ".join(r.headers.get_all("Vary") or []), "%s without Vary: Origin" % path)
 
 
 def test_other_origins_get_nothing():

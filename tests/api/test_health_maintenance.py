@@ -1,11 +1,12 @@
 """GET /, /health, /api/health (seed 002 Root APIs) and POST /api/maintenance/:task
-(X-Maintenance-Token; DESIGN.md §1 Maintenance)."""
+(X-Maintenance-Token; docs/architecture.md)."""
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, expect, expect_bilingual, check, register_user, admin_token,
-                         db_query, db_count, Skip, ENV, run)
+                         db_query, db_count, Skip, ENV, run, SOURCE_DIR)
 
 CLEANUP = "/api/maintenance/cleanup"
 COUNTS = ("oneTimeCodes", "refreshTokens", "revokedAccessTokens", "loginFailures", "realtimeEvents")
@@ -30,11 +31,18 @@ def test_health():
     check(expect_ok.status == 200, "/health with a bad token: %s" % expect_ok.describe())
 
 
+def _project_version():
+    with open(os.path.join(SOURCE_DIR, "CMakeLists.txt"), encoding="utf-8") as f:
+        return re.search(r"project\(warsha VERSION ([0-9.]+)", f.read()).group(1)
+
+
 def test_root():
     r = api("GET", en("/"))
     check(r.status == 200, "GET /: %s" % r.describe())
-    for k in ("message", "status", "version", "name"):
+    # seed 002's root: {message, status, version, author}
+    for k in ("message", "status", "version", "author", "name"):
         check(k in r.body, "GET / lacks %s: %r" % (k, r.body))
+    check(r.body["version"] == _project_version(), "GET / version %r" % r.body["version"])
     check(r.body["status"] == "ok" and r.body["dbStatus"] == "connected", "GET / %r" % r.body)
     expect_bilingual("GET", "/", status=200)
 

@@ -1,4 +1,4 @@
-"""DESIGN.md §3 errors across the whole route table (fcgi/api/routes.c): unknown routes,
+"""docs/api-conventions.md errors across the whole route table (fcgi/api/routes.c): unknown routes,
 malformed ids, unreadable bodies (400), wrong content types (415), bodies over 1 MiB
 (413), missing or bad tokens (401), refused roles (403), and the /api/v1 alias."""
 import os

@@ -2,7 +2,7 @@
 fcgi/api/routes.c, without any valid credentials.
 
 It asserts that nothing answers 5xx (a crash shows as 502 from nginx), that every error
-the application gives has the DESIGN.md §3 shape, that the pool still answers afterwards,
+the application gives has the docs/api-conventions.md shape, that the pool still answers afterwards,
 and that no request wrote a row: users, services, settings, refresh_tokens, outbox,
 one_time_codes, revoked_access_tokens and activity_log keep their row counts and
 checksums. (login_failures does grow: a failed login is recorded by design.)
@@ -298,7 +298,7 @@ def test_junk_round():
     if bad:
         problems.append("%d requests got 5xx or lost the connection:\n       %s" % (len(bad), "\n       ".join(bad[:15])))
     if shapes:
-        problems.append("%d error answers lack the DESIGN.md §3 shape:\n       %s" % (len(shapes), "\n       ".join(shapes[:10])))
+        problems.append("%d error answers lack the docs/api-conventions.md shape:\n       %s" % (len(shapes), "\n       ".join(shapes[:10])))
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     if changed:
         problems.append("rows were written: %s%s" % (changed, ("\n     non-GET requests that got 2xx:\n       "

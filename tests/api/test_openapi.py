@@ -18,6 +18,9 @@ route table and the OpenAPI document and fails, printing every disagreement, whe
     roles and flags;
   - the error codes of components/schemas/ErrorCode differ from fcgi/core/http.c's
     table;
+  - an operation lacks nginx's own answers, 502 and 504 (components/responses/
+    BadGateway and GatewayTimeout, in the common Error shape), the list envelope's data
+    has no items, or servers do not describe /api/v1;
   - a "$ref" points at nothing, a tag is undeclared, or the document does not parse.
 
 The standard library has no YAML parser, so this file carries a small one for the
@@ -815,8 +818,45 @@ def check(routes, doc, spec_rel, routes_rel, root, problems):
                         "missing %s, extra %s" % (spec_rel, sorted(codes - set(enum)),
                                                   sorted(set(enum) - codes)))
 
+    check_nginx_answers(doc, doc_ops, spec_rel, problems)
     check_refs(doc, spec_rel, problems)
     return len(doc_ops)
+
+
+def check_nginx_answers(doc, doc_ops, spec_rel, problems):
+    """What nginx adds in front of every operation (nginx/snippets/warsha-site.conf):
+    502 and 504 in the common error shape; the list envelope's items; /api/v1."""
+    comps = doc.get("components") or {}
+    responses = comps.get("responses") or {}
+    for name, status in (("BadGateway", "502"), ("GatewayTimeout", "504")):
+        r = responses.get(name)
+        if not isinstance(r, dict) or not str(r.get("description", "")).startswith(status + " UNAVAILABLE"):
+            problems.append("%s: components/responses/%s must describe %s UNAVAILABLE"
+                            % (spec_rel, name, status))
+            continue
+        schema = ((((r.get("content") or {}).get("application/json") or {}).get("schema")) or {})
+        if schema.get("$ref") != "#/components/schemas/Error":
+            problems.append("%s: components/responses/%s: the body is not the common Error shape"
+                            % (spec_rel, name))
+    for (meth, p), (op, item, line) in sorted(doc_ops.items(), key=lambda kv: str(kv[1][2])):
+        rs = op.get("responses") or {}
+        for status, name in (("502", "BadGateway"), ("504", "GatewayTimeout")):
+            r = rs.get(status)
+            if not isinstance(r, dict) or r.get("$ref") != "#/components/responses/" + name:
+                problems.append("%s:%s: %s %s: responses lack '%s': $ref "
+                                "'#/components/responses/%s' (nginx answers it when the pool is "
+                                "down or slow)" % (spec_rel, line, meth, p, status, name))
+    env = (comps.get("schemas") or {}).get("ListEnvelope") or {}
+    data = None
+    for part in as_list(env.get("allOf")):
+        if isinstance(part, dict) and isinstance(part.get("properties"), dict):
+            data = part["properties"].get("data")
+    if not isinstance(data, dict) or data.get("type") != "array" or not isinstance(data.get("items"), dict):
+        problems.append("%s: components/schemas/ListEnvelope: data must be an array with items"
+                        % spec_rel)
+    servers = as_list(doc.get("servers"))
+    if not any(isinstance(sv, dict) and "/api/v1" in str(sv.get("description", "")) for sv in servers):
+        problems.append("%s: servers: no description of /api/v1" % spec_rel)
 
 
 def source_root():

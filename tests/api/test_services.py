@@ -475,6 +475,79 @@ def test_bulk_checks_every_item_as_a_single_create():
     check(db_count("services", "name_en = %s" % sql_str(dup["nameEn"])) == 0, "an item before the duplicate stayed")
 
 
+# ------------------------------------------------------------------ the seeds' other names
+
+def test_seed002_title_description_and_color():
+    """Seed 002 writes {title, description, category, icon, color}: a new service takes
+    title and description in both languages; an update writes the request's language and
+    the other one while it is still a copy; color is kept as written."""
+    tag = uniq(10)
+    body = {"title": "Garden care " + tag, "description": "Lawns and trees", "category": "plumbing",
+            "icon": "leaf", "color": "#2E7D32"}
+    r = api("POST", en("/api/services"), body, token=admin_token())
+    s = svc_of(expect(201, r))
+    check(s["nameAr"] == s["nameEn"] == body["title"], "title fills both names: %r" % s)
+    check(s["descriptionAr"] == s["descriptionEn"] == "Lawns and trees", "description %r" % s)
+    check(s["color"] == "#2E7D32", "color %r" % s.get("color"))
+    check(s["media"]["icon"] == "leaf", "top-level icon: %r" % s.get("media"))
+    # Arabic request: the Arabic name changes, and the English one follows while it is a copy
+    r = api("PUT", "/api/services/%d?lang=ar" % s["id"], {"title": "عناية بالحدائق " + tag},
+            token=admin_token())
+    s2 = svc_of(expect(200, r))
+    check(s2["nameAr"] == s2["nameEn"] == "عناية بالحدائق " + tag, "copy followed: %r" % s2)
+    # once the English name was edited on its own, an Arabic title no longer touches it
+    expect(200, api("PUT", "/api/services/%d" % s["id"], {"nameEn": "Garden care " + tag},
+                    token=admin_token()))
+    s3 = svc_of(expect(200, api("PUT", "/api/services/%d?lang=ar" % s["id"],
+                                {"title": "حدائق " + tag}, token=admin_token())))
+    check(s3["nameAr"] == "حدائق " + tag and s3["nameEn"] == "Garden care " + tag,
+          "an edited translation was overwritten: %r" % s3)
+    # a name given beside the title wins
+    s4 = svc_of(expect(201, api("POST", en("/api/services"),
+                                dict(body, title="T " + uniq(8), nameAr="اسم " + uniq(6)),
+                                token=admin_token())))
+    check(s4["nameAr"].startswith("اسم ") and s4["nameEn"].startswith("T "), "%r" % s4)
+    # bad colours and missing names are 422 naming the field
+    for bad in ("red!", "#12", "#GGGGGG", 5):
+        expect(422, api("POST", "/api/services", dict(body, title="X " + uniq(8), color=bad),
+                        token=admin_token()), fields=["color"])
+    expect(422, api("POST", "/api/services", {"description": "d", "category": "plumbing"},
+                    token=admin_token()), fields=["nameAr", "nameEn"])
+    expect(200, api("PUT", "/api/services/%d" % s["id"], {"color": None}, token=admin_token()))
+    check(db_scalar("SELECT color IS NULL FROM services WHERE id = %d" % s["id"]) == "1",
+          "color not cleared")
+
+
+def test_update_with_no_known_field_is_422_and_changes_nothing():
+    s, _ = create()
+    before = len(activity_rows("action = 'service.update' AND target_id = %d" % s["id"]))
+    stamp = db_scalar("SELECT updated_at FROM services WHERE id = %d" % s["id"])
+    for body in ({}, {"colour": "#fff"}, {"name": "x", "price": {}}):
+        expect(422, api("PUT", en("/api/services/%d" % s["id"]), body, token=admin_token()),
+               fields={"body": "NO_KNOWN_FIELD"})
+    check(len(activity_rows("action = 'service.update' AND target_id = %d" % s["id"])) == before,
+          "a refused update was logged")
+    check(db_scalar("SELECT updated_at FROM services WHERE id = %d" % s["id"]) == stamp,
+          "a refused update touched the row")
+    expect_bilingual("PUT", "/api/services/%d" % s["id"], {}, token=admin_token(), status=422)
+
+
+def test_seed001_short_view():
+    s, b = create()
+    short = expect_list(api("GET", q("/api/services", limit=100, view="short", search=b["nameEn"])),
+                        limit=100)["data"]
+    check(len(short) == 1 and set(short[0]) == {"id", "name", "icon", "description"},
+          "short view %r" % short)
+    check(short[0]["id"] == s["id"] and short[0]["icon"] == "faucet", "%r" % short[0])
+    ar = expect_list(api("GET", q("/api/services", limit=100, view="short", search=b["nameEn"],
+                                  lang="ar")), limit=100)["data"]
+    check(ar[0]["name"] == b["nameAr"] and ar[0]["description"] == b["descriptionAr"], "%r" % ar)
+    en_ = expect_list(api("GET", q("/api/services", limit=100, view="short", search=b["nameEn"],
+                                   lang="en")), limit=100)["data"]
+    check(en_[0]["name"] == b["nameEn"], "%r" % en_)
+    expect(422, api("GET", q("/api/services", view="tiny")), fields=["view"])
+
+
 def _last_update_details(sid):
     rows = db_query("SELECT details FROM activity_log WHERE action = 'service.update' AND target_id = '%d'"
                     " ORDER BY id DESC LIMIT 1" % sid)

@@ -3,7 +3,7 @@
 The tests talk HTTP to the real stack that `scripts/dev test` starts (nginx in front of
 the FastCGI pool and MariaDB) and read the database directly only for what the API
 never shows (codes queued in the outbox, anonymized rows, row counts). They use the
-Python standard library only (DESIGN.md §8).
+Python standard library only (docs/architecture.md).
 
 Environment (exported by scripts/dev test; without WARSHA_TEST_URL a test exits 77,
 which ctest reports as "skipped"):
@@ -154,7 +154,7 @@ def en(path):
 # ------------------------------------------------------------------ assertions
 
 def expect(status, resp, code=None, fields=None, message=None):
-    """Checks the answer's status and DESIGN.md §3 shape; returns the body.
+    """Checks the answer's status and docs/api-conventions.md shape; returns the body.
 
     Errors: success false, a non-empty message, a code (== code when given) and, when
     fields is given, errors[] whose entries each have field, message and code and name
@@ -209,7 +209,7 @@ def expect(status, resp, code=None, fields=None, message=None):
 
 
 def expect_list(resp, page=1, limit=10):
-    """A 200 list answer with its pagination object (DESIGN.md §3); returns the body."""
+    """A 200 list answer with its pagination object (docs/api-conventions.md); returns the body."""
     body = expect(200, resp)
     check(isinstance(body["data"], list), "data is not a list: %s" % resp.describe())
     pg = body.get("pagination")

@@ -598,7 +598,7 @@ TEST(error_codes_and_statuses)
 	}
 }
 
-/* --- replies: one per request, DESIGN.md section 3 --- */
+/* --- replies: one per request, docs/api-conventions.md --- */
 
 static json_object *
 reply_of(struct req *r)
