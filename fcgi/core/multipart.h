@@ -86,7 +86,7 @@ struct multipart_limits {
 #define MULTIPART_DEFAULT_MAX_HEADER_BYTES 4096
 #define MULTIPART_DEFAULT_MAX_FILE_BYTES   (5ULL * 1024 * 1024)
 #define MULTIPART_DEFAULT_MAX_FIELD_BYTES  (64ULL * 1024)
-/* nginx's client_max_body_size (nginx/warsha.conf): raise both together */
+/* nginx's client_max_body_size (nginx/snippets/warsha-site.conf): raise both together */
 #define MULTIPART_DEFAULT_MAX_TOTAL        (12ULL * 1024 * 1024)
 
 extern const struct multipart_limits multipart_default_limits;
