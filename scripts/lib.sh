@@ -464,12 +464,14 @@ SQL
 # app_scrub_env: the environment the servers get. The test stack drops any WARSHA_<KEY>
 # of the caller's shell so a developer's overrides cannot leak into a test run; the
 # dev stack keeps them (WARSHA_LOG_LEVEL=debug scripts/dev up is a feature).
+# WARSHA_PORT_OFFSET is no server setting and stays: this shell runs ctest next, and a
+# test that calls scripts/dev (test_db_outage restarts MariaDB) must find its own ports.
 app_scrub_env() {
 	local v
 	[ "$STACK" = test ] || return 0
 	for v in $(compgen -e); do
 		case "$v" in
-		WARSHA_TEST_* | WARSHA_ADMIN_*) ;;
+		WARSHA_TEST_* | WARSHA_ADMIN_* | WARSHA_PORT_OFFSET) ;;
 		WARSHA_*) unset "$v" ;;
 		esac
 	done
