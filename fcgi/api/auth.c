@@ -16,6 +16,7 @@
 #include "../core/router.h"
 #include "../core/validate.h"
 #include "../domain/identity.h"
+#include "../domain/user_visibility.h"
 #include "../domain/limits.h"
 #include "../store/accounts.h"
 #include "../store/activity.h"
@@ -569,6 +570,7 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 	char email[4 * 254 + 1], phone[PHONE_E164_LEN];
 	struct login_limits *l = arena_alloc(r->a, sizeof(*l));
 	struct account_login acc;
+	enum identifier_kind kind;
 	const char *subject;
 	struct failure f;
 	enum db_rc rc;
@@ -578,13 +580,18 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 		return fail(r, ERR_ROLE_NOT_ALLOWED);
 	if (email_normalize(identifier, email, sizeof(email)) != 0)
 		snprintf(email, sizeof(email), "%s", identifier);
-	if (identifier_kind(identifier, phone, sizeof(phone)) != IDENT_PHONE)
+	kind = identifier_kind(identifier, phone, sizeof(phone));
+	if (kind != IDENT_PHONE)
 		phone[0] = '\0';
 	f.key = arena_strdup(r->a, phone[0] ? phone : email);
 	f.ip = r->remote_addr ? r->remote_addr : "-";
 	rc = db_accounts_find_login(r->db, r->a, email, phone[0] ? phone : NULL, identifier, &acc);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return fail_db(r, rc);
+	/* staff sign in with their e-mail only, whatever the login type says (seed 001):
+	 * found by phone or username, a staff account is as unknown, at the same cost */
+	if (rc == DB_OK && kind != IDENT_EMAIL && user_role_is_staff(acc.role))
+		rc = DB_NOTFOUND;
 	/* the limits count per account, however its e-mail, phone or username was
 	 * spelled; an unknown identifier counts under its normalized form */
 	subject = rc == DB_OK ? arena_printf(r->a, "user:%lld", acc.id) :

@@ -313,6 +313,28 @@ def test_staff_sign_in_to_dashboard_by_email_only():
     _login_ok(login(m["email"], m["password"], field="loginIdentifier", type="admins"), m["id"])
 
 
+def test_staff_sign_in_by_email_only_whatever_the_type():
+    """Seed 001: staff sign in with their e-mail only. Without type (or with clients), a
+    staff account found by phone or username is as unknown: 401 INVALID_CREDENTIALS,
+    the same answer as a wrong password, and no token."""
+    for role in ("moderator", "admin"):
+        m = make_user_with_role(role)
+        for body in ({"identifier": m["phone"]}, {"identifier": m["username"]},
+                     {"phone": m["phone"]}, {"username": m["username"]},
+                     {"identifier": m["phone"], "type": "clients"}):
+            body = dict(body, password=m["password"])
+            r = api("POST", en("/api/auth/login"), body)
+            expect(401, r, "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+            check("token" not in (r.body.get("data") or {}), "a token was issued: %s" % r.describe())
+        _login_ok(login(m["email"], m["password"]), m["id"])
+    # a customer still signs in by phone and by username
+    c = register_user()
+    _login_ok(api("POST", "/api/auth/login", {"identifier": c["phone"], "password": c["password"]}),
+              c["id"])
+    _login_ok(api("POST", "/api/auth/login", {"identifier": c["username"], "password": c["password"]}),
+              c["id"])
+
+
 def test_login_rate_limited_after_five_failures():
     u = register_user()
     for i in range(5):
