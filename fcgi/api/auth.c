@@ -24,6 +24,7 @@
 #include "../store/limits.h"
 #include "../store/outbox.h"
 #include "../store/sessions.h"
+#include "../store/settings.h"
 #include "../store/users.h"
 #include "api.h"
 #include "user_view.h"
@@ -458,8 +459,26 @@ auth_v1_register(struct req *r)
  * get more checks than the limits allow. */
 struct login_limits {
 	struct limit_key pair, account, ip;
+	long long        max;          /* failures per account and address in a window */
+	long long        window;       /* seconds */
 	long long        wait;         /* refused: the seconds to wait */
 };
+
+/* The failed-login limit of one account from one address: the settings
+ * max_login_attempts and login_window_minutes when an admin has set them within safe
+ * bounds (3-20 attempts, 1-1440 minutes), else the configuration's defaults. */
+static void
+login_limit_figures(struct req *r, struct login_limits *l)
+{
+	long long v;
+
+	l->max = r->cfg->login_max_failures;
+	l->window = r->cfg->login_window_seconds;
+	if (db_settings_int(r->db, r->a, "max_login_attempts", 3, 20, &v) == DB_OK)
+		l->max = v;
+	if (db_settings_int(r->db, r->a, "login_window_minutes", 1, 1440, &v) == DB_OK)
+		l->window = v * 60;
+}
 
 struct sign_in {
 	long long            id;       /* the account whose password was checked */
@@ -473,7 +492,7 @@ static enum err
 login_limits_take_work(struct req *r, void *ctx)
 {
 	struct login_limits *l = ctx;
-	long long window = r->cfg->login_window_seconds;
+	long long window = l->window;
 	struct limit_state pair, account, ip;
 	long wait, w;
 	enum db_rc rc;
@@ -483,7 +502,7 @@ login_limits_take_work(struct req *r, void *ctx)
 	    (rc = db_limits_lock(r->db, r->a, &l->account, window, &account)) != DB_OK ||
 	    (rc = db_limits_lock(r->db, r->a, &l->ip, window, &ip)) != DB_OK)
 		return fail_db(r, rc);
-	wait = limit_retry_after((long)pair.n, r->cfg->login_max_failures, (long)pair.window_age,
+	wait = limit_retry_after((long)pair.n, (long)l->max, (long)pair.window_age,
 	    (long)window);
 	if ((w = login_backoff((long)account.n, (long)account.since_last)) > wait)
 		wait = w;
@@ -599,6 +618,7 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 	l->pair = (struct limit_key){ LIMIT_LOGIN, subject, f.ip };
 	l->account = (struct limit_key){ LIMIT_LOGIN_ACCOUNT, subject, NULL };
 	l->ip = (struct limit_key){ LIMIT_LOGIN_IP, NULL, f.ip };
+	login_limit_figures(r, l);
 	if ((e = req_tx(r, login_limits_take_work, l)) != ERR_OK) {
 		if (e == ERR_RATE_LIMITED && l->wait > 0)
 			resp_header_keep(r, "Retry-After: %lld", l->wait);
