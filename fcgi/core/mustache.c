@@ -777,6 +777,18 @@ fail:
 	return -1;
 }
 
+/* A file's path as an error's name, cut to fit (it only points an editor at the file). */
+static void
+name_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int
 set_add(struct mustache_set *s, const char *path, const char *rel, struct mustache_error *err)
 {
@@ -796,7 +808,7 @@ set_add(struct mustache_set *s, const char *path, const char *rel, struct mustac
 	free(name);
 	if (t == NULL) {
 		if (err != NULL)             /* the file, for editors */
-			snprintf(err->name, sizeof(err->name), "%s", rel);
+			name_copy(err->name, sizeof(err->name), rel);
 		return -1;
 	}
 	if (s->n == s->cap) {
