@@ -1,4 +1,5 @@
 #include "store.h"
+#include "technicians.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct db_family *const store_families[] = {
 	&store_limits,
 	&store_events,
 	&store_user_lists,
+	&store_technicians,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
