@@ -56,17 +56,18 @@ enum stmt {
 
 /* The staff's list, newest first. The first filter of category, city, status that is
  * given picks the index (category: the specialization rows'); the others are checked
- * on the rows it gives, joined by primary key. */
+ * on the rows it gives, joined by primary key. Every table names its index: left free,
+ * the optimizer adds a rowid filter from another index (a status no row has yet). */
 #define FROM_ALL " FROM technician_profiles p FORCE INDEX (ix_technicians_list)" \
-	" STRAIGHT_JOIN users u ON u.id = p.user_id"
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
 #define FROM_STATUS " FROM technician_profiles p FORCE INDEX (ix_technicians_list_status)" \
-	" STRAIGHT_JOIN users u ON u.id = p.user_id"
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
 #define FROM_CITY " FROM technician_profiles p FORCE INDEX (ix_technicians_list_city)" \
-	" STRAIGHT_JOIN users u ON u.id = p.user_id"
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
 #define FROM_CATEGORY " FROM technician_specializations k" \
 	" FORCE INDEX (ix_technician_specializations_list)" \
-	" STRAIGHT_JOIN technician_profiles p ON p.user_id = k.user_id" \
-	" STRAIGHT_JOIN users u ON u.id = p.user_id"
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = k.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
 #define W_CATEGORY "k.category = ? AND "
 #define W_STATUS "p.work_status = ? AND "
 #define W_CITY "p.working_city = ? AND "
@@ -80,23 +81,31 @@ enum stmt {
 	[STMT_LIST + (bits)] = { LIST_SQL(from, where, t), (nparams) + 4, TECH_NCOLS, DBS_LIST }, \
 	[STMT_COUNT + (bits)] = { COUNT_SQL(from, where), (nparams) + 1, 1, DBS_LIST }
 
-/* Near a point: the bounding box of the circle on ix_technicians_nearby (available and
- * verified, a latitude range, the longitude checked from the index), the specialization
- * and the user by primary key, then the distance (haversine, as geo_distance_km() of
- * fcgi/domain/booking.h) within the asked one and the technician's radius, nearest
- * first: only the technicians inside the box are sorted. */
-#define HAVERSINE "ROUND(2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
+/* Near a point, in two steps. Inside: the bounding box of the circle on
+ * ix_technicians_nearby (available, verified, a user who can be booked, a latitude
+ * range; the longitude, the distance and the technician's own radius checked from the
+ * index alone) and the specialization by primary key, nearest first: only the ids and
+ * distances of the technicians inside the circle are sorted, and no row is read. Outside:
+ * the views of the few that page keeps (the user is checked again there, so a user
+ * changed since the profile's flag was written is left out rather than shown). The distance is the haversine of geo_distance_km()
+ * (fcgi/domain/booking.h), in km to three decimals. */
+#define HAVERSINE "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
 	"POW(SIN(RADIANS(p.latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(p.latitude))" \
-	" * POW(SIN(RADIANS(p.longitude - ?) / 2), 2)))), 3)"
-#define NEAR_SQL(join) DB_LIST_LIMIT TECH_SELECT ", " HAVERSINE " AS distanceKm" \
+	" * POW(SIN(RADIANS(p.longitude - ?) / 2), 2))))"
+#define NEAR_IDS(join) "SELECT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm" \
 	" FROM technician_profiles p FORCE INDEX (ix_technicians_nearby)" join \
-	" STRAIGHT_JOIN users u ON u.id = p.user_id" \
 	" WHERE p.work_status = 'available' AND p.verification = 'verified'" \
+	" AND p.user_bookable = 1" \
 	" AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?" \
-	" AND " W_USER " AND u.is_active = 1 AND u.is_banned = 0" \
-	" HAVING distanceKm <= ? AND distanceKm <= `technician.serviceRadiusKm`" \
-	" ORDER BY distanceKm, u.id LIMIT ?"
-#define NEAR_CATEGORY " STRAIGHT_JOIN technician_specializations k" \
+	" AND " HAVERSINE " <= LEAST(?, p.service_radius_km)" \
+	" ORDER BY distanceKm, p.user_id LIMIT ?"
+#define NEAR_SQL(join) DB_LIST_LIMIT TECH_SELECT ", n.distanceKm" \
+	" FROM (" NEAR_IDS(join) ") n" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = n.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = n.user_id" \
+	" WHERE " W_USER " AND u.is_active = 1 AND u.is_banned = 0" \
+	" ORDER BY n.distanceKm, n.user_id"
+#define NEAR_CATEGORY " STRAIGHT_JOIN technician_specializations k FORCE INDEX (PRIMARY)" \
 	" ON k.category = ? AND k.user_id = p.user_id"
 
 /* The writable columns in enum technician_col order. */
@@ -114,8 +123,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	VARIANT(F_CATEGORY | F_CITY, FROM_CATEGORY, W_CATEGORY W_CITY, "k", 2),
 	VARIANT(F_CATEGORY | F_CITY | F_STATUS, FROM_CATEGORY, W_CATEGORY W_STATUS W_CITY, "k", 3),
 
-	[STMT_NEARBY] = { NEAR_SQL(""), 9, TECH_NCOLS + 1, DBS_LIST },
-	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY), 10, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_NEARBY] = { NEAR_SQL(""), 12, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY), 13, TECH_NCOLS + 1, DBS_LIST },
 	[STMT_VIEW] = { TECH_SELECT " FROM technician_profiles p JOIN users u ON u.id = p.user_id"
 	    " WHERE p.user_id = ? AND " W_USER, 1, TECH_NCOLS, 0 },
 	[STMT_LOCK] = { "SELECT " LOCK_COLUMNS " FROM technician_profiles p"
@@ -164,7 +173,7 @@ SAMPLES(csy, S_C S_S S_Y)
 
 #define S_POINT DB_SAMPLE_STR("30.0444"), DB_SAMPLE_STR("30.0444"), DB_SAMPLE_STR("31.2357")
 #define S_BOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.944"), DB_SAMPLE_STR("30.196"), \
-	DB_SAMPLE_STR("32.275"), DB_SAMPLE_INT(100), DB_SAMPLE_INT(50)
+	DB_SAMPLE_STR("32.275"), S_POINT, DB_SAMPLE_INT(100), DB_SAMPLE_INT(50)
 static const struct db_arg s_nearby[] = { S_POINT, S_BOX };
 static const struct db_arg s_nearby_category[] = { S_POINT, DB_SAMPLE_STR("plumbing"), S_BOX };
 
@@ -290,7 +299,7 @@ db_technicians_nearby(struct db *db, struct arena *a, const struct technician_ne
 	/* the box around the circle: a degree of latitude is 111.195 km, one of longitude
 	 * that times the cosine of the latitude (taken at the edge nearer a pole) */
 	double dlat = q->km / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
-	struct db_arg args[11];
+	struct db_arg args[13];
 	struct db_result res;
 	size_t n = 0;
 	enum db_rc rc;
@@ -306,6 +315,9 @@ db_technicians_nearby(struct db *db, struct arena *a, const struct technician_ne
 	args[n++] = DB_DBL(q->lat + dlat);
 	args[n++] = DB_DBL(q->lng - dlng);
 	args[n++] = DB_DBL(q->lng + dlng);
+	args[n++] = DB_DBL(q->lat);
+	args[n++] = DB_DBL(q->lat);
+	args[n++] = DB_DBL(q->lng);
 	args[n++] = DB_DBL(q->km);
 	args[n++] = DB_INT(q->limit);
 	*items = NULL;

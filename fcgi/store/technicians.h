@@ -26,7 +26,7 @@ struct technician_filter {
 };
 
 /* The rows the capped count of a list reads at most; a larger total is a lower bound. */
-#define TECHNICIANS_COUNT_CAP 10000
+#define TECHNICIANS_COUNT_CAP 1000
 
 struct technician_page {
 	json_object       *items;     /* user views, each with "technician" */

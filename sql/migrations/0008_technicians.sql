@@ -23,6 +23,10 @@ CREATE TABLE IF NOT EXISTS technician_profiles (
   verified_at         DATETIME(3)  NULL,
   verified_by         BIGINT UNSIGNED NULL,
   service_radius_km   SMALLINT UNSIGNED NOT NULL DEFAULT 20,
+  -- the user row can be booked: a technician, not deleted, active and not banned
+  -- (users.list_state 'active'); kept by the triggers below, so the search near a point
+  -- reads this index alone and never the users rows it leaves out
+  user_bookable       TINYINT(1)   NOT NULL DEFAULT 0,
   -- the current location, as the technician last sent it (PUT /api/technicians/status)
   latitude            DECIMAL(9,6) NULL,
   longitude           DECIMAL(9,6) NULL,
@@ -34,9 +38,11 @@ CREATE TABLE IF NOT EXISTS technician_profiles (
   KEY ix_technicians_list (created_at, user_id),
   KEY ix_technicians_list_status (work_status, created_at, user_id),
   KEY ix_technicians_list_city (working_city, created_at, user_id),
-  -- who is bookable near a point: available and verified, then a latitude range of the
-  -- bounding box, the longitude checked from the index (docs/technicians.md)
-  KEY ix_technicians_nearby (work_status, verification, latitude, longitude),
+  -- who is bookable near a point: available, verified, bookable, then a latitude range
+  -- of the bounding box; the longitude, the distance and the radius are checked from the
+  -- index alone (docs/technicians.md)
+  KEY ix_technicians_nearby (work_status, verification, user_bookable, latitude, longitude,
+    service_radius_km),
   CONSTRAINT fk_technician_profiles_user FOREIGN KEY (user_id) REFERENCES users (id)
     ON DELETE CASCADE,
   CONSTRAINT ck_technician_profiles_status CHECK (work_status IN ('available','busy','offline')),
@@ -62,17 +68,28 @@ CREATE TABLE IF NOT EXISTS technician_specializations (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- A user who becomes a technician gets a profile (kept when the role changes again: a
--- demoted technician is simply not listed).
+-- demoted technician is simply not listed), and the profile follows whether its user
+-- can be booked.
 CREATE TRIGGER IF NOT EXISTS tr_users_technician_insert AFTER INSERT ON users FOR EACH ROW
-  INSERT IGNORE INTO technician_profiles (user_id, latitude, longitude, created_at)
-  SELECT NEW.id, NEW.latitude, NEW.longitude, NEW.created_at FROM DUAL
-  WHERE NEW.role = 'technician';
+  INSERT IGNORE INTO technician_profiles (user_id, user_bookable, latitude, longitude,
+    created_at)
+  SELECT NEW.id, NEW.list_state = 'active', NEW.latitude, NEW.longitude, NEW.created_at
+  FROM DUAL WHERE NEW.role = 'technician';
 
 CREATE TRIGGER IF NOT EXISTS tr_users_technician_update AFTER UPDATE ON users FOR EACH ROW
-  INSERT IGNORE INTO technician_profiles (user_id, latitude, longitude)
-  SELECT NEW.id, NEW.latitude, NEW.longitude FROM DUAL
-  WHERE NEW.role = 'technician' AND OLD.role <> 'technician';
+BEGIN
+  IF NEW.role = 'technician' AND OLD.role <> 'technician' THEN
+    INSERT IGNORE INTO technician_profiles (user_id, latitude, longitude)
+      VALUES (NEW.id, NEW.latitude, NEW.longitude);
+  END IF;
+  IF OLD.role <> NEW.role OR OLD.list_state <> NEW.list_state THEN
+    UPDATE technician_profiles
+      SET user_bookable = (NEW.role = 'technician' AND NEW.list_state = 'active')
+      WHERE user_id = NEW.id;
+  END IF;
+END;
 
 -- The technicians of today.
-INSERT IGNORE INTO technician_profiles (user_id, latitude, longitude, created_at)
-  SELECT id, latitude, longitude, created_at FROM users WHERE role = 'technician';
+INSERT IGNORE INTO technician_profiles (user_id, user_bookable, latitude, longitude, created_at)
+  SELECT id, list_state = 'active', latitude, longitude, created_at FROM users
+  WHERE role = 'technician';
