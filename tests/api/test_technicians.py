@@ -302,6 +302,35 @@ def test_available_filters_and_orders_by_distance():
         db_query("UPDATE users SET is_banned = 0 WHERE id = %d" % near3["id"])
 
 
+def test_role_changes_and_bans_follow_the_profile():
+    """The triggers of the migration: a user made a technician through PUT
+    /api/users/:id/role gets a profile; one demoted, or banned through the admin API, is
+    offered no more, and offered again when unbanned."""
+    c = (CENTER[0] + 0.25, CENTER[1])
+    cust = make_user_with_role("customer")
+    adm = admin_token()
+    expect(200, api("PUT", "/api/users/%d/role" % cust["id"], {"role": "technician"},
+                    token=adm))
+    check(db_scalar("SELECT COUNT(*) FROM technician_profiles WHERE user_id = %d"
+                    % cust["id"]) == "1", "no profile after the role change")
+    t = technician(east_of(c, 1.0))
+    viewer = make_user_with_role("customer")["token"]
+    loc = "%.6f,%.6f" % c
+
+    def offered():
+        return [x["id"] for x in expect(200, available(viewer, location=loc, distance="5"))
+                ["data"]["technicians"]]
+    check(offered() == [t["id"]], "not offered at first: %r" % offered())
+    expect(200, api("PATCH", "/api/admin/users/%d/ban" % t["id"], {"reason": "tests"},
+                    token=adm))
+    check(offered() == [], "a banned technician is offered")
+    expect(200, api("PATCH", "/api/admin/users/%d/unban" % t["id"], token=adm))
+    check(offered() == [t["id"]], "an unbanned technician is not offered")
+    expect(200, api("PUT", "/api/users/%d/role" % t["id"], {"role": "customer"}, token=adm))
+    check(offered() == [], "a former technician is offered")
+    expect(404, api("GET", "/api/technicians/%d" % t["id"], token=viewer))
+
+
 # ------------------------------------------------------------------ privacy
 
 def test_others_see_the_public_view_only():
