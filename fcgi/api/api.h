@@ -89,6 +89,22 @@ enum err settings_create(struct req *r);
 extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 
+/* bookings.c (seed 000 "Booking Management", kind service) */
+enum err bookings_create(struct req *r);
+enum err bookings_my(struct req *r);
+enum err bookings_list(struct req *r);
+enum err bookings_get(struct req *r);
+enum err bookings_approve(struct req *r);
+enum err bookings_assign(struct req *r);
+enum err bookings_cancel(struct req *r);
+enum err bookings_status(struct req *r);
+extern const struct input bookings_create_input;
+extern const struct input bookings_list_query;      /* /my and the staff/technician list */
+extern const struct input bookings_approve_input;
+extern const struct input bookings_assign_input;
+extern const struct input bookings_cancel_input;
+extern const struct input bookings_status_input;
+
 /* maintenance.c */
 enum err maintenance_run(struct req *r);
 

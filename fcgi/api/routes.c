@@ -114,6 +114,24 @@ const struct route app_routes[] = {
 	{ PUT, "/api/settings/:key", settings_update, ROLE_ADMIN, 0, .body = &settings_update_input },
 	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0, .body = &settings_create_input },
 
+	/* bookings (seed 000's matrix; kind service); a booking the caller may not see is
+	 * 404 (bookings.c) */
+	{ POST, "/api/bookings", bookings_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	    .body = &bookings_create_input },
+	{ GET, "/api/bookings/my", bookings_my, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	    .query = &bookings_list_query },
+	{ GET, "/api/bookings", bookings_list, ROLE_TECHNICIAN | ROLE_STAFF, 0,
+	    .query = &bookings_list_query },
+	{ GET, "/api/bookings/:id", bookings_get, ROLE_ANY, 0 },
+	{ PUT, "/api/bookings/:id/approve", bookings_approve, ROLE_STAFF, 0,
+	    .body = &bookings_approve_input },
+	{ PUT, "/api/bookings/:id/assign-technician", bookings_assign, ROLE_STAFF, 0,
+	    .body = &bookings_assign_input },
+	{ PUT, "/api/bookings/:id/cancel", bookings_cancel, ROLE_ANY, 0,
+	    .body = &bookings_cancel_input },
+	{ PUT, "/api/bookings/:id/status", bookings_status, ROLE_TECHNICIAN | ROLE_STAFF, 0,
+	    .body = &bookings_status_input },
+
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
 };

@@ -1,18 +1,29 @@
 #include "user_view.h"
 
 #include "../core/router.h"
+#include "../store/bookings.h"
 #include "../store/users.h"
 
 enum user_relation
 user_view_relation(struct req *r, long long subject_id)
 {
-	/* Bookings will answer here whether an open booking links the caller and the
-	 * subject: the caller the technician assigned to a booking of the subject
-	 * (USER_REL_ASSIGNED_TECHNICIAN), or the subject the technician assigned to one of
-	 * the caller's (USER_REL_BOOKED_TECHNICIAN). One indexed read, only for a caller
-	 * who is not staff and not the subject. */
-	(void)r;
-	(void)subject_id;
+	/* Whether an open booking links the caller and the subject: the caller the
+	 * technician assigned to a booking of the subject (USER_REL_ASSIGNED_TECHNICIAN), or
+	 * the subject the technician assigned to one of the caller's
+	 * (USER_REL_BOOKED_TECHNICIAN). One indexed read, only for a signed-in caller who is
+	 * not staff and not the subject; a failed read opens nothing. */
+	int linked = 0;
+
+	if (r->user.id == 0 || r->user.id == subject_id || (r->user.role & ROLE_STAFF))
+		return USER_REL_NONE;
+	if (r->user.role == ROLE_TECHNICIAN) {
+		if (db_bookings_linked(r->db, r->a, r->user.id, subject_id, &linked) == DB_OK &&
+		    linked)
+			return USER_REL_ASSIGNED_TECHNICIAN;
+		return USER_REL_NONE;
+	}
+	if (db_bookings_linked(r->db, r->a, subject_id, r->user.id, &linked) == DB_OK && linked)
+		return USER_REL_BOOKED_TECHNICIAN;
 	return USER_REL_NONE;
 }
 

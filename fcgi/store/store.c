@@ -19,6 +19,7 @@ struct db_family *const store_families[] = {
 	&store_limits,
 	&store_events,
 	&store_user_lists,
+	&store_bookings,
 	&store_technicians,
 };
 

@@ -4,10 +4,9 @@ routes.c admits admins and moderators (ROLE_STAFF); customers, technicians and
 corporate accounts are refused with 403. Every action lands in activity_log."""
 import os
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from warsha_test import (api, en, q, expect, expect_list, expect_bilingual, check, register_user,
+from warsha_test import (api, at_once, en, q, expect, expect_list, expect_bilingual, check, register_user,
                          login, admin_login, admin_token, make_user_with_role, user_of, db_query,
                          db_user, db_count, sql_str, activity_rows, new_phone, new_password, uniq, run)
 
@@ -234,24 +233,6 @@ def test_banned_user_cannot_use_any_route():
         check(body.get("data", {}).get("reason") == "abuse", "reason missing: %s" % r.describe())
 
 
-def _at_once(*calls):
-    """Runs the calls in threads released together; their answers in order."""
-    results = [None] * len(calls)
-    gate = threading.Barrier(len(calls))
-
-    def go(i, fn):
-        gate.wait()
-        results[i] = fn()
-
-    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    check(all(r is not None for r in results), "a concurrent call did not answer")
-    return results
-
-
 def test_ban_racing_a_role_change_completes_or_fails_whole():
     """A ban and a role change of the same user at once, by two admins: both lock the
     row, so each either happens whole (ban: flag, reason, sessions ended, one log row;
@@ -260,7 +241,7 @@ def test_ban_racing_a_role_change_completes_or_fails_whole():
     second = make_user_with_role("admin")
     for _ in range(4):
         u = register_user()
-        rs = _at_once(lambda: _ban(u["id"], first["token"], reason="racing ban"),
+        rs = at_once(lambda: _ban(u["id"], first["token"], reason="racing ban"),
                       lambda: api("PUT", "/api/users/%d/role" % u["id"], {"role": "technician"},
                                   token=second["token"]))
         for r in rs:

@@ -10,16 +10,14 @@ would), then stops it with SIGTERM and expects a clean exit.
 import os
 import signal
 import socket
-import struct
 import subprocess
 import tempfile
 import time
 
-from warsha_test import SOURCE_DIR, Skip, check, run
+from warsha_test import SOURCE_DIR, Skip, check, fastcgi_get, fastcgi_receive, fastcgi_send, run
 
 ENV = os.environ.get
 
-FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
 
 
 def _binary():
@@ -30,61 +28,6 @@ def _binary():
     # the same binary the stack runs (plain or sanitizer build)
     sup = open(pidfile).read().strip()
     return os.readlink("/proc/%s/exe" % sup), conf
-
-
-def _record(rtype, content, req_id=1):
-    pad = (8 - len(content) % 8) % 8
-    return struct.pack(">BBHHBx", 1, rtype, req_id, len(content), pad) + content + b"\0" * pad
-
-
-def _nv(name, value):
-    def length(n):
-        return struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
-    name, value = name.encode(), value.encode()
-    return length(len(name)) + length(len(value)) + name + value
-
-
-def fastcgi_send(method, path, sock_path, body=b"", timeout=10):
-    """Sends one FastCGI request, as nginx does; returns the open connection."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(sock_path)
-    env = [("REQUEST_METHOD", method), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
-           ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1"),
-           ("SERVER_PROTOCOL", "HTTP/1.1"), ("CONTENT_LENGTH", str(len(body)))]
-    if body:
-        env.append(("CONTENT_TYPE", "application/json"))
-    params = b"".join(_nv(k, v) for k, v in env)
-    s.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
-              _record(FCGI_PARAMS, params) + _record(FCGI_PARAMS, b"") +
-              (_record(FCGI_STDIN, body) if body else b"") + _record(FCGI_STDIN, b""))
-    return s
-
-
-def fastcgi_receive(s):
-    """Reads the answer to the end; returns (stdout bytes, app status or None)."""
-    out, status, buf = b"", None, b""
-    while status is None:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        while len(buf) >= 8:
-            _, rtype, _, clen, plen = struct.unpack(">BBHHB", buf[:7])
-            if len(buf) < 8 + clen + plen:
-                break
-            content = buf[8:8 + clen]
-            buf = buf[8 + clen + plen:]
-            if rtype == FCGI_STDOUT:
-                out += content
-            elif rtype == FCGI_END_REQUEST:
-                status = struct.unpack(">I", content[:4])[0]
-    s.close()
-    return out, status
-
-
-def fastcgi_get(path, sock_path, timeout=10):
-    return fastcgi_receive(fastcgi_send("GET", path, sock_path, timeout=timeout))
 
 
 def _env(tmpdir):

@@ -18,15 +18,14 @@ import os
 import re
 import signal
 import socket
-import struct
 import subprocess
 import tempfile
 import threading
 import time
 
-from warsha_test import ENV, SOURCE_DIR, Skip, api, check, connection, db_query, poll, run, uniq
+from warsha_test import (ENV, SOURCE_DIR, Skip, api, check, connection, db_query, fastcgi_get,
+                         poll, run, uniq)
 
-FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"
 
 
@@ -495,43 +494,9 @@ def test_sighup_recycles_the_stack_pool_without_failing_a_request():
               "the pool did not log that it read its configuration again")
 
 
-def _record(rtype, content, req_id=1):
-    pad = (8 - len(content) % 8) % 8
-    return struct.pack(">BBHHBx", 1, rtype, req_id, len(content), pad) + content + b"\0" * pad
-
-
-def _nv(name, value):
-    name, value = name.encode(), value.encode()
-    return struct.pack(">BB", len(name), len(value)) + name + value
-
-
 def _fastcgi_get(path, sock_path):
     """One GET over FastCGI, as nginx sends it; returns the answer's text."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    s.connect(sock_path)
-    env = [("REQUEST_METHOD", "GET"), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
-           ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1"), ("CONTENT_LENGTH", "0")]
-    s.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) +
-              _record(FCGI_PARAMS, b"".join(_nv(k, v) for k, v in env)) +
-              _record(FCGI_PARAMS, b"") + _record(FCGI_STDIN, b""))
-    out, buf, done = b"", b"", False
-    while not done:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        while len(buf) >= 8:
-            _, rtype, _, clen, plen = struct.unpack(">BBHHB", buf[:7])
-            if len(buf) < 8 + clen + plen:
-                break
-            if rtype == FCGI_STDOUT:
-                out += buf[8:8 + clen]
-            elif rtype == FCGI_END_REQUEST:
-                done = True
-            buf = buf[8 + clen + plen:]
-    s.close()
-    return out.decode("utf-8", "replace")
+    return fastcgi_get(path, sock_path)[0].decode("utf-8", "replace")
 
 
 def test_sighup_applies_a_changed_file_and_refuses_a_bad_one():

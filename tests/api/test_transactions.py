@@ -178,7 +178,7 @@ def test_every_store_statement_prepares():
     out = p.stdout.decode() + p.stderr.decode()
     check(p.returncode == 0, "--check-sql failed:\n%s" % out)
     for family in ("users", "sessions", "codes", "activity", "outbox", "services", "settings",
-                   "cache", "accounts", "limits", "events", "user_lists"):
+                   "cache", "accounts", "limits", "events", "user_lists", "bookings"):
         check("store %s:" % family in out, "family %s not checked:\n%s" % (family, out))
 
 

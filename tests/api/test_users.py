@@ -6,11 +6,10 @@ in the public view for the others (tests/api/test_privacy.py); role changes and 
 for admins only."""
 import os
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from warsha_test import (api, en, q, expect, expect_list, expect_bilingual, check, register_user,
+from warsha_test import (api, at_once, en, q, expect, expect_list, expect_bilingual, check, register_user,
                          login, admin_login, admin_token, make_user_with_role, set_role, user_of,
                          db_query, db_scalar, db_user, activity_rows, uniq, new_phone, e164, run)
 
@@ -494,7 +493,7 @@ def test_delete_user_anonymizes_and_ends_sessions():
     # the deleted user's tokens stop working, and so does the password
     expect(401, api("GET", "/api/auth/me", token=u["token"]))
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
-    expect(401, login(u["email"], u["password"]), "INVALID_CREDENTIALS")
+    expect(401, login(u["email"], u["password"]), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     live = db_query("SELECT COUNT(*) FROM refresh_tokens WHERE user_id = %d AND revoked_at IS NULL" % u["id"])
     check(live[0][0] == "0", "%s refresh tokens still live" % live[0][0])
     # gone from the API
@@ -524,24 +523,6 @@ def test_delete_user_refused_to_non_admins():
 
 # ------------------------------------------------------------------ concurrent writes
 
-def _at_once(*calls):
-    """Runs the calls in threads released together; their answers in order."""
-    results = [None] * len(calls)
-    gate = threading.Barrier(len(calls))
-
-    def go(i, fn):
-        gate.wait()
-        results[i] = fn()
-
-    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    check(all(r is not None for r in results), "a concurrent call did not answer")
-    return results
-
-
 def test_concurrent_profile_updates_never_mix():
     """Two updates of one profile at once run one after the other: each answers 200 (or
     409/503 and writes nothing), and the row holds one body whole, never half of each;
@@ -553,7 +534,7 @@ def test_concurrent_profile_updates_never_mix():
                    "username": "%s_%s" % (side.lower(), tag), "address": {"city": side + "City"},
                    "carInfo": {"brand": side + "Brand", "year": 2001 if side == "A" else 2002}}
                   for side in ("A", "B")]
-        rs = _at_once(*[lambda b=b: api("PUT", en("/api/users/profile"), b, token=u["token"])
+        rs = at_once(*[lambda b=b: api("PUT", en("/api/users/profile"), b, token=u["token"])
                         for b in bodies])
         for r in rs:
             check(r.status in (200, 409, 503), "concurrent profile update: %s" % r.describe())
@@ -578,7 +559,7 @@ def test_concurrent_disjoint_profile_updates_both_land():
     the row locked for each update, neither change is lost."""
     for _ in range(4):
         u = register_user()
-        rs = _at_once(lambda: api("PUT", "/api/users/profile", {"firstName": "OnlyFirst"}, token=u["token"]),
+        rs = at_once(lambda: api("PUT", "/api/users/profile", {"firstName": "OnlyFirst"}, token=u["token"]),
                       lambda: api("PUT", "/api/users/profile", {"lastName": "OnlyLast"}, token=u["token"]))
         for r in rs:
             check(r.status in (200, 503), "concurrent profile update: %s" % r.describe())
@@ -596,7 +577,7 @@ def test_concurrent_role_changes_by_two_admins():
     for _ in range(4):
         u = register_user()
         asks = [(first, "technician"), (second, "moderator")]
-        rs = _at_once(*[lambda a=a, role=role: api("PUT", "/api/users/%d/role" % u["id"], {"role": role},
+        rs = at_once(*[lambda a=a, role=role: api("PUT", "/api/users/%d/role" % u["id"], {"role": role},
                                                    token=a["token"]) for a, role in asks])
         for r in rs:
             check(r.status in (200, 503), "concurrent role change: %s" % r.describe())

@@ -108,7 +108,7 @@ def expected_files(lay):
     """What an install must hold, relative to the DESTDIR; derived from the source tree."""
     p, etc = lay["prefix"].lstrip("/"), lay["etc"].lstrip("/")
     data, doc = p + "/share/warsha", p + "/share/doc/warsha"
-    exp = {p + "/bin/warsha-fcgi", p + "/bin/warsha-notifier",
+    exp = {p + "/bin/warsha-fcgi", p + "/bin/warsha-notifier", p + "/bin/warsha-template",
            etc + "/nginx/sites-available/warsha", etc + "/nginx/conf.d/warsha-http.conf",
            p + "/lib/sysusers.d/warsha.conf", p + "/lib/tmpfiles.d/warsha.conf",
            doc + "/README.md", doc + "/warsha.conf.example", doc + "/deploy.md"}
@@ -176,7 +176,7 @@ def check_tree(name):
     for rel in have:
         check(("/" + rel).startswith(allowed_roots(lay)[:3]),
               "%s is outside %s" % (rel, ", ".join(allowed_roots(lay)[:3])))
-    for b in ("warsha-fcgi", "warsha-notifier"):
+    for b in ("warsha-fcgi", "warsha-notifier", "warsha-template"):
         mode = os.stat(os.path.join(dest, lay["prefix"].lstrip("/"), "bin", b)).st_mode
         check(mode & stat.S_IXOTH, "%s is not executable" % b)
 

@@ -1,0 +1,739 @@
+/* /api/bookings: bookings of catalog services (seed 000 "Booking Management", kind
+ * `service`), moved only by the state machine of fcgi/domain/booking.c.
+ *
+ * Every change is one unit of work: the booking's row locked, the machine asked, the
+ * row written, a history row per move, a realtime_events row for the booking's room
+ * and, for staff, an activity log row. Status words are the /api/bookings family's
+ * (BK_NAMES_V0); `detailedStatus` carries the internal name. A booking the caller may
+ * not see is 404, never 403: its existence does not leak. docs/bookings.md,
+ * "Endpoints". */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/cairo_time.h"
+#include "../core/crypto.h"
+#include "../core/router.h"
+#include "../domain/booking.h"
+#include "../store/activity.h"
+#include "../store/bookings.h"
+#include "../store/outbox.h"
+#include "../store/user_lists.h"
+#include "api.h"
+
+/* Settings of the cancellation fee (docs/bookings.md): a fixed fee in piastres and a
+ * percentage of the price; the defaults apply while a setting is absent. */
+#define FEE_FIXED_KEY     "cancellation_fee_piastres"
+#define FEE_FIXED_DEFAULT 5000
+#define FEE_PERCENT_KEY   "cancellation_fee_percent"
+#define FEE_PERCENT_DEFAULT 0
+/* An emergency may be dated up to this long ago (clocks differ); others lie ahead. */
+#define EMERGENCY_PAST_SECONDS 3600
+#define MAX_MOVES 8
+/* The start code the customer gets by SMS when a technician is assigned. */
+#define START_CODE_DIGITS 6
+#define START_CODE_TEMPLATE "booking_start_code"
+/* Wrong tries a code survives: then it is void until staff reassign (a new code). */
+#define START_CODE_TRIES 5
+
+static int
+is_staff(const struct req *r)
+{
+	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
+}
+
+static const char *const v0_words[] = { "pending_approval", "approved", "on_way",
+	"in_progress", "completed", "cancelled", "rejected", NULL };
+
+/* --- how a booking is shown --- */
+
+/* The stored view as the caller sees it: the status in the family's word, the internal
+ * one beside it, admin notes for staff only. */
+static void
+shape(const struct req *r, json_object *b)
+{
+	json_object *st;
+	enum bk_status s;
+
+	if (json_object_object_get_ex(b, "status", &st) && json_object_is_type(st,
+	    json_type_string)) {
+		s = bk_status_parse(json_object_get_string(st), BK_NAMES_CORE);
+		json_object_object_add(b, "detailedStatus",
+		    json_object_new_string(bk_status_name(s, BK_NAMES_CORE)));
+		json_object_object_add(b, "status",
+		    json_object_new_string(bk_status_name(s, BK_NAMES_V0)));
+	}
+	if (!is_staff(r))
+		json_object_object_del(b, "adminNotes");
+}
+
+static enum err
+reply_booking(struct req *r, int status, enum msg msg, long long id)
+{
+	json_object *b, *hist;
+	enum db_rc rc;
+
+	if ((rc = db_bookings_view(r->db, r->a, id, &b)) != DB_OK)
+		return fail_db(r, rc);
+	shape(r, b);
+	if ((rc = db_bookings_history_list(r->db, r->a, id, &hist)) != DB_OK) {
+		json_object_put(b);
+		return fail_db(r, rc);
+	}
+	json_object_object_add(b, "statusHistory", hist);
+	return reply_ok(r, status, msg, b);
+}
+
+/* The caller's part in a booking: BK_STAFF, BK_TECHNICIAN (the assigned one),
+ * BK_CUSTOMER (its own customer), or 0: not theirs to see. */
+static unsigned
+party(const struct req *r, const struct booking_row *b)
+{
+	if (is_staff(r))
+		return BK_STAFF;
+	if ((r->user.role & ROLE_TECHNICIAN) && b->technician_id == r->user.id)
+		return BK_TECHNICIAN;
+	if (b->customer_id != 0 && b->customer_id == r->user.id)
+		return BK_CUSTOMER;
+	return 0;
+}
+
+/* --- POST /api/bookings --- */
+
+struct create_in {
+	struct in_val service_id, scheduled, emergency;
+	struct in_val address, city, governorate, location_notes, lat, lng;
+	struct in_val name, phone, brand, model, year;
+	struct in_val problem, images;
+};
+
+static const char *
+check_time(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	time_t t;
+	int ms;
+
+	(void)a;
+	*msg = MSG_V_DATETIME;
+	if (iso_time_parse(v->s, &t, &ms) != 0)
+		return "INVALID_FORMAT";
+	*msg = MSG_NONE;
+	return NULL;
+}
+
+static const struct vfield create_fields[] = {
+	{ "serviceId", V_INT, VF_REQUIRED, 1, LLONG_MAX, NULL, IN(struct create_in, service_id),
+	    NULL },
+	{ "scheduledDateTime", V_STRING, VF_REQUIRED, 1, 40, NULL,
+	    IN(struct create_in, scheduled), check_time },
+	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct create_in, emergency), NULL },
+	{ "location", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+	{ "location.address", V_STRING, VF_REQUIRED, 1, 500, NULL,
+	    IN(struct create_in, address), NULL },
+	{ "location.city", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct create_in, city),
+	    NULL },
+	{ "location.governorate", V_STRING, VF_REQUIRED, 1, 100, NULL,
+	    IN(struct create_in, governorate), NULL },
+	{ "location.locationNotes", V_STRING, VF_NULLABLE, 0, 1000, NULL,
+	    IN(struct create_in, location_notes), NULL },
+	{ "location.coordinates", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "location.coordinates.lat", V_NUMBER, 0, -90, 90, NULL, IN(struct create_in, lat),
+	    NULL },
+	{ "location.coordinates.lng", V_NUMBER, 0, -180, 180, NULL, IN(struct create_in, lng),
+	    NULL },
+	{ "customerInfo", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+	{ "customerInfo.customerName", V_STRING, VF_REQUIRED, 1, 200, NULL,
+	    IN(struct create_in, name), NULL },
+	{ "customerInfo.phoneNumber", V_PHONE, VF_REQUIRED, 0, 0, NULL,
+	    IN(struct create_in, phone), NULL },
+	{ "customerInfo.carDetails", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
+	{ "customerInfo.carDetails.brand", V_STRING, VF_NULLABLE, 0, 100, NULL,
+	    IN(struct create_in, brand), NULL },
+	{ "customerInfo.carDetails.model", V_STRING, VF_NULLABLE, 0, 100, NULL,
+	    IN(struct create_in, model), NULL },
+	{ "customerInfo.carDetails.year", V_INT, VF_NULLABLE, 1950, 2100, NULL,
+	    IN(struct create_in, year), NULL },
+	{ "serviceDetails", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
+	{ "serviceDetails.problemDescription", V_STRING, VF_REQUIRED, 1, 4000, NULL,
+	    IN(struct create_in, problem), NULL },
+	{ "serviceDetails.images", V_STRINGS, VF_NULLABLE, 0, 10, NULL,
+	    IN(struct create_in, images), NULL },
+};
+
+const struct input bookings_create_input = INPUT(struct create_in, create_fields, NULL);
+
+static const char *
+opt_str(const struct in_val *v)
+{
+	return v->set && !v->null ? v->s : NULL;
+}
+
+/* "HH:mm" as minutes of the day; def when NULL. */
+static int
+hhmm(const char *s, int def)
+{
+	if (s == NULL || strlen(s) != 5)
+		return def;
+	return atoi(s) * 60 + atoi(s + 3);
+}
+
+/* The working_days JSON (["sunday", ...]) as bits by tm_wday; every day when NULL. */
+static unsigned
+days_mask(struct arena *a, const char *json)
+{
+	static const char *const names[] = { "sunday", "monday", "tuesday", "wednesday",
+		"thursday", "friday", "saturday" };
+	json_object *days;
+	unsigned mask = 0;
+	size_t i, j;
+
+	if (json == NULL)
+		return 0x7f;
+	days = json_owned(a, json_tokener_parse(json));
+	if (days == NULL || !json_object_is_type(days, json_type_array))
+		return 0x7f;
+	for (i = 0; i < json_object_array_length(days); i++) {
+		const char *d = json_object_get_string(json_object_array_get_idx(days, i));
+
+		for (j = 0; j < 7; j++)
+			if (d != NULL && strcmp(d, names[j]) == 0)
+				mask |= 1u << j;
+	}
+	return mask;
+}
+
+struct create_tx {
+	const struct create_in *in;
+	time_t                  when;
+	const char             *scheduled_at;
+	int                     year;
+	long long               id;
+};
+
+static enum err
+create_work(struct req *r, void *ctx)
+{
+	struct create_tx *c = ctx;
+	const struct create_in *in = c->in;
+	struct booking_service svc;
+	struct booking_new b;
+	enum bk_status st;
+	json_object *ev;
+	char number[32];
+	long long seq;
+	enum db_rc rc;
+	int emergency = in->emergency.set && in->emergency.i;
+
+	rc = db_bookings_service(r->db, r->a, in->service_id.i, &svc);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && !svc.is_active))
+		return fail_field(r, ERR_VALIDATION, "serviceId", "INVALID_VALUE",
+		    MSG_V_BOOKING_SERVICE);
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	if (emergency && !svc.is_emergency)
+		return fail_field(r, ERR_VALIDATION, "isEmergency", "INVALID_VALUE",
+		    MSG_V_BOOKING_EMERGENCY);
+	if (!emergency) {
+		struct tm local;
+		long long dur = svc.duration > 0 && svc.duration < 24 * 60 ? svc.duration : 0;
+
+		cairo_local(c->when, &local);
+		if (!bk_fits_hours(local.tm_wday, local.tm_hour * 60 + local.tm_min, (int)dur,
+		    days_mask(r->a, svc.working_days), hhmm(svc.hours_start, 0),
+		    hhmm(svc.hours_end, 24 * 60)))
+			return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+			    MSG_V_BOOKING_HOURS);
+	}
+	if ((rc = db_bookings_next_seq(r->db, r->a, c->year, &seq)) != DB_OK)
+		return fail_db(r, rc);
+	if (bk_number(number, sizeof(number), c->year, seq) < 0)
+		return fail(r, ERR_INTERNAL);
+	st = bk_initial(BK_SERVICE, svc.requires_approval);
+	memset(&b, 0, sizeof(b));
+	b.number = number;
+	b.kind = "service";
+	b.status = bk_status_name(st, BK_NAMES_CORE);
+	b.list_status = bk_status_name(st, BK_NAMES_V0);
+	b.customer_id = r->user.id;
+	b.service_id = in->service_id.i;
+	b.scheduled_at = c->scheduled_at;
+	b.is_emergency = emergency;
+	b.address = in->address.s;
+	b.city = in->city.s;
+	b.governorate = in->governorate.s;
+	b.location_notes = opt_str(&in->location_notes);
+	b.latitude = in->lat.set ? arena_printf(r->a, "%.6f", in->lat.d) : NULL;
+	b.longitude = in->lng.set ? arena_printf(r->a, "%.6f", in->lng.d) : NULL;
+	b.customer_name = in->name.s;
+	b.customer_phone = in->phone.s;
+	b.car_brand = opt_str(&in->brand);
+	b.car_model = opt_str(&in->model);
+	b.car_year = in->year.set && !in->year.null ? in->year.num : NULL;
+	b.problem = in->problem.s;
+	b.images = in->images.set && !in->images.null ? json_text(r->a, in->images.j, NULL) :
+	    NULL;
+	b.base_price = svc.base_price;
+	b.discount = 0;
+	b.total = svc.base_price;
+	b.currency = svc.currency != NULL ? svc.currency : "EGP";
+	if ((rc = db_bookings_insert(r->db, r->a, &b, &c->id)) != DB_OK ||
+	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, b.status, "create", r->user.id,
+	    req_actor(r)->role, NULL)) != DB_OK)
+		return fail_db(r, rc);
+	ev = json_owned(r->a, json_object_new_object());
+	json_object_object_add(ev, "bookingId", json_object_new_int64(c->id));
+	json_object_object_add(ev, "bookingNumber", json_object_new_string(number));
+	json_object_object_add(ev, "status", json_object_new_string(b.list_status));
+	json_object_object_add(ev, "detailedStatus", json_object_new_string(b.status));
+	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", c->id),
+	    "booking.created", ev)) != DB_OK)
+		return fail_db(r, rc);
+	if (is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "booking.create",
+	    "booking", c->id, ev)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+bookings_create(struct req *r)
+{
+	const struct create_in *in = r->in;
+	struct create_tx c = { in, 0, NULL, 0, 0 };
+	time_t now = time(NULL);
+	struct tm local;
+	char buf[32];
+	int ms;
+	enum err e;
+
+	iso_time_parse(in->scheduled.s, &c.when, &ms);   /* checked by check_time */
+	if (in->emergency.set && in->emergency.i ? c.when < now - EMERGENCY_PAST_SECONDS :
+	    c.when <= now)
+		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		    MSG_V_BOOKING_PAST);
+	c.scheduled_at = arena_strdup(r->a, db_time_utc(c.when, ms, buf, sizeof(buf)));
+	cairo_local(now, &local);
+	c.year = local.tm_year + 1900;
+	if ((e = req_tx(r, create_work, &c)) != ERR_OK)
+		return e;
+	return reply_booking(r, 201, MSG_BOOKING_CREATED, c.id);
+}
+
+/* --- reads --- */
+
+struct list_in {
+	struct in_val page, limit, cursor, status, from, to;
+};
+
+static const char *
+check_cursor(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	struct user_cursor c;
+
+	(void)a;
+	*msg = MSG_NONE;
+	return user_lists_cursor_decode(v->s, &c) == 0 ? NULL : "INVALID_FORMAT";
+}
+
+static const struct vfield list_fields[] = {
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), check_cursor },
+	{ "status", V_ENUM, 0, 0, 0, v0_words, IN(struct list_in, status), NULL },
+	/* created on or after this day, on or before that one (UTC days) */
+	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
+	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
+};
+
+const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL);
+
+static enum err
+list(struct req *r, enum booking_scope scope)
+{
+	const struct list_in *in = r->qin;
+	struct booking_list_query q;
+	struct booking_list_page out;
+	struct user_cursor after;
+	struct page pg = { 0 };
+	long long page = in->page.set ? in->page.i : 1;
+	size_t i;
+	enum db_rc rc;
+
+	memset(&q, 0, sizeof(q));
+	q.scope = scope;
+	q.user_id = r->user.id;
+	q.limit = in->limit.set ? in->limit.i : 10;
+	q.list_status = in->status.set ? in->status.s : NULL;
+	q.from = in->from.set ? arena_printf(r->a, "%s 00:00:00.000", in->from.s) : NULL;
+	q.to = in->to.set ? arena_printf(r->a, "%s 23:59:59.999", in->to.s) : NULL;
+	if (in->cursor.set) {
+		if (page > 1)
+			return fail_field(r, ERR_VALIDATION, "page", "INVALID_VALUE",
+			    MSG_V_INVALID_VALUE);
+		user_lists_cursor_decode(in->cursor.s, &after);   /* checked by check_cursor */
+		q.after_at = after.created_at;
+		q.after_id = after.id;
+	} else if (page * q.limit > BOOKINGS_WINDOW) {
+		return fail_field(r, ERR_VALIDATION, "cursor", "REQUIRED", MSG_V_PAGE_WINDOW);
+	} else {
+		q.offset = (page - 1) * q.limit;
+	}
+	if ((rc = db_bookings_list(r->db, r->a, &q, &out)) != DB_OK)
+		return fail_db(r, rc);
+	for (i = 0; i < json_object_array_length(out.items); i++)
+		shape(r, json_object_array_get_idx(out.items, i));
+	pg.page = page;
+	pg.limit = q.limit;
+	pg.total = out.total;
+	pg.total_capped = out.total_capped;
+	if (out.has_next) {
+		struct user_cursor next;
+
+		memcpy(next.created_at, out.next_at, sizeof(next.created_at));
+		next.id = out.next_id;
+		pg.next_cursor = user_lists_cursor_encode(r->a, &next);
+	}
+	return reply_list(r, MSG_BOOKING_LIST, out.items, &pg);
+}
+
+enum err
+bookings_my(struct req *r)
+{
+	return list(r, BOOKINGS_CUSTOMER);
+}
+
+enum err
+bookings_list(struct req *r)
+{
+	return list(r, is_staff(r) ? BOOKINGS_ALL : BOOKINGS_TECHNICIAN);
+}
+
+enum err
+bookings_get(struct req *r)
+{
+	struct booking_row b;
+	long long id;
+	enum db_rc rc;
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	if ((rc = db_bookings_get(r->db, r->a, id, 0, &b)) != DB_OK)
+		return fail_db(r, rc);
+	if (party(r, &b) == 0)
+		return fail(r, ERR_NOT_FOUND);
+	return reply_booking(r, 200, MSG_BOOKING_FOUND, id);
+}
+
+/* --- moves --- */
+
+struct approve_in {
+	struct in_val approved, notes;
+};
+static const struct vfield approve_fields[] = {
+	{ "approved", V_BOOL, VF_REQUIRED, 0, 0, NULL, IN(struct approve_in, approved), NULL },
+	{ "notes", V_STRING, VF_NULLABLE, 0, 2000, NULL, IN(struct approve_in, notes), NULL },
+};
+const struct input bookings_approve_input = INPUT(struct approve_in, approve_fields, NULL);
+
+struct assign_in {
+	struct in_val technician;
+};
+static const struct vfield assign_fields[] = {
+	{ "technicianId", V_INT, VF_REQUIRED, 1, LLONG_MAX, NULL,
+	    IN(struct assign_in, technician), NULL },
+};
+const struct input bookings_assign_input = INPUT(struct assign_in, assign_fields, NULL);
+
+struct cancel_in {
+	struct in_val reason;
+};
+static const struct vfield cancel_fields[] = {
+	{ "reason", V_STRING, VF_NULLABLE, 0, 1000, NULL, IN(struct cancel_in, reason), NULL },
+};
+const struct input bookings_cancel_input = INPUT(struct cancel_in, cancel_fields, NULL);
+
+struct status_in {
+	struct in_val status, notes, code;
+};
+
+/* Six digits. */
+static const char *
+check_code(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	size_t i;
+
+	(void)a;
+	*msg = MSG_V_START_CODE;
+	for (i = 0; v->s[i] != '\0'; i++)
+		if (v->s[i] < '0' || v->s[i] > '9')
+			return "INVALID_FORMAT";
+	if (i != START_CODE_DIGITS)
+		return "INVALID_FORMAT";
+	*msg = MSG_NONE;
+	return NULL;
+}
+
+static const struct vfield status_fields[] = {
+	{ "status", V_ENUM, VF_REQUIRED, 0, 0, v0_words, IN(struct status_in, status), NULL },
+	{ "notes", V_STRING, VF_NULLABLE, 0, 2000, NULL, IN(struct status_in, notes), NULL },
+	/* the customer's start code, to start the work (in_progress) */
+	{ "startCode", V_STRING, 0, 1, 12, NULL, IN(struct status_in, code), check_code },
+};
+const struct input bookings_status_input = INPUT(struct status_in, status_fields, NULL);
+
+/* One request's change: a single event, or (word) the moves to a status word. */
+struct move_tx {
+	long long     id;
+	enum bk_event event;
+	const char   *word;
+	long long     technician;    /* EV_ASSIGN: who */
+	const char   *note;          /* for the history (and staff's admin notes) */
+	const char   *reason;        /* EV_CANCEL */
+	const char   *code;          /* the start code given, or NULL */
+	int           wrong_code;    /* out: the code was wrong (the try is counted) */
+};
+
+/* A setting's whole number, or def while it is absent or not a number. */
+static enum db_rc
+setting_ll(struct req *r, const char *key, long long def, long long *out)
+{
+	const char *v;
+	char *end;
+	enum db_rc rc = db_bookings_setting(r->db, r->a, key, &v);
+
+	*out = def;
+	if (rc == DB_NOTFOUND)
+		return DB_OK;
+	if (rc != DB_OK)
+		return rc;
+	*out = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || *out < 0)
+		*out = def;
+	return DB_OK;
+}
+
+static enum err
+refuse(struct req *r, enum bk_result why)
+{
+	switch (why) {
+	case BK_NOT_ALLOWED:
+		return fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED);
+	case BK_NEEDS_CODE:
+		return fail_field(r, ERR_VALIDATION, "startCode", "REQUIRED", MSG_V_START_CODE);
+	default:
+		return fail_msg(r, ERR_CONFLICT, MSG_BOOKING_NO_MOVE);
+	}
+}
+
+/* A new start code for the booking (every assignment gets its own): its hash on the
+ * row, the code by SMS to the booking's contact phone, in the same transaction. */
+static enum err
+issue_code(struct req *r, struct booking_row *b)
+{
+	struct booking_contact to;
+	json_object *payload;
+	const char *code = random_digits(r->a, START_CODE_DIGITS);
+	char *hash = arena_alloc(r->a, 65);
+	enum lang lang = LANG_AR;
+	enum db_rc rc;
+
+	if ((rc = db_bookings_contact(r->db, r->a, b->id, &to)) != DB_OK)
+		return fail_db(r, rc);
+	if (to.lang != NULL)
+		lang_parse(to.lang, &lang);
+	sha256_hex(code, strlen(code), hash);
+	b->start_code_hash = hash;
+	b->start_code_failures = 0;
+	payload = json_owned(r->a, json_object_new_object());
+	json_object_object_add(payload, "name", json_new_str(to.first_name));
+	json_object_object_add(payload, "code", json_object_new_string(code));
+	if ((rc = db_outbox_queue(r->db, r->a, OUTBOX_SMS, b->customer_id, to.phone,
+	    START_CODE_TEMPLATE, lang, NULL, payload)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+static enum err
+move_work(struct req *r, void *ctx)
+{
+	struct move_tx *m = ctx;
+	const struct bk_transition *path[MAX_MOVES];
+	struct booking_row b;
+	enum bk_status from, cur;
+	enum bk_kind kind;
+	enum bk_result why;
+	json_object *ev;
+	enum err e;
+	const char *role = req_actor(r)->role;
+	unsigned who;
+	int n, i, ok, with_code = 0;
+	enum db_rc rc;
+
+	m->wrong_code = 0;
+	if ((rc = db_bookings_get(r->db, r->a, m->id, 1, &b)) != DB_OK)
+		return fail_db(r, rc);
+	if ((who = party(r, &b)) == 0)
+		return fail(r, ERR_NOT_FOUND);
+	kind = b.kind != NULL && strcmp(b.kind, "job") == 0 ? BK_JOB : BK_SERVICE;
+	from = cur = bk_status_parse(b.status, BK_NAMES_CORE);
+	if (m->code != NULL && b.start_code_hash != NULL) {
+		char hash[65];
+
+		sha256_hex(m->code, strlen(m->code), hash);
+		with_code = ct_streq(hash, b.start_code_hash);
+	}
+	if (m->word != NULL) {
+		n = bk_path(kind, from, m->word, BK_NAMES_V0, who, with_code, path, MAX_MOVES,
+		    &why);
+		if (n < 0 && why == BK_NEEDS_CODE && m->code != NULL) {
+			/* the try is counted, and kept: this unit commits, the handler answers
+			 * 422 (a code guessed one try at a time runs out) */
+			m->wrong_code = 1;
+			if (b.start_code_hash == NULL)
+				return ERR_OK;
+			if (++b.start_code_failures >= START_CODE_TRIES)
+				b.start_code_hash = NULL;
+			if ((rc = db_bookings_update(r->db, r->a, &b)) != DB_OK)
+				return fail_db(r, rc);
+			return ERR_OK;
+		}
+		if (n < 0)
+			return refuse(r, why);
+	} else {
+		if ((why = bk_apply(kind, from, m->event, who, 0, &path[0])) != BK_OK)
+			return refuse(r, why);
+		n = 1;
+	}
+	if (n == 0)
+		return ERR_OK;     /* the booking already shows that word: nothing changes */
+	if (m->event == EV_ASSIGN) {
+		if ((rc = db_bookings_technician_ok(r->db, r->a, m->technician, &ok)) != DB_OK)
+			return fail_db(r, rc);
+		if (!ok)
+			return fail_field(r, ERR_VALIDATION, "technicianId", "INVALID_VALUE",
+			    MSG_V_TECHNICIAN);
+	}
+	for (i = 0; i < n; i++) {
+		const struct bk_transition *t = path[i];
+
+		switch (t->event) {
+		case EV_ASSIGN:
+			if (m->technician == 0)    /* a status word never names a technician */
+				return refuse(r, BK_NO_MOVE);
+			b.technician_id = m->technician;
+			if ((e = issue_code(r, &b)) != ERR_OK)
+				return e;
+			break;
+		case EV_START:
+			b.start_code_hash = NULL;    /* used */
+			break;
+		case EV_UNASSIGN:
+		case EV_DECLINE:
+			b.technician_id = 0;
+			break;
+		case EV_CANCEL: {
+			struct bk_cancel_policy pol;
+			long long fixed, pct;
+
+			if ((rc = setting_ll(r, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
+			    (rc = setting_ll(r, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
+				return fail_db(r, rc);
+			pol.fee_fixed = fixed;
+			pol.fee_percent = pct > 100 ? 100 : (int)pct;
+			b.cancellation_fee = bk_cancel_fee(&pol, cur, b.total);
+			b.cancellation_reason = m->reason;
+			break;
+		}
+		default:
+			break;
+		}
+		if ((rc = db_bookings_history(r->db, r->a, b.id, bk_status_name(cur, BK_NAMES_CORE),
+		    bk_status_name(t->to, BK_NAMES_CORE), bk_event_name(t->event), r->user.id, role,
+		    m->note)) != DB_OK)
+			return fail_db(r, rc);
+		cur = t->to;
+	}
+	b.status = bk_status_name(cur, BK_NAMES_CORE);
+	b.list_status = bk_status_name(cur, BK_NAMES_V0);
+	if (who == BK_STAFF && m->note != NULL)
+		b.admin_notes = m->note;
+	if ((rc = db_bookings_update(r->db, r->a, &b)) != DB_OK)
+		return fail_db(r, rc);
+	ev = json_owned(r->a, json_object_new_object());
+	json_object_object_add(ev, "bookingId", json_object_new_int64(b.id));
+	json_object_object_add(ev, "status", json_object_new_string(b.list_status));
+	json_object_object_add(ev, "detailedStatus", json_object_new_string(b.status));
+	json_object_object_add(ev, "from", json_object_new_string(bk_status_name(from,
+	    BK_NAMES_CORE)));
+	json_object_object_add(ev, "event", json_object_new_string(bk_event_name(
+	    path[n - 1]->event)));
+	if (b.technician_id > 0)
+		json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
+	if (b.cancellation_fee >= 0)
+		json_object_object_add(ev, "cancellationFee",
+		    json_object_new_int64(b.cancellation_fee));
+	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	    "booking.status", ev)) != DB_OK)
+		return fail_db(r, rc);
+	if (who == BK_STAFF && (rc = db_activity_record(r->db, r->a, req_actor(r),
+	    arena_printf(r->a, "booking.%s", bk_event_name(path[n - 1]->event)), "booking",
+	    b.id, ev)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+static enum err
+move(struct req *r, struct move_tx *m, enum msg msg)
+{
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &m->id)) != ERR_OK)
+		return e;
+	m->wrong_code = 0;
+	if ((e = req_tx(r, move_work, m)) != ERR_OK)
+		return e;
+	if (m->wrong_code)
+		return fail_field(r, ERR_VALIDATION, "startCode", "INVALID_VALUE",
+		    MSG_V_START_CODE_WRONG);
+	return reply_booking(r, 200, msg, m->id);
+}
+
+enum err
+bookings_approve(struct req *r)
+{
+	const struct approve_in *in = r->in;
+	struct move_tx m = { 0, in->approved.i ? EV_APPROVE : EV_REJECT, NULL, 0,
+		opt_str(&in->notes), NULL, NULL, 0 };
+
+	return move(r, &m, in->approved.i ? MSG_BOOKING_APPROVED : MSG_BOOKING_REJECTED);
+}
+
+enum err
+bookings_assign(struct req *r)
+{
+	const struct assign_in *in = r->in;
+	struct move_tx m = { 0, EV_ASSIGN, NULL, in->technician.i, NULL, NULL, NULL, 0 };
+
+	return move(r, &m, MSG_BOOKING_ASSIGNED);
+}
+
+enum err
+bookings_cancel(struct req *r)
+{
+	const struct cancel_in *in = r->in;
+	struct move_tx m = { 0, EV_CANCEL, NULL, 0, opt_str(&in->reason), opt_str(&in->reason),
+		NULL, 0 };
+
+	return move(r, &m, MSG_BOOKING_CANCELLED);
+}
+
+enum err
+bookings_status(struct req *r)
+{
+	const struct status_in *in = r->in;
+	struct move_tx m = { 0, EV_NONE, in->status.s, 0, opt_str(&in->notes),
+		opt_str(&in->notes), in->code.set ? in->code.s : NULL, 0 };
+
+	return move(r, &m, MSG_BOOKING_UPDATED);
+}

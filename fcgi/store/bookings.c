@@ -1,0 +1,416 @@
+#include "bookings.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/http.h"
+
+/* The list variants: a scope and, with bit 1, a status word. */
+enum { V_ALL, V_ALL_STATUS, V_CUSTOMER, V_CUSTOMER_STATUS, V_TECHNICIAN,
+	V_TECHNICIAN_STATUS, V__MAX };
+
+enum stmt {
+	STMT_SERVICE,
+	STMT_SEQ_TAKE,
+	STMT_SEQ_READ,
+	STMT_INSERT,
+	STMT_GET,
+	STMT_LOCK,
+	STMT_UPDATE,
+	STMT_HISTORY,
+	STMT_HISTORY_LIST,
+	STMT_REALTIME,
+	STMT_TECHNICIAN,
+	STMT_SETTING,
+	STMT_CONTACT,
+	STMT_LINKED,
+	STMT_VIEW,
+	STMT_PAGE,
+	STMT_COUNT = STMT_PAGE + V__MAX,
+	STMT__MAX = STMT_COUNT + V__MAX
+};
+
+#define VIEW_SELECT \
+	"SELECT b.id, b.number AS bookingNumber, b.kind, b.customer_id AS userId," \
+	" b.service_id AS serviceId, s.name_ar AS `service.nameAr`," \
+	" s.name_en AS `service.nameEn`, s.category AS `service.category`," \
+	" b.technician_id AS technicianId, b.status, b.scheduled_at AS scheduledDateTime," \
+	" b.is_emergency AS isEmergency, b.address AS `location.address`," \
+	" b.city AS `location.city`, b.governorate AS `location.governorate`," \
+	" b.location_notes AS `location.locationNotes`," \
+	" b.latitude AS `location.coordinates.lat`, b.longitude AS `location.coordinates.lng`," \
+	" b.customer_name AS `customerInfo.customerName`," \
+	" b.customer_phone AS `customerInfo.phoneNumber`," \
+	" b.car_brand AS `customerInfo.carDetails.brand`," \
+	" b.car_model AS `customerInfo.carDetails.model`," \
+	" b.car_year AS `customerInfo.carDetails.year`," \
+	" b.problem_description AS `serviceDetails.problemDescription`," \
+	" b.images AS `serviceDetails.images:json`, b.base_price AS `pricing.basePrice`," \
+	" b.discount AS `pricing.discount`, b.total AS `pricing.total`," \
+	" b.currency AS `pricing.currency`, b.payment_status AS paymentStatus," \
+	" b.cancellation_reason AS cancellationReason, b.cancellation_fee AS cancellationFee," \
+	" b.admin_notes AS adminNotes, b.created_at AS createdAt, b.updated_at AS updatedAt"
+#define VIEW_NCOLS 35
+#define VIEW_JOIN " JOIN services s ON s.id = b.service_id"
+
+/* A page: the variant's index read backwards from the key (created_at, id), inside
+ * the created_at bounds. The upper bound is the smaller of `to` and the key's time
+ * (the caller binds it): one range on the index; ties at the key's time are cut by
+ * id. */
+#define RANGE " b.created_at >= ? AND b.created_at <= ? AND (b.created_at < ? OR b.id < ?)"
+#define NEWEST " ORDER BY b.created_at DESC, b.id DESC"
+#define PAGE(ix, where) DB_LIST_LIMIT VIEW_SELECT " FROM bookings b FORCE INDEX (" ix ")" \
+	VIEW_JOIN " WHERE " where RANGE NEWEST " LIMIT ? OFFSET ?"
+/* a capped count: at most BOOKINGS_WINDOW + 1 index entries */
+#define COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM bookings b" \
+	" FORCE INDEX (" ix ") WHERE " where " b.created_at >= ? AND b.created_at <= ?" \
+	" LIMIT ?) t"
+#define W_CUSTOMER "b.customer_id = ? AND"
+#define W_TECHNICIAN "b.technician_id = ? AND"
+#define W_STATUS " b.list_status = ? AND"
+#define VARIANT(v, ix, where, nf) \
+	[STMT_PAGE + (v)] = { PAGE(ix, where), (nf) + 6, VIEW_NCOLS, DBS_LIST }, \
+	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
+
+#define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
+	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash," \
+	" start_code_failures FROM bookings" \
+	" WHERE id = ?"
+
+static const struct db_stmt stmts[STMT__MAX] = {
+	[STMT_SERVICE] = { "SELECT is_active, requires_approval, is_emergency, base_price,"
+	    " currency, working_hours_start, working_hours_end, working_days, duration_minutes"
+	    " FROM services WHERE id = ? AND deleted_at IS NULL", 1, 9, 0 },
+	/* the year's row locked until the transaction ends: numbers are consecutive */
+	[STMT_SEQ_TAKE] = { "INSERT INTO booking_numbers (year, last_seq) VALUES (?, 1)"
+	    " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1", 1, 0, 0 },
+	[STMT_SEQ_READ] = { "SELECT last_seq FROM booking_numbers WHERE year = ?", 1, 1, 0 },
+	[STMT_INSERT] = { "INSERT INTO bookings (number, kind, customer_id, service_id, status,"
+	    " list_status, scheduled_at, is_emergency, address, city, governorate,"
+	    " location_notes, latitude, longitude, customer_name, customer_phone, car_brand,"
+	    " car_model, car_year, problem_description, images, base_price, discount, total,"
+	    " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?)", 25, 0, 0 },
+	[STMT_GET] = { BOOKING_STATE, 1, 11, 0 },
+	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 11, 0 },
+	[STMT_UPDATE] = { "UPDATE bookings SET status = ?, list_status = ?, technician_id = ?,"
+	    " cancellation_reason = ?, cancellation_fee = ?, admin_notes = ?,"
+	    " start_code_hash = ?, start_code_failures = ? WHERE id = ?", 9, 0, 0 },
+	[STMT_HISTORY] = { "INSERT INTO booking_history (booking_id, from_status, to_status,"
+	    " event, actor_id, actor_role, note) VALUES (?, ?, ?, ?, ?, ?, ?)", 7, 0, 0 },
+	[STMT_HISTORY_LIST] = { "SELECT from_status AS `from`, to_status AS `to`, event,"
+	    " actor_id AS actorId, actor_role AS actorRole, note, created_at AS timestamp"
+	    " FROM booking_history WHERE booking_id = ? ORDER BY id", 1, 7, 0 },
+	[STMT_REALTIME] = { "INSERT INTO realtime_events (room, event, payload)"
+	    " VALUES (?, ?, ?)", 3, 0, 0 },
+	[STMT_TECHNICIAN] = { "SELECT role = 'technician' AND is_active = 1 AND is_banned = 0"
+	    " FROM users WHERE id = ? AND deleted_at IS NULL", 1, 1, 0 },
+	[STMT_SETTING] = { "SELECT value FROM settings WHERE `key` = ?", 1, 1, 0 },
+	[STMT_CONTACT] = { "SELECT b.customer_phone, u.first_name, u.preferred_language"
+	    " FROM bookings b LEFT JOIN users u ON u.id = b.customer_id WHERE b.id = ?", 1, 3, 0 },
+	/* the statuses in which a technician works a customer's booking: from assignment
+	 * to the end of the work (ix_bookings_technician, then the customer) */
+	[STMT_LINKED] = { "SELECT 1 FROM bookings WHERE technician_id = ? AND customer_id = ?"
+	    " AND status IN ('technician_assigned', 'accepted', 'on_way', 'arrived',"
+	    " 'in_progress') LIMIT 1", 2, 1, 0 },
+	[STMT_VIEW] = { VIEW_SELECT " FROM bookings b" VIEW_JOIN " WHERE b.id = ?", 1,
+	    VIEW_NCOLS, 0 },
+	VARIANT(V_ALL, "ix_bookings_list", "", 0),
+	VARIANT(V_ALL_STATUS, "ix_bookings_status", W_STATUS, 1),
+	VARIANT(V_CUSTOMER, "ix_bookings_customer", W_CUSTOMER, 1),
+	VARIANT(V_CUSTOMER_STATUS, "ix_bookings_customer_status", W_CUSTOMER W_STATUS, 2),
+	VARIANT(V_TECHNICIAN, "ix_bookings_technician", W_TECHNICIAN, 1),
+	VARIANT(V_TECHNICIAN_STATUS, "ix_bookings_technician_status", W_TECHNICIAN W_STATUS, 2),
+};
+
+/* --explain-lists: the widest case of each variant (the whole time range, the top of
+ * the list). */
+#define BOTTOM_TIME "1000-01-01 00:00:00.000"
+#define TOP_TIME "9999-12-31 23:59:59.999"
+#define S_RANGE DB_SAMPLE_STR(BOTTOM_TIME), DB_SAMPLE_STR(TOP_TIME)
+#define S_KEY DB_SAMPLE_STR(TOP_TIME), DB_SAMPLE_INT(LLONG_MAX)
+#define S_PAGE DB_SAMPLE_INT(11), DB_SAMPLE_INT(0)
+#define S_CAP DB_SAMPLE_INT(BOOKINGS_WINDOW + 1)
+#define S_USER DB_SAMPLE_INT(1),
+#define S_STATUS DB_SAMPLE_STR("approved"),
+#define SAMPLES(name, filters) \
+	static const struct db_arg s_page_##name[] = { filters S_RANGE, S_KEY, S_PAGE }; \
+	static const struct db_arg s_count_##name[] = { filters S_RANGE, S_CAP };
+
+SAMPLES(all, )
+SAMPLES(all_status, S_STATUS)
+SAMPLES(user, S_USER)
+SAMPLES(user_status, S_USER S_STATUS)
+
+static const struct db_sample samples[STMT__MAX] = {
+	[STMT_PAGE + V_ALL] = DB_SAMPLE(s_page_all),
+	[STMT_COUNT + V_ALL] = DB_SAMPLE(s_count_all),
+	[STMT_PAGE + V_ALL_STATUS] = DB_SAMPLE(s_page_all_status),
+	[STMT_COUNT + V_ALL_STATUS] = DB_SAMPLE(s_count_all_status),
+	[STMT_PAGE + V_CUSTOMER] = DB_SAMPLE(s_page_user),
+	[STMT_COUNT + V_CUSTOMER] = DB_SAMPLE(s_count_user),
+	[STMT_PAGE + V_CUSTOMER_STATUS] = DB_SAMPLE(s_page_user_status),
+	[STMT_COUNT + V_CUSTOMER_STATUS] = DB_SAMPLE(s_count_user_status),
+	[STMT_PAGE + V_TECHNICIAN] = DB_SAMPLE(s_page_user),
+	[STMT_COUNT + V_TECHNICIAN] = DB_SAMPLE(s_count_user),
+	[STMT_PAGE + V_TECHNICIAN_STATUS] = DB_SAMPLE(s_page_user_status),
+	[STMT_COUNT + V_TECHNICIAN_STATUS] = DB_SAMPLE(s_count_user_status),
+};
+
+struct db_family store_bookings = DB_FAMILY_SAMPLES("bookings", stmts, samples);
+
+#define RUN(db, a, s, res, ...) db_exec(db, a, &store_bookings, s, DB_ARGS(__VA_ARGS__), res)
+
+enum db_rc
+db_bookings_service(struct db *db, struct arena *a, long long service_id,
+    struct booking_service *out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_SERVICE, &res, DB_INT(service_id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->is_active = db_get_ll(&res, 0, 0, 0) != 0;
+	out->requires_approval = db_get_ll(&res, 0, 1, 0) != 0;
+	out->is_emergency = db_get_ll(&res, 0, 2, 0) != 0;
+	out->base_price = db_get_ll(&res, 0, 3, 0);
+	out->currency = db_get(&res, 0, 4);
+	out->hours_start = db_get(&res, 0, 5);
+	out->hours_end = db_get(&res, 0, 6);
+	out->working_days = db_get(&res, 0, 7);
+	out->duration = db_get_ll(&res, 0, 8, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_next_seq(struct db *db, struct arena *a, int year, long long *seq)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_SEQ_TAKE, NULL, DB_INT(year))) != DB_OK ||
+	    (rc = RUN(db, a, STMT_SEQ_READ, &res, DB_INT(year))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_ERR;
+	*seq = db_get_ll(&res, 0, 0, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_insert(struct db *db, struct arena *a, const struct booking_new *b, long long *id)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_INSERT, &res, DB_STR(b->number), DB_STR(b->kind),
+	    b->customer_id > 0 ? DB_INT(b->customer_id) : DB_NULL, DB_INT(b->service_id),
+	    DB_STR(b->status), DB_STR(b->list_status), DB_STR(b->scheduled_at),
+	    DB_INT(b->is_emergency != 0), DB_STR(b->address), DB_STR(b->city),
+	    DB_STR(b->governorate), DB_STR(b->location_notes), DB_STR(b->latitude),
+	    DB_STR(b->longitude), DB_STR(b->customer_name), DB_STR(b->customer_phone),
+	    DB_STR(b->car_brand), DB_STR(b->car_model), DB_STR(b->car_year), DB_STR(b->problem),
+	    DB_STR(b->images), DB_INT(b->base_price), DB_INT(b->discount), DB_INT(b->total),
+	    DB_STR(b->currency))) != DB_OK)
+		return rc;
+	*id = (long long)res.insert_id;
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_get(struct db *db, struct arena *a, long long id, int lock, struct booking_row *out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, lock ? STMT_LOCK : STMT_GET, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->id = id;
+	out->kind = db_get(&res, 0, 0);
+	out->status = db_get(&res, 0, 1);
+	out->list_status = db_get(&res, 0, 2);
+	out->customer_id = db_get_ll(&res, 0, 3, 0);
+	out->technician_id = db_get_ll(&res, 0, 4, 0);
+	out->total = db_get_ll(&res, 0, 5, 0);
+	out->cancellation_reason = db_get(&res, 0, 6);
+	out->cancellation_fee = db_get_ll(&res, 0, 7, -1);
+	out->admin_notes = db_get(&res, 0, 8);
+	out->start_code_hash = db_get(&res, 0, 9);
+	out->start_code_failures = db_get_ll(&res, 0, 10, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_update(struct db *db, struct arena *a, const struct booking_row *b)
+{
+	return RUN(db, a, STMT_UPDATE, NULL, DB_STR(b->status), DB_STR(b->list_status),
+	    b->technician_id > 0 ? DB_INT(b->technician_id) : DB_NULL,
+	    DB_STR(b->cancellation_reason),
+	    b->cancellation_fee >= 0 ? DB_INT(b->cancellation_fee) : DB_NULL,
+	    DB_STR(b->admin_notes), DB_STR(b->start_code_hash), DB_INT(b->start_code_failures),
+	    DB_INT(b->id));
+}
+
+enum db_rc
+db_bookings_contact(struct db *db, struct arena *a, long long id, struct booking_contact *out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_CONTACT, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->phone = db_get(&res, 0, 0);
+	out->first_name = db_get(&res, 0, 1);
+	out->lang = db_get(&res, 0, 2);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_history(struct db *db, struct arena *a, long long booking_id, const char *from,
+    const char *to, const char *event, long long actor_id, const char *actor_role,
+    const char *note)
+{
+	return RUN(db, a, STMT_HISTORY, NULL, DB_INT(booking_id), DB_STR(from), DB_STR(to),
+	    DB_STR(event), actor_id > 0 ? DB_INT(actor_id) : DB_NULL,
+	    DB_STR(actor_id > 0 ? actor_role : NULL), DB_STR(note));
+}
+
+enum db_rc
+db_bookings_history_list(struct db *db, struct arena *a, long long booking_id,
+    json_object **out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*out = NULL;
+	if ((rc = RUN(db, a, STMT_HISTORY_LIST, &res, DB_INT(booking_id))) != DB_OK)
+		return rc;
+	*out = db_rows_json(&res);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_realtime(struct db *db, struct arena *a, const char *room, const char *event,
+    json_object *payload)
+{
+	return RUN(db, a, STMT_REALTIME, NULL, DB_STR(room), DB_STR(event),
+	    DB_STR(json_text(a, payload, NULL)));
+}
+
+enum db_rc
+db_bookings_technician_ok(struct db *db, struct arena *a, long long user_id, int *ok)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*ok = 0;
+	if ((rc = RUN(db, a, STMT_TECHNICIAN, &res, DB_INT(user_id))) != DB_OK)
+		return rc;
+	*ok = res.nrows > 0 && db_get_ll(&res, 0, 0, 0) == 1;
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
+    long long customer_id, int *linked)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*linked = 0;
+	if ((rc = RUN(db, a, STMT_LINKED, &res, DB_INT(technician_id), DB_INT(customer_id))) !=
+	    DB_OK)
+		return rc;
+	*linked = res.nrows > 0;
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_setting(struct db *db, struct arena *a, const char *key, const char **value)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*value = NULL;
+	if ((rc = RUN(db, a, STMT_SETTING, &res, DB_STR(key))) != DB_OK)
+		return rc;
+	if (res.nrows == 0 || (*value = db_get(&res, 0, 0)) == NULL)
+		return DB_NOTFOUND;
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*out = NULL;
+	if ((rc = RUN(db, a, STMT_VIEW, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*out = db_row_json(&res, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query *q,
+    struct booking_list_page *out)
+{
+	struct db_arg args[10];
+	struct db_result res;
+	const char *at = q->after_at != NULL ? q->after_at : TOP_TIME;
+	const char *from = q->from != NULL ? q->from : BOTTOM_TIME;
+	const char *to = q->to != NULL ? q->to : TOP_TIME;
+	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
+	unsigned v = (unsigned)q->scope * 2 + (q->list_status != NULL);
+	size_t n = 0, nf, i;
+	enum db_rc rc;
+	int c_at, c_id;
+
+	memset(out, 0, sizeof(*out));
+	if (q->scope != BOOKINGS_ALL)
+		args[n++] = DB_INT(q->user_id);
+	if (q->list_status != NULL)
+		args[n++] = DB_STR(q->list_status);
+	nf = n;
+	args[n++] = DB_STR(from);
+	args[n++] = DB_STR(to);
+	args[n++] = DB_INT(BOOKINGS_WINDOW + 1);
+	if ((rc = db_exec(db, a, &store_bookings, STMT_COUNT + v, args, n, &res)) != DB_OK)
+		return rc;
+	out->total = db_get_ll(&res, 0, 0, 0);
+	if ((out->total_capped = out->total > BOOKINGS_WINDOW))
+		out->total = BOOKINGS_WINDOW;
+	n = nf;
+	args[n++] = DB_STR(from);
+	args[n++] = DB_STR(strcmp(to, at) < 0 ? to : at);   /* both "YYYY-MM-DD HH:MM:SS.fff" */
+	args[n++] = DB_STR(at);
+	args[n++] = DB_INT(id);
+	args[n++] = DB_INT(q->limit + 1);
+	args[n++] = DB_INT(q->offset);
+	if ((rc = db_exec(db, a, &store_bookings, STMT_PAGE + v, args, n, &res)) != DB_OK)
+		return rc;
+	if ((long long)res.nrows > q->limit && (c_at = db_col(&res, "createdAt")) >= 0 &&
+	    (c_id = db_col(&res, "id")) >= 0) {
+		const char *t = db_get(&res, (size_t)q->limit - 1, (size_t)c_at);
+
+		if (t != NULL && strlen(t) == 23) {
+			out->has_next = 1;
+			memcpy(out->next_at, t, 24);
+			out->next_id = db_get_ll(&res, (size_t)q->limit - 1, (size_t)c_id, 0);
+		}
+	}
+	out->items = json_object_new_array();
+	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
+		json_object_array_add(out->items, db_row_json(&res, i));
+	return DB_OK;
+}
