@@ -108,4 +108,19 @@ extern const struct input bookings_status_input;
 /* maintenance.c */
 enum err maintenance_run(struct req *r);
 
+/* technicians.c (seed 000's technician management; seed 004's nearby search) */
+enum err technicians_list(struct req *r);
+enum err technicians_available(struct req *r);
+enum err technicians_nearby(struct req *r);         /* GET /api/users/technicians/nearby */
+enum err technicians_get(struct req *r);
+enum err technicians_create(struct req *r);
+enum err technicians_update(struct req *r);
+enum err technicians_status(struct req *r);
+extern const struct input technicians_list_query;
+extern const struct input technicians_available_query;
+extern const struct input technicians_nearby_query;
+extern const struct input technicians_create_input;
+extern const struct input technicians_update_input;
+extern const struct input technicians_status_input;
+
 #endif

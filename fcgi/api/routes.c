@@ -51,6 +51,9 @@ const struct route app_routes[] = {
 	{ PUT, "/api/users/profile", users_profile_put, ROLE_ANY, 0,
 	    .body = &users_profile_put_input },
 	{ GET, "/api/users/me", users_profile_get, ROLE_ANY, 0 },
+	/* seed 004's nearby technicians (technicians.c): before /api/users/:id */
+	{ GET, "/api/users/technicians/nearby", technicians_nearby, ROLE_ANY, 0,
+	    .query = &technicians_nearby_query },
 	{ PUT, "/api/users/me", users_profile_put, ROLE_ANY, 0, .body = &users_profile_put_input },
 	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
 	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
@@ -90,6 +93,20 @@ const struct route app_routes[] = {
 	    .body_list = &services_bulk_input },
 	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0, .body = &services_update_input },
 	{ DELETE, "/api/services/:id", services_delete, ROLE_STAFF, 0 },
+
+	/* technicians (seed 000): the literal paths before :id; the handlers refuse a
+	 * technician's writes to another technician */
+	{ GET, "/api/technicians", technicians_list, ROLE_STAFF, 0,
+	    .query = &technicians_list_query },
+	{ GET, "/api/technicians/available", technicians_available, ROLE_ANY, 0,
+	    .query = &technicians_available_query },
+	{ PUT, "/api/technicians/status", technicians_status, ROLE_TECHNICIAN | ROLE_STAFF, 0,
+	    .body = &technicians_status_input },
+	{ POST, "/api/technicians", technicians_create, ROLE_ADMIN, 0,
+	    .body = &technicians_create_input },
+	{ GET, "/api/technicians/:id", technicians_get, ROLE_ANY, 0 },
+	{ PUT, "/api/technicians/:id", technicians_update, ROLE_TECHNICIAN | ROLE_STAFF, 0,
+	    .body = &technicians_update_input },
 
 	/* settings (seed 000) */
 	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, 0 },

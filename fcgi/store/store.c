@@ -1,4 +1,5 @@
 #include "store.h"
+#include "technicians.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct db_family *const store_families[] = {
 	&store_events,
 	&store_user_lists,
 	&store_bookings,
+	&store_technicians,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);

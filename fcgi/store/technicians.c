@@ -1,0 +1,407 @@
+#include "technicians.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+/* The list variants: one per combination of filters, indexed by these bits added to
+ * STMT_LIST or STMT_COUNT. */
+enum {
+	F_STATUS = 1 << 0,
+	F_CATEGORY = 1 << 1,
+	F_CITY = 1 << 2,
+	F__ALL = 1 << 3
+};
+
+enum stmt {
+	STMT_LIST,
+	STMT_COUNT = STMT_LIST + F__ALL,
+	STMT_NEARBY = STMT_COUNT + F__ALL,
+	STMT_NEARBY_CATEGORY,
+	STMT_VIEW,
+	STMT_LOCK,
+	STMT_UPDATE,
+	STMT_UPDATE_BIO,
+	STMT_VERIFY,
+	STMT_SPEC_DELETE,
+	STMT_SPEC_INSERT,
+	STMT_STATUS,
+	STMT_STATUS_LOCATION,
+	STMT__MAX
+};
+
+/* The user view with the user's choices (as USER_SHOWN_COLUMNS, which ends in its own
+ * FROM), then the profile under "technician". */
+#define TECH_SELECT USER_VIEW_SELECT "," \
+	" COALESCE(JSON_EXTRACT(u.settings, '$.showEmail') = 'true', 0) AS `_showEmail`," \
+	" COALESCE(JSON_EXTRACT(u.settings, '$.showPhone') = 'true', 0) AS `_showPhone`," \
+	" p.specializations AS `technician.specializations:json`," \
+	" p.experience_years AS `technician.experienceYears`," \
+	" p.working_governorates AS `technician.workingAreas.governorates:json`," \
+	" p.working_city AS `technician.workingAreas.city`," \
+	" p.work_status AS `technician.workStatus`," \
+	" p.verification = 'verified' AS `technician.isVerified:bool`," \
+	" p.verification AS `technician.verification.status`," \
+	" p.verification_reason AS `technician.verification.reason`," \
+	" p.verified_at AS `technician.verification.verifiedAt`," \
+	" p.service_radius_km AS `technician.serviceRadiusKm`," \
+	" p.latitude AS `technician.location.latitude`," \
+	" p.longitude AS `technician.location.longitude`," \
+	" p.location_updated_at AS `technician.location.updatedAt`," \
+	" p.created_at AS `technician.createdAt`"
+#define TECH_NCOLS (USER_SHOWN_NCOLS + 14)
+
+/* a listed technician: the user is one still, and not deleted */
+#define W_USER "u.role = 'technician' AND u.deleted_at IS NULL"
+
+/* The staff's list, newest first. The first filter of category, city, status that is
+ * given picks the index (category: the specialization rows'); the others are checked
+ * on the rows it gives, joined by primary key. Every table names its index: left free,
+ * the optimizer adds a rowid filter from another index (a status no row has yet). */
+#define FROM_ALL " FROM technician_profiles p FORCE INDEX (ix_technicians_list)" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
+#define FROM_STATUS " FROM technician_profiles p FORCE INDEX (ix_technicians_list_status)" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
+#define FROM_CITY " FROM technician_profiles p FORCE INDEX (ix_technicians_list_city)" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
+#define FROM_CATEGORY " FROM technician_specializations k" \
+	" FORCE INDEX (ix_technician_specializations_list)" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = k.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
+#define W_CATEGORY "k.category = ? AND "
+#define W_STATUS "p.work_status = ? AND "
+#define W_CITY "p.working_city = ? AND "
+/* the rows at or after the key (created_at, user_id), newest first, as user_lists.c */
+#define KEYSET(t) " AND " t ".created_at <= ? AND (" t ".created_at < ? OR " t ".user_id < ?)" \
+	" ORDER BY " t ".created_at DESC, " t ".user_id DESC LIMIT ?"
+#define LIST_SQL(from, where, t) DB_LIST_LIMIT TECH_SELECT from " WHERE " where W_USER KEYSET(t)
+#define COUNT_SQL(from, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1" from \
+	" WHERE " where W_USER " LIMIT ?) t"
+#define VARIANT(bits, from, where, t, nparams) \
+	[STMT_LIST + (bits)] = { LIST_SQL(from, where, t), (nparams) + 4, TECH_NCOLS, DBS_LIST }, \
+	[STMT_COUNT + (bits)] = { COUNT_SQL(from, where), (nparams) + 1, 1, DBS_LIST }
+
+/* Near a point, in two steps. Inside: the bounding box of the circle on
+ * ix_technicians_nearby (available, verified, a user who can be booked, a latitude
+ * range; the longitude, the distance and the technician's own radius checked from the
+ * index alone) and the specialization by primary key, nearest first: only the ids and
+ * distances of the technicians inside the circle are sorted, and no row is read. Outside:
+ * the views of the few that page keeps (the user is checked again there, so a user
+ * changed since the profile's flag was written is left out rather than shown). The distance is the haversine of geo_distance_km()
+ * (fcgi/domain/booking.h), in km to three decimals. */
+#define HAVERSINE "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
+	"POW(SIN(RADIANS(p.latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(p.latitude))" \
+	" * POW(SIN(RADIANS(p.longitude - ?) / 2), 2))))"
+#define NEAR_IDS(join) "SELECT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm" \
+	" FROM technician_profiles p FORCE INDEX (ix_technicians_nearby)" join \
+	" WHERE p.work_status = 'available' AND p.verification = 'verified'" \
+	" AND p.user_bookable = 1" \
+	" AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?" \
+	" AND " HAVERSINE " <= LEAST(?, p.service_radius_km)" \
+	" ORDER BY distanceKm, p.user_id LIMIT ?"
+#define NEAR_SQL(join) DB_LIST_LIMIT TECH_SELECT ", n.distanceKm" \
+	" FROM (" NEAR_IDS(join) ") n" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = n.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = n.user_id" \
+	" WHERE " W_USER " AND u.is_active = 1 AND u.is_banned = 0" \
+	" ORDER BY n.distanceKm, n.user_id"
+#define NEAR_CATEGORY " STRAIGHT_JOIN technician_specializations k FORCE INDEX (PRIMARY)" \
+	" ON k.category = ? AND k.user_id = p.user_id"
+
+/* The writable columns in enum technician_col order. */
+#define LOCK_COLUMNS "p.specializations, p.experience_years, p.working_governorates," \
+	" p.working_city, p.service_radius_km, p.work_status, p.verification," \
+	" p.verification_reason, p.latitude, p.longitude, u.bio"
+
+static const struct db_stmt stmts[STMT__MAX] = {
+	VARIANT(0, FROM_ALL, "", "p", 0),
+	VARIANT(F_STATUS, FROM_STATUS, W_STATUS, "p", 1),
+	VARIANT(F_CATEGORY, FROM_CATEGORY, W_CATEGORY, "k", 1),
+	VARIANT(F_CATEGORY | F_STATUS, FROM_CATEGORY, W_CATEGORY W_STATUS, "k", 2),
+	VARIANT(F_CITY, FROM_CITY, W_CITY, "p", 1),
+	VARIANT(F_CITY | F_STATUS, FROM_CITY, W_STATUS W_CITY, "p", 2),
+	VARIANT(F_CATEGORY | F_CITY, FROM_CATEGORY, W_CATEGORY W_CITY, "k", 2),
+	VARIANT(F_CATEGORY | F_CITY | F_STATUS, FROM_CATEGORY, W_CATEGORY W_STATUS W_CITY, "k", 3),
+
+	[STMT_NEARBY] = { NEAR_SQL(""), 12, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY), 13, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_VIEW] = { TECH_SELECT " FROM technician_profiles p JOIN users u ON u.id = p.user_id"
+	    " WHERE p.user_id = ? AND " W_USER, 1, TECH_NCOLS, 0 },
+	[STMT_LOCK] = { "SELECT " LOCK_COLUMNS " FROM technician_profiles p"
+	    " JOIN users u ON u.id = p.user_id WHERE p.user_id = ? AND " W_USER " FOR UPDATE",
+	    1, TC__MAX, 0 },
+	[STMT_UPDATE] = { "UPDATE technician_profiles SET specializations = ?,"
+	    " experience_years = ?, working_governorates = ?, working_city = ?,"
+	    " service_radius_km = ? WHERE user_id = ?", 6, 0, 0 },
+	[STMT_UPDATE_BIO] = { "UPDATE users SET bio = ? WHERE id = ?", 2, 0, 0 },
+	[STMT_VERIFY] = { "UPDATE technician_profiles SET verification = ?,"
+	    " verification_reason = ?, verified_at = CURRENT_TIMESTAMP(3), verified_by = ?"
+	    " WHERE user_id = ?", 4, 0, 0 },
+	[STMT_SPEC_DELETE] = { "DELETE FROM technician_specializations WHERE user_id = ?", 1, 0,
+	    0 },
+	[STMT_SPEC_INSERT] = { "INSERT INTO technician_specializations (category, user_id,"
+	    " created_at) SELECT ?, user_id, created_at FROM technician_profiles"
+	    " WHERE user_id = ?", 2, 0, 0 },
+	[STMT_STATUS] = { "UPDATE technician_profiles SET work_status = ? WHERE user_id = ?", 2,
+	    0, 0 },
+	[STMT_STATUS_LOCATION] = { "UPDATE technician_profiles SET work_status = ?,"
+	    " latitude = ?, longitude = ?, location_updated_at = CURRENT_TIMESTAMP(3)"
+	    " WHERE user_id = ?", 4, 0, 0 },
+};
+
+/* Sample arguments for each statement's EXPLAIN (warsha-fcgi --explain-lists): the
+ * widest cases (the top of the list; Cairo, 100 km). */
+#define TOP_TIME "9999-12-31 23:59:59.999"
+#define S_TOP DB_SAMPLE_STR(TOP_TIME), DB_SAMPLE_STR(TOP_TIME), DB_SAMPLE_INT(LLONG_MAX), \
+	DB_SAMPLE_INT(21)
+#define S_CAP DB_SAMPLE_INT(TECHNICIANS_COUNT_CAP + 1)
+#define S_C DB_SAMPLE_STR("plumbing"),
+#define S_S DB_SAMPLE_STR("available"),
+#define S_Y DB_SAMPLE_STR("Cairo"),
+#define SAMPLES(name, filters) \
+	static const struct db_arg s_list_##name[] = { filters S_TOP }; \
+	static const struct db_arg s_count_##name[] = { filters S_CAP };
+
+SAMPLES(0, )
+SAMPLES(s, S_S)
+SAMPLES(c, S_C)
+SAMPLES(cs, S_C S_S)
+SAMPLES(y, S_Y)
+SAMPLES(ys, S_S S_Y)
+SAMPLES(cy, S_C S_Y)
+SAMPLES(csy, S_C S_S S_Y)
+
+#define S_POINT DB_SAMPLE_STR("30.0444"), DB_SAMPLE_STR("30.0444"), DB_SAMPLE_STR("31.2357")
+#define S_BOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.944"), DB_SAMPLE_STR("30.196"), \
+	DB_SAMPLE_STR("32.275"), S_POINT, DB_SAMPLE_INT(100), DB_SAMPLE_INT(50)
+static const struct db_arg s_nearby[] = { S_POINT, S_BOX };
+static const struct db_arg s_nearby_category[] = { S_POINT, DB_SAMPLE_STR("plumbing"), S_BOX };
+
+static const struct db_sample samples[STMT__MAX] = {
+	[STMT_LIST + 0] = DB_SAMPLE(s_list_0),
+	[STMT_COUNT + 0] = DB_SAMPLE(s_count_0),
+	[STMT_LIST + F_STATUS] = DB_SAMPLE(s_list_s),
+	[STMT_COUNT + F_STATUS] = DB_SAMPLE(s_count_s),
+	[STMT_LIST + F_CATEGORY] = DB_SAMPLE(s_list_c),
+	[STMT_COUNT + F_CATEGORY] = DB_SAMPLE(s_count_c),
+	[STMT_LIST + (F_CATEGORY | F_STATUS)] = DB_SAMPLE(s_list_cs),
+	[STMT_COUNT + (F_CATEGORY | F_STATUS)] = DB_SAMPLE(s_count_cs),
+	[STMT_LIST + F_CITY] = DB_SAMPLE(s_list_y),
+	[STMT_COUNT + F_CITY] = DB_SAMPLE(s_count_y),
+	[STMT_LIST + (F_CITY | F_STATUS)] = DB_SAMPLE(s_list_ys),
+	[STMT_COUNT + (F_CITY | F_STATUS)] = DB_SAMPLE(s_count_ys),
+	[STMT_LIST + (F_CATEGORY | F_CITY)] = DB_SAMPLE(s_list_cy),
+	[STMT_COUNT + (F_CATEGORY | F_CITY)] = DB_SAMPLE(s_count_cy),
+	[STMT_LIST + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_list_csy),
+	[STMT_COUNT + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_count_csy),
+	[STMT_NEARBY] = DB_SAMPLE(s_nearby),
+	[STMT_NEARBY_CATEGORY] = DB_SAMPLE(s_nearby_category),
+};
+
+struct db_family store_technicians = DB_FAMILY_SAMPLES("technicians", stmts, samples);
+
+#define RUN(db, a, s, res, ...) db_exec(db, a, &store_technicians, s, DB_ARGS(__VA_ARGS__), res)
+
+/* The variant of f and its filter parameters, in the order of its text. */
+static size_t
+filter_args(const struct technician_filter *f, unsigned *bits, struct db_arg args[3])
+{
+	size_t n = 0;
+
+	*bits = 0;
+	if (f->category != NULL) {
+		*bits |= F_CATEGORY;
+		args[n++] = DB_STR(f->category);
+	}
+	if (f->status != NULL) {
+		*bits |= F_STATUS;
+		args[n++] = DB_STR(f->status);
+	}
+	if (f->city != NULL) {
+		*bits |= F_CITY;
+		args[n++] = DB_STR(f->city);
+	}
+	return n;
+}
+
+/* The rows of res as user views with their choices, the first n of them. */
+static void
+rows_json(struct arena *a, const struct db_result *res, size_t n, json_object **items,
+    struct user_shown **shown)
+{
+	size_t i;
+
+	if (n > res->nrows)
+		n = res->nrows;
+	*items = json_object_new_array_ext((int)n);
+	*shown = arena_alloc(a, sizeof(**shown) * (n > 0 ? n : 1));
+	for (i = 0; i < n; i++)
+		json_object_array_add(*items, user_view_row(res, i, &(*shown)[i]));
+}
+
+enum db_rc
+db_technicians_list(struct db *db, struct arena *a, const struct technician_filter *f,
+    const struct user_cursor *after, long long limit, struct technician_page *out)
+{
+	struct db_arg args[3 + 4];
+	struct db_result res;
+	unsigned bits;
+	size_t n = filter_args(f, &bits, args);
+	const char *at = after != NULL ? after->created_at : TOP_TIME;
+	int c_at, c_id;
+	enum db_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	args[n++] = DB_STR(at);
+	args[n++] = DB_STR(at);
+	args[n++] = DB_INT(after != NULL ? after->id : LLONG_MAX);
+	args[n++] = DB_INT(limit + 1);
+	if ((rc = db_exec(db, a, &store_technicians, STMT_LIST + bits, args, n, &res)) != DB_OK)
+		return rc;
+	if ((long long)res.nrows > limit && (c_at = db_col(&res, "technician.createdAt")) >= 0 &&
+	    (c_id = db_col(&res, "id")) >= 0) {
+		const char *t = db_get(&res, (size_t)limit - 1, (size_t)c_at);
+
+		if (t != NULL && strlen(t) == 23) {
+			out->has_next = 1;
+			memcpy(out->next.created_at, t, 24);
+			out->next.id = db_get_ll(&res, (size_t)limit - 1, (size_t)c_id, 0);
+		}
+	}
+	rows_json(a, &res, (size_t)limit, &out->items, &out->shown);
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_count(struct db *db, struct arena *a, const struct technician_filter *f,
+    long long *total, int *capped)
+{
+	struct db_arg args[3 + 1];
+	struct db_result res;
+	unsigned bits;
+	size_t n = filter_args(f, &bits, args);
+	enum db_rc rc;
+	long long c;
+
+	args[n++] = DB_INT(TECHNICIANS_COUNT_CAP + 1);
+	if ((rc = db_exec(db, a, &store_technicians, STMT_COUNT + bits, args, n, &res)) != DB_OK)
+		return rc;
+	c = db_get_ll(&res, 0, 0, 0);
+	*capped = c > TECHNICIANS_COUNT_CAP;
+	*total = *capped ? TECHNICIANS_COUNT_CAP : c;
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_nearby(struct db *db, struct arena *a, const struct technician_near *q,
+    json_object **items, struct user_shown **shown)
+{
+	/* the box around the circle: a degree of latitude is 111.195 km, one of longitude
+	 * that times the cosine of the latitude (taken at the edge nearer a pole) */
+	double dlat = q->km / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
+	struct db_arg args[13];
+	struct db_result res;
+	size_t n = 0;
+	enum db_rc rc;
+
+	c = edge >= 89.0 ? 0.0 : cos(edge * M_PI / 180.0);
+	dlng = c < 0.01 ? 180.0 : q->km / (111.195 * c);
+	args[n++] = DB_DBL(q->lat);
+	args[n++] = DB_DBL(q->lat);
+	args[n++] = DB_DBL(q->lng);
+	if (q->category != NULL)
+		args[n++] = DB_STR(q->category);
+	args[n++] = DB_DBL(q->lat - dlat);
+	args[n++] = DB_DBL(q->lat + dlat);
+	args[n++] = DB_DBL(q->lng - dlng);
+	args[n++] = DB_DBL(q->lng + dlng);
+	args[n++] = DB_DBL(q->lat);
+	args[n++] = DB_DBL(q->lat);
+	args[n++] = DB_DBL(q->lng);
+	args[n++] = DB_DBL(q->km);
+	args[n++] = DB_INT(q->limit);
+	*items = NULL;
+	if ((rc = db_exec(db, a, &store_technicians, q->category != NULL ? STMT_NEARBY_CATEGORY :
+	    STMT_NEARBY, args, n, &res)) != DB_OK)
+		return rc;
+	rows_json(a, &res, res.nrows, items, shown);
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_view(struct db *db, struct arena *a, long long id, json_object **out,
+    struct user_shown *shown)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*out = NULL;
+	if ((rc = RUN(db, a, STMT_VIEW, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*out = user_view_row(&res, 0, shown);
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_lock(struct db *db, struct arena *a, long long id, struct technician_values *out)
+{
+	struct db_result res;
+	enum db_rc rc;
+	size_t i;
+
+	if ((rc = RUN(db, a, STMT_LOCK, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	for (i = 0; i < TC__MAX; i++)
+		out->v[i] = db_get(&res, 0, i);
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_update(struct db *db, struct arena *a, long long id,
+    const struct technician_values *v)
+{
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_UPDATE, NULL, DB_STR(v->v[TC_SPECIALIZATIONS]),
+	    DB_STR(v->v[TC_EXPERIENCE]), DB_STR(v->v[TC_GOVERNORATES]), DB_STR(v->v[TC_CITY]),
+	    DB_STR(v->v[TC_RADIUS]), DB_INT(id))) != DB_OK)
+		return rc;
+	return RUN(db, a, STMT_UPDATE_BIO, NULL, DB_STR(v->v[TC_BIO]), DB_INT(id));
+}
+
+enum db_rc
+db_technicians_verify(struct db *db, struct arena *a, long long id, const char *state,
+    const char *reason, long long by)
+{
+	return RUN(db, a, STMT_VERIFY, NULL, DB_STR(state), DB_STR(reason), DB_INT(by), DB_INT(id));
+}
+
+enum db_rc
+db_technicians_set_specializations(struct db *db, struct arena *a, long long id,
+    json_object *categories)
+{
+	enum db_rc rc;
+	size_t i;
+
+	if ((rc = RUN(db, a, STMT_SPEC_DELETE, NULL, DB_INT(id))) != DB_OK)
+		return rc;
+	for (i = 0; i < json_object_array_length(categories); i++)
+		if ((rc = RUN(db, a, STMT_SPEC_INSERT, NULL, DB_STR(json_object_get_string(
+		    json_object_array_get_idx(categories, i))), DB_INT(id))) != DB_OK)
+			return rc;
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_set_status(struct db *db, struct arena *a, long long id, const char *status,
+    int has_location, double lat, double lng)
+{
+	if (has_location)
+		return RUN(db, a, STMT_STATUS_LOCATION, NULL, DB_STR(status), DB_DBL(lat), DB_DBL(lng),
+		    DB_INT(id));
+	return RUN(db, a, STMT_STATUS, NULL, DB_STR(status), DB_INT(id));
+}
