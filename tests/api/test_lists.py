@@ -8,6 +8,7 @@ find users by e-mail, phone, username and English and Arabic names.
 The generated users (e-mails ending in @lists.warsha.test) are deleted at the end."""
 import base64
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -155,7 +156,8 @@ def _plan_faults(line):
     of more rows than a window."""
     cols = line.split("\t")
     f = dict(c.split("=", 1) for c in cols[3:])
-    rows = int(f.get("rows") or 0)
+    # "rows" may carry a rowid filter's share ("1200 (12%)"): the estimate is the number
+    rows = int(re.match(r"\d*", f.get("rows") or "").group(0) or 0)
     table, typ, extra = f.get("table", ""), f.get("type", ""), f.get("Extra", "")
     derived = table.startswith("<")
     faults = []
