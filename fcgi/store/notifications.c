@@ -66,7 +66,7 @@ enum stmt {
 #define TYPE_COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM" \
 	" notifications n FORCE INDEX (" ix ") WHERE n.user_id = ? AND n.type = ?" where \
 	" LIMIT ?) t"
-#define W_READ "n.is_read = ? AND"
+#define W_READ " n.is_read = ? AND"
 #define W_TYPE "n.type = ? AND"
 
 static const struct db_stmt stmts[STMT__MAX] = {
@@ -75,8 +75,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_RECIPIENT] = { "SELECT email, phone, preferred_language,"
 	    " is_active = 1 AND is_banned = 0, notifications_enabled, email_notifications,"
 	    " sms_notifications, push_notifications,"
-	    " IFNULL(JSON_VALUE(settings, '$.marketingEmails') = 'true', 0),"
-	    " IFNULL(JSON_VALUE(settings, '$.reviewNotifications') <> 'false', 1)"
+	    " IFNULL(JSON_VALUE(settings, '$.marketingEmails') IN ('1', 'true'), 0),"
+	    " IFNULL(JSON_VALUE(settings, '$.reviewNotifications') NOT IN ('0', 'false'), 1)"
 	    " FROM users WHERE id = ? AND deleted_at IS NULL", 1, 10, 0 },
 	[STMT_INSERT] = { "INSERT INTO notifications (user_id, type, title_ar, title_en,"
 	    " body_ar, body_en, data) VALUES (?, ?, ?, ?, ?, ?, ?)", 7, 0, 0 },
