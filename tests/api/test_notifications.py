@@ -18,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, check, admin_login, admin_token,
                          make_user_with_role, register_user, db_query, db_scalar, db_count,
-                         outbox_rows, sql_str, uniq, run, Skip, ENV, SOURCE_DIR)
+                         outbox_rows, sql_str, uniq, at_once, run, Skip, ENV, SOURCE_DIR)
 
 SEND = "/api/notifications/send"
 LIST = "/api/notifications"
@@ -142,6 +142,28 @@ def test_an_english_user_gets_english_outbox_rows():
     check(subj == "Your booking moved", "subject %r" % subj)
 
 
+def test_the_master_switch_and_a_ban_stop_outside_channels():
+    every = {"email": True, "sms": True, "push": True}
+    u = register_user()
+    expect(200, api("PUT", "/api/users/profile", {"preferences": {"notificationsEnabled": False}},
+                    token=u["token"]))
+    d = send_to(u["id"], channels=every)
+    check(d["channels"] == [] and outbox_rows(u["id"], "notification") == [],
+          "notifications off, yet %r" % d)
+    check(db_count("realtime_events", "room = 'user:%d'" % u["id"]) == 1, "no realtime row")
+    b = register_user()
+    expect(200, api("PATCH", "/api/admin/users/%d/ban" % b["id"], {"reason": "fraud"},
+                    token=admin_token()))
+    d = send_to(b["id"], channels=every)
+    check(d["channels"] == [] and outbox_rows(b["id"], "notification") == [],
+          "a banned user got %r" % d)
+    # a deleted user is no recipient
+    c = register_user()
+    expect(200, api("DELETE", "/api/users/%d" % c["id"], token=admin_token()))
+    expect(422, send({"userId": c["id"], "type": "system", "titleAr": "x", "messageAr": "y"}),
+           "VALIDATION_ERROR", {"userId": "INVALID_VALUE"})
+
+
 # ------------------------------------------------------------------ the list
 
 def test_list_filters_and_cursor_paging_without_gaps():
@@ -232,6 +254,26 @@ def test_unread_count_stays_exact():
     check(r["data"]["updated"] == 0, "read-all again %r" % r["data"])
     send_to(u["id"])
     check(check_counts(u, "a new one after read-all") == (5, 1), "one unread of five")
+
+
+def test_two_marks_at_once_count_once():
+    u = register_user()
+    for _ in range(3):
+        send_to(u["id"])
+    ids = order_ids(u["id"])
+    path = "/api/notifications/%d/read" % ids[0]
+    for r in at_once(lambda: api("PUT", path, token=u["token"]),
+                     lambda: api("PUT", path, token=u["token"]),
+                     lambda: api("POST", "/api/notifications/mark-read", {"ids": ids[:2]},
+                                 token=u["token"]),
+                     lambda: api("PUT", "/api/notifications/read-all", token=u["token"])):
+        expect(200, r)
+    check(check_counts(u, "racing marks") == (3, 0), "all read once")
+    send_to(u["id"])
+    a, b = at_once(lambda: api("DELETE", "/api/notifications/%d" % ids[1], token=u["token"]),
+                   lambda: api("DELETE", "/api/notifications/%d" % ids[1], token=u["token"]))
+    check(sorted([a.status, b.status]) == [200, 404], "two deletes: %s %s" % (a.status, b.status))
+    check(check_counts(u, "racing deletes") == (3, 1), "one deleted, one unread")
 
 
 def test_mark_read_bad_input_422():
@@ -437,6 +479,51 @@ def test_list_statements_read_their_indexes():
             continue
         check(f.get("key", "").startswith("ix_notifications_") and f.get("type") != "ALL" and
               "filesort" not in f.get("Extra", ""), "a plan off its index: %s" % l)
+
+
+DEEP = 30000
+
+
+def test_a_deep_list_pages_by_its_index():
+    """30,000 notifications of one user (written by SQL, the counter set from them, as
+    after any bulk load): pages by number stop at the window, the cursor goes on, and
+    every list statement still reads its index."""
+    u = register_user()
+    tag = "Deep " + uniq(8)
+    db_query("INSERT INTO notifications (user_id, type, title_ar, title_en, body_ar, body_en,"
+             " is_read, created_at) SELECT %d, IF(seq MOD 4 = 0, 'payment', 'system'), 'ع', %s,"
+             " 'ر', 'm', seq MOD 3 = 0, TIMESTAMP'2026-01-01 00:00:00' + INTERVAL (seq DIV 2)"
+             " SECOND FROM seq_1_to_%d" % (u["id"], sql_str(tag), DEEP))
+    db_query("INSERT INTO notification_counts (user_id, total, unread) SELECT user_id,"
+             " COUNT(*), SUM(is_read = 0) FROM notifications WHERE user_id = %d GROUP BY"
+             " user_id ON DUPLICATE KEY UPDATE total = VALUES(total), unread = VALUES(unread)"
+             % u["id"])
+    db_query("ANALYZE TABLE notifications, notification_counts")
+    real = check_counts(u, "deep")
+    check(real == (DEEP, DEEP - DEEP // 3), "counts %r" % (real,))
+    expect(422, api("GET", q(LIST, page=101, limit=100), token=u["token"]), "VALIDATION_ERROR",
+           {"cursor": "REQUIRED"})
+    body = listing(u["token"], page=100, limit=100)
+    # the unread ones (20,000) by cursor, past the window; then the unread payments
+    want = order_ids(u["id"], "is_read = 0")
+    cursor, got, t0 = None, [], time.time()
+    while True:
+        p = {"isRead": "false", "limit": 100}
+        if cursor:
+            p["cursor"] = cursor
+        body = listing(u["token"], **p)
+        got += [x["id"] for x in body["data"]]
+        cursor = body["pagination"]["nextCursor"]
+        if cursor is None:
+            break
+    print("  %d unread in %d pages by cursor, %.2f s" % (len(got), len(got) // 100,
+                                                        time.time() - t0), flush=True)
+    check(got == want, "by cursor %d rows, the table %d" % (len(got), len(want)))
+    want = order_ids(u["id"], "type = 'payment' AND is_read = 0")
+    body = listing(u["token"], type="payment", isRead="false", limit=100)
+    check([x["id"] for x in body["data"]] == want[:100] and
+          body["pagination"]["totalItems"] == len(want), "unread payments, page 1")
+    test_list_statements_read_their_indexes()
 
 
 run(globals())
