@@ -150,6 +150,29 @@ struct one_tx {
 	long long n;
 };
 
+/* notification:read for the caller's other devices: ids (an array, taken), or every
+ * notification when ids is NULL. */
+static enum db_rc
+read_event_of(struct req *r, json_object *ids)
+{
+	json_object *what = json_owned(r->a, json_object_new_object());
+
+	if (ids != NULL)
+		json_object_object_add(what, "ids", ids);
+	else
+		json_object_object_add(what, "all", json_object_new_boolean(1));
+	return db_notifications_read_event(r->db, r->a, r->user.id, what);
+}
+
+static enum db_rc
+read_event(struct req *r, long long id)
+{
+	json_object *ids = json_object_new_array();
+
+	json_object_array_add(ids, json_object_new_int64(id));
+	return read_event_of(r, ids);
+}
+
 static enum err
 read_work(struct req *r, void *ctx)
 {
@@ -159,7 +182,8 @@ read_work(struct req *r, void *ctx)
 
 	if ((rc = db_notifications_read(r->db, r->a, r->user.id, t->id, &changed)) != DB_OK)
 		return fail_db(r, rc);
-	t->n = changed;
+	if ((t->n = changed) && (rc = read_event(r, t->id)) != DB_OK)
+		return fail_db(r, rc);
 	return ERR_OK;
 }
 
@@ -188,7 +212,8 @@ read_all_work(struct req *r, void *ctx)
 	struct one_tx *t = ctx;
 	enum db_rc rc;
 
-	if ((rc = db_notifications_read_all(r->db, r->a, r->user.id, &t->n)) != DB_OK)
+	if ((rc = db_notifications_read_all(r->db, r->a, r->user.id, &t->n)) != DB_OK ||
+	    (t->n > 0 && (rc = read_event_of(r, NULL)) != DB_OK))
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -242,6 +267,7 @@ mark_work(struct req *r, void *ctx)
 {
 	const struct mark_in *in = r->in;
 	struct one_tx *t = ctx;
+	json_object *done = json_owned(r->a, json_object_new_array());
 	size_t i, n = json_object_array_length(in->ids.j);
 	int changed;
 	enum db_rc rc;
@@ -253,8 +279,13 @@ mark_work(struct req *r, void *ctx)
 		rc = db_notifications_read(r->db, r->a, r->user.id, id, &changed);
 		if (rc != DB_OK && rc != DB_NOTFOUND)
 			return fail_db(r, rc);
-		t->n += rc == DB_OK && changed;
+		if (rc == DB_OK && changed) {
+			json_object_array_add(done, json_object_new_int64(id));
+			t->n++;
+		}
 	}
+	if (t->n > 0 && (rc = read_event_of(r, json_object_get(done))) != DB_OK)
+		return fail_db(r, rc);
 	return ERR_OK;
 }
 

@@ -30,6 +30,7 @@ enum stmt {
 	STMT_LOCK_ONE,
 	STMT_DELETE,
 	STMT_COUNT_DELETE,
+	STMT_READ_EVENT,
 	STMT_PAGE,
 	STMT_TYPE_COUNT = STMT_PAGE + V__MAX,        /* V_TYPE and V_TYPE_READ only */
 	STMT__MAX = STMT_TYPE_COUNT + 2
@@ -114,6 +115,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_DELETE] = { "DELETE FROM notifications WHERE id = ? AND user_id = ?", 2, 0, 0 },
 	[STMT_COUNT_DELETE] = { "UPDATE notification_counts SET total = total - 1,"
 	    " unread = unread - ? WHERE user_id = ?", 2, 0, 0 },
+	/* the user's other devices follow: what was read and the unread count after */
+	[STMT_READ_EVENT] = { "INSERT INTO realtime_events (room, event, payload)"
+	    " SELECT CONCAT('user:', ?), 'notification:read',"
+	    " JSON_SET(?, '$.unreadCount', IFNULL(MAX(c.unread), 0))"
+	    " FROM notification_counts c WHERE c.user_id = ?", 3, 0, 0 },
 	[STMT_PAGE + V_ALL] = { PAGE("ix_notifications_user", ""), 6, VIEW_NCOLS, DBS_LIST },
 	[STMT_PAGE + V_READ] = { PAGE("ix_notifications_user_read", W_READ), 7, VIEW_NCOLS,
 	    DBS_LIST },
@@ -437,4 +443,12 @@ db_notifications_delete(struct db *db, struct arena *a, long long user_id, long 
 	if ((rc = RUN(db, a, STMT_DELETE, NULL, DB_INT(id), DB_INT(user_id))) != DB_OK)
 		return rc;
 	return RUN(db, a, STMT_COUNT_DELETE, NULL, DB_INT(unread), DB_INT(user_id));
+}
+
+enum db_rc
+db_notifications_read_event(struct db *db, struct arena *a, long long user_id,
+    json_object *what)
+{
+	return RUN(db, a, STMT_READ_EVENT, NULL, DB_INT(user_id),
+	    DB_STR(json_text(a, what, NULL)), DB_INT(user_id));
 }

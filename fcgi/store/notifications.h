@@ -103,6 +103,10 @@ enum db_rc db_notifications_read(struct db *db, struct arena *a, long long user_
 /* Marks every unread notification of the user read; *n: how many were unread. */
 enum db_rc db_notifications_read_all(struct db *db, struct arena *a, long long user_id,
     long long *n);
+/* The realtime event notification:read (seed 000) for the user's room: what (not
+ * taken: {"ids": [...]} or {"all": true}) with the unread count after. */
+enum db_rc db_notifications_read_event(struct db *db, struct arena *a, long long user_id,
+    json_object *what);
 /* Deletes one of the user's notifications; DB_NOTFOUND when it is not theirs. */
 enum db_rc db_notifications_delete(struct db *db, struct arena *a, long long user_id,
     long long id);

@@ -69,6 +69,13 @@ def check_counts(u, where=""):
     return real
 
 
+def read_events(user_id):
+    """The payloads of the user's notification:read events, oldest first."""
+    return [json.loads(r[0]) for r in db_query(
+        "SELECT payload FROM realtime_events WHERE room = 'user:%d' AND event ="
+        " 'notification:read' ORDER BY id" % user_id)]
+
+
 def order_ids(user_id, where="1"):
     return [int(r[0]) for r in db_query(
         "SELECT id FROM notifications WHERE user_id = %d AND %s ORDER BY created_at DESC,"
@@ -125,7 +132,8 @@ def test_send_to_one_user_writes_the_row_realtime_and_outbox_per_preferences():
     data = send_to(u["id"])
     check(data["channels"] == [] and len(outbox_rows(u["id"], "notification")) == before,
           "a send without channels queued %r" % data)
-    check(db_count("realtime_events", "room = 'user:%d'" % u["id"]) == 5, "one event per send")
+    check(db_count("realtime_events", "room = 'user:%d' AND event = 'notification:new'"
+                   % u["id"]) == 5, "one event per send")
     check_counts(u, "after five sends")
     # the admin's send is in the activity log
     check(db_count("activity_log", "action = 'notification.send' AND target_id = '%d'"
@@ -234,8 +242,11 @@ def test_unread_count_stays_exact():
     check(r["data"]["notification"]["isRead"] is True and r["data"]["unreadCount"] == 5 and
           r["data"]["notification"]["readAt"], "read answer %r" % r["data"])
     # marking it again changes nothing
+    check(read_events(u["id"]) == [{"ids": [ids[0]], "unreadCount": 5}],
+          "notification:read events %r" % read_events(u["id"]))
     r = expect(200, api("PUT", "/api/notifications/%d/read" % ids[0], token=u["token"]))
     check(r["data"]["unreadCount"] == 5, "read twice counted twice")
+    check(len(read_events(u["id"])) == 1, "a second read sent a second event")
     check_counts(u, "read twice")
     # delete a read one and an unread one
     expect(200, api("DELETE", "/api/notifications/%d" % ids[0], token=u["token"]))
@@ -247,11 +258,16 @@ def test_unread_count_stays_exact():
     r = expect(200, api("POST", "/api/notifications/mark-read",
                         {"ids": [ids[2], ids[2], ids[3], 999999999]}, token=u["token"]))
     check(r["data"]["updated"] == 2 and r["data"]["unreadCount"] == 2, "mark-read %r" % r["data"])
+    check(read_events(u["id"])[-1] == {"ids": [ids[2], ids[3]], "unreadCount": 2},
+          "mark-read event %r" % read_events(u["id"])[-1])
     check_counts(u, "mark-read")
     r = expect(200, api("PUT", "/api/notifications/read-all", token=u["token"]))
     check(r["data"]["updated"] == 2 and r["data"]["unreadCount"] == 0, "read-all %r" % r["data"])
+    check(read_events(u["id"])[-1] == {"all": True, "unreadCount": 0},
+          "read-all event %r" % read_events(u["id"])[-1])
     r = expect(200, api("PUT", "/api/notifications/read-all", token=u["token"]))
-    check(r["data"]["updated"] == 0, "read-all again %r" % r["data"])
+    check(r["data"]["updated"] == 0 and len(read_events(u["id"])) == 3,
+          "read-all again %r" % r["data"])
     send_to(u["id"])
     check(check_counts(u, "a new one after read-all") == (5, 1), "one unread of five")
 
