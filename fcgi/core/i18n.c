@@ -119,6 +119,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_TECHNICIAN] = { "v.technician", "لا يوجد فني نشط بهذا الرقم", "There is no active technician with this id" },
 	[MSG_V_DATETIME] = { "v.datetime", "الوقت لازم يكون بصيغة ISO 8601 مع المنطقة الزمنية، مثل 2026-12-01T10:00:00.000Z", "A time in ISO 8601 with its zone, such as 2026-12-01T10:00:00.000Z" },
 	[MSG_V_START_CODE_WRONG] = { "v.start_code_wrong", "كود البدء غير صحيح", "The start code is not right" },
+	[MSG_AUTH_TOO_MANY_TRIES] = { "auth.too_many_tries", "محاولات كثيرة من هذا العنوان، حاول مرة أخرى لاحقاً", "Too many attempts from this address; try again later" },
 	[MSG_NOTIFICATION_LIST] = { "notification.list", "الإشعارات", "Notifications" },
 	[MSG_NOTIFICATION_READ] = { "notification.read", "تم تعليم الإشعار كمقروء", "Notification marked as read" },
 	[MSG_NOTIFICATION_READ_ALL] = { "notification.read_all", "تم تعليم كل الإشعارات كمقروءة", "All notifications marked as read" },
