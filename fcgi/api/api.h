@@ -105,6 +105,18 @@ extern const struct input bookings_assign_input;
 extern const struct input bookings_cancel_input;
 extern const struct input bookings_status_input;
 
+/* notifications.c (seed 000's notification endpoints, seed 001's mark-read, seed 002's
+ * /api/notification) */
+enum err notifications_list(struct req *r);
+enum err notifications_read(struct req *r);
+enum err notifications_read_all(struct req *r);
+enum err notifications_mark_read(struct req *r);
+enum err notifications_delete(struct req *r);
+enum err notifications_send(struct req *r);
+extern const struct input notifications_list_query;
+extern const struct input notifications_mark_read_input;
+extern const struct input notifications_send_input;
+
 /* maintenance.c */
 enum err maintenance_run(struct req *r);
 

@@ -132,6 +132,23 @@ const struct route app_routes[] = {
 	{ PUT, "/api/bookings/:id/status", bookings_status, ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &bookings_status_input },
 
+	/* notifications: the caller's own (someone else's id is 404); sending is the
+	 * admins' (seed 000). /api/v1/notifications (seed 004) reaches the same rows. */
+	{ GET, "/api/notifications", notifications_list, ROLE_ANY, 0,
+	    .query = &notifications_list_query },
+	{ PUT, "/api/notifications/read-all", notifications_read_all, ROLE_ANY, 0 },
+	{ PUT, "/api/notifications/:id/read", notifications_read, ROLE_ANY, 0 },
+	{ DELETE, "/api/notifications/:id", notifications_delete, ROLE_ANY, 0 },
+	{ POST, "/api/notifications/mark-read", notifications_mark_read, ROLE_ANY, 0,
+	    .body = &notifications_mark_read_input },
+	{ POST, "/api/notifications/send", notifications_send, ROLE_ADMIN, 0,
+	    .body = &notifications_send_input },
+	/* seed 002's /api/notification: the same handlers */
+	{ GET, "/api/notification", notifications_list, ROLE_ANY, 0,
+	    .query = &notifications_list_query },
+	{ PUT, "/api/notification/read-all", notifications_read_all, ROLE_ANY, 0 },
+	{ PUT, "/api/notification/:id/read", notifications_read, ROLE_ANY, 0 },
+
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
 };

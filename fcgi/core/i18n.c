@@ -147,6 +147,15 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	    "Name the technician (technicianId)" },
 	[MSG_V_REASON_REQUIRED] = { "v.reason_required", "اذكر سبب الرفض",
 	    "Give the reason of the rejection" },
+	[MSG_NOTIFICATION_LIST] = { "notification.list", "الإشعارات", "Notifications" },
+	[MSG_NOTIFICATION_READ] = { "notification.read", "تم تعليم الإشعار كمقروء", "Notification marked as read" },
+	[MSG_NOTIFICATION_READ_ALL] = { "notification.read_all", "تم تعليم كل الإشعارات كمقروءة", "All notifications marked as read" },
+	[MSG_NOTIFICATION_DELETED] = { "notification.deleted", "تم حذف الإشعار", "Notification deleted" },
+	[MSG_NOTIFICATION_SENT] = { "notification.sent", "تم إرسال الإشعار", "Notification sent" },
+	[MSG_V_NOTIFY_TARGET] = { "v.notify_target", "حدد مستلمًا واحدًا: userId أو role أو all: true", "Give exactly one recipient: userId, role or all: true" },
+	[MSG_V_NOTIFY_USER] = { "v.notify_user", "لا يوجد مستخدم بهذا الرقم", "There is no user with this id" },
+	[MSG_V_NOTIFY_CHANNELS] = { "v.notify_channels", "القنوات (بريد، رسائل، إشعارات الجوال) تُختار للإرسال لمستخدم واحد فقط", "Channels (e-mail, SMS, push) apply to a send to one user only" },
+	[MSG_V_NOTIFY_IDS] = { "v.notify_ids", "قائمة من 1 إلى 100 رقم إشعار", "A list of 1 to 100 notification ids" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -21,6 +21,7 @@ struct db_family *const store_families[] = {
 	&store_user_lists,
 	&store_bookings,
 	&store_technicians,
+	&store_notifications,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
