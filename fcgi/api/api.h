@@ -104,6 +104,11 @@ extern const struct input bookings_approve_input;
 extern const struct input bookings_assign_input;
 extern const struct input bookings_cancel_input;
 extern const struct input bookings_status_input;
+enum err bookings_emergency(struct req *r);
+enum err bookings_tracking(struct req *r);
+enum err bookings_location(struct req *r);
+extern const struct input bookings_emergency_input;
+extern const struct input bookings_location_input;
 
 /* maintenance.c */
 enum err maintenance_run(struct req *r);

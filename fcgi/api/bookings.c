@@ -36,6 +36,22 @@
 #define START_CODE_TEMPLATE "booking_start_code"
 /* Wrong tries a code survives: then it is void until staff reassign (a new code). */
 #define START_CODE_TRIES 5
+/* Scheduling settings (seeded): how soon a booking may start and how far ahead it may
+ * be made. Emergencies skip the lead time. */
+#define LEAD_KEY "booking_lead_time_minutes"
+#define LEAD_DEFAULT 60
+#define ADVANCE_KEY "booking_max_advance_days"
+#define ADVANCE_DEFAULT 30
+/* Guests' emergencies per address and hour. */
+#define GUEST_LIMIT_KEY "guest_emergency_per_hour"
+#define GUEST_LIMIT_DEFAULT 5
+/* The guest token: random bytes, shown once as base64url; the row keeps its SHA-256. */
+#define GUEST_TOKEN_BYTES 32
+#define GUEST_TOKEN_HEADER "HTTP_X_GUEST_TOKEN"
+#define GUEST_TOKEN_QUERY "guestToken"
+/* Arrival times: the average speed (km/h) when the setting is absent. */
+#define SPEED_KEY "average_speed_kmh"
+#define SPEED_DEFAULT 30.0
 
 static int
 is_staff(const struct req *r)
@@ -45,6 +61,98 @@ is_staff(const struct req *r)
 
 static const char *const v0_words[] = { "pending_approval", "approved", "on_way",
 	"in_progress", "completed", "cancelled", "rejected", NULL };
+
+/* A setting's whole number, or def while it is absent or not a number. */
+static enum db_rc
+setting_ll(struct req *r, const char *key, long long def, long long *out)
+{
+	const char *v;
+	char *end;
+	enum db_rc rc = db_bookings_setting(r->db, r->a, key, &v);
+
+	*out = def;
+	if (rc == DB_NOTFOUND)
+		return DB_OK;
+	if (rc != DB_OK)
+		return rc;
+	*out = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || *out < 0)
+		*out = def;
+	return DB_OK;
+}
+
+/* A setting's number (a fraction allowed), or def while it is absent, not a number or
+ * not above 0. */
+static enum db_rc
+setting_d(struct req *r, const char *key, double def, double *out)
+{
+	const char *v;
+	char *end;
+	enum db_rc rc = db_bookings_setting(r->db, r->a, key, &v);
+
+	*out = def;
+	if (rc == DB_NOTFOUND)
+		return DB_OK;
+	if (rc != DB_OK)
+		return rc;
+	*out = strtod(v, &end);
+	if (end == v || *end != '\0' || !(*out > 0))
+		*out = def;
+	return DB_OK;
+}
+
+/* The guest token the request carries (header X-Guest-Token, or ?guestToken=), or
+ * NULL. */
+static const char *
+guest_token(const struct req *r)
+{
+	const char *t = req_env(r, GUEST_TOKEN_HEADER);
+
+	if (t == NULL || *t == '\0')
+		t = req_query(r, GUEST_TOKEN_QUERY);
+	return t != NULL && *t != '\0' ? t : NULL;
+}
+
+/* A new guest token (base64url, no padding) and its SHA-256 hex. */
+static const char *
+new_guest_token(struct arena *a, const char **hash)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char raw[GUEST_TOKEN_BYTES];
+	char *out = arena_alloc(a, GUEST_TOKEN_BYTES * 4 / 3 + 4), *o = out;
+	char *h = arena_alloc(a, 65);
+	size_t i;
+
+	if (random_bytes(raw, sizeof(raw)) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(raw); i += 3) {
+		unsigned v = (unsigned)raw[i] << 16;
+
+		if (i + 1 < sizeof(raw))
+			v |= (unsigned)raw[i + 1] << 8;
+		if (i + 2 < sizeof(raw))
+			v |= raw[i + 2];
+		*o++ = abc[(v >> 18) & 63];
+		*o++ = abc[(v >> 12) & 63];
+		if (i + 1 < sizeof(raw))
+			*o++ = abc[(v >> 6) & 63];
+		if (i + 2 < sizeof(raw))
+			*o++ = abc[v & 63];
+	}
+	*o = '\0';
+	sha256_hex(out, strlen(out), h);
+	*hash = h;
+	return out;
+}
+
+/* A caller who is neither signed in nor holds a guest token: 401 before anything is
+ * read. */
+static int
+anonymous(const struct req *r)
+{
+	return r->user.id == 0 && guest_token(r) == NULL;
+}
 
 /* --- how a booking is shown --- */
 
@@ -69,7 +177,8 @@ shape(const struct req *r, json_object *b)
 }
 
 static enum err
-reply_booking(struct req *r, int status, enum msg msg, long long id)
+reply_booking_token(struct req *r, int status, enum msg msg, long long id,
+    const char *token)
 {
 	json_object *b, *hist;
 	enum db_rc rc;
@@ -82,20 +191,38 @@ reply_booking(struct req *r, int status, enum msg msg, long long id)
 		return fail_db(r, rc);
 	}
 	json_object_object_add(b, "statusHistory", hist);
+	if (token != NULL)
+		json_object_object_add(b, "guestToken", json_object_new_string(token));
 	return reply_ok(r, status, msg, b);
 }
 
+static enum err
+reply_booking(struct req *r, int status, enum msg msg, long long id)
+{
+	return reply_booking_token(r, status, msg, id, NULL);
+}
+
 /* The caller's part in a booking: BK_STAFF, BK_TECHNICIAN (the assigned one),
- * BK_CUSTOMER (its own customer), or 0: not theirs to see. */
+ * BK_CUSTOMER (its own customer, or the holder of its guest token), or 0: not theirs
+ * to see. */
 static unsigned
 party(const struct req *r, const struct booking_row *b)
 {
+	const char *t;
+
 	if (is_staff(r))
 		return BK_STAFF;
 	if ((r->user.role & ROLE_TECHNICIAN) && b->technician_id == r->user.id)
 		return BK_TECHNICIAN;
 	if (b->customer_id != 0 && b->customer_id == r->user.id)
 		return BK_CUSTOMER;
+	if (b->guest_token_hash != NULL && (t = guest_token(r)) != NULL) {
+		char hash[65];
+
+		sha256_hex(t, strlen(t), hash);
+		if (ct_streq(hash, b->guest_token_hash))
+			return BK_CUSTOMER;
+	}
 	return 0;
 }
 
@@ -122,46 +249,62 @@ check_time(struct in_val *v, struct arena *a, enum msg *msg)
 	return NULL;
 }
 
+/* Every field but the time, which an emergency may leave out. */
+#define COMMON_FIELDS \
+	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct create_in, emergency), NULL }, \
+	{ "location", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL }, \
+	{ "location.address", V_STRING, VF_REQUIRED, 1, 500, NULL, \
+	    IN(struct create_in, address), NULL }, \
+	{ "location.city", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct create_in, city), \
+	    NULL }, \
+	{ "location.governorate", V_STRING, VF_REQUIRED, 1, 100, NULL, \
+	    IN(struct create_in, governorate), NULL }, \
+	{ "location.locationNotes", V_STRING, VF_NULLABLE, 0, 1000, NULL, \
+	    IN(struct create_in, location_notes), NULL }, \
+	{ "location.coordinates", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	{ "location.coordinates.lat", V_NUMBER, 0, -90, 90, NULL, IN(struct create_in, lat), \
+	    NULL }, \
+	{ "location.coordinates.lng", V_NUMBER, 0, -180, 180, NULL, IN(struct create_in, lng), \
+	    NULL }, \
+	{ "customerInfo", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL }, \
+	{ "customerInfo.customerName", V_STRING, VF_REQUIRED, 1, 200, NULL, \
+	    IN(struct create_in, name), NULL }, \
+	{ "customerInfo.phoneNumber", V_PHONE, VF_REQUIRED, 0, 0, NULL, \
+	    IN(struct create_in, phone), NULL }, \
+	{ "customerInfo.carDetails", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
+	{ "customerInfo.carDetails.brand", V_STRING, VF_NULLABLE, 0, 100, NULL, \
+	    IN(struct create_in, brand), NULL }, \
+	{ "customerInfo.carDetails.model", V_STRING, VF_NULLABLE, 0, 100, NULL, \
+	    IN(struct create_in, model), NULL }, \
+	{ "customerInfo.carDetails.year", V_INT, VF_NULLABLE, 1950, 2100, NULL, \
+	    IN(struct create_in, year), NULL }, \
+	{ "serviceDetails", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL }, \
+	{ "serviceDetails.problemDescription", V_STRING, VF_REQUIRED, 1, 4000, NULL, \
+	    IN(struct create_in, problem), NULL }, \
+	{ "serviceDetails.images", V_STRINGS, VF_NULLABLE, 0, 10, NULL, \
+	    IN(struct create_in, images), NULL },
+
 static const struct vfield create_fields[] = {
 	{ "serviceId", V_INT, VF_REQUIRED, 1, LLONG_MAX, NULL, IN(struct create_in, service_id),
 	    NULL },
 	{ "scheduledDateTime", V_STRING, VF_REQUIRED, 1, 40, NULL,
 	    IN(struct create_in, scheduled), check_time },
-	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct create_in, emergency), NULL },
-	{ "location", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
-	{ "location.address", V_STRING, VF_REQUIRED, 1, 500, NULL,
-	    IN(struct create_in, address), NULL },
-	{ "location.city", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct create_in, city),
-	    NULL },
-	{ "location.governorate", V_STRING, VF_REQUIRED, 1, 100, NULL,
-	    IN(struct create_in, governorate), NULL },
-	{ "location.locationNotes", V_STRING, VF_NULLABLE, 0, 1000, NULL,
-	    IN(struct create_in, location_notes), NULL },
-	{ "location.coordinates", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "location.coordinates.lat", V_NUMBER, 0, -90, 90, NULL, IN(struct create_in, lat),
-	    NULL },
-	{ "location.coordinates.lng", V_NUMBER, 0, -180, 180, NULL, IN(struct create_in, lng),
-	    NULL },
-	{ "customerInfo", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
-	{ "customerInfo.customerName", V_STRING, VF_REQUIRED, 1, 200, NULL,
-	    IN(struct create_in, name), NULL },
-	{ "customerInfo.phoneNumber", V_PHONE, VF_REQUIRED, 0, 0, NULL,
-	    IN(struct create_in, phone), NULL },
-	{ "customerInfo.carDetails", V_OBJECT, 0, 0, 0, NULL, 0, NULL },
-	{ "customerInfo.carDetails.brand", V_STRING, VF_NULLABLE, 0, 100, NULL,
-	    IN(struct create_in, brand), NULL },
-	{ "customerInfo.carDetails.model", V_STRING, VF_NULLABLE, 0, 100, NULL,
-	    IN(struct create_in, model), NULL },
-	{ "customerInfo.carDetails.year", V_INT, VF_NULLABLE, 1950, 2100, NULL,
-	    IN(struct create_in, year), NULL },
-	{ "serviceDetails", V_OBJECT, VF_REQUIRED, 0, 0, NULL, 0, NULL },
-	{ "serviceDetails.problemDescription", V_STRING, VF_REQUIRED, 1, 4000, NULL,
-	    IN(struct create_in, problem), NULL },
-	{ "serviceDetails.images", V_STRINGS, VF_NULLABLE, 0, 10, NULL,
-	    IN(struct create_in, images), NULL },
+	COMMON_FIELDS
 };
 
 const struct input bookings_create_input = INPUT(struct create_in, create_fields, NULL);
+
+/* POST /api/bookings/emergency: the time is "now" when left out. */
+static const struct vfield emergency_fields[] = {
+	{ "serviceId", V_INT, VF_REQUIRED, 1, LLONG_MAX, NULL, IN(struct create_in, service_id),
+	    NULL },
+	{ "scheduledDateTime", V_STRING, 0, 1, 40, NULL, IN(struct create_in, scheduled),
+	    check_time },
+	COMMON_FIELDS
+};
+
+const struct input bookings_emergency_input = INPUT(struct create_in, emergency_fields, NULL);
+
 
 static const char *
 opt_str(const struct in_val *v)
@@ -208,7 +351,11 @@ struct create_tx {
 	time_t                  when;
 	const char             *scheduled_at;
 	int                     year;
+	int                     emergency;
+	const char             *guest_hash;   /* a guest's booking: its token's hash */
+	const char             *limit_hour;   /* a guest's: the hour the address is counted in */
 	long long               id;
+	int                     limited;      /* out: the address is over its limit */
 };
 
 static enum err
@@ -223,7 +370,22 @@ create_work(struct req *r, void *ctx)
 	char number[32];
 	long long seq;
 	enum db_rc rc;
-	int emergency = in->emergency.set && in->emergency.i;
+	int emergency = c->emergency;
+
+	if (c->guest_hash != NULL) {
+		long long n, max;
+		const char *ip = r->remote_addr != NULL ? r->remote_addr : "-";
+
+		/* one locked step: the count of the address's hour, taken and read under its
+		 * row lock; a refusal rolls it back */
+		if ((rc = setting_ll(r, GUEST_LIMIT_KEY, GUEST_LIMIT_DEFAULT, &max)) != DB_OK ||
+		    (rc = db_bookings_guest_take(r->db, r->a, ip, c->limit_hour, &n)) != DB_OK)
+			return fail_db(r, rc);
+		if (n > max) {
+			c->limited = 1;
+			return fail_msg(r, ERR_RATE_LIMITED, MSG_BOOKING_GUEST_LIMIT);
+		}
+	}
 
 	rc = db_bookings_service(r->db, r->a, in->service_id.i, &svc);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !svc.is_active))
@@ -255,7 +417,8 @@ create_work(struct req *r, void *ctx)
 	b.kind = "service";
 	b.status = bk_status_name(st, BK_NAMES_CORE);
 	b.list_status = bk_status_name(st, BK_NAMES_V0);
-	b.customer_id = r->user.id;
+	b.customer_id = c->guest_hash != NULL ? 0 : r->user.id;
+	b.guest_token_hash = c->guest_hash;
 	b.service_id = in->service_id.i;
 	b.scheduled_at = c->scheduled_at;
 	b.is_emergency = emergency;
@@ -295,28 +458,98 @@ create_work(struct req *r, void *ctx)
 	return ERR_OK;
 }
 
+/* The scheduled time against the settings: no sooner than the lead time (emergencies
+ * are exempt) and no further ahead than the advance days. */
+static enum err
+check_window(struct req *r, time_t when, time_t now, int emergency)
+{
+	long long lead, days;
+	enum db_rc rc;
+
+	if ((rc = setting_ll(r, LEAD_KEY, LEAD_DEFAULT, &lead)) != DB_OK ||
+	    (rc = setting_ll(r, ADVANCE_KEY, ADVANCE_DEFAULT, &days)) != DB_OK)
+		return fail_db(r, rc);
+	if (!emergency && when < now + lead * 60)
+		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		    MSG_V_BOOKING_LEAD);
+	if (when > now + days * 86400)
+		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		    MSG_V_BOOKING_ADVANCE);
+	return ERR_OK;
+}
+
+/* Both creations: the time checked, then one unit of work. */
+static enum err
+create(struct req *r, struct create_tx *c, time_t now, int ms)
+{
+	struct tm local;
+	char buf[32];
+	enum err e;
+
+	if (c->emergency ? c->when < now - EMERGENCY_PAST_SECONDS : c->when <= now)
+		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		    MSG_V_BOOKING_PAST);
+	if ((e = check_window(r, c->when, now, c->emergency)) != ERR_OK)
+		return e;
+	c->scheduled_at = arena_strdup(r->a, db_time_utc(c->when, ms, buf, sizeof(buf)));
+	cairo_local(now, &local);
+	c->year = local.tm_year + 1900;
+	return req_tx(r, create_work, c);
+}
+
 enum err
 bookings_create(struct req *r)
 {
 	const struct create_in *in = r->in;
-	struct create_tx c = { in, 0, NULL, 0, 0 };
+	struct create_tx c;
 	time_t now = time(NULL);
-	struct tm local;
-	char buf[32];
 	int ms;
 	enum err e;
 
+	memset(&c, 0, sizeof(c));
+	c.in = in;
+	c.emergency = in->emergency.set && in->emergency.i;
 	iso_time_parse(in->scheduled.s, &c.when, &ms);   /* checked by check_time */
-	if (in->emergency.set && in->emergency.i ? c.when < now - EMERGENCY_PAST_SECONDS :
-	    c.when <= now)
-		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
-		    MSG_V_BOOKING_PAST);
-	c.scheduled_at = arena_strdup(r->a, db_time_utc(c.when, ms, buf, sizeof(buf)));
-	cairo_local(now, &local);
-	c.year = local.tm_year + 1900;
-	if ((e = req_tx(r, create_work, &c)) != ERR_OK)
+	if ((e = create(r, &c, now, ms)) != ERR_OK)
 		return e;
 	return reply_booking(r, 201, MSG_BOOKING_CREATED, c.id);
+}
+
+/* POST /api/bookings/emergency: public. A signed-in customer (or staff) gets an
+ * ordinary booking of their own; a guest gets a booking without an account and its
+ * guest token, shown once. */
+enum err
+bookings_emergency(struct req *r)
+{
+	const struct create_in *in = r->in;
+	struct create_tx c;
+	const char *token = NULL;
+	time_t now = time(NULL);
+	int ms = 0;
+	enum err e;
+
+	if (r->user.id != 0 && (r->user.role & (ROLE_CUSTOMER | ROLE_STAFF)) == 0)
+		return fail(r, ERR_FORBIDDEN);
+	memset(&c, 0, sizeof(c));
+	c.in = in;
+	c.emergency = 1;
+	c.when = now;
+	if (in->scheduled.set)
+		iso_time_parse(in->scheduled.s, &c.when, &ms);   /* checked by check_time */
+	if (r->user.id == 0) {
+		char hour[32];
+
+		if ((token = new_guest_token(r->a, &c.guest_hash)) == NULL)
+			return fail(r, ERR_INTERNAL);
+		db_time_utc(now - now % 3600, 0, hour, sizeof(hour));
+		c.limit_hour = arena_strndup(r->a, hour, 19);
+	}
+	if ((e = create(r, &c, now, ms)) != ERR_OK) {
+		if (c.limited)
+			resp_header_keep(r, "Retry-After: %lld", (long long)(3600 - now % 3600));
+		return e;
+	}
+	return reply_booking_token(r, 201, MSG_BOOKING_CREATED, c.id, token);
 }
 
 /* --- reads --- */
@@ -416,6 +649,8 @@ bookings_get(struct req *r)
 	enum db_rc rc;
 	enum err e;
 
+	if (anonymous(r))
+		return fail(r, ERR_UNAUTHORIZED);
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
 		return e;
 	if ((rc = db_bookings_get(r->db, r->a, id, 0, &b)) != DB_OK)
@@ -423,6 +658,95 @@ bookings_get(struct req *r)
 	if (party(r, &b) == 0)
 		return fail(r, ERR_NOT_FOUND);
 	return reply_booking(r, 200, MSG_BOOKING_FOUND, id);
+}
+
+/* Whole minutes from now until an ISO time, rounded up; 0 once it has passed. */
+static long long
+eta_minutes_left(const char *iso)
+{
+	time_t t, now = time(NULL);
+	int ms;
+
+	if (iso == NULL || iso_time_parse(iso, &t, &ms) != 0 || t <= now)
+		return 0;
+	return ((long long)(t - now) + 59) / 60;
+}
+
+/* GET /api/bookings/:id/tracking: the status word, its history with times, and the
+ * technician's last position with the arrival time computed from it. */
+enum err
+bookings_tracking(struct req *r)
+{
+	struct booking_row b;
+	json_object *out, *hist, *pos, *v;
+	enum bk_status s;
+	long long id;
+	enum db_rc rc;
+	enum err e;
+	size_t i;
+
+	if (anonymous(r))
+		return fail(r, ERR_UNAUTHORIZED);
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	if ((rc = db_bookings_get(r->db, r->a, id, 0, &b)) != DB_OK)
+		return fail_db(r, rc);
+	if (party(r, &b) == 0)
+		return fail(r, ERR_NOT_FOUND);
+	if ((rc = db_bookings_history_list(r->db, r->a, id, &hist)) != DB_OK)
+		return fail_db(r, rc);
+	json_owned(r->a, hist);
+	if ((rc = db_bookings_tracking(r->db, r->a, id, &pos)) != DB_OK)
+		return fail_db(r, rc);
+	json_owned(r->a, pos);
+	s = bk_status_parse(b.status, BK_NAMES_CORE);
+	out = json_object_new_object();
+	json_object_object_add(out, "bookingId", json_object_new_int64(id));
+	json_object_object_add(out, "status", json_object_new_string(bk_status_name(s,
+	    BK_NAMES_V0)));
+	json_object_object_add(out, "detailedStatus", json_object_new_string(b.status));
+	json_object_object_add(out, "history", json_object_new_array());
+	json_object_object_get_ex(out, "history", &v);
+	for (i = 0; i < json_object_array_length(hist); i++) {
+		json_object *h = json_object_array_get_idx(hist, i), *to, *at, *item;
+
+		item = json_object_new_object();
+		if (json_object_object_get_ex(h, "to", &to)) {
+			enum bk_status hs = bk_status_parse(json_object_get_string(to), BK_NAMES_CORE);
+
+			json_object_object_add(item, "status", json_object_new_string(
+			    bk_status_name(hs, BK_NAMES_V0)));
+			json_object_object_add(item, "detailedStatus", json_object_get(to));
+		}
+		if (json_object_object_get_ex(h, "event", &to))
+			json_object_object_add(item, "event", json_object_get(to));
+		if (json_object_object_get_ex(h, "timestamp", &at))
+			json_object_object_add(item, "timestamp", json_object_get(at));
+		json_object_array_add(v, item);
+	}
+	if (b.technician_id > 0) {
+		json_object *tech = json_object_new_object(), *lat, *eta;
+
+		json_object_object_add(tech, "id", json_object_new_int64(b.technician_id));
+		if (json_object_object_get_ex(pos, "latitude", &lat) && lat != NULL)
+			json_object_object_add(tech, "location", json_object_get(pos));
+		else
+			json_object_object_add(tech, "location", NULL);
+		json_object_object_add(out, "technician", tech);
+		if (json_object_object_get_ex(pos, "etaAt", &eta) && eta != NULL) {
+			json_object_object_add(out, "etaAt", json_object_get(eta));
+			json_object_object_add(out, "etaMinutes", json_object_new_int64(
+			    eta_minutes_left(json_object_get_string(eta))));
+		} else {
+			json_object_object_add(out, "etaAt", NULL);
+			json_object_object_add(out, "etaMinutes", NULL);
+		}
+	} else {
+		json_object_object_add(out, "technician", NULL);
+		json_object_object_add(out, "etaAt", NULL);
+		json_object_object_add(out, "etaMinutes", NULL);
+	}
+	return reply_ok(r, 200, MSG_BOOKING_TRACKING, out);
 }
 
 /* --- moves --- */
@@ -493,25 +817,6 @@ struct move_tx {
 	const char   *code;          /* the start code given, or NULL */
 	int           wrong_code;    /* out: the code was wrong (the try is counted) */
 };
-
-/* A setting's whole number, or def while it is absent or not a number. */
-static enum db_rc
-setting_ll(struct req *r, const char *key, long long def, long long *out)
-{
-	const char *v;
-	char *end;
-	enum db_rc rc = db_bookings_setting(r->db, r->a, key, &v);
-
-	*out = def;
-	if (rc == DB_NOTFOUND)
-		return DB_OK;
-	if (rc != DB_OK)
-		return rc;
-	*out = strtoll(v, &end, 10);
-	if (end == v || *end != '\0' || *out < 0)
-		*out = def;
-	return DB_OK;
-}
 
 static enum err
 refuse(struct req *r, enum bk_result why)
@@ -688,6 +993,8 @@ move(struct req *r, struct move_tx *m, enum msg msg)
 {
 	enum err e;
 
+	if (anonymous(r))
+		return fail(r, ERR_UNAUTHORIZED);
 	if ((e = req_param_id(r, 0, &m->id)) != ERR_OK)
 		return e;
 	m->wrong_code = 0;
@@ -736,4 +1043,93 @@ bookings_status(struct req *r)
 		opt_str(&in->notes), in->code.set ? in->code.s : NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_UPDATED);
+}
+
+/* --- PUT /api/bookings/:id/location --- */
+
+struct location_in {
+	struct in_val lat, lng;
+};
+static const struct vfield location_fields[] = {
+	{ "latitude", V_NUMBER, VF_REQUIRED, -90, 90, NULL, IN(struct location_in, lat), NULL },
+	{ "longitude", V_NUMBER, VF_REQUIRED, -180, 180, NULL, IN(struct location_in, lng),
+	    NULL },
+};
+const struct input bookings_location_input = INPUT(struct location_in, location_fields, NULL);
+
+struct location_tx {
+	long long id;
+	double    lat, lng;
+};
+
+/* The assigned technician only, while travelling, there or at work: the position on
+ * the booking, the arrival time from it (distance to the booking's place at the
+ * configured average speed), and one realtime event of each for the booking's room. */
+static enum err
+location_work(struct req *r, void *ctx)
+{
+	struct location_tx *l = ctx;
+	struct booking_row b;
+	json_object *ev;
+	enum bk_status s;
+	const char *room, *at, *eta_at = NULL;
+	char buf[32];
+	time_t now = time(NULL);
+	double speed, km = -1;
+	int minutes = -1;
+	unsigned who;
+	enum db_rc rc;
+
+	if ((rc = db_bookings_get(r->db, r->a, l->id, 1, &b)) != DB_OK)
+		return fail_db(r, rc);
+	if ((who = party(r, &b)) != BK_TECHNICIAN)
+		return fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED);
+	s = bk_status_parse(b.status, BK_NAMES_CORE);
+	if (s != BK_ON_WAY && s != BK_ARRIVED && s != BK_IN_PROGRESS)
+		return fail_msg(r, ERR_CONFLICT, MSG_BOOKING_NOT_UNDERWAY);
+	if ((rc = setting_d(r, SPEED_KEY, SPEED_DEFAULT, &speed)) != DB_OK)
+		return fail_db(r, rc);
+	if (b.latitude != NULL && b.longitude != NULL) {
+		km = geo_distance_km(l->lat, l->lng, strtod(b.latitude, NULL),
+		    strtod(b.longitude, NULL));
+		minutes = bk_eta_minutes(km, speed);
+	}
+	at = arena_strdup(r->a, db_time_utc(now, 0, buf, sizeof(buf)));
+	if (minutes >= 0)
+		eta_at = arena_strdup(r->a, db_time_utc(now + (time_t)minutes * 60, 0, buf,
+		    sizeof(buf)));
+	if ((rc = db_bookings_location(r->db, r->a, b.id, arena_printf(r->a, "%.6f", l->lat),
+	    arena_printf(r->a, "%.6f", l->lng), at, eta_at)) != DB_OK)
+		return fail_db(r, rc);
+	room = arena_printf(r->a, "booking:%lld", b.id);
+	ev = json_owned(r->a, json_object_new_object());
+	json_object_object_add(ev, "bookingId", json_object_new_int64(b.id));
+	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
+	json_object_object_add(ev, "latitude", json_object_new_double(l->lat));
+	json_object_object_add(ev, "longitude", json_object_new_double(l->lng));
+	if ((rc = db_bookings_realtime(r->db, r->a, room, "booking:location-update", ev)) !=
+	    DB_OK)
+		return fail_db(r, rc);
+	ev = json_owned(r->a, json_object_new_object());
+	json_object_object_add(ev, "bookingId", json_object_new_int64(b.id));
+	json_object_object_add(ev, "etaMinutes", minutes >= 0 ?
+	    json_object_new_int(minutes) : NULL);
+	json_object_object_add(ev, "distanceKm", km >= 0 ? json_object_new_double(km) : NULL);
+	if ((rc = db_bookings_realtime(r->db, r->a, room, "booking:eta-update", ev)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+bookings_location(struct req *r)
+{
+	const struct location_in *in = r->in;
+	struct location_tx l = { 0, in->lat.d, in->lng.d };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &l.id)) != ERR_OK)
+		return e;
+	if ((e = req_tx(r, location_work, &l)) != ERR_OK)
+		return e;
+	return bookings_tracking(r);
 }

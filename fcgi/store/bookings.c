@@ -26,6 +26,10 @@ enum stmt {
 	STMT_CONTACT,
 	STMT_LINKED,
 	STMT_VIEW,
+	STMT_GUEST_TAKE,
+	STMT_GUEST_READ,
+	STMT_LOCATION,
+	STMT_TRACKING,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
 	STMT__MAX = STMT_COUNT + V__MAX
@@ -75,7 +79,7 @@ enum stmt {
 
 #define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
 	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash," \
-	" start_code_failures FROM bookings" \
+	" start_code_failures, guest_token_hash, latitude, longitude FROM bookings" \
 	" WHERE id = ?"
 
 static const struct db_stmt stmts[STMT__MAX] = {
@@ -90,10 +94,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " list_status, scheduled_at, is_emergency, address, city, governorate,"
 	    " location_notes, latitude, longitude, customer_name, customer_phone, car_brand,"
 	    " car_model, car_year, problem_description, images, base_price, discount, total,"
-	    " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?)", 25, 0, 0 },
-	[STMT_GET] = { BOOKING_STATE, 1, 11, 0 },
-	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 11, 0 },
+	    " currency, guest_token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 26, 0, 0 },
+	[STMT_GET] = { BOOKING_STATE, 1, 14, 0 },
+	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 14, 0 },
 	[STMT_UPDATE] = { "UPDATE bookings SET status = ?, list_status = ?, technician_id = ?,"
 	    " cancellation_reason = ?, cancellation_fee = ?, admin_notes = ?,"
 	    " start_code_hash = ?, start_code_failures = ? WHERE id = ?", 9, 0, 0 },
@@ -116,6 +120,17 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " 'in_progress') LIMIT 1", 2, 1, 0 },
 	[STMT_VIEW] = { VIEW_SELECT " FROM bookings b" VIEW_JOIN " WHERE b.id = ?", 1,
 	    VIEW_NCOLS, 0 },
+	/* guests' emergencies: the address's count of the hour, its row locked until the
+	 * transaction ends */
+	[STMT_GUEST_TAKE] = { "INSERT INTO booking_guest_limits (ip, hour_start, n)"
+	    " VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE n = n + 1", 2, 0, 0 },
+	[STMT_GUEST_READ] = { "SELECT n FROM booking_guest_limits WHERE ip = ? AND hour_start = ?",
+	    2, 1, 0 },
+	[STMT_LOCATION] = { "UPDATE bookings SET tech_lat = ?, tech_lng = ?, tech_location_at = ?,"
+	    " eta_at = ? WHERE id = ?", 5, 0, 0 },
+	[STMT_TRACKING] = { "SELECT tech_lat AS latitude, tech_lng AS longitude,"
+	    " tech_location_at AS updatedAt, eta_at AS etaAt FROM bookings WHERE id = ?", 1, 4,
+	    0 },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
 	VARIANT(V_ALL_STATUS, "ix_bookings_status", W_STATUS, 1),
 	VARIANT(V_CUSTOMER, "ix_bookings_customer", W_CUSTOMER, 1),
@@ -214,7 +229,7 @@ db_bookings_insert(struct db *db, struct arena *a, const struct booking_new *b, 
 	    DB_STR(b->longitude), DB_STR(b->customer_name), DB_STR(b->customer_phone),
 	    DB_STR(b->car_brand), DB_STR(b->car_model), DB_STR(b->car_year), DB_STR(b->problem),
 	    DB_STR(b->images), DB_INT(b->base_price), DB_INT(b->discount), DB_INT(b->total),
-	    DB_STR(b->currency))) != DB_OK)
+	    DB_STR(b->currency), DB_STR(b->guest_token_hash))) != DB_OK)
 		return rc;
 	*id = (long long)res.insert_id;
 	return DB_OK;
@@ -242,6 +257,9 @@ db_bookings_get(struct db *db, struct arena *a, long long id, int lock, struct b
 	out->admin_notes = db_get(&res, 0, 8);
 	out->start_code_hash = db_get(&res, 0, 9);
 	out->start_code_failures = db_get_ll(&res, 0, 10, 0);
+	out->guest_token_hash = db_get(&res, 0, 11);
+	out->latitude = db_get(&res, 0, 12);
+	out->longitude = db_get(&res, 0, 13);
 	return DB_OK;
 }
 
@@ -354,6 +372,46 @@ db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out
 
 	*out = NULL;
 	if ((rc = RUN(db, a, STMT_VIEW, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*out = db_row_json(&res, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_guest_take(struct db *db, struct arena *a, const char *ip, const char *hour,
+    long long *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*n = 0;
+	if ((rc = RUN(db, a, STMT_GUEST_TAKE, NULL, DB_STR(ip), DB_STR(hour))) != DB_OK ||
+	    (rc = RUN(db, a, STMT_GUEST_READ, &res, DB_STR(ip), DB_STR(hour))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_ERR;
+	*n = db_get_ll(&res, 0, 0, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_location(struct db *db, struct arena *a, long long id, const char *lat,
+    const char *lng, const char *at, const char *eta_at)
+{
+	return RUN(db, a, STMT_LOCATION, NULL, DB_STR(lat), DB_STR(lng), DB_STR(at),
+	    DB_STR(eta_at), DB_INT(id));
+}
+
+enum db_rc
+db_bookings_tracking(struct db *db, struct arena *a, long long id, json_object **out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*out = NULL;
+	if ((rc = RUN(db, a, STMT_TRACKING, &res, DB_INT(id))) != DB_OK)
 		return rc;
 	if (res.nrows == 0)
 		return DB_NOTFOUND;

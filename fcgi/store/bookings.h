@@ -28,11 +28,13 @@ struct booking_new {
 	const char *problem, *images;   /* images: JSON text */
 	long long   base_price, discount, total;
 	const char *currency;
+	const char *guest_token_hash;   /* sha256 hex of a guest's token, or NULL */
 };
 
 /* What a booking's service says about booking it. */
 struct booking_service {
-	int         is_active, requires_approval, is_emergency;
+	int         is_active, requires_approval;
+	int         is_emergency;   /* emergencyAvailable, or the category emergency */
 	long long   base_price;
 	const char *currency;
 	const char *hours_start, *hours_end;   /* "HH:mm" or NULL */
@@ -54,6 +56,8 @@ struct booking_row {
 	const char *admin_notes;
 	const char *start_code_hash;     /* sha256 hex of the start code, or NULL */
 	long long   start_code_failures; /* wrong tries of that code */
+	const char *guest_token_hash;    /* sha256 hex of a guest's token, or NULL (read only) */
+	const char *latitude, *longitude;/* the booking's place, or NULL (read only) */
 };
 
 /* Whom the start code goes to: the booking's contact phone, the customer's first name
@@ -108,6 +112,19 @@ enum db_rc db_bookings_setting(struct db *db, struct arena *a, const char *key,
 
 /* One booking as the API shows it (status as stored: the handler names it). */
 enum db_rc db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out);
+
+/* Guests' emergencies: counts one more for the address in the hour (hour: "YYYY-MM-DD
+ * HH:00:00", UTC) and gives the count, the counter's row locked until the caller's
+ * transaction ends. */
+enum db_rc db_bookings_guest_take(struct db *db, struct arena *a, const char *ip,
+    const char *hour, long long *n);
+/* The assigned technician's position (decimal text), its time and the arrival time
+ * computed from it (eta_at NULL: unknown). */
+enum db_rc db_bookings_location(struct db *db, struct arena *a, long long id, const char *lat,
+    const char *lng, const char *at, const char *eta_at);
+/* {latitude, longitude, updatedAt, etaAt} of the technician's last position. */
+enum db_rc db_bookings_tracking(struct db *db, struct arena *a, long long id,
+    json_object **out);
 
 /* Lists, newest first. */
 enum booking_scope {

@@ -1,0 +1,400 @@
+"""/api/bookings, second part (docs/bookings.md "Endpoints"): guests' emergencies and
+their guest tokens, tracking and the technician's location, and the booking window
+(lead time and advance days).
+
+Bad input is 422 naming the field, a role the route does not admit 403, and a booking
+the caller may not see 404."""
+import datetime
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from warsha_test import (api, q, expect, check, admin_token, make_user_with_role,
+                         register_user, db_count, db_query, db_scalar, run, at_once, uniq)
+
+
+def future(days=2, hour=10, minute=0):
+    """An ISO time `days` days ahead at hour:minute UTC (12:00 or 13:00 in Cairo)."""
+    d = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=days)
+    return "%sT%02d:%02d:00.000Z" % (d.isoformat(), hour, minute)
+
+
+def make_service(requires_approval=True, start="08:00", end="20:00", emergency=False,
+                 price=15000):
+    b = {"nameAr": "خدمة حجز " + uniq(8), "nameEn": "Booking QA " + uniq(10),
+         "descriptionAr": "وصف", "descriptionEn": "A service for the booking tests",
+         "category": "plumbing", "duration": 60, "price": {"basePrice": price},
+         "availability": {"isActive": True, "workingHours": {"start": start, "end": end},
+                          "workingDays": ["sunday", "monday", "tuesday", "wednesday",
+                                          "thursday", "friday", "saturday"],
+                          "emergencyAvailable": emergency},
+         "requirements": {"requiresApproval": requires_approval}}
+    r = api("POST", "/api/services", b, token=admin_token())
+    return expect(201, r)["data"]["id"]
+
+
+def booking_body(service_id, **over):
+    b = {"serviceId": service_id, "scheduledDateTime": future(),
+         "location": {"address": "12 Tahrir St", "city": "Cairo", "governorate": "cairo",
+                      "locationNotes": "3rd floor", "coordinates": {"lat": 30.0444, "lng": 31.2357}},
+         "customerInfo": {"customerName": "Mona Ali", "phoneNumber": "01012345678",
+                          "carDetails": {"brand": "Kia", "model": "Cerato", "year": 2019}},
+         "serviceDetails": {"problemDescription": "The sink leaks",
+                            "images": ["https://img.example/leak.jpg"]},
+         "isEmergency": False}
+    b.update(over)
+    return b
+
+
+def create(token, service_id, **over):
+    r = api("POST", "/api/bookings", booking_body(service_id, **over), token=token)
+    return expect(201, r)["data"]
+
+
+def put(bid, action, body, token):
+    return api("PUT", "/api/bookings/%d/%s" % (bid, action), body, token=token)
+
+
+def history(bid):
+    return db_query("SELECT from_status, to_status, event, actor_id FROM booking_history"
+                    " WHERE booking_id = %d ORDER BY id" % bid)
+
+
+def row(bid):
+    return db_query("SELECT status FROM bookings WHERE id = %d" % bid)[0]
+
+
+def technician():
+    return make_user_with_role("technician")
+
+
+def iso(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+_em = {}
+
+
+def em_service(approval=False):
+    """A service open for emergencies at every hour (but never in its working hours:
+    09:00-09:30 on no day would still pass, since emergencies skip the hours)."""
+    if approval not in _em:
+        _em[approval] = make_service(requires_approval=approval, emergency=True,
+                                     start="09:00", end="10:00")
+    return _em[approval]
+
+
+def emergency_body(service_id, **over):
+    b = booking_body(service_id, **over)
+    b.pop("scheduledDateTime", None)
+    b.pop("isEmergency", None)
+    b.update(over)
+    return b
+
+
+def set_setting(key, value):
+    if value is None:
+        db_query("DELETE FROM settings WHERE `key` = '%s'" % key)
+    else:
+        db_query("INSERT INTO settings (`key`, value, is_public, description_ar, description_en)"
+                 " VALUES ('%s', '%s', 0, 'اختبار', 'test') ON DUPLICATE KEY UPDATE value ="
+                 " VALUES(value)" % (key, value))
+
+
+def guest(service_id=None, **over):
+    """A guest's emergency booking: (booking, token)."""
+    r = api("POST", "/api/bookings/emergency", emergency_body(service_id or em_service(), **over))
+    b = expect(201, r)["data"]
+    return b, b.get("guestToken")
+
+
+def gget(bid, token, path=""):
+    return api("GET", "/api/bookings/%d%s" % (bid, path), headers={"X-Guest-Token": token})
+
+
+# ------------------------------------------------------------------ guests
+
+def test_guest_emergency_gets_a_token_that_reads_and_cancels_its_booking_only():
+    db_query("DELETE FROM booking_guest_limits")
+    b, tok = guest()
+    check(isinstance(tok, str) and len(tok) == 43 and "=" not in tok, "guest token %r" % tok)
+    check(b["userId"] is None and b["isEmergency"] is True, "guest booking %r" % b)
+    check(b["status"] == "approved", "no approval needed: %r" % b["status"])
+    # scheduled "now"
+    at = datetime.datetime.strptime(b["scheduledDateTime"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc)
+    check(abs((at - now()).total_seconds()) < 120, "scheduled %r" % b["scheduledDateTime"])
+    # only the hash is stored
+    h = db_scalar("SELECT guest_token_hash FROM bookings WHERE id = %d" % b["id"])
+    check(h is not None and len(h) == 64 and tok not in h, "stored %r" % h)
+    check(history(b["id"]) == [[None, "approved", "create", None]], "history %r" % history(b["id"]))
+    # the token reads it, by header or query
+    d = expect(200, gget(b["id"], tok))["data"]
+    check(d["id"] == b["id"] and "guestToken" not in d, "read %r" % d)
+    expect(200, api("GET", q("/api/bookings/%d" % b["id"], guestToken=tok)))
+    expect(200, gget(b["id"], tok, "/tracking"))
+    # another booking, a wrong token, no token
+    other, other_tok = guest()
+    expect(404, gget(other["id"], tok))
+    expect(404, gget(b["id"], other_tok))
+    expect(404, gget(b["id"], "x" * 43))
+    expect(401, api("GET", "/api/bookings/%d" % b["id"]))
+    expect(401, api("PUT", "/api/bookings/%d/cancel" % b["id"], {}))
+    # other actions with it: 401 (no account)
+    expect(401, api("PUT", "/api/bookings/%d/status" % b["id"], {"status": "on_way"},
+                    headers={"X-Guest-Token": tok}))
+    expect(401, api("GET", "/api/bookings", headers={"X-Guest-Token": tok}))
+    expect(401, api("PUT", "/api/bookings/%d/approve" % b["id"], {"approved": True},
+                    headers={"X-Guest-Token": tok}))
+    # a signed-in stranger with nothing else gets 404
+    c = register_user(role="customer")
+    expect(404, api("GET", "/api/bookings/%d" % b["id"], token=c["token"]))
+    # cancels its own, not another's
+    expect(404, api("PUT", "/api/bookings/%d/cancel" % other["id"], {"reason": "x"},
+                    headers={"X-Guest-Token": tok}))
+    d = expect(200, api("PUT", "/api/bookings/%d/cancel" % b["id"], {"reason": "fixed it"},
+                        headers={"X-Guest-Token": tok}))["data"]
+    check(d["status"] == "cancelled" and d["cancellationFee"] == 0 and
+          d["cancellationReason"] == "fixed it", "cancel %r" % d)
+    check(history(b["id"])[-1] == ["approved", "cancelled", "cancel", None], "history %r" %
+          history(b["id"]))
+    check(row(other["id"])[0] == "approved", "the other booking changed")
+
+
+def test_guest_emergency_needs_approval_when_the_service_does():
+    db_query("DELETE FROM booking_guest_limits")
+    b, _ = guest(em_service(approval=True))
+    check(b["status"] == "pending_approval", "status %r" % b["status"])
+
+
+def test_signed_in_emergency_is_an_ordinary_booking():
+    c = register_user(role="customer")
+    r = api("POST", "/api/bookings/emergency", emergency_body(em_service()), token=c["token"])
+    b = expect(201, r)["data"]
+    check(b["userId"] == c["id"] and "guestToken" not in b and b["isEmergency"] is True,
+          "signed-in emergency %r" % b)
+    check(db_scalar("SELECT guest_token_hash FROM bookings WHERE id = %d" % b["id"]) is None,
+          "a signed-in booking has a guest token hash")
+    expect(200, api("GET", "/api/bookings/%d" % b["id"], token=c["token"]))
+    # a technician does not book
+    t = technician()
+    expect(403, api("POST", "/api/bookings/emergency", emergency_body(em_service()),
+                    token=t["token"]))
+
+
+def test_emergency_bad_input_names_the_field():
+    db_query("DELETE FROM booking_guest_limits")
+    before = db_count("bookings")
+    sid = em_service()
+    b = emergency_body(sid)
+    del b["customerInfo"]["phoneNumber"]
+    expect(422, api("POST", "/api/bookings/emergency", b), fields=["customerInfo.phoneNumber"])
+    b = emergency_body(sid)
+    b["customerInfo"]["phoneNumber"] = "12"
+    expect(422, api("POST", "/api/bookings/emergency", b), fields=["customerInfo.phoneNumber"])
+    expect(422, api("POST", "/api/bookings/emergency", emergency_body(sid, serviceId="x")),
+           fields=["serviceId"])
+    expect(422, api("POST", "/api/bookings/emergency", emergency_body(sid, scheduledDateTime="soon")),
+           fields={"scheduledDateTime": "INVALID_FORMAT"})
+    # two hours back is too far back
+    expect(422, api("POST", "/api/bookings/emergency", emergency_body(
+        sid, scheduledDateTime=iso(now() - datetime.timedelta(hours=2)))),
+        fields={"scheduledDateTime": "OUT_OF_RANGE"})
+    # a service without emergencies
+    plain = make_service(requires_approval=False)
+    expect(422, api("POST", "/api/bookings/emergency", emergency_body(plain)),
+           fields={"isEmergency": "INVALID_VALUE"})
+    expect(422, api("POST", "/api/bookings/emergency", emergency_body(999999999)),
+           fields={"serviceId": "INVALID_VALUE"})
+    check(db_count("bookings") == before, "a refused emergency was written")
+    # a time given is kept, outside the service's hours (23:00 UTC), with no lead time
+    soon = iso(now() + datetime.timedelta(minutes=5))
+    b, _ = guest(sid, scheduledDateTime=soon)
+    check(b["scheduledDateTime"] == soon, "kept %r" % b["scheduledDateTime"])
+
+
+def test_guest_emergencies_are_limited_per_address():
+    db_query("DELETE FROM booking_guest_limits")
+    set_setting("guest_emergency_per_hour", "3")
+    try:
+        made = [guest()[0]["id"] for _ in range(2)]
+        # the third and fourth at once: one gets in, the other is refused
+        r1, r2 = at_once(lambda: api("POST", "/api/bookings/emergency", emergency_body(em_service())),
+                         lambda: api("POST", "/api/bookings/emergency", emergency_body(em_service())))
+        check(sorted([r1.status, r2.status]) == [201, 429], "at once %s %s" % (r1.status, r2.status))
+        refused = r1 if r1.status == 429 else r2
+        expect(429, refused)
+        check(int(refused.headers.get("Retry-After") or 0) > 0, "no Retry-After")
+        before = db_count("bookings")
+        expect(429, api("POST", "/api/bookings/emergency", emergency_body(em_service())))
+        check(db_count("bookings") == before, "a limited emergency was written")
+        # a signed-in customer is not limited by it
+        c = register_user(role="customer")
+        expect(201, api("POST", "/api/bookings/emergency", emergency_body(em_service()),
+                        token=c["token"]))
+        check(len(made) == 2, "made")
+    finally:
+        set_setting("guest_emergency_per_hour", None)
+        db_query("DELETE FROM booking_guest_limits")
+
+
+def test_a_guest_booking_gets_a_start_code_by_sms_when_assigned():
+    db_query("DELETE FROM booking_guest_limits")
+    b, tok = guest()
+    t = technician()
+    adm = admin_token()
+    d = expect(200, put(b["id"], "assign-technician", {"technicianId": t["id"]}, adm))["data"]
+    check(d["technicianId"] == t["id"], "assigned %r" % d)
+    n = db_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = '+201012345678' AND"
+                  " template = 'booking_start_code' AND user_id IS NULL")
+    check(int(n) >= 1, "no start code for the guest")
+    # the technician sees it; the guest still does
+    expect(200, api("GET", "/api/bookings/%d" % b["id"], token=t["token"]))
+    expect(200, gget(b["id"], tok))
+
+
+# ------------------------------------------------------------------ tracking
+
+def on_the_way(coords=True):
+    """A customer's booking assigned to a technician who set off: (customer, tech, id)."""
+    c = register_user(role="customer")
+    over = {}
+    if not coords:
+        over["location"] = {"address": "1 Nile St", "city": "Giza", "governorate": "giza"}
+    b = create(c["token"], make_service(requires_approval=False), **over)
+    t = technician()
+    expect(200, put(b["id"], "assign-technician", {"technicianId": t["id"]}, admin_token()))
+    return c, t, b["id"]
+
+
+def test_location_and_tracking():
+    c, t, bid = on_the_way()
+    # before setting off: 409
+    expect(409, put(bid, "location", {"latitude": 30.0, "longitude": 31.2}, t["token"]))
+    expect(200, put(bid, "status", {"status": "on_way"}, t["token"]))
+    # about 11.1 km south of the booking (30.0444, 31.2357) at 30 km/h: 23 minutes
+    body = expect(200, put(bid, "location", {"latitude": 29.9444, "longitude": 31.2357},
+                           t["token"]))
+    d = body["data"]
+    check(d["status"] == "on_way" and d["technician"]["id"] == t["id"], "tracking %r" % d)
+    loc = d["technician"]["location"]
+    check(abs(loc["latitude"] - 29.9444) < 1e-6 and abs(loc["longitude"] - 31.2357) < 1e-6,
+          "location %r" % loc)
+    check(d["etaMinutes"] in (22, 23), "eta %r" % d["etaMinutes"])
+    rows = db_query("SELECT event, payload FROM realtime_events WHERE room = 'booking:%d'"
+                    " AND event LIKE 'booking:%%' ORDER BY id" % bid)
+    check([r[0] for r in rows] == ["booking:location-update", "booking:eta-update"],
+          "realtime %r" % rows)
+    check('"etaMinutes":23' in rows[1][1].replace(" ", ""), "eta payload %r" % rows[1][1])
+    eta = db_query("SELECT TIMESTAMPDIFF(SECOND, tech_location_at, eta_at) FROM bookings"
+                   " WHERE id = %d" % bid)[0][0]
+    check(int(eta) == 23 * 60, "eta_at %r" % eta)
+    # the customer, staff and the technician read the tracking; history with times
+    for tok in (c["token"], admin_token(), t["token"]):
+        d = expect(200, api("GET", "/api/bookings/%d/tracking" % bid, token=tok))["data"]
+        check([h["event"] for h in d["history"]] == ["create", "assign", "depart"] and
+              all(h["timestamp"] for h in d["history"]), "history %r" % d["history"])
+        check([h["status"] for h in d["history"]] == ["approved", "approved", "on_way"],
+              "history words %r" % d["history"])
+        check(d["technician"]["location"] is not None and d["etaMinutes"] in (22, 23),
+              "tracking %r" % d)
+    # a stranger, another technician
+    other = register_user(role="customer")
+    expect(404, api("GET", "/api/bookings/%d/tracking" % bid, token=other["token"]))
+    t2 = technician()
+    expect(404, api("GET", "/api/bookings/%d/tracking" % bid, token=t2["token"]))
+    expect(401, api("GET", "/api/bookings/%d/tracking" % bid))
+    # only the assigned technician sends a location
+    expect(403, put(bid, "location", {"latitude": 30.0, "longitude": 31.2}, t2["token"]))
+    expect(403, put(bid, "location", {"latitude": 30.0, "longitude": 31.2}, c["token"]))
+    expect(403, put(bid, "location", {"latitude": 30.0, "longitude": 31.2}, admin_token()))
+    expect(404, put(999999999, "location", {"latitude": 30.0, "longitude": 31.2}, t["token"]))
+    # bad input
+    expect(422, put(bid, "location", {"latitude": 91, "longitude": 31.2}, t["token"]),
+           fields=["latitude"])
+    expect(422, put(bid, "location", {"latitude": 30}, t["token"]), fields=["longitude"])
+    expect(422, put(bid, "location", {"latitude": "north", "longitude": "x"}, t["token"]),
+           fields=["latitude", "longitude"])
+    # at the place: 0 minutes
+    d = expect(200, put(bid, "location", {"latitude": 30.0444, "longitude": 31.2357},
+                        t["token"]))["data"]
+    check(d["etaMinutes"] == 0, "there %r" % d)
+    # cancelled: 409
+    expect(200, put(bid, "cancel", {}, c["token"]))
+    expect(409, put(bid, "location", {"latitude": 30.0, "longitude": 31.2}, t["token"]))
+
+
+def test_location_speed_setting_and_unknown_place():
+    c, t, bid = on_the_way()
+    expect(200, put(bid, "status", {"status": "on_way"}, t["token"]))
+    set_setting("average_speed_kmh", "60")
+    try:
+        d = expect(200, put(bid, "location", {"latitude": 29.9444, "longitude": 31.2357},
+                            t["token"]))["data"]
+        check(d["etaMinutes"] in (11, 12), "60 km/h eta %r" % d["etaMinutes"])
+    finally:
+        set_setting("average_speed_kmh", None)
+    # a booking without coordinates: the position is kept, the arrival time unknown
+    c, t, bid = on_the_way(coords=False)
+    expect(200, put(bid, "status", {"status": "on_way"}, t["token"]))
+    d = expect(200, put(bid, "location", {"latitude": 30.0, "longitude": 31.0},
+                        t["token"]))["data"]
+    check(d["technician"]["location"] is not None and d["etaMinutes"] is None, "no place %r" % d)
+
+
+def test_guest_tracks_its_emergency():
+    db_query("DELETE FROM booking_guest_limits")
+    b, tok = guest()
+    d = expect(200, gget(b["id"], tok, "/tracking"))["data"]
+    check(d["technician"] is None and d["etaMinutes"] is None and d["status"] == "approved",
+          "untouched %r" % d)
+    t = technician()
+    expect(200, put(b["id"], "assign-technician", {"technicianId": t["id"]}, admin_token()))
+    expect(200, put(b["id"], "status", {"status": "on_way"}, t["token"]))
+    expect(200, put(b["id"], "location", {"latitude": 30.1, "longitude": 31.2357}, t["token"]))
+    d = expect(200, gget(b["id"], tok, "/tracking"))["data"]
+    check(d["status"] == "on_way" and d["etaMinutes"] is not None and d["etaMinutes"] > 0,
+          "guest tracking %r" % d)
+
+
+# ------------------------------------------------------------------ the booking window
+
+def test_lead_time_and_advance_days():
+    c = register_user(role="customer")
+    sid = make_service(requires_approval=False, start="00:00", end="23:59")
+    lead = int(db_scalar("SELECT COALESCE((SELECT value FROM settings WHERE `key` ="
+                         " 'booking_lead_time_minutes'), 60)"))
+    days = int(db_scalar("SELECT COALESCE((SELECT value FROM settings WHERE `key` ="
+                         " 'booking_max_advance_days'), 30)"))
+    before = db_count("bookings")
+    soon = iso(now() + datetime.timedelta(minutes=max(lead - 10, 1)))
+    r = expect(422, api("POST", "/api/bookings", booking_body(sid, scheduledDateTime=soon),
+                        token=c["token"]), fields={"scheduledDateTime": "OUT_OF_RANGE"})
+    check("lead" in api("POST", "/api/bookings?lang=en", booking_body(sid, scheduledDateTime=soon),
+                        token=c["token"]).body["errors"][0]["message"].lower(), "lead message %r" % r)
+    far = iso(now() + datetime.timedelta(days=days, hours=2))
+    expect(422, api("POST", "/api/bookings", booking_body(sid, scheduledDateTime=far),
+                    token=c["token"]), fields={"scheduledDateTime": "OUT_OF_RANGE"})
+    check(db_count("bookings") == before, "a refused booking was written")
+    # inside the window: fine (the service is open all day; 00:00-23:59 Cairo)
+    ok = iso(now() + datetime.timedelta(minutes=lead + 15))
+    at = now() + datetime.timedelta(minutes=lead + 15)
+    if all(datetime.time(0, 5) < (at + datetime.timedelta(hours=h)).time() < datetime.time(22, 30)
+           for h in (2, 3)):
+        create(c["token"], sid, scheduledDateTime=ok)
+    create(c["token"], sid, scheduledDateTime=future(days=days - 1))
+    # an emergency skips the lead time
+    em = em_service()
+    b = create(c["token"], em, isEmergency=True,
+               scheduledDateTime=iso(now() + datetime.timedelta(minutes=5)))
+    check(b["isEmergency"] is True, "emergency %r" % b)
+    # but not the advance days
+    expect(422, api("POST", "/api/bookings", booking_body(em, isEmergency=True, scheduledDateTime=far),
+                    token=c["token"]), fields={"scheduledDateTime": "OUT_OF_RANGE"})
+
+
+run(globals())
