@@ -555,7 +555,7 @@ bookings_emergency(struct req *r)
 /* --- reads --- */
 
 struct list_in {
-	struct in_val page, limit, cursor, status, from, to;
+	struct in_val page, limit, cursor, status, from, to, service, emergency;
 };
 
 static const char *
@@ -576,6 +576,9 @@ static const struct vfield list_fields[] = {
 	/* created on or after this day, on or before that one (UTC days) */
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
 	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
+	/* one of status, serviceId and isEmergency at a time: each has its own index */
+	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },
+	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct list_in, emergency), NULL },
 };
 
 const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL);
@@ -597,6 +600,14 @@ list(struct req *r, enum booking_scope scope)
 	q.user_id = r->user.id;
 	q.limit = in->limit.set ? in->limit.i : 10;
 	q.list_status = in->status.set ? in->status.s : NULL;
+	q.service_id = in->service.set ? in->service.i : 0;
+	q.emergency = in->emergency.set ? (in->emergency.i != 0) : -1;
+	if (in->service.set && in->status.set)
+		return fail_field(r, ERR_VALIDATION, "serviceId", "INVALID_VALUE",
+		    MSG_V_BOOKING_ONE_FILTER);
+	if (in->emergency.set && (in->status.set || in->service.set))
+		return fail_field(r, ERR_VALIDATION, "isEmergency", "INVALID_VALUE",
+		    MSG_V_BOOKING_ONE_FILTER);
 	q.from = in->from.set ? arena_printf(r->a, "%s 00:00:00.000", in->from.s) : NULL;
 	q.to = in->to.set ? arena_printf(r->a, "%s 23:59:59.999", in->to.s) : NULL;
 	if (in->cursor.set) {

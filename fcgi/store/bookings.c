@@ -6,9 +6,10 @@
 
 #include "../core/http.h"
 
-/* The list variants: a scope and, with bit 1, a status word. */
-enum { V_ALL, V_ALL_STATUS, V_CUSTOMER, V_CUSTOMER_STATUS, V_TECHNICIAN,
-	V_TECHNICIAN_STATUS, V__MAX };
+/* The list variants: a scope times at most one filter (none, a status word, a service,
+ * emergencies or not), each with its own index: V_<scope> + F_<filter>. */
+enum { F_NONE, F_STATUS, F_SERVICE, F_EMERGENCY, F__MAX };
+enum { V_ALL = 0, V_CUSTOMER = F__MAX, V_TECHNICIAN = 2 * F__MAX, V__MAX = 3 * F__MAX };
 
 enum stmt {
 	STMT_SERVICE,
@@ -73,6 +74,8 @@ enum stmt {
 #define W_CUSTOMER "b.customer_id = ? AND"
 #define W_TECHNICIAN "b.technician_id = ? AND"
 #define W_STATUS " b.list_status = ? AND"
+#define W_SERVICE " b.service_id = ? AND"
+#define W_EMERGENCY " b.is_emergency = ? AND"
 #define VARIANT(v, ix, where, nf) \
 	[STMT_PAGE + (v)] = { PAGE(ix, where), (nf) + 6, VIEW_NCOLS, DBS_LIST }, \
 	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
@@ -132,11 +135,21 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " tech_location_at AS updatedAt, eta_at AS etaAt FROM bookings WHERE id = ?", 1, 4,
 	    0 },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
-	VARIANT(V_ALL_STATUS, "ix_bookings_status", W_STATUS, 1),
+	VARIANT(V_ALL + F_STATUS, "ix_bookings_status", W_STATUS, 1),
+	VARIANT(V_ALL + F_SERVICE, "ix_bookings_service_list", W_SERVICE, 1),
+	VARIANT(V_ALL + F_EMERGENCY, "ix_bookings_emergency", W_EMERGENCY, 1),
 	VARIANT(V_CUSTOMER, "ix_bookings_customer", W_CUSTOMER, 1),
-	VARIANT(V_CUSTOMER_STATUS, "ix_bookings_customer_status", W_CUSTOMER W_STATUS, 2),
+	VARIANT(V_CUSTOMER + F_STATUS, "ix_bookings_customer_status", W_CUSTOMER W_STATUS, 2),
+	VARIANT(V_CUSTOMER + F_SERVICE, "ix_bookings_customer_service", W_CUSTOMER W_SERVICE, 2),
+	VARIANT(V_CUSTOMER + F_EMERGENCY, "ix_bookings_customer_emergency",
+	    W_CUSTOMER W_EMERGENCY, 2),
 	VARIANT(V_TECHNICIAN, "ix_bookings_technician", W_TECHNICIAN, 1),
-	VARIANT(V_TECHNICIAN_STATUS, "ix_bookings_technician_status", W_TECHNICIAN W_STATUS, 2),
+	VARIANT(V_TECHNICIAN + F_STATUS, "ix_bookings_technician_status", W_TECHNICIAN W_STATUS,
+	    2),
+	VARIANT(V_TECHNICIAN + F_SERVICE, "ix_bookings_technician_service",
+	    W_TECHNICIAN W_SERVICE, 2),
+	VARIANT(V_TECHNICIAN + F_EMERGENCY, "ix_bookings_technician_emergency",
+	    W_TECHNICIAN W_EMERGENCY, 2),
 };
 
 /* --explain-lists: the widest case of each variant (the whole time range, the top of
@@ -149,6 +162,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 #define S_CAP DB_SAMPLE_INT(BOOKINGS_WINDOW + 1)
 #define S_USER DB_SAMPLE_INT(1),
 #define S_STATUS DB_SAMPLE_STR("approved"),
+#define S_SERVICE DB_SAMPLE_INT(1),
+#define S_EMERGENCY DB_SAMPLE_INT(1),
 #define SAMPLES(name, filters) \
 	static const struct db_arg s_page_##name[] = { filters S_RANGE, S_KEY, S_PAGE }; \
 	static const struct db_arg s_count_##name[] = { filters S_RANGE, S_CAP };
@@ -157,20 +172,27 @@ SAMPLES(all, )
 SAMPLES(all_status, S_STATUS)
 SAMPLES(user, S_USER)
 SAMPLES(user_status, S_USER S_STATUS)
+SAMPLES(all_service, S_SERVICE)
+SAMPLES(user_service, S_USER S_SERVICE)
+SAMPLES(all_emergency, S_EMERGENCY)
+SAMPLES(user_emergency, S_USER S_EMERGENCY)
+
+#define SAMPLED(v, page, count) \
+	[STMT_PAGE + (v)] = DB_SAMPLE(page), [STMT_COUNT + (v)] = DB_SAMPLE(count)
 
 static const struct db_sample samples[STMT__MAX] = {
-	[STMT_PAGE + V_ALL] = DB_SAMPLE(s_page_all),
-	[STMT_COUNT + V_ALL] = DB_SAMPLE(s_count_all),
-	[STMT_PAGE + V_ALL_STATUS] = DB_SAMPLE(s_page_all_status),
-	[STMT_COUNT + V_ALL_STATUS] = DB_SAMPLE(s_count_all_status),
-	[STMT_PAGE + V_CUSTOMER] = DB_SAMPLE(s_page_user),
-	[STMT_COUNT + V_CUSTOMER] = DB_SAMPLE(s_count_user),
-	[STMT_PAGE + V_CUSTOMER_STATUS] = DB_SAMPLE(s_page_user_status),
-	[STMT_COUNT + V_CUSTOMER_STATUS] = DB_SAMPLE(s_count_user_status),
-	[STMT_PAGE + V_TECHNICIAN] = DB_SAMPLE(s_page_user),
-	[STMT_COUNT + V_TECHNICIAN] = DB_SAMPLE(s_count_user),
-	[STMT_PAGE + V_TECHNICIAN_STATUS] = DB_SAMPLE(s_page_user_status),
-	[STMT_COUNT + V_TECHNICIAN_STATUS] = DB_SAMPLE(s_count_user_status),
+	SAMPLED(V_ALL, s_page_all, s_count_all),
+	SAMPLED(V_ALL + F_STATUS, s_page_all_status, s_count_all_status),
+	SAMPLED(V_ALL + F_SERVICE, s_page_all_service, s_count_all_service),
+	SAMPLED(V_ALL + F_EMERGENCY, s_page_all_emergency, s_count_all_emergency),
+	SAMPLED(V_CUSTOMER, s_page_user, s_count_user),
+	SAMPLED(V_CUSTOMER + F_STATUS, s_page_user_status, s_count_user_status),
+	SAMPLED(V_CUSTOMER + F_SERVICE, s_page_user_service, s_count_user_service),
+	SAMPLED(V_CUSTOMER + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
+	SAMPLED(V_TECHNICIAN, s_page_user, s_count_user),
+	SAMPLED(V_TECHNICIAN + F_STATUS, s_page_user_status, s_count_user_status),
+	SAMPLED(V_TECHNICIAN + F_SERVICE, s_page_user_service, s_count_user_service),
+	SAMPLED(V_TECHNICIAN + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
 };
 
 struct db_family store_bookings = DB_FAMILY_SAMPLES("bookings", stmts, samples);
@@ -429,7 +451,8 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	const char *from = q->from != NULL ? q->from : BOTTOM_TIME;
 	const char *to = q->to != NULL ? q->to : TOP_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
-	unsigned v = (unsigned)q->scope * 2 + (q->list_status != NULL);
+	unsigned v = (unsigned)q->scope * F__MAX + (q->list_status != NULL ? F_STATUS :
+	    q->service_id > 0 ? F_SERVICE : q->emergency >= 0 ? F_EMERGENCY : F_NONE);
 	size_t n = 0, nf, i;
 	enum db_rc rc;
 	int c_at, c_id;
@@ -439,6 +462,10 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 		args[n++] = DB_INT(q->user_id);
 	if (q->list_status != NULL)
 		args[n++] = DB_STR(q->list_status);
+	else if (q->service_id > 0)
+		args[n++] = DB_INT(q->service_id);
+	else if (q->emergency >= 0)
+		args[n++] = DB_INT(q->emergency != 0);
 	nf = n;
 	args[n++] = DB_STR(from);
 	args[n++] = DB_STR(to);

@@ -136,7 +136,10 @@ enum booking_scope {
 struct booking_list_query {
 	enum booking_scope scope;
 	long long          user_id;        /* the customer or technician of the scope */
+	/* at most one filter (each has its own index): */
 	const char        *list_status;    /* a word of the lists, or NULL */
+	long long          service_id;     /* the booking's service, or 0 */
+	int                emergency;      /* 1 emergencies, 0 the others, -1 no filter */
 	const char        *from, *to;      /* created_at bounds (inclusive), "YYYY-MM-DD HH:MM:SS.fff" */
 	const char        *after_at;       /* the cursor: the rows after (at, id), or NULL */
 	long long          after_id;

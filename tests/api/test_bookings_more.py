@@ -397,4 +397,67 @@ def test_lead_time_and_advance_days():
                     token=c["token"]), fields={"scheduledDateTime": "OUT_OF_RANGE"})
 
 
+# ------------------------------------------------------------------ list filters
+
+def ids_of(path, token, **params):
+    ids, cursor = [], None
+    for _ in range(20):
+        p = dict(params, limit=3)
+        if cursor:
+            p["cursor"] = cursor
+        body = expect(200, api("GET", q(path, **p), token=token))
+        ids += [b["id"] for b in body["data"]]
+        cursor = body["pagination"].get("nextCursor")
+        if not cursor:
+            return ids, body["pagination"]["totalItems"]
+    check(False, "too many pages")
+
+
+def test_list_filters_service_and_emergency():
+    c = register_user(role="customer")
+    a, b = make_service(requires_approval=False), make_service(requires_approval=False)
+    em = em_service()
+    made_a = [create(c["token"], a)["id"] for _ in range(4)]
+    made_b = [create(c["token"], b)["id"] for _ in range(2)]
+    made_e = [create(c["token"], em, isEmergency=True, scheduledDateTime=future(hour=23))["id"]
+              for _ in range(2)]
+    made_e.append(expect(201, api("POST", "/api/bookings/emergency", emergency_body(em),
+                                  token=c["token"]))["data"]["id"])
+    newest = lambda ids: sorted(ids, reverse=True)
+    check(ids_of("/api/bookings/my", c["token"], serviceId=a) == (newest(made_a), 4), "serviceId a")
+    check(ids_of("/api/bookings/my", c["token"], serviceId=b) == (newest(made_b), 2), "serviceId b")
+    check(ids_of("/api/bookings/my", c["token"], isEmergency="true") == (newest(made_e), 3),
+          "isEmergency true %r" % (ids_of("/api/bookings/my", c["token"], isEmergency="true"),))
+    check(ids_of("/api/bookings/my", c["token"], isEmergency="false") ==
+          (newest(made_a + made_b), 6), "isEmergency false")
+    # staff: every booking of the service; a technician: the assigned ones only
+    adm = admin_token()
+    check(ids_of("/api/bookings", adm, serviceId=b) == (newest(made_b), 2), "staff serviceId")
+    got, _ = ids_of("/api/bookings", adm, isEmergency="true")
+    check(set(made_e) <= set(got) and got == sorted(got, reverse=True), "staff emergencies")
+    t = technician()
+    expect(200, put(made_e[0], "assign-technician", {"technicianId": t["id"]}, adm))
+    expect(200, put(made_a[0], "assign-technician", {"technicianId": t["id"]}, adm))
+    check(ids_of("/api/bookings", t["token"], isEmergency="1") == ([made_e[0]], 1), "tech em")
+    check(ids_of("/api/bookings", t["token"], serviceId=a) == ([made_a[0]], 1), "tech service")
+    check(ids_of("/api/bookings", t["token"], serviceId=b) == ([], 0), "tech other service")
+    # with the creation days
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    check(ids_of("/api/bookings/my", c["token"], serviceId=a, to=(today - datetime.timedelta(
+        days=2)).isoformat()) == ([], 0), "serviceId and to")
+    # another customer sees none
+    other = register_user(role="customer")
+    check(ids_of("/api/bookings/my", other["token"], serviceId=a) == ([], 0), "other customer")
+    # bad or combined filters
+    for params, field in (({"serviceId": "x"}, "serviceId"), ({"serviceId": 0}, "serviceId"),
+                          ({"isEmergency": "maybe"}, "isEmergency"),
+                          ({"serviceId": a, "status": "approved"}, "serviceId"),
+                          ({"isEmergency": "true", "status": "approved"}, "isEmergency"),
+                          ({"isEmergency": "true", "serviceId": a}, "isEmergency")):
+        expect(422, api("GET", q("/api/bookings/my", **params), token=c["token"]), fields=[field])
+    # roles: a technician has no /my, a customer no staff list
+    expect(403, api("GET", q("/api/bookings/my", serviceId=a), token=t["token"]))
+    expect(403, api("GET", q("/api/bookings", serviceId=a), token=c["token"]))
+
+
 run(globals())
