@@ -109,6 +109,12 @@ enum err bookings_tracking(struct req *r);
 enum err bookings_location(struct req *r);
 extern const struct input bookings_emergency_input;
 extern const struct input bookings_location_input;
+/* the same bookings in seed 002's family (/api/booking) */
+enum err booking_create(struct req *r);
+enum err booking_list(struct req *r);
+extern const struct input booking_create_input;
+extern const struct input booking_list_query;
+extern const struct input booking_status_input;
 
 /* maintenance.c */
 enum err maintenance_run(struct req *r);

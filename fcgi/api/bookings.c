@@ -61,6 +61,20 @@ is_staff(const struct req *r)
 
 static const char *const v0_words[] = { "pending_approval", "approved", "on_way",
 	"in_progress", "completed", "cancelled", "rejected", NULL };
+/* /api/booking's (BK_NAMES_BOOKING) */
+static const char *const booking_words[] = { "pending", "confirmed", "completed",
+	"cancelled", "rejected", NULL };
+
+/* The status words of the caller's family: /api/booking has its own; /api/bookings and
+ * /api/v1/bookings (folded into it before routing) share BK_NAMES_V0. */
+static enum bk_names
+family(const struct req *r)
+{
+	const char *p = r->path != NULL ? r->path : "";
+
+	return strncmp(p, "/api/booking", 12) == 0 && (p[12] == '\0' || p[12] == '/') ?
+	    BK_NAMES_BOOKING : BK_NAMES_V0;
+}
 
 /* A setting's whole number, or def while it is absent or not a number. */
 static enum db_rc
@@ -170,7 +184,7 @@ shape(const struct req *r, json_object *b)
 		json_object_object_add(b, "detailedStatus",
 		    json_object_new_string(bk_status_name(s, BK_NAMES_CORE)));
 		json_object_object_add(b, "status",
-		    json_object_new_string(bk_status_name(s, BK_NAMES_V0)));
+		    json_object_new_string(bk_status_name(s, family(r))));
 	}
 	if (!is_staff(r))
 		json_object_object_del(b, "adminNotes");
@@ -354,9 +368,53 @@ struct create_tx {
 	int                     emergency;
 	const char             *guest_hash;   /* a guest's booking: its token's hash */
 	const char             *limit_hour;   /* a guest's: the hour the address is counted in */
+	long long               technician;   /* /api/booking's professionalId, or 0 */
+	const char             *time_field;   /* the fields a 422 names: scheduledDateTime, */
+	const char             *service_field;/* serviceId (or /api/booking's date, service) */
 	long long               id;
 	int                     limited;      /* out: the address is over its limit */
 };
+
+static enum err issue_code(struct req *r, struct booking_row *b);
+
+/* /api/booking's professionalId: the platform assigns the new booking to them when it
+ * starts approved (a move of the machine by BK_SYSTEM, with its start code); one that
+ * waits for approval keeps the request in its creation's history note, for staff. */
+static enum err
+assign_requested(struct req *r, struct create_tx *c, enum bk_status st)
+{
+	const struct bk_transition *t;
+	struct booking_row b;
+	json_object *ev;
+	enum db_rc rc;
+	enum err e;
+
+	if (bk_apply(BK_SERVICE, st, EV_ASSIGN, BK_SYSTEM, 0, &t) != BK_OK)
+		return ERR_OK;
+	if ((rc = db_bookings_get(r->db, r->a, c->id, 1, &b)) != DB_OK)
+		return fail_db(r, rc);
+	b.technician_id = c->technician;
+	if ((e = issue_code(r, &b)) != ERR_OK)
+		return e;
+	b.status = bk_status_name(t->to, BK_NAMES_CORE);
+	b.list_status = bk_status_name(t->to, BK_NAMES_V0);
+	if ((rc = db_bookings_update(r->db, r->a, &b)) != DB_OK ||
+	    (rc = db_bookings_history(r->db, r->a, b.id, bk_status_name(st, BK_NAMES_CORE),
+	    b.status, bk_event_name(EV_ASSIGN), 0, NULL, "professionalId")) != DB_OK)
+		return fail_db(r, rc);
+	ev = json_owned(r->a, json_object_new_object());
+	json_object_object_add(ev, "bookingId", json_object_new_int64(b.id));
+	json_object_object_add(ev, "status", json_object_new_string(b.list_status));
+	json_object_object_add(ev, "detailedStatus", json_object_new_string(b.status));
+	json_object_object_add(ev, "from", json_object_new_string(bk_status_name(st,
+	    BK_NAMES_CORE)));
+	json_object_object_add(ev, "event", json_object_new_string(bk_event_name(EV_ASSIGN)));
+	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
+	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	    "booking.status", ev)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
 
 static enum err
 create_work(struct req *r, void *ctx)
@@ -389,7 +447,7 @@ create_work(struct req *r, void *ctx)
 
 	rc = db_bookings_service(r->db, r->a, in->service_id.i, &svc);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !svc.is_active))
-		return fail_field(r, ERR_VALIDATION, "serviceId", "INVALID_VALUE",
+		return fail_field(r, ERR_VALIDATION, c->service_field, "INVALID_VALUE",
 		    MSG_V_BOOKING_SERVICE);
 	if (rc != DB_OK)
 		return fail_db(r, rc);
@@ -404,7 +462,7 @@ create_work(struct req *r, void *ctx)
 		if (!bk_fits_hours(local.tm_wday, local.tm_hour * 60 + local.tm_min, (int)dur,
 		    days_mask(r->a, svc.working_days), hhmm(svc.hours_start, 0),
 		    hhmm(svc.hours_end, 24 * 60)))
-			return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+			return fail_field(r, ERR_VALIDATION, c->time_field, "OUT_OF_RANGE",
 			    MSG_V_BOOKING_HOURS);
 	}
 	if ((rc = db_bookings_next_seq(r->db, r->a, c->year, &seq)) != DB_OK)
@@ -440,9 +498,19 @@ create_work(struct req *r, void *ctx)
 	b.discount = 0;
 	b.total = svc.base_price;
 	b.currency = svc.currency != NULL ? svc.currency : "EGP";
+	if (c->technician > 0) {
+		int ok;
+
+		if ((rc = db_bookings_technician_ok(r->db, r->a, c->technician, &ok)) != DB_OK)
+			return fail_db(r, rc);
+		if (!ok)
+			return fail_field(r, ERR_VALIDATION, "professionalId", "INVALID_VALUE",
+			    MSG_V_TECHNICIAN);
+	}
 	if ((rc = db_bookings_insert(r->db, r->a, &b, &c->id)) != DB_OK ||
 	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, b.status, "create", r->user.id,
-	    req_actor(r)->role, NULL)) != DB_OK)
+	    req_actor(r)->role, c->technician > 0 ? arena_printf(r->a,
+	    "professionalId %lld", c->technician) : NULL)) != DB_OK)
 		return fail_db(r, rc);
 	ev = json_owned(r->a, json_object_new_object());
 	json_object_object_add(ev, "bookingId", json_object_new_int64(c->id));
@@ -455,13 +523,16 @@ create_work(struct req *r, void *ctx)
 	if (is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "booking.create",
 	    "booking", c->id, ev)) != DB_OK)
 		return fail_db(r, rc);
+	if (c->technician > 0)
+		return assign_requested(r, c, st);
 	return ERR_OK;
 }
 
 /* The scheduled time against the settings: no sooner than the lead time (emergencies
  * are exempt) and no further ahead than the advance days. */
 static enum err
-check_window(struct req *r, time_t when, time_t now, int emergency)
+check_window(struct req *r, const struct create_tx *c, time_t when, time_t now,
+    int emergency)
 {
 	long long lead, days;
 	enum db_rc rc;
@@ -470,10 +541,10 @@ check_window(struct req *r, time_t when, time_t now, int emergency)
 	    (rc = setting_ll(r, ADVANCE_KEY, ADVANCE_DEFAULT, &days)) != DB_OK)
 		return fail_db(r, rc);
 	if (!emergency && when < now + lead * 60)
-		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		return fail_field(r, ERR_VALIDATION, c->time_field, "OUT_OF_RANGE",
 		    MSG_V_BOOKING_LEAD);
 	if (when > now + days * 86400)
-		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		return fail_field(r, ERR_VALIDATION, c->time_field, "OUT_OF_RANGE",
 		    MSG_V_BOOKING_ADVANCE);
 	return ERR_OK;
 }
@@ -486,10 +557,14 @@ create(struct req *r, struct create_tx *c, time_t now, int ms)
 	char buf[32];
 	enum err e;
 
+	if (c->time_field == NULL)
+		c->time_field = "scheduledDateTime";
+	if (c->service_field == NULL)
+		c->service_field = "serviceId";
 	if (c->emergency ? c->when < now - EMERGENCY_PAST_SECONDS : c->when <= now)
-		return fail_field(r, ERR_VALIDATION, "scheduledDateTime", "OUT_OF_RANGE",
+		return fail_field(r, ERR_VALIDATION, c->time_field, "OUT_OF_RANGE",
 		    MSG_V_BOOKING_PAST);
-	if ((e = check_window(r, c->when, now, c->emergency)) != ERR_OK)
+	if ((e = check_window(r, c, c->when, now, c->emergency)) != ERR_OK)
 		return e;
 	c->scheduled_at = arena_strdup(r->a, db_time_utc(c->when, ms, buf, sizeof(buf)));
 	cairo_local(now, &local);
@@ -552,6 +627,104 @@ bookings_emergency(struct req *r)
 	return reply_booking_token(r, 201, MSG_BOOKING_CREATED, c.id, token);
 }
 
+/* --- POST /api/booking: {professionalId, service, date, time, address, notes} --- */
+
+struct booking2_in {
+	struct in_val professional, service, date, time, address, notes, city, governorate;
+	struct in_val phone, name;
+};
+
+/* "HH:mm", 00:00 to 23:59. */
+static const char *
+check_hhmm(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	const char *t = v->s;
+
+	(void)a;
+	*msg = MSG_V_BOOKING_TIME;
+	if (strlen(t) != 5 || t[2] != ':' || strspn(t, "0123456789:") != 5 ||
+	    atoi(t) > 23 || atoi(t + 3) > 59 || t[0] == ':' || t[3] == ':')
+		return "INVALID_FORMAT";
+	*msg = MSG_NONE;
+	return NULL;
+}
+
+static const struct vfield booking2_fields[] = {
+	{ "professionalId", V_INT, VF_NULLABLE, 1, LLONG_MAX, NULL,
+	    IN(struct booking2_in, professional), NULL },
+	{ "service", V_INT, VF_REQUIRED, 1, LLONG_MAX, NULL, IN(struct booking2_in, service),
+	    NULL },
+	{ "date", V_DATE, VF_REQUIRED, 0, 0, NULL, IN(struct booking2_in, date), NULL },
+	{ "time", V_STRING, VF_REQUIRED, 5, 5, NULL, IN(struct booking2_in, time), check_hhmm },
+	{ "address", V_STRING, VF_REQUIRED, 1, 500, NULL, IN(struct booking2_in, address), NULL },
+	{ "notes", V_STRING, VF_NULLABLE, 0, 4000, NULL, IN(struct booking2_in, notes), NULL },
+	{ "city", V_STRING, VF_NULLABLE, 0, 100, NULL, IN(struct booking2_in, city), NULL },
+	{ "governorate", V_STRING, VF_NULLABLE, 0, 100, NULL, IN(struct booking2_in, governorate),
+	    NULL },
+	/* the contact: the account's phone and name unless given */
+	{ "phoneNumber", V_PHONE, 0, 0, 0, NULL, IN(struct booking2_in, phone), NULL },
+	{ "customerName", V_STRING, 0, 1, 200, NULL, IN(struct booking2_in, name), NULL },
+};
+
+const struct input booking_create_input = INPUT(struct booking2_in, booking2_fields, NULL);
+
+static void
+set_str(struct in_val *v, const char *s)
+{
+	v->set = 1;
+	v->s = s != NULL ? s : "";
+}
+
+/* The date and time are Cairo wall-clock time: the booking is created as POST
+ * /api/bookings would, and a 422 names date (the time) or service. */
+enum err
+booking_create(struct req *r)
+{
+	const struct booking2_in *in = r->in;
+	struct create_in *ci = arena_alloc(r->a, sizeof(*ci));
+	struct create_tx c;
+	const char *phone = NULL, *name = NULL;
+	time_t now = time(NULL);
+	const char *iso;
+	int ms;
+	enum db_rc rc;
+	enum err e;
+
+	memset(ci, 0, sizeof(*ci));
+	if ((rc = db_bookings_user_contact(r->db, r->a, r->user.id, &phone, &name)) != DB_OK)
+		return fail_db(r, rc);
+	if (in->phone.set)
+		phone = in->phone.s;
+	if (in->name.set)
+		name = in->name.s;
+	if (phone == NULL)
+		return fail_field(r, ERR_VALIDATION, "phoneNumber", "REQUIRED", MSG_NONE);
+	ci->service_id.set = 1;
+	ci->service_id.i = in->service.i;
+	set_str(&ci->address, in->address.s);
+	set_str(&ci->city, opt_str(&in->city));
+	set_str(&ci->governorate, opt_str(&in->governorate));
+	set_str(&ci->name, name);
+	set_str(&ci->phone, phone);
+	set_str(&ci->problem, opt_str(&in->notes));
+	/* Cairo's offset at that wall-clock time: tried at +02:00, corrected in summer */
+	iso = arena_printf(r->a, "%sT%s:00+02:00", in->date.s, in->time.s);
+	memset(&c, 0, sizeof(c));
+	if (iso_time_parse(iso, &c.when, &ms) != 0)
+		return fail_field(r, ERR_VALIDATION, "date", "INVALID_FORMAT", MSG_NONE);
+	if (cairo_offset(c.when - 3600) != 7200) {
+		iso = arena_printf(r->a, "%sT%s:00+03:00", in->date.s, in->time.s);
+		iso_time_parse(iso, &c.when, &ms);
+	}
+	c.in = ci;
+	c.technician = in->professional.set && !in->professional.null ? in->professional.i : 0;
+	c.time_field = "date";
+	c.service_field = "service";
+	if ((e = create(r, &c, now, 0)) != ERR_OK)
+		return e;
+	return reply_booking(r, 201, MSG_BOOKING_CREATED, c.id);
+}
+
 /* --- reads --- */
 
 struct list_in {
@@ -582,6 +755,19 @@ static const struct vfield list_fields[] = {
 };
 
 const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL);
+
+/* GET /api/booking: no status filter (its words are not the lists' index). */
+static const struct vfield booking_list_fields[] = {
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), check_cursor },
+	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
+	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
+	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },
+	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct list_in, emergency), NULL },
+};
+
+const struct input booking_list_query = INPUT(struct list_in, booking_list_fields, NULL);
 
 static enum err
 list(struct req *r, enum booking_scope scope)
@@ -650,6 +836,17 @@ enum err
 bookings_list(struct req *r)
 {
 	return list(r, is_staff(r) ? BOOKINGS_ALL : BOOKINGS_TECHNICIAN);
+}
+
+/* GET /api/booking: "the user's bookings": a technician's assigned ones, staff every
+ * one, anyone else their own. */
+enum err
+booking_list(struct req *r)
+{
+	if (is_staff(r))
+		return list(r, BOOKINGS_ALL);
+	return list(r, (r->user.role & ROLE_TECHNICIAN) ? BOOKINGS_TECHNICIAN :
+	    BOOKINGS_CUSTOMER);
 }
 
 enum err
@@ -817,6 +1014,16 @@ static const struct vfield status_fields[] = {
 };
 const struct input bookings_status_input = INPUT(struct status_in, status_fields, NULL);
 
+/* PUT /api/booking/:id/status: the same, in that family's words. */
+static const struct vfield booking_status_fields[] = {
+	{ "status", V_ENUM, VF_REQUIRED, 0, 0, booking_words, IN(struct status_in, status),
+	    NULL },
+	{ "notes", V_STRING, VF_NULLABLE, 0, 2000, NULL, IN(struct status_in, notes), NULL },
+	{ "startCode", V_STRING, 0, 1, 12, NULL, IN(struct status_in, code), check_code },
+};
+const struct input booking_status_input = INPUT(struct status_in, booking_status_fields,
+    NULL);
+
 /* One request's change: a single event, or (word) the moves to a status word. */
 struct move_tx {
 	long long     id;
@@ -900,7 +1107,7 @@ move_work(struct req *r, void *ctx)
 		with_code = ct_streq(hash, b.start_code_hash);
 	}
 	if (m->word != NULL) {
-		n = bk_path(kind, from, m->word, BK_NAMES_V0, who, with_code, path, MAX_MOVES,
+		n = bk_path(kind, from, m->word, family(r), who, with_code, path, MAX_MOVES,
 		    &why);
 		if (n < 0 && why == BK_NEEDS_CODE && m->code != NULL) {
 			/* the try is counted, and kept: this unit commits, the handler answers
@@ -1036,12 +1243,13 @@ bookings_assign(struct req *r)
 	return move(r, &m, MSG_BOOKING_ASSIGNED);
 }
 
+/* PUT .../cancel {reason}, and DELETE /api/v1/bookings/:id (no body). */
 enum err
 bookings_cancel(struct req *r)
 {
 	const struct cancel_in *in = r->in;
-	struct move_tx m = { 0, EV_CANCEL, NULL, 0, opt_str(&in->reason), opt_str(&in->reason),
-		NULL, 0 };
+	const char *reason = in != NULL ? opt_str(&in->reason) : NULL;
+	struct move_tx m = { 0, EV_CANCEL, NULL, 0, reason, reason, NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_CANCELLED);
 }

@@ -121,6 +121,15 @@ const struct route app_routes[] = {
 	    .body = &bookings_cancel_input },
 	{ PUT, "/api/bookings/:id/status", bookings_status, ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &bookings_status_input },
+	/* /api/v1/bookings is /api/bookings (folded before routing); its DELETE cancels */
+	{ DELETE, "/api/bookings/:id", bookings_cancel, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	/* seed 002's family: the same bookings in its words (bookings.c, family()) */
+	{ POST, "/api/booking", booking_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	    .body = &booking_create_input },
+	{ GET, "/api/booking", booking_list, ROLE_ANY, 0, .query = &booking_list_query },
+	{ GET, "/api/booking/:id", bookings_get, ROLE_ANY, 0 },
+	{ PUT, "/api/booking/:id/status", bookings_status, ROLE_ANY, 0,
+	    .body = &booking_status_input },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },

@@ -125,6 +125,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_BOOKING_TRACKING] = { "booking.tracking", "متابعة الحجز", "Booking tracking" },
 	[MSG_BOOKING_NOT_UNDERWAY] = { "booking.not_underway", "الموقع يُرسل فقط والفني في الطريق أو في المكان أو أثناء العمل", "A location is sent only while the technician is on the way, there or at work" },
 	[MSG_V_BOOKING_ONE_FILTER] = { "v.booking_one_filter", "استخدم فلتر واحد فقط من الحالة أو الخدمة أو الطوارئ", "Use one filter at a time: status, serviceId or isEmergency" },
+	[MSG_V_BOOKING_TIME] = { "v.booking_time", "الوقت بصيغة HH:mm بتوقيت القاهرة، مثل 14:30", "A time as HH:mm, Cairo time, such as 14:30" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

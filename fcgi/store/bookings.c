@@ -31,6 +31,7 @@ enum stmt {
 	STMT_GUEST_READ,
 	STMT_LOCATION,
 	STMT_TRACKING,
+	STMT_USER_CONTACT,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
 	STMT__MAX = STMT_COUNT + V__MAX
@@ -134,6 +135,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_TRACKING] = { "SELECT tech_lat AS latitude, tech_lng AS longitude,"
 	    " tech_location_at AS updatedAt, eta_at AS etaAt FROM bookings WHERE id = ?", 1, 4,
 	    0 },
+	[STMT_USER_CONTACT] = { "SELECT phone, CONCAT(first_name, ' ', last_name) FROM users"
+	    " WHERE id = ? AND deleted_at IS NULL", 1, 2, 0 },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
 	VARIANT(V_ALL + F_STATUS, "ix_bookings_status", W_STATUS, 1),
 	VARIANT(V_ALL + F_SERVICE, "ix_bookings_service_list", W_SERVICE, 1),
@@ -438,6 +441,23 @@ db_bookings_tracking(struct db *db, struct arena *a, long long id, json_object *
 	if (res.nrows == 0)
 		return DB_NOTFOUND;
 	*out = db_row_json(&res, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_user_contact(struct db *db, struct arena *a, long long user_id, const char **phone,
+    const char **name)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*phone = *name = NULL;
+	if ((rc = RUN(db, a, STMT_USER_CONTACT, &res, DB_INT(user_id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*phone = db_get(&res, 0, 0);
+	*name = db_get(&res, 0, 1);
 	return DB_OK;
 }
 

@@ -126,6 +126,10 @@ enum db_rc db_bookings_location(struct db *db, struct arena *a, long long id, co
 enum db_rc db_bookings_tracking(struct db *db, struct arena *a, long long id,
     json_object **out);
 
+/* A user's phone (NULL when none) and full name, for a booking made without them. */
+enum db_rc db_bookings_user_contact(struct db *db, struct arena *a, long long user_id,
+    const char **phone, const char **name);
+
 /* Lists, newest first. */
 enum booking_scope {
 	BOOKINGS_ALL,          /* staff: every booking */

@@ -460,4 +460,135 @@ def test_list_filters_service_and_emergency():
     expect(403, api("GET", q("/api/bookings", serviceId=a), token=c["token"]))
 
 
+# ------------------------------------------------------------------ /api/booking, /api/v1/bookings
+
+def b2_body(service_id, **over):
+    d = (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=2))
+    b = {"service": service_id, "date": d.isoformat(), "time": "12:00",
+         "address": "5 Zamalek St", "notes": "The tap drips"}
+    b.update(over)
+    return b
+
+
+def test_booking_family_creates_in_its_words():
+    c = register_user(role="customer")
+    direct = make_service(requires_approval=False)
+    r = api("POST", "/api/booking", b2_body(direct), token=c["token"])
+    b = expect(201, r)["data"]
+    check(b["status"] == "confirmed" and b["detailedStatus"] == "approved", "words %r" % b)
+    # 12:00 Cairo is 10:00 (winter) or 09:00 (summer) UTC
+    check(b["scheduledDateTime"][11:] in ("10:00:00.000Z", "09:00:00.000Z"),
+          "time %r" % b["scheduledDateTime"])
+    check(b["customerInfo"]["phoneNumber"] == c["phone_e164"] and
+          b["customerInfo"]["customerName"] == "Test User" and
+          b["serviceDetails"]["problemDescription"] == "The tap drips" and
+          b["location"]["address"] == "5 Zamalek St", "contact %r" % b)
+    # with a professional: assigned by the platform, start code by SMS
+    t = technician()
+    b = expect(201, api("POST", "/api/booking", b2_body(direct, professionalId=t["id"]),
+                        token=c["token"]))["data"]
+    check(b["technicianId"] == t["id"] and b["detailedStatus"] == "technician_assigned" and
+          b["status"] == "confirmed", "professional %r" % b)
+    check([h[2] for h in history(b["id"])] == ["create", "assign"] and history(b["id"])[1][3] is None,
+          "history %r" % history(b["id"]))
+    check(int(db_scalar("SELECT COUNT(*) FROM outbox WHERE template = 'booking_start_code' AND"
+                        " user_id = %d" % c["id"])) == 1, "no start code")
+    expect(200, api("GET", "/api/booking/%d" % b["id"], token=t["token"]))
+    # a service that needs approval: the request waits, noted for staff
+    appr = make_service(requires_approval=True)
+    b = expect(201, api("POST", "/api/booking", b2_body(appr, professionalId=t["id"],
+                                                        phoneNumber="01112345678"),
+                        token=c["token"]))["data"]
+    check(b["status"] == "pending" and b["technicianId"] is None and
+          b["customerInfo"]["phoneNumber"] == "+201112345678", "pending %r" % b)
+    check(db_scalar("SELECT note FROM booking_history WHERE booking_id = %d" % b["id"]) ==
+          "professionalId %d" % t["id"], "note")
+    # bad input names the field; nothing is written
+    before = db_count("bookings")
+    for over, field in (({"professionalId": c["id"]}, "professionalId"),
+                        ({"service": 999999999}, "service"), ({"time": "25:00"}, "time"),
+                        ({"time": "9am"}, "time"), ({"date": "2026-13-01"}, "date"),
+                        ({"address": ""}, "address"), ({"time": "22:30"}, "date"),
+                        ({"date": (datetime.date.today() + datetime.timedelta(days=90)).isoformat()},
+                         "date")):
+        expect(422, api("POST", "/api/booking", b2_body(direct, **over), token=c["token"]),
+               fields=[field])
+    b = b2_body(direct)
+    del b["service"]
+    expect(422, api("POST", "/api/booking", b, token=c["token"]), fields=["service"])
+    check(db_count("bookings") == before, "a refused booking was written")
+    # roles
+    expect(403, api("POST", "/api/booking", b2_body(direct), token=t["token"]))
+    expect(401, api("POST", "/api/booking", b2_body(direct)))
+
+
+def test_booking_family_reads_and_moves_in_its_words():
+    c = register_user(role="customer")
+    adm = admin_token()
+    appr = make_service(requires_approval=True)
+    made = [expect(201, api("POST", "/api/booking", b2_body(appr), token=c["token"]))["data"]["id"]
+            for _ in range(3)]
+    body = expect(200, api("GET", "/api/booking", token=c["token"]))
+    check([b["id"] for b in body["data"]] == sorted(made, reverse=True) and
+          all(b["status"] == "pending" for b in body["data"]), "list %r" % body["data"])
+    expect(422, api("GET", q("/api/booking", limit=0), token=c["token"]), fields=["limit"])
+    # staff confirm, the customer may not
+    expect(403, api("PUT", "/api/booking/%d/status" % made[0], {"status": "confirmed"},
+                    token=c["token"]))
+    d = expect(200, api("PUT", "/api/booking/%d/status" % made[0], {"status": "confirmed"},
+                        token=adm))["data"]
+    check(d["status"] == "confirmed" and d["detailedStatus"] == "approved", "confirm %r" % d)
+    d = expect(200, api("PUT", "/api/booking/%d/status" % made[1], {"status": "rejected"},
+                        token=adm))["data"]
+    check(d["status"] == "rejected", "reject %r" % d)
+    # the customer cancels in these words
+    d = expect(200, api("PUT", "/api/booking/%d/status" % made[0], {"status": "cancelled"},
+                        token=c["token"]))["data"]
+    check(d["status"] == "cancelled" and d["cancellationFee"] == 0, "cancel %r" % d)
+    expect(409, api("PUT", "/api/booking/%d/status" % made[0], {"status": "confirmed"},
+                    token=adm))
+    expect(422, api("PUT", "/api/booking/%d/status" % made[2], {"status": "approved"},
+                    token=adm), fields=["status"])
+    # a technician sees the assigned ones only; strangers 404
+    t = technician()
+    expect(200, put(made[2], "approve", {"approved": True}, adm))
+    expect(200, put(made[2], "assign-technician", {"technicianId": t["id"]}, adm))
+    body = expect(200, api("GET", "/api/booking", token=t["token"]))
+    check([b["id"] for b in body["data"]] == [made[2]] and body["data"][0]["status"] == "confirmed",
+          "technician list %r" % body["data"])
+    other = register_user(role="customer")
+    expect(404, api("GET", "/api/booking/%d" % made[2], token=other["token"]))
+    expect(404, api("PUT", "/api/booking/%d/status" % made[2], {"status": "cancelled"},
+                    token=other["token"]))
+    check(expect(200, api("GET", "/api/booking", token=other["token"]))["data"] == [],
+          "another customer's list")
+    d = expect(200, api("GET", "/api/booking/%d" % made[2], token=c["token"]))["data"]
+    check(d["status"] == "confirmed" and d["detailedStatus"] == "technician_assigned", "get %r" % d)
+    # the same booking on /api/bookings keeps that family's words
+    d = expect(200, api("GET", "/api/bookings/%d" % made[2], token=c["token"]))["data"]
+    check(d["status"] == "approved", "v0 word %r" % d["status"])
+
+
+def test_v1_bookings_and_delete_cancels():
+    c = register_user(role="customer")
+    sid = make_service(requires_approval=False)
+    r = api("POST", "/api/v1/bookings", booking_body(sid), token=c["token"])
+    b = expect(201, r)["data"]
+    d = expect(200, api("GET", "/api/v1/bookings/%d" % b["id"], token=c["token"]))["data"]
+    check(d["status"] == "approved" and d["detailedStatus"] == "approved", "v1 words %r" % d)
+    other = register_user(role="customer")
+    expect(404, api("DELETE", "/api/v1/bookings/%d" % b["id"], token=other["token"]))
+    expect(401, api("DELETE", "/api/v1/bookings/%d" % b["id"]))
+    t = technician()
+    expect(404, api("DELETE", "/api/v1/bookings/%d" % b["id"], token=t["token"]))
+    d = expect(200, api("DELETE", "/api/v1/bookings/%d" % b["id"], token=c["token"]))["data"]
+    check(d["status"] == "cancelled" and d["cancellationFee"] == 0, "deleted %r" % d)
+    check(row(b["id"])[0] == "cancelled", "row")
+    expect(409, api("DELETE", "/api/v1/bookings/%d" % b["id"], token=c["token"]))
+    # a guest deletes theirs with the token
+    db_query("DELETE FROM booking_guest_limits")
+    g, tok = guest()
+    expect(200, api("DELETE", "/api/v1/bookings/%d" % g["id"], headers={"X-Guest-Token": tok}))
+
+
 run(globals())
