@@ -729,6 +729,7 @@ booking_create(struct req *r)
 
 struct list_in {
 	struct in_val page, limit, cursor, status, from, to, service, emergency;
+	struct in_val sched_from, sched_to;
 };
 
 static const char *
@@ -752,6 +753,10 @@ static const struct vfield list_fields[] = {
 	/* one of status, serviceId and isEmergency at a time: each has its own index */
 	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },
 	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct list_in, emergency), NULL },
+	/* scheduled on or after / on or before (UTC days): the list is then ordered by the
+	 * scheduled time, alone (no other filter) */
+	{ "scheduledFrom", V_DATE, 0, 0, 0, NULL, IN(struct list_in, sched_from), NULL },
+	{ "scheduledTo", V_DATE, 0, 0, 0, NULL, IN(struct list_in, sched_to), NULL },
 };
 
 const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL);
@@ -765,6 +770,10 @@ static const struct vfield booking_list_fields[] = {
 	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
 	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },
 	{ "isEmergency", V_BOOL, 0, 0, 0, NULL, IN(struct list_in, emergency), NULL },
+	/* scheduled on or after / on or before (UTC days): the list is then ordered by the
+	 * scheduled time, alone (no other filter) */
+	{ "scheduledFrom", V_DATE, 0, 0, 0, NULL, IN(struct list_in, sched_from), NULL },
+	{ "scheduledTo", V_DATE, 0, 0, 0, NULL, IN(struct list_in, sched_to), NULL },
 };
 
 const struct input booking_list_query = INPUT(struct list_in, booking_list_fields, NULL);
@@ -796,6 +805,19 @@ list(struct req *r, enum booking_scope scope)
 		    MSG_V_BOOKING_ONE_FILTER);
 	q.from = in->from.set ? arena_printf(r->a, "%s 00:00:00.000", in->from.s) : NULL;
 	q.to = in->to.set ? arena_printf(r->a, "%s 23:59:59.999", in->to.s) : NULL;
+	if (in->sched_from.set || in->sched_to.set) {
+		const char *f = in->sched_from.set ? "scheduledFrom" : "scheduledTo";
+
+		if (in->status.set || in->service.set || in->emergency.set || in->from.set ||
+		    in->to.set)
+			return fail_field(r, ERR_VALIDATION, f, "INVALID_VALUE",
+			    MSG_V_BOOKING_ONE_FILTER);
+		q.by_scheduled = 1;
+		q.from = in->sched_from.set ? arena_printf(r->a, "%s 00:00:00.000",
+		    in->sched_from.s) : NULL;
+		q.to = in->sched_to.set ? arena_printf(r->a, "%s 23:59:59.999", in->sched_to.s) :
+		    NULL;
+	}
 	if (in->cursor.set) {
 		if (page > 1)
 			return fail_field(r, ERR_VALIDATION, "page", "INVALID_VALUE",

@@ -124,7 +124,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_BOOKING_ADVANCE] = { "v.booking_advance", "الميعاد بعيد جداً: لا يمكن الحجز بعد أقصى عدد أيام مسموح مقدماً", "The scheduled time is too far ahead: it must be within the days a booking may be made in advance" },
 	[MSG_BOOKING_TRACKING] = { "booking.tracking", "متابعة الحجز", "Booking tracking" },
 	[MSG_BOOKING_NOT_UNDERWAY] = { "booking.not_underway", "الموقع يُرسل فقط والفني في الطريق أو في المكان أو أثناء العمل", "A location is sent only while the technician is on the way, there or at work" },
-	[MSG_V_BOOKING_ONE_FILTER] = { "v.booking_one_filter", "استخدم فلتر واحد فقط من الحالة أو الخدمة أو الطوارئ", "Use one filter at a time: status, serviceId or isEmergency" },
+	[MSG_V_BOOKING_ONE_FILTER] = { "v.booking_one_filter", "استخدم فلتر واحد فقط: الحالة أو الخدمة أو الطوارئ، أو مدى مواعيد الحجز وحده", "Use one filter at a time: status, serviceId or isEmergency; a range of scheduled days goes alone" },
 	[MSG_V_BOOKING_TIME] = { "v.booking_time", "الوقت بصيغة HH:mm بتوقيت القاهرة، مثل 14:30", "A time as HH:mm, Cairo time, such as 14:30" },
 };
 

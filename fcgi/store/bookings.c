@@ -7,8 +7,9 @@
 #include "../core/http.h"
 
 /* The list variants: a scope times at most one filter (none, a status word, a service,
- * emergencies or not), each with its own index: V_<scope> + F_<filter>. */
-enum { F_NONE, F_STATUS, F_SERVICE, F_EMERGENCY, F__MAX };
+ * emergencies or not; or, ordered by the scheduled time instead of the creation, a
+ * range of scheduled times), each with its own index: V_<scope> + F_<filter>. */
+enum { F_NONE, F_STATUS, F_SERVICE, F_EMERGENCY, F_SCHEDULED, F__MAX };
 enum { V_ALL = 0, V_CUSTOMER = F__MAX, V_TECHNICIAN = 2 * F__MAX, V__MAX = 3 * F__MAX };
 
 enum stmt {
@@ -64,14 +65,17 @@ enum stmt {
  * the created_at bounds. The upper bound is the smaller of `to` and the key's time
  * (the caller binds it): one range on the index; ties at the key's time are cut by
  * id. */
-#define RANGE " b.created_at >= ? AND b.created_at <= ? AND (b.created_at < ? OR b.id < ?)"
-#define NEWEST " ORDER BY b.created_at DESC, b.id DESC"
-#define PAGE(ix, where) DB_LIST_LIMIT VIEW_SELECT " FROM bookings b FORCE INDEX (" ix ")" \
-	VIEW_JOIN " WHERE " where RANGE NEWEST " LIMIT ? OFFSET ?"
+#define RANGE_ON(col) " b." col " >= ? AND b." col " <= ? AND (b." col " < ? OR b.id < ?)"
+#define NEWEST_ON(col) " ORDER BY b." col " DESC, b.id DESC"
+#define PAGE_ON(col, ix, where) DB_LIST_LIMIT VIEW_SELECT " FROM bookings b" \
+	" FORCE INDEX (" ix ")" VIEW_JOIN " WHERE " where RANGE_ON(col) NEWEST_ON(col) \
+	" LIMIT ? OFFSET ?"
+#define PAGE(ix, where) PAGE_ON("created_at", ix, where)
 /* a capped count: at most BOOKINGS_WINDOW + 1 index entries */
-#define COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM bookings b" \
-	" FORCE INDEX (" ix ") WHERE " where " b.created_at >= ? AND b.created_at <= ?" \
+#define COUNT_ON(col, ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM" \
+	" bookings b FORCE INDEX (" ix ") WHERE " where " b." col " >= ? AND b." col " <= ?" \
 	" LIMIT ?) t"
+#define COUNT(ix, where) COUNT_ON("created_at", ix, where)
 #define W_CUSTOMER "b.customer_id = ? AND"
 #define W_TECHNICIAN "b.technician_id = ? AND"
 #define W_STATUS " b.list_status = ? AND"
@@ -80,6 +84,11 @@ enum stmt {
 #define VARIANT(v, ix, where, nf) \
 	[STMT_PAGE + (v)] = { PAGE(ix, where), (nf) + 6, VIEW_NCOLS, DBS_LIST }, \
 	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
+/* ordered by the scheduled time, its range bound */
+#define SCHEDULED(v, ix, where, nf) \
+	[STMT_PAGE + (v)] = { PAGE_ON("scheduled_at", ix, where), (nf) + 6, VIEW_NCOLS, \
+	    DBS_LIST }, \
+	[STMT_COUNT + (v)] = { COUNT_ON("scheduled_at", ix, where), (nf) + 3, 1, DBS_LIST }
 
 #define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
 	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash," \
@@ -153,6 +162,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    W_TECHNICIAN W_SERVICE, 2),
 	VARIANT(V_TECHNICIAN + F_EMERGENCY, "ix_bookings_technician_emergency",
 	    W_TECHNICIAN W_EMERGENCY, 2),
+	SCHEDULED(V_ALL + F_SCHEDULED, "ix_bookings_scheduled", "", 0),
+	SCHEDULED(V_CUSTOMER + F_SCHEDULED, "ix_bookings_customer_scheduled", W_CUSTOMER, 1),
+	SCHEDULED(V_TECHNICIAN + F_SCHEDULED, "ix_bookings_technician_scheduled", W_TECHNICIAN,
+	    1),
 };
 
 /* --explain-lists: the widest case of each variant (the whole time range, the top of
@@ -196,6 +209,9 @@ static const struct db_sample samples[STMT__MAX] = {
 	SAMPLED(V_TECHNICIAN + F_STATUS, s_page_user_status, s_count_user_status),
 	SAMPLED(V_TECHNICIAN + F_SERVICE, s_page_user_service, s_count_user_service),
 	SAMPLED(V_TECHNICIAN + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
+	SAMPLED(V_ALL + F_SCHEDULED, s_page_all, s_count_all),
+	SAMPLED(V_CUSTOMER + F_SCHEDULED, s_page_user, s_count_user),
+	SAMPLED(V_TECHNICIAN + F_SCHEDULED, s_page_user, s_count_user),
 };
 
 struct db_family store_bookings = DB_FAMILY_SAMPLES("bookings", stmts, samples);
@@ -471,8 +487,9 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	const char *from = q->from != NULL ? q->from : BOTTOM_TIME;
 	const char *to = q->to != NULL ? q->to : TOP_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
-	unsigned v = (unsigned)q->scope * F__MAX + (q->list_status != NULL ? F_STATUS :
-	    q->service_id > 0 ? F_SERVICE : q->emergency >= 0 ? F_EMERGENCY : F_NONE);
+	unsigned v = (unsigned)q->scope * F__MAX + (q->by_scheduled ? F_SCHEDULED :
+	    q->list_status != NULL ? F_STATUS : q->service_id > 0 ? F_SERVICE :
+	    q->emergency >= 0 ? F_EMERGENCY : F_NONE);
 	size_t n = 0, nf, i;
 	enum db_rc rc;
 	int c_at, c_id;
@@ -480,7 +497,9 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	memset(out, 0, sizeof(*out));
 	if (q->scope != BOOKINGS_ALL)
 		args[n++] = DB_INT(q->user_id);
-	if (q->list_status != NULL)
+	if (q->by_scheduled)
+		;   /* the range is the filter */
+	else if (q->list_status != NULL)
 		args[n++] = DB_STR(q->list_status);
 	else if (q->service_id > 0)
 		args[n++] = DB_INT(q->service_id);
@@ -504,7 +523,8 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	args[n++] = DB_INT(q->offset);
 	if ((rc = db_exec(db, a, &store_bookings, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
-	if ((long long)res.nrows > q->limit && (c_at = db_col(&res, "createdAt")) >= 0 &&
+	if ((long long)res.nrows > q->limit && (c_at = db_col(&res,
+	    q->by_scheduled ? "scheduledDateTime" : "createdAt")) >= 0 &&
 	    (c_id = db_col(&res, "id")) >= 0) {
 		const char *t = db_get(&res, (size_t)q->limit - 1, (size_t)c_at);
 

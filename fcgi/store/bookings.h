@@ -144,7 +144,11 @@ struct booking_list_query {
 	const char        *list_status;    /* a word of the lists, or NULL */
 	long long          service_id;     /* the booking's service, or 0 */
 	int                emergency;      /* 1 emergencies, 0 the others, -1 no filter */
-	const char        *from, *to;      /* created_at bounds (inclusive), "YYYY-MM-DD HH:MM:SS.fff" */
+	/* or: ordered by scheduled_at (latest first), from and to bounding it instead of
+	 * created_at; the cursor's time is then a scheduled time */
+	int                by_scheduled;
+	const char        *from, *to;      /* created_at (or scheduled_at) bounds, inclusive,
+	                                    * "YYYY-MM-DD HH:MM:SS.fff" */
 	const char        *after_at;       /* the cursor: the rows after (at, id), or NULL */
 	long long          after_id;
 	long long          offset, limit;

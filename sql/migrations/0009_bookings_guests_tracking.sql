@@ -9,7 +9,8 @@
 --
 -- The lists' filters on a service and on emergencies: one index per scope (staff,
 -- customer, technician) and filter, each read backwards in the lists' order
--- (created_at, id); a list takes one filter at a time (fcgi/store/bookings.c).
+-- (created_at, id); a list takes one filter at a time (fcgi/store/bookings.c). A range
+-- of scheduled days orders the list by (scheduled_at, id) instead, one index per scope.
 --
 -- tech_lat/tech_lng: the assigned technician's last position (PUT .../location), at
 -- tech_location_at; eta_at the arrival time computed from it.
@@ -23,7 +24,10 @@ ALTER TABLE bookings
   ADD KEY IF NOT EXISTS ix_bookings_customer_service (customer_id, service_id, created_at, id),
   ADD KEY IF NOT EXISTS ix_bookings_customer_emergency (customer_id, is_emergency, created_at, id),
   ADD KEY IF NOT EXISTS ix_bookings_technician_service (technician_id, service_id, created_at, id),
-  ADD KEY IF NOT EXISTS ix_bookings_technician_emergency (technician_id, is_emergency, created_at, id);
+  ADD KEY IF NOT EXISTS ix_bookings_technician_emergency (technician_id, is_emergency, created_at, id),
+  ADD KEY IF NOT EXISTS ix_bookings_scheduled (scheduled_at, id),
+  ADD KEY IF NOT EXISTS ix_bookings_customer_scheduled (customer_id, scheduled_at, id),
+  ADD KEY IF NOT EXISTS ix_bookings_technician_scheduled (technician_id, scheduled_at, id);
 
 CREATE TABLE IF NOT EXISTS booking_guest_limits (
   ip         VARCHAR(45)  NOT NULL,

@@ -460,6 +460,44 @@ def test_list_filters_service_and_emergency():
     expect(403, api("GET", q("/api/bookings", serviceId=a), token=c["token"]))
 
 
+def test_list_by_scheduled_days():
+    c = register_user(role="customer")
+    sid = make_service(requires_approval=False)
+    day = lambda n: (datetime.datetime.now(datetime.timezone.utc).date() +
+                     datetime.timedelta(days=n)).isoformat()
+    # made out of order: the list is by the scheduled time, latest first
+    d5 = create(c["token"], sid, scheduledDateTime=future(days=5))["id"]
+    d2 = create(c["token"], sid, scheduledDateTime=future(days=2))["id"]
+    d3a = create(c["token"], sid, scheduledDateTime=future(days=3, hour=9))["id"]
+    d3b = create(c["token"], sid, scheduledDateTime=future(days=3, hour=11))["id"]
+    d4 = create(c["token"], sid, scheduledDateTime=future(days=4))["id"]
+    got = ids_of("/api/bookings/my", c["token"], scheduledFrom=day(3))
+    check(got == ([d5, d4, d3b, d3a], 4), "from day 3 %r" % (got,))
+    got = ids_of("/api/bookings/my", c["token"], scheduledTo=day(3))
+    check(got == ([d3b, d3a, d2], 3), "to day 3 %r" % (got,))
+    got = ids_of("/api/bookings/my", c["token"], scheduledFrom=day(3), scheduledTo=day(4))
+    check(got == ([d4, d3b, d3a], 3), "days 3-4 %r" % (got,))
+    body = expect(200, api("GET", q("/api/bookings/my", scheduledFrom=day(1), limit=2, page=2),
+                           token=c["token"]))
+    check([b["id"] for b in body["data"]] == [d3b, d3a], "page 2 %r" % body["data"])
+    # staff and the technician's scopes
+    adm = admin_token()
+    got, _ = ids_of("/api/bookings", adm, scheduledFrom=day(5), scheduledTo=day(5))
+    check(d5 in got and d4 not in got, "staff %r" % got)
+    t = technician()
+    expect(200, put(d4, "assign-technician", {"technicianId": t["id"]}, adm))
+    check(ids_of("/api/bookings", t["token"], scheduledFrom=day(1)) == ([d4], 1), "technician")
+    check(ids_of("/api/booking", c["token"], scheduledTo=day(2)) == ([d2], 1), "/api/booking")
+    other = register_user(role="customer")
+    check(ids_of("/api/bookings/my", other["token"], scheduledFrom=day(1)) == ([], 0), "other")
+    # alone: with another filter or the creation days it is 422
+    for params, field in (({"scheduledFrom": day(1), "status": "approved"}, "scheduledFrom"),
+                          ({"scheduledTo": day(1), "serviceId": sid}, "scheduledTo"),
+                          ({"scheduledFrom": day(1), "from": day(-1)}, "scheduledFrom"),
+                          ({"scheduledFrom": "tomorrow"}, "scheduledFrom")):
+        expect(422, api("GET", q("/api/bookings/my", **params), token=c["token"]), fields=[field])
+
+
 # ------------------------------------------------------------------ /api/booking, /api/v1/bookings
 
 def b2_body(service_id, **over):
