@@ -18,8 +18,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARSHA_DEB_PACKAGES=(
 	build-essential cmake pkg-config
 	libfcgi-dev libmariadb-dev libjson-c-dev libjwt-dev libscrypt-dev
-	libcurl4-openssl-dev libssl-dev libwebsockets-dev
-	mariadb-server mariadb-client nginx-light
+	libcurl4-openssl-dev libssl-dev libwebsockets-dev libmagic-dev
+	mariadb-server mariadb-client nginx-light apache2 libapache2-mod-security2
 	wrk python3 clang libclang-rt-14-dev
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
@@ -464,12 +464,14 @@ SQL
 # app_scrub_env: the environment the servers get. The test stack drops any WARSHA_<KEY>
 # of the caller's shell so a developer's overrides cannot leak into a test run; the
 # dev stack keeps them (WARSHA_LOG_LEVEL=debug scripts/dev up is a feature).
+# WARSHA_PORT_OFFSET is no server setting and stays: this shell runs ctest next, and a
+# test that calls scripts/dev (test_db_outage restarts MariaDB) must find its own ports.
 app_scrub_env() {
 	local v
 	[ "$STACK" = test ] || return 0
 	for v in $(compgen -e); do
 		case "$v" in
-		WARSHA_TEST_* | WARSHA_ADMIN_*) ;;
+		WARSHA_TEST_* | WARSHA_ADMIN_* | WARSHA_PORT_OFFSET) ;;
 		WARSHA_*) unset "$v" ;;
 		esac
 	done

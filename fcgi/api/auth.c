@@ -16,12 +16,15 @@
 #include "../core/router.h"
 #include "../core/validate.h"
 #include "../domain/identity.h"
+#include "../domain/user_visibility.h"
+#include "../domain/limits.h"
 #include "../store/accounts.h"
 #include "../store/activity.h"
 #include "../store/codes.h"
 #include "../store/limits.h"
 #include "../store/outbox.h"
 #include "../store/sessions.h"
+#include "../store/settings.h"
 #include "../store/users.h"
 #include "api.h"
 #include "user_view.h"
@@ -182,9 +185,36 @@ struct signup {
 	enum lang      lang;
 	int            with_session;
 	const char    *hash;           /* the password's, made before the work */
+	struct limit_key conflicts;    /* this address's registrations refused as taken */
+	long long      wait;           /* refused: the seconds to wait */
 	long long      id;             /* the new account */
 	struct session session;
 };
+
+/* Counts the registration as a conflict in advance (signup_work gives the count back
+ * when the account is created), so parallel attempts never pass the address's limit;
+ * refuses it at the limit. A registration that fails otherwise (a server error) stays
+ * counted. */
+static enum err
+signup_take_work(struct req *r, void *ctx)
+{
+	struct signup *s = ctx;
+	struct limit_state st;
+	enum db_rc rc;
+
+	s->wait = 0;
+	if ((rc = db_limits_lock(r->db, r->a, &s->conflicts, SIGNUP_CONFLICT_WINDOW, &st)) !=
+	    DB_OK)
+		return fail_db(r, rc);
+	s->wait = limit_retry_after((long)st.n, SIGNUP_CONFLICT_MAX, (long)st.window_age,
+	    SIGNUP_CONFLICT_WINDOW);
+	if (s->wait > 0)
+		return fail_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_TRIES);
+	if ((rc = db_limits_add(r->db, r->a, &s->conflicts)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
 
 static enum err
 signup_work(struct req *r, void *ctx)
@@ -211,8 +241,11 @@ signup_work(struct req *r, void *ctx)
 	json_object_object_add(d, "role", json_object_new_string(s->role));
 	if ((rc = db_activity_record(r->db, r->a, &me, "user.register", "user", s->id, d)) != DB_OK)
 		return fail_db(r, rc);
-	if (s->with_session)
-		return open_session(r, s->id, s->role, NULL, &s->session);
+	if (s->with_session && (e = open_session(r, s->id, s->role, NULL, &s->session)) != ERR_OK)
+		return e;
+	/* no conflict: the count taken in advance is given back */
+	if ((rc = db_limits_release(r->db, r->a, &s->conflicts)) != DB_OK)
+		return fail_db(r, rc);
 	return ERR_OK;
 }
 
@@ -223,6 +256,15 @@ signup(struct req *r, struct signup *s)
 	char hash[PASSWORD_HASH_LEN];
 	enum err e;
 
+	/* a taken e-mail, phone or username is named (409), but an address gets only so
+	 * many such answers (docs/decisions.md) */
+	s->conflicts = (struct limit_key){ LIMIT_SIGNUP_CONFLICT, NULL,
+	    r->remote_addr ? r->remote_addr : "-" };
+	if ((e = req_tx(r, signup_take_work, s)) != ERR_OK) {
+		if (e == ERR_RATE_LIMITED && s->wait > 0)
+			resp_header_keep(r, "Retry-After: %lld", s->wait);
+		return e;
+	}
 	/* the slow hash runs before the transaction opens */
 	if (password_hash(r->cfg, s->password, hash) != 0)
 		return fail(r, ERR_INTERNAL);
@@ -410,12 +452,86 @@ auth_v1_register(struct req *r)
 
 /* --- sign-in --- */
 
-struct sign_in {
-	long long       id;            /* the account whose password was checked */
-	const char     *hash;          /* the hash it was checked against */
-	enum login_type type;
-	struct session  session;
+/* The counters a sign-in attempt is counted against, in their lock order: the account
+ * (or the unknown identifier) from this address, the account from every address, the
+ * address whatever the account. An attempt takes its count before the password is
+ * checked and gives it back when the password was right, so parallel guesses never
+ * get more checks than the limits allow. */
+struct login_limits {
+	struct limit_key pair, account, ip;
+	long long        max;          /* failures per account and address in a window */
+	long long        window;       /* seconds */
+	long long        wait;         /* refused: the seconds to wait */
 };
+
+/* The failed-login limit of one account from one address: the settings
+ * max_login_attempts and login_window_minutes when an admin has set them within safe
+ * bounds (3-20 attempts, 1-1440 minutes), else the configuration's defaults. */
+static void
+login_limit_figures(struct req *r, struct login_limits *l)
+{
+	long long v;
+
+	l->max = r->cfg->login_max_failures;
+	l->window = r->cfg->login_window_seconds;
+	if (db_settings_int(r->db, r->a, "max_login_attempts", 3, 20, &v) == DB_OK)
+		l->max = v;
+	if (db_settings_int(r->db, r->a, "login_window_minutes", 1, 1440, &v) == DB_OK)
+		l->window = v * 60;
+}
+
+struct sign_in {
+	long long            id;       /* the account whose password was checked */
+	const char          *hash;     /* the hash it was checked against */
+	enum login_type      type;
+	struct login_limits *limits;
+	struct session       session;
+};
+
+static enum err
+login_limits_take_work(struct req *r, void *ctx)
+{
+	struct login_limits *l = ctx;
+	long long window = l->window;
+	struct limit_state pair, account, ip;
+	long wait, w;
+	enum db_rc rc;
+
+	l->wait = 0;
+	if ((rc = db_limits_lock(r->db, r->a, &l->pair, window, &pair)) != DB_OK ||
+	    (rc = db_limits_lock(r->db, r->a, &l->account, window, &account)) != DB_OK ||
+	    (rc = db_limits_lock(r->db, r->a, &l->ip, window, &ip)) != DB_OK)
+		return fail_db(r, rc);
+	wait = limit_retry_after((long)pair.n, (long)l->max, (long)pair.window_age,
+	    (long)window);
+	if ((w = login_backoff((long)account.n, (long)account.since_last)) > wait)
+		wait = w;
+	if ((w = limit_retry_after((long)ip.n, LOGIN_IP_MAX_FAILURES, (long)ip.window_age,
+	    (long)window)) > wait)
+		wait = w;
+	if (wait > 0) {
+		l->wait = wait;
+		return fail_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_LOGINS);
+	}
+	if ((rc = db_limits_add(r->db, r->a, &l->pair)) != DB_OK ||
+	    (rc = db_limits_add(r->db, r->a, &l->account)) != DB_OK ||
+	    (rc = db_limits_add(r->db, r->a, &l->ip)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+/* Gives back the counts of an attempt whose password was right. */
+static enum db_rc
+login_limits_release(struct req *r, const struct login_limits *l)
+{
+	enum db_rc rc;
+
+	if ((rc = db_limits_release(r->db, r->a, &l->pair)) != DB_OK ||
+	    (rc = db_limits_release(r->db, r->a, &l->account)) != DB_OK ||
+	    (rc = db_limits_release(r->db, r->a, &l->ip)) != DB_OK)
+		return rc;
+	return DB_OK;
+}
 
 /* Decides on the locked account row: a ban, a deactivation or a new password that came
  * after the password check wins. */
@@ -426,6 +542,9 @@ sign_in_work(struct req *r, void *ctx)
 	struct account_login acc;
 	enum db_rc rc;
 
+	/* the password was right: the attempt is no failure (a refusal below keeps it) */
+	if ((rc = login_limits_release(r, t->limits)) != DB_OK)
+		return fail_db(r, rc);
 	rc = db_accounts_lock_login(r->db, r->a, t->id, &acc);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && (acc.password_hash == NULL ||
 	    strcmp(acc.password_hash, t->hash) != 0)))
@@ -443,7 +562,7 @@ sign_in_work(struct req *r, void *ctx)
 	return open_session(r, t->id, acc.role, NULL, &t->session);
 }
 
-/* A failed sign-in, counted for the limit. */
+/* A failed sign-in, for the record (login_failures). */
 struct failure {
 	const char *key;     /* the identifier: its phone form, else lower-cased */
 	const char *ip;
@@ -468,10 +587,11 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 {
 	/* an identifier is at most 254 characters of up to 4 bytes */
 	char email[4 * 254 + 1], phone[PHONE_E164_LEN];
+	struct login_limits *l = arena_alloc(r->a, sizeof(*l));
 	struct account_login acc;
-	struct login_failures lf;
+	enum identifier_kind kind;
+	const char *subject;
 	struct failure f;
-	long long wait;
 	enum db_rc rc;
 	enum err e;
 
@@ -479,27 +599,35 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 		return fail(r, ERR_ROLE_NOT_ALLOWED);
 	if (email_normalize(identifier, email, sizeof(email)) != 0)
 		snprintf(email, sizeof(email), "%s", identifier);
-	if (identifier_kind(identifier, phone, sizeof(phone)) != IDENT_PHONE)
+	kind = identifier_kind(identifier, phone, sizeof(phone));
+	if (kind != IDENT_PHONE)
 		phone[0] = '\0';
-	/* the limit counts per identifier and address, so one attacker cannot lock a user
-	 * out from everywhere, and a shared carrier address does not lock out everyone */
 	f.key = arena_strdup(r->a, phone[0] ? phone : email);
 	f.ip = r->remote_addr ? r->remote_addr : "-";
-	if ((rc = db_limits_failures(r->db, r->a, f.key, f.ip, r->cfg->login_window_seconds,
-	    &lf)) != DB_OK)
-		return fail_db(r, rc);
-	wait = login_retry_after((long)lf.count, r->cfg->login_max_failures, (long)lf.oldest_age,
-	    r->cfg->login_window_seconds);
-	if (wait > 0) {
-		resp_header_keep(r, "Retry-After: %lld", wait);
-		return fail_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_LOGINS);
-	}
 	rc = db_accounts_find_login(r->db, r->a, email, phone[0] ? phone : NULL, identifier, &acc);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return fail_db(r, rc);
+	/* staff sign in with their e-mail only, whatever the login type says (seed 001):
+	 * found by phone or username, a staff account is as unknown, at the same cost */
+	if (rc == DB_OK && kind != IDENT_EMAIL && user_role_is_staff(acc.role))
+		rc = DB_NOTFOUND;
+	/* the limits count per account, however its e-mail, phone or username was
+	 * spelled; an unknown identifier counts under its normalized form */
+	subject = rc == DB_OK ? arena_printf(r->a, "user:%lld", acc.id) :
+	    arena_printf(r->a, "id:%s", f.key);
+	l->pair = (struct limit_key){ LIMIT_LOGIN, subject, f.ip };
+	l->account = (struct limit_key){ LIMIT_LOGIN_ACCOUNT, subject, NULL };
+	l->ip = (struct limit_key){ LIMIT_LOGIN_IP, NULL, f.ip };
+	login_limit_figures(r, l);
+	if ((e = req_tx(r, login_limits_take_work, l)) != ERR_OK) {
+		if (e == ERR_RATE_LIMITED && l->wait > 0)
+			resp_header_keep(r, "Retry-After: %lld", l->wait);
+		return e;
+	}
 	if (rc == DB_NOTFOUND)
 		password_burn(r->cfg, password);   /* the same time as a wrong password */
 	if (rc == DB_NOTFOUND || !password_verify(acc.password_hash, password)) {
+		/* the attempt stays counted; the failure is logged */
 		if ((e = req_tx(r, failure_work, &f)) != ERR_OK)
 			return e;
 		return fail(r, ERR_INVALID_CREDENTIALS);
@@ -508,6 +636,7 @@ sign_in(struct req *r, const char *identifier, const char *password, enum login_
 	t->id = acc.id;
 	t->hash = acc.password_hash;
 	t->type = type;
+	t->limits = l;
 	return req_tx(r, sign_in_work, t);
 }
 
@@ -734,6 +863,28 @@ struct forgot_tx {
 	const char *email;       /* normalized */
 };
 
+/* An e-mail of no account costs what one of an account does, so the time of the answer
+ * does not tell them apart: the same reads and a code made and hashed, written nowhere
+ * (no account's codes are counted or retired: user 0 has none). */
+static enum err
+forgot_unknown(struct req *r)
+{
+	char *code = random_hex(r->a, 32), hash[65];
+	long long recent;
+	enum db_rc rc;
+
+	if (code == NULL)
+		return fail(r, ERR_INTERNAL);
+	sha256_hex(code, strlen(code), hash);
+	/* five statements, as the known path's (lock, count, retire, code, message) */
+	if ((rc = db_codes_recent(r->db, r->a, 0, CODE_PASSWORD_RESET, &recent)) != DB_OK ||
+	    (rc = db_codes_retire(r->db, r->a, 0, CODE_PASSWORD_RESET)) != DB_OK ||
+	    (rc = db_codes_recent(r->db, r->a, 0, CODE_PASSWORD_RESET, &recent)) != DB_OK ||
+	    (rc = db_codes_retire(r->db, r->a, 0, CODE_PASSWORD_RESET)) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
 static enum err
 forgot_work(struct req *r, void *ctx)
 {
@@ -746,7 +897,7 @@ forgot_work(struct req *r, void *ctx)
 	/* the account's row is locked, so the codes asked for it are counted one request at
 	 * a time */
 	if ((rc = db_accounts_lock_by_email(r->db, r->a, t->email, &c)) == DB_NOTFOUND)
-		return ERR_OK;
+		return forgot_unknown(r);
 	if (rc != DB_OK ||
 	    (rc = db_codes_recent(r->db, r->a, c.id, CODE_PASSWORD_RESET, &recent)) != DB_OK)
 		return fail_db(r, rc);
@@ -787,25 +938,73 @@ const struct input auth_reset_password_input = INPUT_ALIASED(struct reset_in, re
 
 /* A code presented to reset-password or verify-email. */
 struct code_tx {
-	char        hash[65];
-	const char *password_hash;     /* reset-password: the new one */
+	char             hash[65];
+	const char      *password_hash;     /* reset-password: the new one */
+	struct limit_key guesses;           /* this address's wrong codes */
+	long long        wait;              /* refused: the seconds to wait */
+	int              wrong;             /* no such live code: counted */
 };
+
+/* The live code of this purpose and hash, locked, into c; DB_NOTFOUND (t->wrong) when
+ * there is none, counted against the address. Refused once the address had too many
+ * wrong ones: the count and the decision are one locked step. */
+static enum err
+code_lookup(struct req *r, struct code_tx *t, enum code_purpose p, struct code_ref *c)
+{
+	struct limit_state st;
+	enum db_rc rc;
+
+	t->wait = 0;
+	t->wrong = 0;
+	if ((rc = db_limits_lock(r->db, r->a, &t->guesses, CODE_GUESS_WINDOW, &st)) != DB_OK)
+		return fail_db(r, rc);
+	if ((t->wait = limit_retry_after((long)st.n, CODE_GUESS_MAX, (long)st.window_age,
+	    CODE_GUESS_WINDOW)) > 0)
+		return fail_msg(r, ERR_RATE_LIMITED, MSG_AUTH_TOO_MANY_TRIES);
+	if ((rc = db_codes_lock_live(r->db, r->a, p, t->hash, c)) == DB_NOTFOUND) {
+		/* committed although the answer is 422 */
+		if ((rc = db_limits_add(r->db, r->a, &t->guesses)) != DB_OK)
+			return fail_db(r, rc);
+		t->wrong = 1;
+		return ERR_OK;
+	}
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+/* Runs a unit of work on a presented code and answers its refusals. */
+static enum err
+code_tx_run(struct req *r, tx_work_fn work, struct code_tx *t)
+{
+	enum err e;
+
+	t->guesses = (struct limit_key){ LIMIT_CODE_GUESS, NULL,
+	    r->remote_addr ? r->remote_addr : "-" };
+	e = req_tx(r, work, t);
+	if (e == ERR_RATE_LIMITED && t->wait > 0)
+		resp_header_keep(r, "Retry-After: %lld", t->wait);
+	if (e == ERR_OK && t->wrong)
+		return fail_code(r, "token");
+	return e;
+}
 
 static enum err
 reset_work(struct req *r, void *ctx)
 {
-	const struct code_tx *t = ctx;
+	struct code_tx *t = ctx;
 	struct code_ref c;
 	enum db_rc rc;
+	enum err e;
 
-	if ((rc = db_codes_lock_live(r->db, r->a, CODE_PASSWORD_RESET, t->hash, &c)) ==
-	    DB_NOTFOUND)
-		return fail_code(r, "token");
-	/* the link proved the address; every session of the old password ends */
-	if (rc != DB_OK ||
-	    (rc = db_accounts_set_password(r->db, r->a, c.user_id, t->password_hash, 1)) != DB_OK ||
+	if ((e = code_lookup(r, t, CODE_PASSWORD_RESET, &c)) != ERR_OK || t->wrong)
+		return e;
+	/* the link proved the address; every session of the old password ends, access
+	 * tokens included */
+	if ((rc = db_accounts_set_password(r->db, r->a, c.user_id, t->password_hash, 1)) != DB_OK ||
 	    (rc = db_codes_use(r->db, r->a, c.id)) != DB_OK ||
-	    (rc = db_sessions_revoke_user(r->db, r->a, c.user_id, "password")) != DB_OK)
+	    (rc = db_sessions_revoke_user(r->db, r->a, c.user_id, "password")) != DB_OK ||
+	    (rc = db_sessions_end_access(r->db, r->a, c.user_id, auth_now_us())) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -820,9 +1019,10 @@ auth_reset_password(struct req *r)
 
 	if (password_hash(r->cfg, in->new_password.s, hash) != 0)
 		return fail(r, ERR_INTERNAL);
+	memset(&t, 0, sizeof(t));
 	sha256_hex(in->token.s, strlen(in->token.s), t.hash);
 	t.password_hash = hash;
-	e = req_tx(r, reset_work, &t);
+	e = code_tx_run(r, reset_work, &t);
 	explicit_bzero(hash, sizeof(hash));
 	if (e != ERR_OK)
 		return e;
@@ -852,6 +1052,7 @@ static enum err
 change_work(struct req *r, void *ctx)
 {
 	struct change_tx *t = ctx;
+	long long now = auth_now_us();
 	enum db_rc rc;
 
 	/* only while the password that was checked is still the account's */
@@ -859,9 +1060,11 @@ change_work(struct req *r, void *ctx)
 	    t->new_hash)) == DB_NOTFOUND)
 		return fail_field(r, ERR_VALIDATION, "currentPassword", "INVALID",
 		    MSG_AUTH_WRONG_PASSWORD);
-	/* other sessions end; this one continues with a fresh pair of tokens */
+	/* other sessions end, their access tokens too (issued before now); this one
+	 * continues with a fresh pair of tokens, issued after */
 	if (rc != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, r->user.id, "password")) != DB_OK ||
+	    (rc = db_sessions_end_access(r->db, r->a, r->user.id, now)) != DB_OK ||
 	    (rc = db_sessions_revoke_access(r->db, r->a, r->user.jti, r->user.token_exp)) != DB_OK)
 		return fail_db(r, rc);
 	return open_session(r, r->user.id, role_name(r->user.role), NULL, &t->session);
@@ -913,14 +1116,14 @@ const struct input auth_verify_email_input = INPUT(struct verify_email_in,
 static enum err
 verify_email_work(struct req *r, void *ctx)
 {
-	const struct code_tx *t = ctx;
+	struct code_tx *t = ctx;
 	struct code_ref c;
 	enum db_rc rc;
+	enum err e;
 
-	if ((rc = db_codes_lock_live(r->db, r->a, CODE_EMAIL_VERIFY, t->hash, &c)) == DB_NOTFOUND)
-		return fail_code(r, "token");
-	if (rc != DB_OK ||
-	    (rc = db_accounts_email_verified(r->db, r->a, c.user_id)) != DB_OK ||
+	if ((e = code_lookup(r, t, CODE_EMAIL_VERIFY, &c)) != ERR_OK || t->wrong)
+		return e;
+	if ((rc = db_accounts_email_verified(r->db, r->a, c.user_id)) != DB_OK ||
 	    (rc = db_codes_use(r->db, r->a, c.id)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
@@ -933,9 +1136,9 @@ auth_verify_email(struct req *r)
 	struct code_tx t;
 	enum err e;
 
+	memset(&t, 0, sizeof(t));
 	sha256_hex(in->token.s, strlen(in->token.s), t.hash);
-	t.password_hash = NULL;
-	if ((e = req_tx(r, verify_email_work, &t)) != ERR_OK)
+	if ((e = code_tx_run(r, verify_email_work, &t)) != ERR_OK)
 		return e;
 	return reply_ok(r, 200, MSG_AUTH_EMAIL_VERIFIED, NULL);
 }
@@ -993,7 +1196,6 @@ struct verify_phone_tx {
 	const char *phone;       /* +201… */
 	char        hash[65];    /* of the code presented */
 	int         wrong;       /* a wrong guess, counted */
-	int         burnt;       /* ... the last one the code allowed */
 };
 
 static enum err
@@ -1003,20 +1205,22 @@ verify_phone_work(struct req *r, void *ctx)
 	struct code_otp c;
 	enum db_rc rc;
 
-	t->wrong = t->burnt = 0;
+	t->wrong = 0;
 	if ((rc = db_codes_lock_otp(r->db, r->a, r->user.id, &c)) == DB_NOTFOUND)
 		return fail_code(r, "otp");
 	if (rc != DB_OK)
 		return fail_db(r, rc);
 	if (c.target == NULL || strcmp(c.target, t->phone) != 0)
 		return fail_code(r, "phone");
+	/* five guesses a code: after them it is refused, even the right one */
+	if (c.attempts >= OTP_MAX_ATTEMPTS)
+		return fail_field(r, ERR_VALIDATION, "otp", "TOO_MANY_ATTEMPTS",
+		    MSG_AUTH_CODE_TOO_MANY);
 	if (!ct_streq(c.code_hash, t->hash)) {
-		/* a wrong guess counts, committed although the answer is 422; the fifth one
-		 * burns the code */
-		if ((rc = db_codes_attempt(r->db, r->a, c.id, OTP_MAX_ATTEMPTS)) != DB_OK)
+		/* a wrong guess counts, committed although the answer is 422 */
+		if ((rc = db_codes_attempt(r->db, r->a, c.id)) != DB_OK)
 			return fail_db(r, rc);
 		t->wrong = 1;
-		t->burnt = c.attempts + 1 >= OTP_MAX_ATTEMPTS;
 		return ERR_OK;
 	}
 	if ((rc = db_accounts_phone_verified(r->db, r->a, r->user.id, t->phone)) != DB_OK ||
@@ -1037,9 +1241,6 @@ auth_verify_phone(struct req *r)
 	otp_hash(r->user.id, in->otp.s, t.hash);
 	if ((e = req_tx(r, verify_phone_work, &t)) != ERR_OK)
 		return e;
-	if (t.burnt)
-		return fail_field(r, ERR_VALIDATION, "otp", "TOO_MANY_ATTEMPTS",
-		    MSG_AUTH_CODE_TOO_MANY);
 	if (t.wrong)
 		return fail_code(r, "otp");
 	return reply_ok(r, 200, MSG_AUTH_PHONE_VERIFIED, NULL);

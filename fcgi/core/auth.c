@@ -11,6 +11,16 @@
 #include "crypto.h"
 #include "log.h"
 
+long long
+auth_now_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return (long long)time(NULL) * 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 char *
 jwt_issue(struct arena *a, const struct config *cfg, long long uid, const char *role,
     struct jwt_claims *c)
@@ -25,13 +35,15 @@ jwt_issue(struct arena *a, const struct config *cfg, long long uid, const char *
 	hex_encode(raw, sizeof(raw), c->jti);
 	c->sub = uid;
 	snprintf(c->role, sizeof(c->role), "%s", role);
-	c->iat = (long long)time(NULL);
+	c->iat_us = auth_now_us();
+	c->iat = c->iat_us / 1000000;
 	c->exp = c->iat + cfg->access_token_ttl;
 	snprintf(sub, sizeof(sub), "%lld", uid);
 	if (jwt_new(&j) != 0)
 		return NULL;
 	if (jwt_add_grant(j, "sub", sub) != 0 || jwt_add_grant(j, "role", role) != 0 ||
 	    jwt_add_grant_int(j, "iat", (long)c->iat) != 0 ||
+	    jwt_add_grant_int(j, "iat_us", (long)c->iat_us) != 0 ||
 	    jwt_add_grant_int(j, "exp", (long)c->exp) != 0 ||
 	    jwt_add_grant(j, "jti", c->jti) != 0 ||
 	    jwt_set_alg(j, JWT_ALG_HS256, (const unsigned char *)cfg->jwt_secret,
@@ -77,6 +89,13 @@ jwt_verify(const struct config *cfg, const char *token, struct jwt_claims *out)
 	snprintf(out->jti, sizeof(out->jti), "%s", jti);
 	out->exp = exp;
 	out->iat = jwt_get_grant_int(j, "iat");
+	out->iat_us = jwt_get_grant_int(j, "iat_us");
+	/* a token without it (issued before it existed) counts from the start of its second;
+	 * one that claims a time outside its own second is not ours */
+	if (out->iat_us <= 0)
+		out->iat_us = out->iat * 1000000;
+	else if (out->iat_us / 1000000 != out->iat)
+		goto out;
 	rc = (long long)time(NULL) >= out->exp ? JWT_EXPIRED : JWT_OK;
 out:
 	jwt_free(j);

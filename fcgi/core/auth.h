@@ -1,5 +1,8 @@
 /* Tokens and passwords (DESIGN.md §4).
- * Access tokens: JWT HS256, algorithm pinned, claims sub, role, iat, exp, jti.
+ * Access tokens: JWT HS256, algorithm pinned, claims sub, role, iat, exp, jti, and
+ * iat_us, the issue time in microseconds: a password change ends the tokens issued
+ * before it (users.tokens_valid_after), not the fresh one it hands back in the same
+ * second.
  * libjwt 1.10's jwt_decode() trusts the token's own "alg" (even "none") and does not
  * look at "exp": jwt_verify() checks both after decoding.
  * Passwords: scrypt (libscrypt) MCF strings. */
@@ -18,8 +21,12 @@ struct jwt_claims {
 	char      role[16];
 	char      jti[33];
 	long long iat;
+	long long iat_us;    /* microseconds since the epoch; iat * 10^6 for older tokens */
 	long long exp;
 };
+
+/* Now, in microseconds since the epoch (the clock tokens are issued by). */
+long long   auth_now_us(void);
 
 enum jwt_rc { JWT_OK = 0, JWT_INVALID = -1, JWT_EXPIRED = -2 };
 

@@ -119,6 +119,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_TECHNICIAN] = { "v.technician", "لا يوجد فني نشط بهذا الرقم", "There is no active technician with this id" },
 	[MSG_V_DATETIME] = { "v.datetime", "الوقت لازم يكون بصيغة ISO 8601 مع المنطقة الزمنية، مثل 2026-12-01T10:00:00.000Z", "A time in ISO 8601 with its zone, such as 2026-12-01T10:00:00.000Z" },
 	[MSG_V_START_CODE_WRONG] = { "v.start_code_wrong", "كود البدء غير صحيح", "The start code is not right" },
+	[MSG_AUTH_TOO_MANY_TRIES] = { "auth.too_many_tries", "محاولات كثيرة من هذا العنوان، حاول مرة أخرى لاحقاً", "Too many attempts from this address; try again later" },
 	[MSG_BOOKING_GUEST_LIMIT] = { "booking.guest_limit", "طلبات طوارئ كثيرة من هذا العنوان بدون حساب، حاول بعد قليل أو سجّل الدخول", "Too many emergency requests without an account from this address; try again later or sign in" },
 	[MSG_V_BOOKING_LEAD] = { "v.booking_lead", "الميعاد قريب جداً: لازم يكون بعد مدة التجهيز المحددة على الأقل", "The scheduled time is too soon: it must be at least the booking lead time ahead" },
 	[MSG_V_BOOKING_ADVANCE] = { "v.booking_advance", "الميعاد بعيد جداً: لا يمكن الحجز بعد أقصى عدد أيام مسموح مقدماً", "The scheduled time is too far ahead: it must be within the days a booking may be made in advance" },

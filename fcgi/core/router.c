@@ -179,7 +179,7 @@ route_authorize(struct req *r, const struct route *rt)
 		return fail(r, ERR_TOKEN_INVALID);
 	/* the caller's current state, read on every authenticated request, so a ban, a
 	 * deletion or a role change applies at once */
-	rc = db_users_caller(r->db, r->a, c.sub, c.jti, &u);
+	rc = db_users_caller(r->db, r->a, c.sub, c.jti, c.iat_us, &u);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return fail_db(r, rc);
 	if (rc == DB_NOTFOUND || u.token_revoked || role_parse(u.role, &role) != 0) {

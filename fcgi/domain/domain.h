@@ -4,5 +4,6 @@
 
 #include "booking.h"
 #include "identity.h"
+#include "limits.h"
 
 #endif

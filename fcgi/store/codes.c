@@ -20,8 +20,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " WHERE user_id = ? AND purpose = ? AND used_at IS NULL", 2, 0, 0 },
 	[STMT_INSERT] = { "INSERT INTO one_time_codes (user_id, purpose, code_hash, target,"
 	    " expires_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND)", 5, 0, 0 },
+	/* a locking read: it sees the codes a request that held the account's lock just
+	 * committed, where a plain read may see the transaction's older snapshot */
 	[STMT_RECENT] = { "SELECT COUNT(*) FROM one_time_codes WHERE user_id = ? AND purpose = ?"
-	    " AND created_at > CURRENT_TIMESTAMP(3) - INTERVAL 1 HOUR", 2, 1, 0 },
+	    " AND created_at > CURRENT_TIMESTAMP(3) - INTERVAL 1 HOUR FOR UPDATE", 2, 1, 0 },
 	[STMT_LOCK_LIVE] = { "SELECT c.id, c.user_id FROM one_time_codes c"
 	    " JOIN users u ON u.id = c.user_id"
 	    " WHERE c.purpose = ? AND c.code_hash = ? AND c.used_at IS NULL"
@@ -30,9 +32,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_LOCK_OTP] = { "SELECT id, code_hash, attempts, target FROM one_time_codes"
 	    " WHERE user_id = ? AND purpose = 'phone_verify' AND used_at IS NULL"
 	    " AND expires_at > CURRENT_TIMESTAMP(3) ORDER BY id DESC LIMIT 1 FOR UPDATE", 1, 4, 0 },
-	[STMT_ATTEMPT] = { "UPDATE one_time_codes SET attempts = attempts + 1,"
-	    " used_at = IF(attempts + 1 >= ?, CURRENT_TIMESTAMP(3), used_at) WHERE id = ?",
-	    2, 0, 0 },
+	[STMT_ATTEMPT] = { "UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = ?",
+	    1, 0, 0 },
 	[STMT_USE] = { "UPDATE one_time_codes SET used_at = CURRENT_TIMESTAMP(3) WHERE id = ?",
 	    1, 0, 0 },
 	/* a batch, so a long backlog never holds locks for long */
@@ -128,9 +129,9 @@ db_codes_lock_otp(struct db *db, struct arena *a, long long user_id, struct code
 }
 
 enum db_rc
-db_codes_attempt(struct db *db, struct arena *a, long long id, int max_attempts)
+db_codes_attempt(struct db *db, struct arena *a, long long id)
 {
-	return RUN(db, a, STMT_ATTEMPT, NULL, DB_INT(max_attempts), DB_INT(id));
+	return RUN(db, a, STMT_ATTEMPT, NULL, DB_INT(id));
 }
 
 enum db_rc

@@ -23,7 +23,8 @@ struct code_new {
 };
 enum db_rc db_codes_insert(struct db *db, struct arena *a, const struct code_new *c);
 
-/* How many codes of this purpose the user was given in the last hour. */
+/* How many codes of this purpose the user was given in the last hour: a locking read,
+ * under the account's lock (db_accounts_lock_contact…), so requests count one by one. */
 enum db_rc db_codes_recent(struct db *db, struct arena *a, long long user_id,
     enum code_purpose p, long long *count);
 
@@ -45,8 +46,9 @@ struct code_otp {
 };
 enum db_rc db_codes_lock_otp(struct db *db, struct arena *a, long long user_id,
     struct code_otp *out);
-/* Counts a wrong guess; the max_attempts-th one uses the code up. */
-enum db_rc db_codes_attempt(struct db *db, struct arena *a, long long id, int max_attempts);
+/* Counts a wrong guess. A code with as many as it allows is refused, right or not
+ * (TOO_MANY_ATTEMPTS), until a new one replaces it or it expires. */
+enum db_rc db_codes_attempt(struct db *db, struct arena *a, long long id);
 /* Marks the code used. */
 enum db_rc db_codes_use(struct db *db, struct arena *a, long long id);
 

@@ -10,6 +10,7 @@ enum stmt {
 	STMT_REVOKE_ACCESS,
 	STMT_PURGE_REFRESH,
 	STMT_PURGE_REVOKED,
+	STMT_TOKENS_VALID_AFTER,
 	STMT__MAX
 };
 
@@ -38,6 +39,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " WHERE expires_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 DAY LIMIT 10000", 0, 0, 0 },
 	[STMT_PURGE_REVOKED] = { "DELETE FROM revoked_access_tokens"
 	    " WHERE expires_at < CURRENT_TIMESTAMP(3) LIMIT 10000", 0, 0, 0 },
+	[STMT_TOKENS_VALID_AFTER] = { "UPDATE users SET tokens_valid_after ="
+	    " FROM_UNIXTIME(?) + INTERVAL ? MICROSECOND WHERE id = ?", 3, 0, 0 },
 };
 
 struct db_family store_sessions = DB_FAMILY("sessions", stmts);
@@ -48,6 +51,13 @@ enum db_rc
 db_sessions_revoke_user(struct db *db, struct arena *a, long long user_id, const char *reason)
 {
 	return RUN(db, a, STMT_REVOKE_USER, NULL, DB_STR(reason), DB_INT(user_id));
+}
+
+enum db_rc
+db_sessions_end_access(struct db *db, struct arena *a, long long user_id, long long after_us)
+{
+	return RUN(db, a, STMT_TOKENS_VALID_AFTER, NULL, DB_INT(after_us / 1000000),
+	    DB_INT(after_us % 1000000), DB_INT(user_id));
 }
 
 enum db_rc

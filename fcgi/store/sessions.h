@@ -9,6 +9,10 @@
  * die by themselves: the caller read (db_users_caller) sees the ban or the deletion. */
 enum db_rc db_sessions_revoke_user(struct db *db, struct arena *a, long long user_id,
     const char *reason);
+/* Ends the user's access tokens issued before after_us (microseconds since the epoch,
+ * the clock of jwt_issue): users.tokens_valid_after, read by db_users_caller. */
+enum db_rc db_sessions_end_access(struct db *db, struct arena *a, long long user_id,
+    long long after_us);
 
 /* A new refresh token of a family (a new family at sign-in, the same one on rotation). */
 struct refresh_new {

@@ -1,10 +1,13 @@
 #include "settings.h"
 
+#include <stdlib.h>
+
 enum stmt {
 	STMT_PUBLIC,
 	STMT_ALL,
 	STMT_VIEW,
 	STMT_LOCK,
+	STMT_VALUE,
 	STMT_UPDATE,
 	STMT_INSERT,
 	STMT__MAX
@@ -22,6 +25,7 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_ALL] = { SETTING_COLUMNS " ORDER BY `key`", 0, 6, 0 },
 	[STMT_VIEW] = { SETTING_COLUMNS " WHERE `key` = ?", 1, 6, 0 },
 	[STMT_LOCK] = { "SELECT value FROM settings WHERE `key` = ? FOR UPDATE", 1, 1, 0 },
+	[STMT_VALUE] = { "SELECT value FROM settings WHERE `key` = ?", 1, 1, 0 },
 	[STMT_UPDATE] = { "UPDATE settings SET value = ?, updated_by = ? WHERE `key` = ?", 3, 0,
 	    0 },
 	[STMT_INSERT] = { "INSERT INTO settings (`key`, value, is_public, description_ar,"
@@ -90,6 +94,27 @@ db_settings_lock(struct db *db, struct arena *a, const char *key, const char **v
 	if (res.nrows == 0)
 		return DB_NOTFOUND;
 	*value = db_get(&res, 0, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_settings_int(struct db *db, struct arena *a, const char *key, long long lo, long long hi,
+    long long *value)
+{
+	struct db_result res;
+	const char *text;
+	char *end;
+	long long v;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_VALUE, &res, DB_STR(key))) != DB_OK)
+		return rc;
+	if (res.nrows == 0 || (text = db_get(&res, 0, 0)) == NULL)
+		return DB_NOTFOUND;
+	v = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || v < lo || v > hi)
+		return DB_NOTFOUND;
+	*value = v;
 	return DB_OK;
 }
 

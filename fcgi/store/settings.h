@@ -20,6 +20,10 @@ enum db_rc db_settings_view(struct db *db, struct arena *a, const char *key,
  * transaction only. DB_NOTFOUND when there is none. */
 enum db_rc db_settings_lock(struct db *db, struct arena *a, const char *key,
     const char **value);
+/* A setting whose value is a whole number within [lo, hi]; DB_NOTFOUND when it is not
+ * set, or is no such number (the caller keeps its default). */
+enum db_rc db_settings_int(struct db *db, struct arena *a, const char *key, long long lo,
+    long long hi, long long *value);
 enum db_rc db_settings_update(struct db *db, struct arena *a, const char *key,
     const char *value, long long by);
 

@@ -25,12 +25,14 @@ enum stmt {
 };
 
 static const struct db_stmt stmts[STMT__MAX] = {
-	/* the caller's current state, and whether this very token was revoked at logout:
-	 * read on every authenticated request, so a ban or a role change applies at once */
+	/* the caller's current state, and whether this very token was revoked at logout or
+	 * issued before the account's tokens_valid_after (a password change or reset): read
+	 * on every authenticated request, so a ban or a role change applies at once */
 	[STMT_CALLER] = { "SELECT role, is_active, is_banned, ban_reason, banned_at,"
 	    " preferred_language,"
-	    " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?) AS revoked"
-	    " FROM users WHERE id = ? AND deleted_at IS NULL", 2, 7, 0 },
+	    " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"
+	    " OR COALESCE(tokens_valid_after > FROM_UNIXTIME(?) + INTERVAL ? MICROSECOND, 0)"
+	    " AS revoked FROM users WHERE id = ? AND deleted_at IS NULL", 4, 7, 0 },
 	[STMT_VIEW] = { USER_VIEW_COLUMNS " WHERE u.id = ? AND u.deleted_at IS NULL", 1,
 	    USER_VIEW_NCOLS, 0 },
 	[STMT_LOCK_TARGET] = { "SELECT role, is_banned, ban_reason FROM users"
@@ -91,13 +93,14 @@ struct db_family store_users = DB_FAMILY("users", stmts);
 
 enum db_rc
 db_users_caller(struct db *db, struct arena *a, long long id, const char *jti,
-    struct user_caller *out)
+    long long iat_us, struct user_caller *out)
 {
 	enum { C_ROLE, C_ACTIVE, C_BANNED, C_REASON, C_AT, C_LANG, C_REVOKED };
 	struct db_result res;
 	enum db_rc rc;
 
-	if ((rc = RUN(db, a, STMT_CALLER, &res, DB_STR(jti), DB_INT(id))) != DB_OK)
+	if ((rc = RUN(db, a, STMT_CALLER, &res, DB_STR(jti), DB_INT(iat_us / 1000000),
+	    DB_INT(iat_us % 1000000), DB_INT(id))) != DB_OK)
 		return rc;
 	if (res.nrows == 0)
 		return DB_NOTFOUND;

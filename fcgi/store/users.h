@@ -17,10 +17,12 @@ struct user_caller {
 	const char *ban_reason;
 	const char *banned_at;           /* "YYYY-MM-DD HH:MM:SS.fff", UTC */
 	const char *preferred_language;
-	int         token_revoked;       /* this access token's jti was revoked at logout */
+	int         token_revoked;       /* this access token's jti was revoked at logout, or
+	                                  * it was issued before tokens_valid_after */
 };
+/* iat_us: the token's issue time, microseconds since the epoch (jwt_claims). */
 enum db_rc db_users_caller(struct db *db, struct arena *a, long long id, const char *jti,
-    struct user_caller *out);
+    long long iat_us, struct user_caller *out);
 
 /* The user (not deleted) as JSON, shaped by column aliases: id, email, phone, username,
  * role, profile{…}, carInfo{…}, preferences{…}, location{…}, flags, rating, times.

@@ -251,10 +251,10 @@ def test_login_by_phone_spellings():
 def test_login_wrong_credentials_401():
     u = register_user()
     r = api("POST", en("/api/auth/login"), {"identifier": u["email"], "password": u["password"] + "x"})
-    expect(401, r, "INVALID_CREDENTIALS")
-    expect(401, login("nobody-%s@example.com" % uniq(), "Whatever123"), "INVALID_CREDENTIALS")
-    expect(401, login("nouser%s" % uniq(), "Whatever123"), "INVALID_CREDENTIALS")
-    expect(401, login(new_phone(), "Whatever123"), "INVALID_CREDENTIALS")
+    expect(401, r, "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+    expect(401, login("nobody-%s@example.com" % uniq(), "Whatever123"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+    expect(401, login("nouser%s" % uniq(), "Whatever123"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+    expect(401, login(new_phone(), "Whatever123"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     # the same answer for an unknown user and a wrong password
     a = login("nobody-%s@example.com" % uniq(), "Whatever123").body
     b = login(u["email"], "Whatever123").body
@@ -313,15 +313,38 @@ def test_staff_sign_in_to_dashboard_by_email_only():
     _login_ok(login(m["email"], m["password"], field="loginIdentifier", type="admins"), m["id"])
 
 
+def test_staff_sign_in_by_email_only_whatever_the_type():
+    """Seed 001: staff sign in with their e-mail only. Without type (or with clients), a
+    staff account found by phone or username is as unknown: 401 INVALID_CREDENTIALS,
+    the same answer as a wrong password, and no token."""
+    for role in ("moderator", "admin"):
+        m = make_user_with_role(role)
+        for body in ({"identifier": m["phone"]}, {"identifier": m["username"]},
+                     {"phone": m["phone"]}, {"username": m["username"]},
+                     {"identifier": m["phone"], "type": "clients"}):
+            body = dict(body, password=m["password"])
+            r = api("POST", en("/api/auth/login"), body)
+            expect(401, r, "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
+            check("token" not in (r.body.get("data") or {}), "a token was issued: %s" % r.describe())
+        _login_ok(login(m["email"], m["password"]), m["id"])
+    # a customer still signs in by phone and by username
+    c = register_user()
+    _login_ok(api("POST", "/api/auth/login", {"identifier": c["phone"], "password": c["password"]}),
+              c["id"])
+    _login_ok(api("POST", "/api/auth/login", {"identifier": c["username"], "password": c["password"]}),
+              c["id"])
+
+
 def test_login_rate_limited_after_five_failures():
     u = register_user()
     for i in range(5):
-        expect(401, login(u["email"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+        expect(401, login(u["email"], "WrongPass%d" % i), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     r = api("POST", en("/api/auth/login"), {"identifier": u["email"], "password": u["password"]})
     expect(429, r, "RATE_LIMITED")
     ra = r.headers.get("Retry-After")
     check(ra is not None and ra.isdigit() and 0 < int(ra) <= 900, "Retry-After %r" % ra)
-    # the limit is per identifier: another user from the same address is not locked out
+    # the limit is per account and address: another user from the same address is not
+    # locked out
     v = register_user()
     _login_ok(login(v["email"], v["password"]), v["id"])
 
@@ -330,7 +353,7 @@ def test_login_rate_limit_counts_phone_spellings_together():
     u = register_user()
     spellings = [u["phone"], "+2" + u["phone"], "002" + u["phone"], u["phone"], "+2" + u["phone"]]
     for sp in spellings:
-        expect(401, login(sp, "WrongPass1"), "INVALID_CREDENTIALS")
+        expect(401, login(sp, "WrongPass1"), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     expect(429, login(u["phone"], u["password"]), "RATE_LIMITED")
 
 
@@ -356,8 +379,8 @@ def test_banned_user_cannot_log_in_and_old_token_dies():
 def test_disabled_account_403():
     u = register_user()
     db_query("UPDATE users SET is_active = 0 WHERE id = %d" % u["id"])
-    expect(403, login(u["email"], u["password"]), "ACCOUNT_DISABLED")
-    expect(403, api("GET", ME, token=u["token"]), "ACCOUNT_DISABLED")
+    expect(403, login(u["email"], u["password"]), "FORBIDDEN", reason="ACCOUNT_DISABLED")
+    expect(403, api("GET", ME, token=u["token"]), "FORBIDDEN", reason="ACCOUNT_DISABLED")
 
 
 # ------------------------------------------------------------------ tokens
@@ -551,7 +574,7 @@ def test_failed_sign_in_and_register_set_no_cookie():
     no_cookie(api("POST", "/api/auth/refresh-token", {"refreshToken": v["refresh"]}), "refresh, banned")
     w = register_user()
     for i in range(5):
-        expect(401, login(w["email"], "WrongPass%d" % i), "INVALID_CREDENTIALS")
+        expect(401, login(w["email"], "WrongPass%d" % i), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     r = login(w["email"], w["password"])
     expect(429, r, "RATE_LIMITED")
     check(r.headers.get("Retry-After") is not None, "429 without Retry-After")
@@ -597,7 +620,7 @@ def test_reset_password_once_with_outbox_token():
     expect(422, api("POST", "/api/auth/reset-password", {"token": token, "newPassword": new_password()}),
            "VALIDATION_ERROR", ["token"])
     # the old password stops working, the new one works, old sessions end
-    expect(401, login(u["email"], u["password"]), "INVALID_CREDENTIALS")
+    expect(401, login(u["email"], u["password"]), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     _login_ok(login(u["email"], newpw), u["id"])
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
 
@@ -639,7 +662,7 @@ def test_change_password():
     expect(401, api("GET", ME, token=u["token"]))      # this request's old token is revoked
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": other["refreshToken"]}))
-    expect(401, login(u["email"], u["password"]), "INVALID_CREDENTIALS")
+    expect(401, login(u["email"], u["password"]), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     _login_ok(login(u["email"], newpw), u["id"])
 
 
@@ -684,10 +707,10 @@ def test_verify_phone_wrong_otp_five_times_burns_code():
     for i in range(5):
         r = api("POST", path, {"phone": u["phone"], "otp": wrong}, token=u["token"])
         expect(422, r, "VALIDATION_ERROR", ["otp"])
-    # burnt: the right code no longer works
+    # five guesses spent: the right code is refused too (TOO_MANY_ATTEMPTS)
     expect(422, api("POST", path, {"phone": u["phone"], "code": otp}, token=u["token"]),
-           "VALIDATION_ERROR", ["otp"])
-    check(db_user(u["id"])["phone_verified"] == "0", "verified with a burnt code")
+           "VALIDATION_ERROR", {"otp": "TOO_MANY_ATTEMPTS"})
+    check(db_user(u["id"])["phone_verified"] == "0", "verified with a spent code")
     # a new code can be asked for, and works
     expect(200, api("POST", en("/api/auth/send-phone-code"), token=u["token"]))
     otp2 = outbox_code(u["id"], "phone_otp", "code")
@@ -731,7 +754,7 @@ def test_v1_registration_and_login():
     r = api("POST", "/api/v1/user/login", {"username": b["email"], "password": b["password"]})
     check(r.status == 202, "login without slash: %s" % r.describe())
     expect(401, api("POST", "/api/v1/user/login/", {"username": name, "password": "Wrong1234"}),
-           "INVALID_CREDENTIALS")
+           "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
 
 
 def test_v1_registration_validation_and_duplicates():

@@ -173,7 +173,7 @@ def test_chunked_body_is_read():
         body = r.read().decode()
     finally:
         c.close()
-    check(r.status == 401 and "INVALID_CREDENTIALS" in body, "chunked login: %s %s" % (r.status, body[:200]))
+    check(r.status == 401 and '"reason":"INVALID_CREDENTIALS"' in body, "chunked login: %s %s" % (r.status, body[:200]))
 
 
 def test_missing_and_bad_tokens_401_on_every_protected_route():

@@ -317,7 +317,7 @@ def test_session_calls_are_not_signin_attempts():
         # the sign-in budget is whole: 5 attempts reach the application
         for i in range(5):
             r = wrong_login(ng)
-            expect(401, r, "INVALID_CREDENTIALS")
+            expect(401, r, "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
             rid = r.headers.get("X-Request-Id")
             check(" status=401 " in access_line(rid), "attempt %d: not the application's 401" % (i + 1))
         r = wrong_login(ng)

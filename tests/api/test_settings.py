@@ -7,6 +7,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, expect, expect_bilingual, check, admin_login, admin_token,
+                         login, register_user,
                          make_user_with_role, db_query, db_count, sql_str, activity_rows, uniq, run)
 
 CACHE_DELAY = 2.2
@@ -207,6 +208,39 @@ def test_update_activity_details_hold_the_declared_change():
                     " AND JSON_VALUE(details, '$.key') = %s" % sql_str(k))
     check(rows and json.loads(rows[0][0]) == {"key": k, "value": 7, "isPublic": True},
           "create details %r" % (rows and rows[0][0]))
+
+
+def _set(key, value):
+    expect(200, api("PUT", "/api/settings/" + key, {"value": value}, token=admin_token()))
+
+
+def test_login_settings_drive_the_limiter():
+    """The seeded max_login_attempts and login_window_minutes decide the failed-login
+    limit (within 3-20 attempts and 1-1440 minutes; outside them, the configuration's
+    defaults)."""
+    try:
+        _set("max_login_attempts", 3)
+        u = register_user()
+        for i in range(3):
+            expect(401, login(u["email"], "WrongPass%d" % i), "UNAUTHORIZED")
+        r = login(u["email"], u["password"])
+        expect(429, r, "RATE_LIMITED")
+        check(int(r[1].get("Retry-After") or 0) > 60, "Retry-After %r" % r[1].get("Retry-After"))
+        # a one-minute window: the wait is at most a minute
+        _set("login_window_minutes", 1)
+        r = login(u["email"], u["password"])
+        expect(429, r, "RATE_LIMITED")
+        check(0 < int(r[1].get("Retry-After") or 0) <= 60, "Retry-After %r" % r[1].get("Retry-After"))
+        # out of bounds: the defaults (5 in 15 minutes) again
+        _set("max_login_attempts", 1)
+        _set("login_window_minutes", 15)
+        v = register_user()
+        for i in range(4):
+            expect(401, login(v["email"], "WrongPass%d" % i), "UNAUTHORIZED")
+        expect(200, login(v["email"], v["password"]))
+    finally:
+        _set("max_login_attempts", 5)
+        _set("login_window_minutes", 15)
 
 
 run(globals())

@@ -493,7 +493,7 @@ def test_delete_user_anonymizes_and_ends_sessions():
     # the deleted user's tokens stop working, and so does the password
     expect(401, api("GET", "/api/auth/me", token=u["token"]))
     expect(401, api("POST", "/api/auth/refresh-token", {"refreshToken": u["refresh"]}))
-    expect(401, login(u["email"], u["password"]), "INVALID_CREDENTIALS")
+    expect(401, login(u["email"], u["password"]), "UNAUTHORIZED", reason="INVALID_CREDENTIALS")
     live = db_query("SELECT COUNT(*) FROM refresh_tokens WHERE user_id = %d AND revoked_at IS NULL" % u["id"])
     check(live[0][0] == "0", "%s refresh tokens still live" % live[0][0])
     # gone from the API

@@ -345,3 +345,54 @@ TEST(jwt_garbage)
 	CHECK_INT(c.sub, 0);
 	CHECK_STR(c.role, "");
 }
+
+/* A token with our secret whose iat_us is given (0: left out). */
+static char *
+craft_iat_us(long iat, long iat_us)
+{
+	jwt_t *j = NULL;
+	char *s, *out;
+
+	if (!CHECK(jwt_new(&j) == 0))
+		return NULL;
+	jwt_add_grant(j, "sub", "42");
+	jwt_add_grant(j, "role", "customer");
+	jwt_add_grant_int(j, "iat", iat);
+	if (iat_us != 0)
+		jwt_add_grant_int(j, "iat_us", iat_us);
+	jwt_add_grant_int(j, "exp", (long)time(NULL) + 600);
+	jwt_add_grant(j, "jti", JTI);
+	jwt_set_alg(j, JWT_ALG_HS256, (const unsigned char *)SECRET, (int)strlen(SECRET));
+	s = jwt_encode_str(j);
+	jwt_free(j);
+	out = arena_strdup(&A, s);
+	free(s);
+	CHECK(out != NULL);
+	return out;
+}
+
+TEST(jwt_issue_time_in_microseconds)
+{
+	struct jwt_claims in, out;
+	long long before = auth_now_us(), after;
+	long now = (long)time(NULL);
+	char *tok;
+
+	/* issued: iat_us inside iat's second, between the clock readings around it */
+	tok = jwt_issue(&A, &cfg, 42, "customer", &in);
+	after = auth_now_us();
+	REQUIRE(tok != NULL);
+	CHECK(in.iat_us >= before && in.iat_us <= after);
+	CHECK_INT(in.iat_us / 1000000, in.iat);
+	CHECK_INT(jwt_verify(&cfg, tok, &out), JWT_OK);
+	CHECK_INT(out.iat_us, in.iat_us);
+	/* a token without it counts from the start of its iat second */
+	CHECK_INT(jwt_verify(&cfg, craft_iat_us(now - 100, 0), &out), JWT_OK);
+	CHECK_INT(out.iat_us, (long long)(now - 100) * 1000000);
+	CHECK_INT(jwt_verify(&cfg, craft_iat_us(now - 100, (now - 100) * 1000000L + 999999), &out),
+	    JWT_OK);
+	CHECK_INT(out.iat_us, (long long)(now - 100) * 1000000 + 999999);
+	/* one outside its own second is not ours */
+	CHECK_INT(verify(craft_iat_us(now - 100, (now - 99) * 1000000L)), JWT_INVALID);
+	CHECK_INT(verify(craft_iat_us(now - 100, (now - 101) * 1000000L + 5)), JWT_INVALID);
+}
