@@ -104,6 +104,17 @@ extern const struct input bookings_approve_input;
 extern const struct input bookings_assign_input;
 extern const struct input bookings_cancel_input;
 extern const struct input bookings_status_input;
+enum err bookings_emergency(struct req *r);
+enum err bookings_tracking(struct req *r);
+enum err bookings_location(struct req *r);
+extern const struct input bookings_emergency_input;
+extern const struct input bookings_location_input;
+/* the same bookings in seed 002's family (/api/booking) */
+enum err booking_create(struct req *r);
+enum err booking_list(struct req *r);
+extern const struct input booking_create_input;
+extern const struct input booking_list_query;
+extern const struct input booking_status_input;
 
 /* notifications.c (seed 000's notification endpoints, seed 001's mark-read, seed 002's
  * /api/notification) */

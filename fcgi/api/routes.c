@@ -122,15 +122,31 @@ const struct route app_routes[] = {
 	    .query = &bookings_list_query },
 	{ GET, "/api/bookings", bookings_list, ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .query = &bookings_list_query },
-	{ GET, "/api/bookings/:id", bookings_get, ROLE_ANY, 0 },
+	/* guests: public, a booking's guest token reads and cancels it (bookings.c) */
+	{ POST, "/api/bookings/emergency", bookings_emergency, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &bookings_emergency_input },
+	{ GET, "/api/bookings/:id", bookings_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ GET, "/api/bookings/:id/tracking", bookings_tracking, ROUTE_PUBLIC,
+	    ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/bookings/:id/location", bookings_location, ROLE_TECHNICIAN, 0,
+	    .body = &bookings_location_input },
 	{ PUT, "/api/bookings/:id/approve", bookings_approve, ROLE_STAFF, 0,
 	    .body = &bookings_approve_input },
 	{ PUT, "/api/bookings/:id/assign-technician", bookings_assign, ROLE_STAFF, 0,
 	    .body = &bookings_assign_input },
-	{ PUT, "/api/bookings/:id/cancel", bookings_cancel, ROLE_ANY, 0,
+	{ PUT, "/api/bookings/:id/cancel", bookings_cancel, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
 	    .body = &bookings_cancel_input },
 	{ PUT, "/api/bookings/:id/status", bookings_status, ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &bookings_status_input },
+	/* /api/v1/bookings is /api/bookings (folded before routing); its DELETE cancels */
+	{ DELETE, "/api/bookings/:id", bookings_cancel, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	/* seed 002's family: the same bookings in its words (bookings.c, family()) */
+	{ POST, "/api/booking", booking_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	    .body = &booking_create_input },
+	{ GET, "/api/booking", booking_list, ROLE_ANY, 0, .query = &booking_list_query },
+	{ GET, "/api/booking/:id", bookings_get, ROLE_ANY, 0 },
+	{ PUT, "/api/booking/:id/status", bookings_status, ROLE_ANY, 0,
+	    .body = &booking_status_input },
 
 	/* notifications: the caller's own (someone else's id is 404); sending is the
 	 * admins' (seed 000). /api/v1/notifications (seed 004) reaches the same rows. */

@@ -156,6 +156,13 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_NOTIFY_USER] = { "v.notify_user", "لا يوجد مستخدم بهذا الرقم", "There is no user with this id" },
 	[MSG_V_NOTIFY_CHANNELS] = { "v.notify_channels", "القنوات (بريد، رسائل، إشعارات الجوال) تُختار للإرسال لمستخدم واحد فقط", "Channels (e-mail, SMS, push) apply to a send to one user only" },
 	[MSG_V_NOTIFY_IDS] = { "v.notify_ids", "قائمة من 1 إلى 100 رقم إشعار", "A list of 1 to 100 notification ids" },
+	[MSG_BOOKING_GUEST_LIMIT] = { "booking.guest_limit", "طلبات طوارئ كثيرة من هذا العنوان بدون حساب، حاول بعد قليل أو سجّل الدخول", "Too many emergency requests without an account from this address; try again later or sign in" },
+	[MSG_V_BOOKING_LEAD] = { "v.booking_lead", "الميعاد قريب جداً: لازم يكون بعد مدة التجهيز المحددة على الأقل", "The scheduled time is too soon: it must be at least the booking lead time ahead" },
+	[MSG_V_BOOKING_ADVANCE] = { "v.booking_advance", "الميعاد بعيد جداً: لا يمكن الحجز بعد أقصى عدد أيام مسموح مقدماً", "The scheduled time is too far ahead: it must be within the days a booking may be made in advance" },
+	[MSG_BOOKING_TRACKING] = { "booking.tracking", "متابعة الحجز", "Booking tracking" },
+	[MSG_BOOKING_NOT_UNDERWAY] = { "booking.not_underway", "الموقع يُرسل فقط والفني في الطريق أو في المكان أو أثناء العمل", "A location is sent only while the technician is on the way, there or at work" },
+	[MSG_V_BOOKING_ONE_FILTER] = { "v.booking_one_filter", "استخدم فلتر واحد فقط: الحالة أو الخدمة أو الطوارئ، أو مدى مواعيد الحجز وحده", "Use one filter at a time: status, serviceId or isEmergency; a range of scheduled days goes alone" },
+	[MSG_V_BOOKING_TIME] = { "v.booking_time", "الوقت بصيغة HH:mm بتوقيت القاهرة، مثل 14:30", "A time as HH:mm, Cairo time, such as 14:30" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -6,9 +6,11 @@
 
 #include "../core/http.h"
 
-/* The list variants: a scope and, with bit 1, a status word. */
-enum { V_ALL, V_ALL_STATUS, V_CUSTOMER, V_CUSTOMER_STATUS, V_TECHNICIAN,
-	V_TECHNICIAN_STATUS, V__MAX };
+/* The list variants: a scope times at most one filter (none, a status word, a service,
+ * emergencies or not; or, ordered by the scheduled time instead of the creation, a
+ * range of scheduled times), each with its own index: V_<scope> + F_<filter>. */
+enum { F_NONE, F_STATUS, F_SERVICE, F_EMERGENCY, F_SCHEDULED, F__MAX };
+enum { V_ALL = 0, V_CUSTOMER = F__MAX, V_TECHNICIAN = 2 * F__MAX, V__MAX = 3 * F__MAX };
 
 enum stmt {
 	STMT_SERVICE,
@@ -26,6 +28,11 @@ enum stmt {
 	STMT_CONTACT,
 	STMT_LINKED,
 	STMT_VIEW,
+	STMT_GUEST_TAKE,
+	STMT_GUEST_READ,
+	STMT_LOCATION,
+	STMT_TRACKING,
+	STMT_USER_CONTACT,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
 	STMT__MAX = STMT_COUNT + V__MAX
@@ -58,24 +65,34 @@ enum stmt {
  * the created_at bounds. The upper bound is the smaller of `to` and the key's time
  * (the caller binds it): one range on the index; ties at the key's time are cut by
  * id. */
-#define RANGE " b.created_at >= ? AND b.created_at <= ? AND (b.created_at < ? OR b.id < ?)"
-#define NEWEST " ORDER BY b.created_at DESC, b.id DESC"
-#define PAGE(ix, where) DB_LIST_LIMIT VIEW_SELECT " FROM bookings b FORCE INDEX (" ix ")" \
-	VIEW_JOIN " WHERE " where RANGE NEWEST " LIMIT ? OFFSET ?"
+#define RANGE_ON(col) " b." col " >= ? AND b." col " <= ? AND (b." col " < ? OR b.id < ?)"
+#define NEWEST_ON(col) " ORDER BY b." col " DESC, b.id DESC"
+#define PAGE_ON(col, ix, where) DB_LIST_LIMIT VIEW_SELECT " FROM bookings b" \
+	" FORCE INDEX (" ix ")" VIEW_JOIN " WHERE " where RANGE_ON(col) NEWEST_ON(col) \
+	" LIMIT ? OFFSET ?"
+#define PAGE(ix, where) PAGE_ON("created_at", ix, where)
 /* a capped count: at most BOOKINGS_WINDOW + 1 index entries */
-#define COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM bookings b" \
-	" FORCE INDEX (" ix ") WHERE " where " b.created_at >= ? AND b.created_at <= ?" \
+#define COUNT_ON(col, ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM" \
+	" bookings b FORCE INDEX (" ix ") WHERE " where " b." col " >= ? AND b." col " <= ?" \
 	" LIMIT ?) t"
+#define COUNT(ix, where) COUNT_ON("created_at", ix, where)
 #define W_CUSTOMER "b.customer_id = ? AND"
 #define W_TECHNICIAN "b.technician_id = ? AND"
 #define W_STATUS " b.list_status = ? AND"
+#define W_SERVICE " b.service_id = ? AND"
+#define W_EMERGENCY " b.is_emergency = ? AND"
 #define VARIANT(v, ix, where, nf) \
 	[STMT_PAGE + (v)] = { PAGE(ix, where), (nf) + 6, VIEW_NCOLS, DBS_LIST }, \
 	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
+/* ordered by the scheduled time, its range bound */
+#define SCHEDULED(v, ix, where, nf) \
+	[STMT_PAGE + (v)] = { PAGE_ON("scheduled_at", ix, where), (nf) + 6, VIEW_NCOLS, \
+	    DBS_LIST }, \
+	[STMT_COUNT + (v)] = { COUNT_ON("scheduled_at", ix, where), (nf) + 3, 1, DBS_LIST }
 
 #define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
 	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash," \
-	" start_code_failures FROM bookings" \
+	" start_code_failures, guest_token_hash, latitude, longitude FROM bookings" \
 	" WHERE id = ?"
 
 static const struct db_stmt stmts[STMT__MAX] = {
@@ -90,10 +107,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " list_status, scheduled_at, is_emergency, address, city, governorate,"
 	    " location_notes, latitude, longitude, customer_name, customer_phone, car_brand,"
 	    " car_model, car_year, problem_description, images, base_price, discount, total,"
-	    " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?)", 25, 0, 0 },
-	[STMT_GET] = { BOOKING_STATE, 1, 11, 0 },
-	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 11, 0 },
+	    " currency, guest_token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 26, 0, 0 },
+	[STMT_GET] = { BOOKING_STATE, 1, 14, 0 },
+	[STMT_LOCK] = { BOOKING_STATE " FOR UPDATE", 1, 14, 0 },
 	[STMT_UPDATE] = { "UPDATE bookings SET status = ?, list_status = ?, technician_id = ?,"
 	    " cancellation_reason = ?, cancellation_fee = ?, admin_notes = ?,"
 	    " start_code_hash = ?, start_code_failures = ? WHERE id = ?", 9, 0, 0 },
@@ -116,12 +133,39 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " 'in_progress') LIMIT 1", 2, 1, 0 },
 	[STMT_VIEW] = { VIEW_SELECT " FROM bookings b" VIEW_JOIN " WHERE b.id = ?", 1,
 	    VIEW_NCOLS, 0 },
+	/* guests' emergencies: the address's count of the hour, its row locked until the
+	 * transaction ends */
+	[STMT_GUEST_TAKE] = { "INSERT INTO booking_guest_limits (ip, hour_start, n)"
+	    " VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE n = n + 1", 2, 0, 0 },
+	[STMT_GUEST_READ] = { "SELECT n FROM booking_guest_limits WHERE ip = ? AND hour_start = ?",
+	    2, 1, 0 },
+	[STMT_LOCATION] = { "UPDATE bookings SET tech_lat = ?, tech_lng = ?, tech_location_at = ?,"
+	    " eta_at = ? WHERE id = ?", 5, 0, 0 },
+	[STMT_TRACKING] = { "SELECT tech_lat AS latitude, tech_lng AS longitude,"
+	    " tech_location_at AS updatedAt, eta_at AS etaAt FROM bookings WHERE id = ?", 1, 4,
+	    0 },
+	[STMT_USER_CONTACT] = { "SELECT phone, CONCAT(first_name, ' ', last_name) FROM users"
+	    " WHERE id = ? AND deleted_at IS NULL", 1, 2, 0 },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
-	VARIANT(V_ALL_STATUS, "ix_bookings_status", W_STATUS, 1),
+	VARIANT(V_ALL + F_STATUS, "ix_bookings_status", W_STATUS, 1),
+	VARIANT(V_ALL + F_SERVICE, "ix_bookings_service_list", W_SERVICE, 1),
+	VARIANT(V_ALL + F_EMERGENCY, "ix_bookings_emergency", W_EMERGENCY, 1),
 	VARIANT(V_CUSTOMER, "ix_bookings_customer", W_CUSTOMER, 1),
-	VARIANT(V_CUSTOMER_STATUS, "ix_bookings_customer_status", W_CUSTOMER W_STATUS, 2),
+	VARIANT(V_CUSTOMER + F_STATUS, "ix_bookings_customer_status", W_CUSTOMER W_STATUS, 2),
+	VARIANT(V_CUSTOMER + F_SERVICE, "ix_bookings_customer_service", W_CUSTOMER W_SERVICE, 2),
+	VARIANT(V_CUSTOMER + F_EMERGENCY, "ix_bookings_customer_emergency",
+	    W_CUSTOMER W_EMERGENCY, 2),
 	VARIANT(V_TECHNICIAN, "ix_bookings_technician", W_TECHNICIAN, 1),
-	VARIANT(V_TECHNICIAN_STATUS, "ix_bookings_technician_status", W_TECHNICIAN W_STATUS, 2),
+	VARIANT(V_TECHNICIAN + F_STATUS, "ix_bookings_technician_status", W_TECHNICIAN W_STATUS,
+	    2),
+	VARIANT(V_TECHNICIAN + F_SERVICE, "ix_bookings_technician_service",
+	    W_TECHNICIAN W_SERVICE, 2),
+	VARIANT(V_TECHNICIAN + F_EMERGENCY, "ix_bookings_technician_emergency",
+	    W_TECHNICIAN W_EMERGENCY, 2),
+	SCHEDULED(V_ALL + F_SCHEDULED, "ix_bookings_scheduled", "", 0),
+	SCHEDULED(V_CUSTOMER + F_SCHEDULED, "ix_bookings_customer_scheduled", W_CUSTOMER, 1),
+	SCHEDULED(V_TECHNICIAN + F_SCHEDULED, "ix_bookings_technician_scheduled", W_TECHNICIAN,
+	    1),
 };
 
 /* --explain-lists: the widest case of each variant (the whole time range, the top of
@@ -134,6 +178,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 #define S_CAP DB_SAMPLE_INT(BOOKINGS_WINDOW + 1)
 #define S_USER DB_SAMPLE_INT(1),
 #define S_STATUS DB_SAMPLE_STR("approved"),
+#define S_SERVICE DB_SAMPLE_INT(1),
+#define S_EMERGENCY DB_SAMPLE_INT(1),
 #define SAMPLES(name, filters) \
 	static const struct db_arg s_page_##name[] = { filters S_RANGE, S_KEY, S_PAGE }; \
 	static const struct db_arg s_count_##name[] = { filters S_RANGE, S_CAP };
@@ -142,20 +188,30 @@ SAMPLES(all, )
 SAMPLES(all_status, S_STATUS)
 SAMPLES(user, S_USER)
 SAMPLES(user_status, S_USER S_STATUS)
+SAMPLES(all_service, S_SERVICE)
+SAMPLES(user_service, S_USER S_SERVICE)
+SAMPLES(all_emergency, S_EMERGENCY)
+SAMPLES(user_emergency, S_USER S_EMERGENCY)
+
+#define SAMPLED(v, page, count) \
+	[STMT_PAGE + (v)] = DB_SAMPLE(page), [STMT_COUNT + (v)] = DB_SAMPLE(count)
 
 static const struct db_sample samples[STMT__MAX] = {
-	[STMT_PAGE + V_ALL] = DB_SAMPLE(s_page_all),
-	[STMT_COUNT + V_ALL] = DB_SAMPLE(s_count_all),
-	[STMT_PAGE + V_ALL_STATUS] = DB_SAMPLE(s_page_all_status),
-	[STMT_COUNT + V_ALL_STATUS] = DB_SAMPLE(s_count_all_status),
-	[STMT_PAGE + V_CUSTOMER] = DB_SAMPLE(s_page_user),
-	[STMT_COUNT + V_CUSTOMER] = DB_SAMPLE(s_count_user),
-	[STMT_PAGE + V_CUSTOMER_STATUS] = DB_SAMPLE(s_page_user_status),
-	[STMT_COUNT + V_CUSTOMER_STATUS] = DB_SAMPLE(s_count_user_status),
-	[STMT_PAGE + V_TECHNICIAN] = DB_SAMPLE(s_page_user),
-	[STMT_COUNT + V_TECHNICIAN] = DB_SAMPLE(s_count_user),
-	[STMT_PAGE + V_TECHNICIAN_STATUS] = DB_SAMPLE(s_page_user_status),
-	[STMT_COUNT + V_TECHNICIAN_STATUS] = DB_SAMPLE(s_count_user_status),
+	SAMPLED(V_ALL, s_page_all, s_count_all),
+	SAMPLED(V_ALL + F_STATUS, s_page_all_status, s_count_all_status),
+	SAMPLED(V_ALL + F_SERVICE, s_page_all_service, s_count_all_service),
+	SAMPLED(V_ALL + F_EMERGENCY, s_page_all_emergency, s_count_all_emergency),
+	SAMPLED(V_CUSTOMER, s_page_user, s_count_user),
+	SAMPLED(V_CUSTOMER + F_STATUS, s_page_user_status, s_count_user_status),
+	SAMPLED(V_CUSTOMER + F_SERVICE, s_page_user_service, s_count_user_service),
+	SAMPLED(V_CUSTOMER + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
+	SAMPLED(V_TECHNICIAN, s_page_user, s_count_user),
+	SAMPLED(V_TECHNICIAN + F_STATUS, s_page_user_status, s_count_user_status),
+	SAMPLED(V_TECHNICIAN + F_SERVICE, s_page_user_service, s_count_user_service),
+	SAMPLED(V_TECHNICIAN + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
+	SAMPLED(V_ALL + F_SCHEDULED, s_page_all, s_count_all),
+	SAMPLED(V_CUSTOMER + F_SCHEDULED, s_page_user, s_count_user),
+	SAMPLED(V_TECHNICIAN + F_SCHEDULED, s_page_user, s_count_user),
 };
 
 struct db_family store_bookings = DB_FAMILY_SAMPLES("bookings", stmts, samples);
@@ -214,7 +270,7 @@ db_bookings_insert(struct db *db, struct arena *a, const struct booking_new *b, 
 	    DB_STR(b->longitude), DB_STR(b->customer_name), DB_STR(b->customer_phone),
 	    DB_STR(b->car_brand), DB_STR(b->car_model), DB_STR(b->car_year), DB_STR(b->problem),
 	    DB_STR(b->images), DB_INT(b->base_price), DB_INT(b->discount), DB_INT(b->total),
-	    DB_STR(b->currency))) != DB_OK)
+	    DB_STR(b->currency), DB_STR(b->guest_token_hash))) != DB_OK)
 		return rc;
 	*id = (long long)res.insert_id;
 	return DB_OK;
@@ -242,6 +298,9 @@ db_bookings_get(struct db *db, struct arena *a, long long id, int lock, struct b
 	out->admin_notes = db_get(&res, 0, 8);
 	out->start_code_hash = db_get(&res, 0, 9);
 	out->start_code_failures = db_get_ll(&res, 0, 10, 0);
+	out->guest_token_hash = db_get(&res, 0, 11);
+	out->latitude = db_get(&res, 0, 12);
+	out->longitude = db_get(&res, 0, 13);
 	return DB_OK;
 }
 
@@ -362,6 +421,63 @@ db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out
 }
 
 enum db_rc
+db_bookings_guest_take(struct db *db, struct arena *a, const char *ip, const char *hour,
+    long long *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*n = 0;
+	if ((rc = RUN(db, a, STMT_GUEST_TAKE, NULL, DB_STR(ip), DB_STR(hour))) != DB_OK ||
+	    (rc = RUN(db, a, STMT_GUEST_READ, &res, DB_STR(ip), DB_STR(hour))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_ERR;
+	*n = db_get_ll(&res, 0, 0, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_location(struct db *db, struct arena *a, long long id, const char *lat,
+    const char *lng, const char *at, const char *eta_at)
+{
+	return RUN(db, a, STMT_LOCATION, NULL, DB_STR(lat), DB_STR(lng), DB_STR(at),
+	    DB_STR(eta_at), DB_INT(id));
+}
+
+enum db_rc
+db_bookings_tracking(struct db *db, struct arena *a, long long id, json_object **out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*out = NULL;
+	if ((rc = RUN(db, a, STMT_TRACKING, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*out = db_row_json(&res, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_user_contact(struct db *db, struct arena *a, long long user_id, const char **phone,
+    const char **name)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*phone = *name = NULL;
+	if ((rc = RUN(db, a, STMT_USER_CONTACT, &res, DB_INT(user_id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	*phone = db_get(&res, 0, 0);
+	*name = db_get(&res, 0, 1);
+	return DB_OK;
+}
+
+enum db_rc
 db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query *q,
     struct booking_list_page *out)
 {
@@ -371,7 +487,9 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	const char *from = q->from != NULL ? q->from : BOTTOM_TIME;
 	const char *to = q->to != NULL ? q->to : TOP_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
-	unsigned v = (unsigned)q->scope * 2 + (q->list_status != NULL);
+	unsigned v = (unsigned)q->scope * F__MAX + (q->by_scheduled ? F_SCHEDULED :
+	    q->list_status != NULL ? F_STATUS : q->service_id > 0 ? F_SERVICE :
+	    q->emergency >= 0 ? F_EMERGENCY : F_NONE);
 	size_t n = 0, nf, i;
 	enum db_rc rc;
 	int c_at, c_id;
@@ -379,8 +497,14 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	memset(out, 0, sizeof(*out));
 	if (q->scope != BOOKINGS_ALL)
 		args[n++] = DB_INT(q->user_id);
-	if (q->list_status != NULL)
+	if (q->by_scheduled)
+		;   /* the range is the filter */
+	else if (q->list_status != NULL)
 		args[n++] = DB_STR(q->list_status);
+	else if (q->service_id > 0)
+		args[n++] = DB_INT(q->service_id);
+	else if (q->emergency >= 0)
+		args[n++] = DB_INT(q->emergency != 0);
 	nf = n;
 	args[n++] = DB_STR(from);
 	args[n++] = DB_STR(to);
@@ -399,7 +523,8 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	args[n++] = DB_INT(q->offset);
 	if ((rc = db_exec(db, a, &store_bookings, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
-	if ((long long)res.nrows > q->limit && (c_at = db_col(&res, "createdAt")) >= 0 &&
+	if ((long long)res.nrows > q->limit && (c_at = db_col(&res,
+	    q->by_scheduled ? "scheduledDateTime" : "createdAt")) >= 0 &&
 	    (c_id = db_col(&res, "id")) >= 0) {
 		const char *t = db_get(&res, (size_t)q->limit - 1, (size_t)c_at);
 

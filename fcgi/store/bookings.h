@@ -28,11 +28,13 @@ struct booking_new {
 	const char *problem, *images;   /* images: JSON text */
 	long long   base_price, discount, total;
 	const char *currency;
+	const char *guest_token_hash;   /* sha256 hex of a guest's token, or NULL */
 };
 
 /* What a booking's service says about booking it. */
 struct booking_service {
-	int         is_active, requires_approval, is_emergency;
+	int         is_active, requires_approval;
+	int         is_emergency;   /* emergencyAvailable, or the category emergency */
 	long long   base_price;
 	const char *currency;
 	const char *hours_start, *hours_end;   /* "HH:mm" or NULL */
@@ -54,6 +56,8 @@ struct booking_row {
 	const char *admin_notes;
 	const char *start_code_hash;     /* sha256 hex of the start code, or NULL */
 	long long   start_code_failures; /* wrong tries of that code */
+	const char *guest_token_hash;    /* sha256 hex of a guest's token, or NULL (read only) */
+	const char *latitude, *longitude;/* the booking's place, or NULL (read only) */
 };
 
 /* Whom the start code goes to: the booking's contact phone, the customer's first name
@@ -109,6 +113,23 @@ enum db_rc db_bookings_setting(struct db *db, struct arena *a, const char *key,
 /* One booking as the API shows it (status as stored: the handler names it). */
 enum db_rc db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out);
 
+/* Guests' emergencies: counts one more for the address in the hour (hour: "YYYY-MM-DD
+ * HH:00:00", UTC) and gives the count, the counter's row locked until the caller's
+ * transaction ends. */
+enum db_rc db_bookings_guest_take(struct db *db, struct arena *a, const char *ip,
+    const char *hour, long long *n);
+/* The assigned technician's position (decimal text), its time and the arrival time
+ * computed from it (eta_at NULL: unknown). */
+enum db_rc db_bookings_location(struct db *db, struct arena *a, long long id, const char *lat,
+    const char *lng, const char *at, const char *eta_at);
+/* {latitude, longitude, updatedAt, etaAt} of the technician's last position. */
+enum db_rc db_bookings_tracking(struct db *db, struct arena *a, long long id,
+    json_object **out);
+
+/* A user's phone (NULL when none) and full name, for a booking made without them. */
+enum db_rc db_bookings_user_contact(struct db *db, struct arena *a, long long user_id,
+    const char **phone, const char **name);
+
 /* Lists, newest first. */
 enum booking_scope {
 	BOOKINGS_ALL,          /* staff: every booking */
@@ -119,8 +140,15 @@ enum booking_scope {
 struct booking_list_query {
 	enum booking_scope scope;
 	long long          user_id;        /* the customer or technician of the scope */
+	/* at most one filter (each has its own index): */
 	const char        *list_status;    /* a word of the lists, or NULL */
-	const char        *from, *to;      /* created_at bounds (inclusive), "YYYY-MM-DD HH:MM:SS.fff" */
+	long long          service_id;     /* the booking's service, or 0 */
+	int                emergency;      /* 1 emergencies, 0 the others, -1 no filter */
+	/* or: ordered by scheduled_at (latest first), from and to bounding it instead of
+	 * created_at; the cursor's time is then a scheduled time */
+	int                by_scheduled;
+	const char        *from, *to;      /* created_at (or scheduled_at) bounds, inclusive,
+	                                    * "YYYY-MM-DD HH:MM:SS.fff" */
 	const char        *after_at;       /* the cursor: the rows after (at, id), or NULL */
 	long long          after_id;
 	long long          offset, limit;
