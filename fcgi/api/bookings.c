@@ -18,6 +18,7 @@
 #include "../domain/booking.h"
 #include "../store/activity.h"
 #include "../store/bookings.h"
+#include "../store/notifications.h"
 #include "../store/outbox.h"
 #include "../store/user_lists.h"
 #include "api.h"
@@ -377,6 +378,59 @@ struct create_tx {
 
 static enum err issue_code(struct req *r, struct booking_row *b);
 
+/* What each party is told of a booking's last move: the customer of every move but
+ * their own; the technician of being given or taken the booking, and of its end.
+ * MSG_NONE: nothing. */
+static enum msg
+told_customer(enum bk_event e)
+{
+	switch (e) {
+	case EV_APPROVE: return MSG_NOTIFY_BOOKING_APPROVED;
+	case EV_REJECT: return MSG_NOTIFY_BOOKING_REJECTED;
+	case EV_ASSIGN: return MSG_NOTIFY_BOOKING_ASSIGNED;
+	case EV_DEPART: return MSG_NOTIFY_BOOKING_ON_WAY;
+	case EV_ARRIVE: return MSG_NOTIFY_BOOKING_ARRIVED;
+	case EV_START: return MSG_NOTIFY_BOOKING_STARTED;
+	case EV_COMPLETE: return MSG_NOTIFY_BOOKING_COMPLETED;
+	case EV_CANCEL: return MSG_NOTIFY_BOOKING_CANCELLED;
+	default: return MSG_NOTIFY_BOOKING_CHANGED;
+	}
+}
+
+static enum msg
+told_technician(enum bk_event e)
+{
+	switch (e) {
+	case EV_ASSIGN: return MSG_NOTIFY_BOOKING_YOURS;
+	case EV_UNASSIGN: return MSG_NOTIFY_BOOKING_UNASSIGNED;
+	case EV_CANCEL: return MSG_NOTIFY_BOOKING_CANCELLED;
+	default: return MSG_NONE;
+	}
+}
+
+/* The in-app notification of a move for one party (and a push where their preferences
+ * allow it), in the move's transaction (fcgi/store/notifications.h). A party that is
+ * gone (a deleted account) is skipped. */
+static enum err
+tell(struct req *r, long long user_id, enum msg body, const struct booking_row *b)
+{
+	json_object *data = json_owned(r->a, json_object_new_object());
+	struct notify_result res;
+	enum db_rc rc;
+
+	if (user_id <= 0 || user_id == r->user.id || body == MSG_NONE)
+		return ERR_OK;
+	json_object_object_add(data, "bookingId", json_object_new_int64(b->id));
+	json_object_object_add(data, "status", json_object_new_string(b->list_status));
+	json_object_object_add(data, "detailedStatus", json_object_new_string(b->status));
+	rc = notify_msg(r->db, r->a, user_id, "booking_status", MSG_NOTIFY_BOOKING_TITLE, body,
+	    data, NOTIFY_PUSH, &res);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+
 /* /api/booking's professionalId: the platform assigns the new booking to them when it
  * starts approved (a move of the machine by BK_SYSTEM, with its start code); one that
  * waits for approval keeps the request in its creation's history note, for staff. */
@@ -410,10 +464,15 @@ assign_requested(struct req *r, struct create_tx *c, enum bk_status st)
 	    BK_NAMES_CORE)));
 	json_object_object_add(ev, "event", json_object_new_string(bk_event_name(EV_ASSIGN)));
 	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
+	/* seed 000's events: every move is a status update; an assignment is also told as
+	 * such */
 	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
-	    "booking.status", ev)) != DB_OK)
+	    "booking:status-update", ev)) != DB_OK)
 		return fail_db(r, rc);
-	return ERR_OK;
+	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	    "booking:technician-assigned", ev)) != DB_OK)
+		return fail_db(r, rc);
+	return tell(r, b.technician_id, MSG_NOTIFY_BOOKING_YOURS, &b);
 }
 
 static enum err
@@ -1113,11 +1172,13 @@ move_work(struct req *r, void *ctx)
 	const char *role = req_actor(r)->role;
 	unsigned who;
 	int n, i, ok, with_code = 0;
+	long long before_technician;
 	enum db_rc rc;
 
 	m->wrong_code = 0;
 	if ((rc = db_bookings_get(r->db, r->a, m->id, 1, &b)) != DB_OK)
 		return fail_db(r, rc);
+	before_technician = b.technician_id;
 	if ((who = party(r, &b)) == 0)
 		return fail(r, ERR_NOT_FOUND);
 	kind = b.kind != NULL && strcmp(b.kind, "job") == 0 ? BK_JOB : BK_SERVICE;
@@ -1218,13 +1279,23 @@ move_work(struct req *r, void *ctx)
 	if (b.cancellation_fee >= 0)
 		json_object_object_add(ev, "cancellationFee",
 		    json_object_new_int64(b.cancellation_fee));
+	/* seed 000's events: every move is a status update; an assignment is also told as
+	 * such */
 	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
-	    "booking.status", ev)) != DB_OK)
+	    "booking:status-update", ev)) != DB_OK)
+		return fail_db(r, rc);
+	if (path[n - 1]->event == EV_ASSIGN && (rc = db_bookings_realtime(r->db, r->a,
+	    arena_printf(r->a, "booking:%lld", b.id), "booking:technician-assigned", ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (who == BK_STAFF && (rc = db_activity_record(r->db, r->a, req_actor(r),
 	    arena_printf(r->a, "booking.%s", bk_event_name(path[n - 1]->event)), "booking",
 	    b.id, ev)) != DB_OK)
 		return fail_db(r, rc);
+	/* each party hears of it (the one who made the move does not) */
+	if ((e = tell(r, b.customer_id, told_customer(path[n - 1]->event), &b)) != ERR_OK ||
+	    (e = tell(r, b.technician_id > 0 ? b.technician_id : before_technician,
+	    told_technician(path[n - 1]->event), &b)) != ERR_OK)
+		return e;
 	return ERR_OK;
 }
 

@@ -163,6 +163,18 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_BOOKING_NOT_UNDERWAY] = { "booking.not_underway", "الموقع يُرسل فقط والفني في الطريق أو في المكان أو أثناء العمل", "A location is sent only while the technician is on the way, there or at work" },
 	[MSG_V_BOOKING_ONE_FILTER] = { "v.booking_one_filter", "استخدم فلتر واحد فقط: الحالة أو الخدمة أو الطوارئ، أو مدى مواعيد الحجز وحده", "Use one filter at a time: status, serviceId or isEmergency; a range of scheduled days goes alone" },
 	[MSG_V_BOOKING_TIME] = { "v.booking_time", "الوقت بصيغة HH:mm بتوقيت القاهرة، مثل 14:30", "A time as HH:mm, Cairo time, such as 14:30" },
+	[MSG_NOTIFY_BOOKING_TITLE] = { "notify.booking.title", "تحديث على حجزك", "An update on your booking" },
+	[MSG_NOTIFY_BOOKING_APPROVED] = { "notify.booking.approved", "تمت الموافقة على حجزك وسيتم تعيين فني قريباً", "Your booking was approved; a technician will be assigned soon" },
+	[MSG_NOTIFY_BOOKING_REJECTED] = { "notify.booking.rejected", "تم رفض حجزك", "Your booking was not accepted" },
+	[MSG_NOTIFY_BOOKING_ASSIGNED] = { "notify.booking.assigned", "تم تعيين فني لحجزك", "A technician was assigned to your booking" },
+	[MSG_NOTIFY_BOOKING_YOURS] = { "notify.booking.yours", "تم تعيين حجز جديد لك", "A booking was assigned to you" },
+	[MSG_NOTIFY_BOOKING_ON_WAY] = { "notify.booking.on_way", "الفني في الطريق إليك", "Your technician is on the way" },
+	[MSG_NOTIFY_BOOKING_ARRIVED] = { "notify.booking.arrived", "الفني وصل", "Your technician has arrived" },
+	[MSG_NOTIFY_BOOKING_STARTED] = { "notify.booking.started", "بدأ العمل على حجزك", "Work on your booking has started" },
+	[MSG_NOTIFY_BOOKING_COMPLETED] = { "notify.booking.completed", "تم الانتهاء من العمل على حجزك", "The work on your booking is done" },
+	[MSG_NOTIFY_BOOKING_CANCELLED] = { "notify.booking.cancelled", "تم إلغاء الحجز", "The booking was cancelled" },
+	[MSG_NOTIFY_BOOKING_UNASSIGNED] = { "notify.booking.unassigned", "لم يعد هذا الحجز مسنداً إليك", "This booking is no longer assigned to you" },
+	[MSG_NOTIFY_BOOKING_CHANGED] = { "notify.booking.changed", "تغيرت حالة حجزك", "Your booking's status changed" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

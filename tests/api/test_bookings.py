@@ -260,7 +260,23 @@ def test_full_path_and_cancellation_fee():
           d["cancellationFee"] == min(fixed, 15000), "cancel %r" % d)
     check([h[2] for h in history(bid)] == ["create", "approve", "assign", "depart", "cancel"],
           "history %r" % history(bid))
-    check(db_count("realtime_events", "room = 'booking:%d'" % bid) == 5, "realtime rows")
+    # seed 000's events: created, then a status update per move and the assignment
+    events = [e[0] for e in db_query("SELECT event FROM realtime_events WHERE room ="
+                                      " 'booking:%d' ORDER BY id" % bid)]
+    check(events == ["booking.created", "booking:status-update", "booking:status-update",
+                     "booking:technician-assigned", "booking:status-update",
+                     "booking:status-update"], "realtime rows %r" % events)
+    # each party is told in-app of the moves of others, never of their own
+    told = db_query("SELECT user_id, title_en, body_en FROM notifications WHERE type ="
+                    " 'booking_status' AND JSON_VALUE(data, '$.bookingId') = %d ORDER BY id" % bid)
+    by_customer = [n[2] for n in told if n[0] == str(c["id"])]
+    by_tech = [n[2] for n in told if n[0] == str(t["id"])]
+    check(by_customer == ["Your booking was approved; a technician will be assigned soon",
+                          "A technician was assigned to your booking",
+                          "Your technician is on the way"], "customer told %r" % by_customer)
+    check(by_tech == ["A booking was assigned to you", "The booking was cancelled"],
+          "technician told %r" % by_tech)
+    check(all(n[1] == "An update on your booking" for n in told), "titles %r" % told)
     acts = db_query("SELECT action FROM activity_log WHERE target_type = 'booking' AND"
                     " target_id = '%d' ORDER BY id" % bid)
     check([a[0] for a in acts] == ["booking.approve", "booking.assign"], "activity %r" % acts)
