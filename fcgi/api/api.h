@@ -146,4 +146,20 @@ extern const struct input technicians_create_input;
 extern const struct input technicians_update_input;
 extern const struct input technicians_status_input;
 
+/* paging.c: the paging every list shares (docs/data-layer.md, "Lists") */
+/* The check of a `cursor` query parameter (a vfield's .check). */
+const char *list_cursor_check(struct in_val *v, struct arena *a, enum msg *msg);
+/* Where a list starts: after the cursor's (created_at, id) when one is given (then
+ * page must be 1: 422 naming page), else at the offset of page, which must lie within
+ * window rows (422 naming cursor beyond). */
+struct list_pos {
+	const char *after_at;     /* NULL: no cursor */
+	long long   after_id;
+	long long   offset;
+};
+enum err    list_position(struct req *r, const struct in_val *cursor, long long page,
+    long long limit, long long window, struct list_pos *pos);
+/* The cursor of the page after the row (at, id). */
+const char *list_next_cursor(struct arena *a, const char *at, long long id);
+
 #endif

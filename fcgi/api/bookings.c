@@ -791,20 +791,10 @@ struct list_in {
 	struct in_val sched_from, sched_to;
 };
 
-static const char *
-check_cursor(struct in_val *v, struct arena *a, enum msg *msg)
-{
-	struct user_cursor c;
-
-	(void)a;
-	*msg = MSG_NONE;
-	return user_lists_cursor_decode(v->s, &c) == 0 ? NULL : "INVALID_FORMAT";
-}
-
 static const struct vfield list_fields[] = {
 	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), check_cursor },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
 	{ "status", V_ENUM, 0, 0, 0, v0_words, IN(struct list_in, status), NULL },
 	/* created on or after this day, on or before that one (UTC days) */
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
@@ -824,7 +814,7 @@ const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL
 static const struct vfield booking_list_fields[] = {
 	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), check_cursor },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
 	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
 	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },
@@ -843,7 +833,8 @@ list(struct req *r, enum booking_scope scope)
 	const struct list_in *in = r->qin;
 	struct booking_list_query q;
 	struct booking_list_page out;
-	struct user_cursor after;
+	struct list_pos pos;
+	enum err e;
 	struct page pg = { 0 };
 	long long page = in->page.set ? in->page.i : 1;
 	size_t i;
@@ -877,18 +868,11 @@ list(struct req *r, enum booking_scope scope)
 		q.to = in->sched_to.set ? arena_printf(r->a, "%s 23:59:59.999", in->sched_to.s) :
 		    NULL;
 	}
-	if (in->cursor.set) {
-		if (page > 1)
-			return fail_field(r, ERR_VALIDATION, "page", "INVALID_VALUE",
-			    MSG_V_INVALID_VALUE);
-		user_lists_cursor_decode(in->cursor.s, &after);   /* checked by check_cursor */
-		q.after_at = after.created_at;
-		q.after_id = after.id;
-	} else if (page * q.limit > BOOKINGS_WINDOW) {
-		return fail_field(r, ERR_VALIDATION, "cursor", "REQUIRED", MSG_V_PAGE_WINDOW);
-	} else {
-		q.offset = (page - 1) * q.limit;
-	}
+	if ((e = list_position(r, &in->cursor, page, q.limit, BOOKINGS_WINDOW, &pos)) != ERR_OK)
+		return e;
+	q.after_at = pos.after_at;
+	q.after_id = pos.after_id;
+	q.offset = pos.offset;
 	if ((rc = db_bookings_list(r->db, r->a, &q, &out)) != DB_OK)
 		return fail_db(r, rc);
 	for (i = 0; i < json_object_array_length(out.items); i++)
@@ -897,13 +881,8 @@ list(struct req *r, enum booking_scope scope)
 	pg.limit = q.limit;
 	pg.total = out.total;
 	pg.total_capped = out.total_capped;
-	if (out.has_next) {
-		struct user_cursor next;
-
-		memcpy(next.created_at, out.next_at, sizeof(next.created_at));
-		next.id = out.next_id;
-		pg.next_cursor = user_lists_cursor_encode(r->a, &next);
-	}
+	if (out.has_next)
+		pg.next_cursor = list_next_cursor(r->a, out.next_at, out.next_id);
 	return reply_list(r, MSG_BOOKING_LIST, out.items, &pg);
 }
 

@@ -125,16 +125,6 @@ check_location(struct in_val *v, struct arena *a, enum msg *msg)
 	return NULL;
 }
 
-static const char *
-check_cursor(struct in_val *v, struct arena *a, enum msg *msg)
-{
-	struct user_cursor c;
-
-	(void)a;
-	*msg = MSG_NONE;
-	return user_lists_cursor_decode(v->s, &c) == 0 ? NULL : "INVALID_FORMAT";
-}
-
 /* --- how a technician is shown --- */
 
 /* The row (a user view with "technician" and maybe "distanceKm", taken) as this caller
@@ -215,7 +205,7 @@ static const struct vfield list_fields[] = {
 	{ "specialization", V_STRING, 0, 1, 40, NULL, IN(struct list_q, specialization), NULL },
 	{ "city", V_STRING, 0, 1, 100, NULL, IN(struct list_q, city), NULL },
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_q, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_q, cursor), check_cursor },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_q, cursor), list_cursor_check },
 };
 
 const struct input technicians_list_query = INPUT(struct list_q, list_fields, NULL);

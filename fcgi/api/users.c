@@ -130,23 +130,13 @@ list_role(struct in_val *v, struct arena *a, enum msg *msg)
 	return v->s == NULL ? "INVALID_VALUE" : NULL;
 }
 
-static const char *
-list_cursor(struct in_val *v, struct arena *a, enum msg *msg)
-{
-	struct user_cursor c;
-
-	(void)a;
-	*msg = MSG_NONE;
-	return user_lists_cursor_decode(v->s, &c) == 0 ? NULL : "INVALID_FORMAT";
-}
-
 static const char *const list_statuses[] = { "all", "active", "banned", NULL };
 
 /* status last: the admin list declares it, GET /api/users does not */
 static const struct vfield list_fields[] = {
 	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct users_list_in, page), NULL },
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct users_list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct users_list_in, cursor), list_cursor },
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct users_list_in, cursor), list_cursor_check },
 	{ "role", V_STRING, 0, 1, 32, NULL, IN(struct users_list_in, role), list_role },
 	{ "search", V_STRING, 0, 1, 100, NULL, IN(struct users_list_in, search), NULL },
 	{ "status", V_ENUM, 0, 0, 0, list_statuses, IN(struct users_list_in, status), NULL },
@@ -201,7 +191,7 @@ users_list_filtered(struct req *r)
 		if (q.page > 1)
 			return fail_field(r, ERR_VALIDATION, "page", "INVALID_VALUE",
 			    MSG_V_INVALID_VALUE);
-		user_lists_cursor_decode(in->cursor.s, &after);   /* checked by list_cursor */
+		user_lists_cursor_decode(in->cursor.s, &after);   /* checked by list_cursor_check */
 		q.after = &after;
 	} else if (q.page * q.limit > USER_LIST_WINDOW) {
 		if (searching)
