@@ -146,6 +146,14 @@ extern const struct input technicians_create_input;
 extern const struct input technicians_update_input;
 extern const struct input technicians_status_input;
 
+/* sessions.c: seed 002's /api/refresh-token and the user's own sessions */
+extern const struct input sessions_list_query;
+enum err sessions_list(struct req *r);
+enum err sessions_get(struct req *r);
+enum err sessions_end(struct req *r);
+enum err sessions_mine(struct req *r);
+enum err sessions_end_mine(struct req *r);
+
 /* paging.c: the paging every list shares (docs/data-layer.md, "Lists") */
 /* The check of a `cursor` query parameter (a vfield's .check). */
 const char *list_cursor_check(struct in_val *v, struct arena *a, enum msg *msg);

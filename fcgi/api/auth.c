@@ -77,7 +77,7 @@ open_session(struct req *r, long long uid, const char *role, const char *family,
 	t.ip = r->remote_addr;
 	if ((rc = db_sessions_insert(r->db, r->a, &t)) != DB_OK)
 		return fail_db(r, rc);
-	if ((s->access = jwt_issue(r->a, r->cfg, uid, role, &claims)) == NULL)
+	if ((s->access = jwt_issue_session(r->a, r->cfg, uid, role, family, &claims)) == NULL)
 		return fail(r, ERR_INTERNAL);
 	s->refresh = refresh;
 	return ERR_OK;

@@ -63,6 +63,13 @@ const struct route app_routes[] = {
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
 	{ PUT, "/api/users/:id/role", users_set_role, ROLE_ADMIN, 0, .body = &users_set_role_input },
 	{ DELETE, "/api/users/:id", users_delete, ROLE_ADMIN, 0 },
+	/* sessions (seed 002): a refresh family each; ending one ends its access tokens */
+	{ GET, "/api/users/me/sessions", sessions_mine, ROLE_ANY, 0,
+	    .query = &sessions_list_query },
+	{ DELETE, "/api/users/me/sessions/:id", sessions_end_mine, ROLE_ANY, 0 },
+	{ GET, "/api/refresh-token", sessions_list, ROLE_ADMIN, 0, .query = &sessions_list_query },
+	{ GET, "/api/refresh-token/:id", sessions_get, ROLE_ADMIN, 0 },
+	{ DELETE, "/api/refresh-token/:id", sessions_end, ROLE_ANY, 0 },
 	/* seed 002's /api/user: the same handlers and rules as /api/users (the settings
 	 * rows come first: "settings" is no id) */
 	{ GET, "/api/user", users_list, ROLE_ADMIN, 0, .query = &users_list_query },

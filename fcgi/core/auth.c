@@ -25,6 +25,24 @@ char *
 jwt_issue(struct arena *a, const struct config *cfg, long long uid, const char *role,
     struct jwt_claims *c)
 {
+	return jwt_issue_session(a, cfg, uid, role, NULL, c);
+}
+
+static int
+hex32(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[32] == '\0';
+}
+
+char *
+jwt_issue_session(struct arena *a, const struct config *cfg, long long uid, const char *role,
+    const char *sid, struct jwt_claims *c)
+{
 	jwt_t *j = NULL;
 	char *s = NULL, *out = NULL, sub[24];
 	unsigned char raw[16];
@@ -33,6 +51,11 @@ jwt_issue(struct arena *a, const struct config *cfg, long long uid, const char *
 	if (random_bytes(raw, sizeof(raw)) != 0)
 		return NULL;
 	hex_encode(raw, sizeof(raw), c->jti);
+	if (sid != NULL) {
+		if (!hex32(sid))
+			return NULL;
+		memcpy(c->sid, sid, 33);
+	}
 	c->sub = uid;
 	snprintf(c->role, sizeof(c->role), "%s", role);
 	c->iat_us = auth_now_us();
@@ -46,6 +69,7 @@ jwt_issue(struct arena *a, const struct config *cfg, long long uid, const char *
 	    jwt_add_grant_int(j, "iat_us", (long)c->iat_us) != 0 ||
 	    jwt_add_grant_int(j, "exp", (long)c->exp) != 0 ||
 	    jwt_add_grant(j, "jti", c->jti) != 0 ||
+	    (c->sid[0] != '\0' && jwt_add_grant(j, "sid", c->sid) != 0) ||
 	    jwt_set_alg(j, JWT_ALG_HS256, (const unsigned char *)cfg->jwt_secret,
 	    (int)strlen(cfg->jwt_secret)) != 0)
 		goto out;
@@ -62,7 +86,7 @@ jwt_verify(const struct config *cfg, const char *token, struct jwt_claims *out)
 {
 	jwt_t *j = NULL;
 	enum jwt_rc rc = JWT_INVALID;
-	const char *sub, *role, *jti;
+	const char *sub, *role, *jti, *sid;
 	char *end;
 	long exp;
 
@@ -87,6 +111,12 @@ jwt_verify(const struct config *cfg, const char *token, struct jwt_claims *out)
 		goto out;
 	snprintf(out->role, sizeof(out->role), "%s", role);
 	snprintf(out->jti, sizeof(out->jti), "%s", jti);
+	/* a session's token names it; one without (older, or not a session's) has none */
+	if ((sid = jwt_get_grant(j, "sid")) != NULL) {
+		if (!hex32(sid))
+			goto out;
+		memcpy(out->sid, sid, 33);
+	}
 	out->exp = exp;
 	out->iat = jwt_get_grant_int(j, "iat");
 	out->iat_us = jwt_get_grant_int(j, "iat_us");

@@ -23,6 +23,7 @@ struct jwt_claims {
 	long long iat;
 	long long iat_us;    /* microseconds since the epoch; iat * 10^6 for older tokens */
 	long long exp;
+	char      sid[33];   /* the session (refresh family) it belongs to; "" for none */
 };
 
 /* Now, in microseconds since the epoch (the clock tokens are issued by). */
@@ -33,6 +34,10 @@ enum jwt_rc { JWT_OK = 0, JWT_INVALID = -1, JWT_EXPIRED = -2 };
 /* A signed access token for the user, or NULL. Fills the claims used. */
 char       *jwt_issue(struct arena *a, const struct config *cfg, long long uid,
     const char *role, struct jwt_claims *claims);
+/* The same for a session: the token carries "sid", the session's refresh family (32 hex
+ * characters), so ending the session ends its access tokens at once. */
+char       *jwt_issue_session(struct arena *a, const struct config *cfg, long long uid,
+    const char *role, const char *sid, struct jwt_claims *claims);
 enum jwt_rc jwt_verify(const struct config *cfg, const char *token, struct jwt_claims *out);
 
 int  password_hash(const struct config *cfg, const char *pw, char out[PASSWORD_HASH_LEN]);

@@ -83,6 +83,7 @@ struct caller {
 	long long   id;            /* 0: anonymous */
 	enum role   role;
 	const char *jti;
+	const char *sid;           /* the session (refresh family) of the token, or NULL */
 	long long   token_exp;
 };
 

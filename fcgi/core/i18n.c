@@ -175,6 +175,9 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_NOTIFY_BOOKING_CANCELLED] = { "notify.booking.cancelled", "تم إلغاء الحجز", "The booking was cancelled" },
 	[MSG_NOTIFY_BOOKING_UNASSIGNED] = { "notify.booking.unassigned", "لم يعد هذا الحجز مسنداً إليك", "This booking is no longer assigned to you" },
 	[MSG_NOTIFY_BOOKING_CHANGED] = { "notify.booking.changed", "تغيرت حالة حجزك", "Your booking's status changed" },
+	[MSG_SESSION_LIST] = { "session.list", "الجلسات المفتوحة", "Open sessions" },
+	[MSG_SESSION_FOUND] = { "session.found", "تفاصيل الجلسة", "Session details" },
+	[MSG_SESSION_ENDED] = { "session.ended", "تم إنهاء الجلسة", "The session was ended" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -179,7 +179,7 @@ route_authorize(struct req *r, const struct route *rt)
 		return fail(r, ERR_TOKEN_INVALID);
 	/* the caller's current state, read on every authenticated request, so a ban, a
 	 * deletion or a role change applies at once */
-	rc = db_users_caller(r->db, r->a, c.sub, c.jti, c.iat_us, &u);
+	rc = db_users_caller(r->db, r->a, c.sub, c.jti, c.sid, c.iat_us, &u);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return fail_db(r, rc);
 	if (rc == DB_NOTFOUND || u.token_revoked || role_parse(u.role, &role) != 0) {
@@ -195,6 +195,7 @@ route_authorize(struct req *r, const struct route *rt)
 	r->user.id = c.sub;
 	r->user.role = role;
 	r->user.jti = arena_strdup(r->a, c.jti);
+	r->user.sid = c.sid[0] != '\0' ? arena_strdup(r->a, c.sid) : NULL;
 	r->user.token_exp = c.exp;
 	if (rt->roles != ROUTE_PUBLIC && (rt->roles & role) == 0)
 		return fail(r, ERR_FORBIDDEN);

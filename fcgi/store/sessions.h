@@ -57,6 +57,22 @@ enum db_rc db_sessions_revoke_access(struct db *db, struct arena *a, const char 
 
 /* Maintenance, a batch at a time: refresh tokens expired over a day ago, revoked access
  * tokens past their expiry. *n: the rows deleted. */
+/* Sessions as seed 002 lists them (live refresh families, newest use first): JSON
+ * objects {id, userId, device, ip, createdAt, lastUsedAt, expiresAt}, never a token or
+ * its hash. families[i] is item i's refresh family (for "current" and revoking). */
+struct session_page {
+	struct arena *a;
+	json_object  *items;
+	const char  **families;
+	int           has_next;
+	long long     last_row;     /* the cursor of the next page: before this row */
+};
+/* One user's (user_id > 0) or everyone's sessions, before_row (0: from the newest). */
+enum db_rc db_sessions_list(struct db *db, struct arena *a, long long user_id,
+    long long before_row, long long limit, struct session_page *out);
+/* The live session whose id is id (items holds one); DB_NOTFOUND when none. */
+enum db_rc db_sessions_get(struct db *db, struct arena *a, long long id,
+    struct session_page *out);
 enum db_rc db_sessions_purge_refresh(struct db *db, struct arena *a, unsigned long long *n);
 enum db_rc db_sessions_purge_revoked(struct db *db, struct arena *a, unsigned long long *n);
 

@@ -30,9 +30,9 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	 * on every authenticated request, so a ban or a role change applies at once */
 	[STMT_CALLER] = { "SELECT role, is_active, is_banned, ban_reason, banned_at,"
 	    " preferred_language,"
-	    " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti = ?)"
+	    " EXISTS(SELECT 1 FROM revoked_access_tokens WHERE jti IN (?, ?))"
 	    " OR COALESCE(tokens_valid_after > FROM_UNIXTIME(?) + INTERVAL ? MICROSECOND, 0)"
-	    " AS revoked FROM users WHERE id = ? AND deleted_at IS NULL", 4, 7, 0 },
+	    " AS revoked FROM users WHERE id = ? AND deleted_at IS NULL", 5, 7, 0 },
 	[STMT_VIEW] = { USER_VIEW_COLUMNS " WHERE u.id = ? AND u.deleted_at IS NULL", 1,
 	    USER_VIEW_NCOLS, 0 },
 	[STMT_LOCK_TARGET] = { "SELECT role, is_banned, ban_reason FROM users"
@@ -93,13 +93,14 @@ struct db_family store_users = DB_FAMILY("users", stmts);
 
 enum db_rc
 db_users_caller(struct db *db, struct arena *a, long long id, const char *jti,
-    long long iat_us, struct user_caller *out)
+    const char *sid, long long iat_us, struct user_caller *out)
 {
 	enum { C_ROLE, C_ACTIVE, C_BANNED, C_REASON, C_AT, C_LANG, C_REVOKED };
 	struct db_result res;
 	enum db_rc rc;
 
-	if ((rc = RUN(db, a, STMT_CALLER, &res, DB_STR(jti), DB_INT(iat_us / 1000000),
+	if ((rc = RUN(db, a, STMT_CALLER, &res, DB_STR(jti),
+	    DB_STR(sid != NULL && *sid != '\0' ? sid : jti), DB_INT(iat_us / 1000000),
 	    DB_INT(iat_us % 1000000), DB_INT(id))) != DB_OK)
 		return rc;
 	if (res.nrows == 0)

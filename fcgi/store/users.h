@@ -22,7 +22,7 @@ struct user_caller {
 };
 /* iat_us: the token's issue time, microseconds since the epoch (jwt_claims). */
 enum db_rc db_users_caller(struct db *db, struct arena *a, long long id, const char *jti,
-    long long iat_us, struct user_caller *out);
+    const char *sid, long long iat_us, struct user_caller *out);
 
 /* The user (not deleted) as JSON, shaped by column aliases: id, email, phone, username,
  * role, profile{…}, carInfo{…}, preferences{…}, location{…}, flags, rating, times.

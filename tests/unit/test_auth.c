@@ -396,3 +396,27 @@ TEST(jwt_issue_time_in_microseconds)
 	CHECK_INT(verify(craft_iat_us(now - 100, (now - 99) * 1000000L)), JWT_INVALID);
 	CHECK_INT(verify(craft_iat_us(now - 100, (now - 101) * 1000000L + 5)), JWT_INVALID);
 }
+
+/* A session's access token names its refresh family ("sid"); a malformed one is
+ * refused at issue and at verification. */
+TEST(jwt_session_id)
+{
+	struct jwt_claims in, out;
+	const char *sid = "0123456789abcdef0123456789abcdef";
+	char *tok;
+
+	tok = jwt_issue_session(&A, &cfg, 42, "customer", sid, &in);
+	REQUIRE(tok != NULL);
+	CHECK_STR(in.sid, sid);
+	CHECK_INT(jwt_verify(&cfg, tok, &out), JWT_OK);
+	CHECK_STR(out.sid, sid);
+	/* none: an empty sid */
+	tok = jwt_issue(&A, &cfg, 42, "customer", &in);
+	REQUIRE(tok != NULL);
+	CHECK_INT(jwt_verify(&cfg, tok, &out), JWT_OK);
+	CHECK_STR(out.sid, "");
+	/* not 32 lower-case hex characters: no token */
+	CHECK(jwt_issue_session(&A, &cfg, 42, "customer", "0123", &in) == NULL);
+	CHECK(jwt_issue_session(&A, &cfg, 42, "customer", "0123456789ABCDEF0123456789abcdef",
+	    &in) == NULL);
+}
