@@ -99,6 +99,7 @@ enum err bookings_assign(struct req *r);
 enum err bookings_cancel(struct req *r);
 enum err bookings_status(struct req *r);
 extern const struct input bookings_create_input;
+enum err bookings_of_technician(struct req *r);  /* GET /api/technicians/:id/bookings */
 extern const struct input bookings_list_query;      /* /my and the staff/technician list */
 extern const struct input bookings_approve_input;
 extern const struct input bookings_assign_input;

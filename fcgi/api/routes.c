@@ -112,6 +112,8 @@ const struct route app_routes[] = {
 	{ POST, "/api/technicians", technicians_create, ROLE_ADMIN, 0,
 	    .body = &technicians_create_input },
 	{ GET, "/api/technicians/:id", technicians_get, ROLE_ANY, 0 },
+	{ GET, "/api/technicians/:id/bookings", bookings_of_technician,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .query = &bookings_list_query },
 	{ PUT, "/api/technicians/:id", technicians_update, ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &technicians_update_input },
 

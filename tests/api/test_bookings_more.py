@@ -630,4 +630,30 @@ def test_v1_bookings_and_delete_cancels():
     expect(200, api("DELETE", "/api/v1/bookings/%d" % g["id"], headers={"X-Guest-Token": tok}))
 
 
+def test_a_technicians_bookings():
+    """GET /api/technicians/:id/bookings: staff see anyone's, a technician only their own,
+    with the filters of GET /api/bookings."""
+    c = register_user(role="customer")
+    t, other = technician(), technician()
+    adm = admin_token()
+    bid = create(c["token"], make_service(requires_approval=True))["id"]
+    expect(200, put(bid, "approve", {"approved": True}, adm))
+    expect(200, put(bid, "assign-technician", {"technicianId": t["id"]}, adm))
+    path = "/api/technicians/%d/bookings" % t["id"]
+    for token in (t["token"], adm):
+        ids = [b["id"] for b in expect(200, api("GET", path, token=token))["data"]]
+        check(ids == [bid], "bookings of the technician %r" % ids)
+    ids = [b["id"] for b in expect(200, api("GET", path + "?status=approved", token=adm))["data"]]
+    check(ids == [bid], "status filter %r" % ids)
+    check(expect(200, api("GET", path + "?status=completed", token=adm))["data"] == [],
+          "completed filter")
+    check(expect(200, api("GET", "/api/technicians/%d/bookings" % other["id"],
+                          token=other["token"]))["data"] == [], "another technician's list")
+    expect(403, api("GET", path, token=other["token"]), "FORBIDDEN")
+    expect(403, api("GET", path, token=c["token"]), "FORBIDDEN")
+    expect(401, api("GET", path), "UNAUTHORIZED")
+    expect(404, api("GET", "/api/technicians/x/bookings", token=adm))
+    expect(422, api("GET", path + "?limit=0", token=adm), fields=["limit"])
+
+
 run(globals())
