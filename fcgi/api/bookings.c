@@ -20,6 +20,7 @@
 #include "../store/bookings.h"
 #include "../store/notifications.h"
 #include "../store/outbox.h"
+#include "../store/settings.h"
 #include "../store/user_lists.h"
 #include "api.h"
 
@@ -77,23 +78,16 @@ family(const struct req *r)
 	    BK_NAMES_BOOKING : BK_NAMES_V0;
 }
 
-/* A setting's whole number, or def while it is absent or not a number. */
+/* A setting's whole number, or def while it is absent, not a number or below 0. */
 static enum db_rc
 setting_ll(struct req *r, const char *key, long long def, long long *out)
 {
-	const char *v;
-	char *end;
-	enum db_rc rc = db_bookings_setting(r->db, r->a, key, &v);
+	enum db_rc rc = db_settings_int(r->db, r->a, key, 0, LLONG_MAX, out);
 
-	*out = def;
-	if (rc == DB_NOTFOUND)
+	if (rc == DB_OK)
 		return DB_OK;
-	if (rc != DB_OK)
-		return rc;
-	*out = strtoll(v, &end, 10);
-	if (end == v || *end != '\0' || *out < 0)
-		*out = def;
-	return DB_OK;
+	*out = def;
+	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 /* A setting's number (a fraction allowed), or def while it is absent, not a number or
@@ -103,7 +97,7 @@ setting_d(struct req *r, const char *key, double def, double *out)
 {
 	const char *v;
 	char *end;
-	enum db_rc rc = db_bookings_setting(r->db, r->a, key, &v);
+	enum db_rc rc = db_settings_value(r->db, r->a, key, &v);
 
 	*out = def;
 	if (rc == DB_NOTFOUND)

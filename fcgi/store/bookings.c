@@ -24,7 +24,6 @@ enum stmt {
 	STMT_HISTORY_LIST,
 	STMT_REALTIME,
 	STMT_TECHNICIAN,
-	STMT_SETTING,
 	STMT_CONTACT,
 	STMT_LINKED,
 	STMT_VIEW,
@@ -123,7 +122,6 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " VALUES (?, ?, ?)", 3, 0, 0 },
 	[STMT_TECHNICIAN] = { "SELECT role = 'technician' AND is_active = 1 AND is_banned = 0"
 	    " FROM users WHERE id = ? AND deleted_at IS NULL", 1, 1, 0 },
-	[STMT_SETTING] = { "SELECT value FROM settings WHERE `key` = ?", 1, 1, 0 },
 	[STMT_CONTACT] = { "SELECT b.customer_phone, u.first_name, u.preferred_language"
 	    " FROM bookings b LEFT JOIN users u ON u.id = b.customer_id WHERE b.id = ?", 1, 3, 0 },
 	/* the statuses in which a technician works a customer's booking: from assignment
@@ -388,20 +386,6 @@ db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
 	    DB_OK)
 		return rc;
 	*linked = res.nrows > 0;
-	return DB_OK;
-}
-
-enum db_rc
-db_bookings_setting(struct db *db, struct arena *a, const char *key, const char **value)
-{
-	struct db_result res;
-	enum db_rc rc;
-
-	*value = NULL;
-	if ((rc = RUN(db, a, STMT_SETTING, &res, DB_STR(key))) != DB_OK)
-		return rc;
-	if (res.nrows == 0 || (*value = db_get(&res, 0, 0)) == NULL)
-		return DB_NOTFOUND;
 	return DB_OK;
 }
 

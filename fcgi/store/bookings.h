@@ -106,9 +106,6 @@ enum db_rc db_bookings_technician_ok(struct db *db, struct arena *a, long long u
  * the way, arrived or at work): what opens their contact details to each other. */
 enum db_rc db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
     long long customer_id, int *linked);
-/* A system setting's JSON text; DB_NOTFOUND when it is not set. */
-enum db_rc db_bookings_setting(struct db *db, struct arena *a, const char *key,
-    const char **value);
 
 /* One booking as the API shows it (status as stored: the handler names it). */
 enum db_rc db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out);

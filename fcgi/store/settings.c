@@ -98,19 +98,30 @@ db_settings_lock(struct db *db, struct arena *a, const char *key, const char **v
 }
 
 enum db_rc
+db_settings_value(struct db *db, struct arena *a, const char *key, const char **value)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*value = NULL;
+	if ((rc = RUN(db, a, STMT_VALUE, &res, DB_STR(key))) != DB_OK)
+		return rc;
+	if (res.nrows == 0 || (*value = db_get(&res, 0, 0)) == NULL)
+		return DB_NOTFOUND;
+	return DB_OK;
+}
+
+enum db_rc
 db_settings_int(struct db *db, struct arena *a, const char *key, long long lo, long long hi,
     long long *value)
 {
-	struct db_result res;
 	const char *text;
 	char *end;
 	long long v;
 	enum db_rc rc;
 
-	if ((rc = RUN(db, a, STMT_VALUE, &res, DB_STR(key))) != DB_OK)
+	if ((rc = db_settings_value(db, a, key, &text)) != DB_OK)
 		return rc;
-	if (res.nrows == 0 || (text = db_get(&res, 0, 0)) == NULL)
-		return DB_NOTFOUND;
 	v = strtoll(text, &end, 10);
 	if (end == text || *end != '\0' || v < lo || v > hi)
 		return DB_NOTFOUND;

@@ -20,6 +20,9 @@ enum db_rc db_settings_view(struct db *db, struct arena *a, const char *key,
  * transaction only. DB_NOTFOUND when there is none. */
 enum db_rc db_settings_lock(struct db *db, struct arena *a, const char *key,
     const char **value);
+/* A setting's value (JSON text), not locked; DB_NOTFOUND when it is not set. */
+enum db_rc db_settings_value(struct db *db, struct arena *a, const char *key,
+    const char **value);
 /* A setting whose value is a whole number within [lo, hi]; DB_NOTFOUND when it is not
  * set, or is no such number (the caller keeps its default). */
 enum db_rc db_settings_int(struct db *db, struct arena *a, const char *key, long long lo,
