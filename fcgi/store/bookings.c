@@ -476,7 +476,6 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	    q->emergency >= 0 ? F_EMERGENCY : F_NONE);
 	size_t n = 0, nf, i;
 	enum db_rc rc;
-	int c_at, c_id;
 
 	memset(out, 0, sizeof(*out));
 	if (q->scope != BOOKINGS_ALL)
@@ -507,17 +506,7 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	args[n++] = DB_INT(q->offset);
 	if ((rc = db_exec(db, a, &store_bookings, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
-	if ((long long)res.nrows > q->limit && (c_at = db_col(&res,
-	    q->by_scheduled ? "scheduledDateTime" : "createdAt")) >= 0 &&
-	    (c_id = db_col(&res, "id")) >= 0) {
-		const char *t = db_get(&res, (size_t)q->limit - 1, (size_t)c_at);
-
-		if (t != NULL && strlen(t) == 23) {
-			out->has_next = 1;
-			memcpy(out->next_at, t, 24);
-			out->next_id = db_get_ll(&res, (size_t)q->limit - 1, (size_t)c_id, 0);
-		}
-	}
+	out->has_next = store_next_key(&res, q->limit, q->by_scheduled ? "scheduledDateTime" : "createdAt", out->next_at, &out->next_id);
 	out->items = json_object_new_array();
 	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
 		json_object_array_add(out->items, db_row_json(&res, i));

@@ -329,7 +329,6 @@ db_notifications_list(struct db *db, struct arena *a, const struct notification_
 	unsigned v = (q->type != NULL ? 2u : 0u) + (q->is_read >= 0 ? 1u : 0u);
 	size_t n = 0, nf, i;
 	enum db_rc rc;
-	int c_at, c_id;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = db_notifications_counts(db, a, q->user_id, &total, &out->unread)) != DB_OK)
@@ -361,16 +360,7 @@ db_notifications_list(struct db *db, struct arena *a, const struct notification_
 	args[n++] = DB_INT(q->offset);
 	if ((rc = db_exec(db, a, &store_notifications, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
-	if ((long long)res.nrows > q->limit && (c_at = db_col(&res, "createdAt")) >= 0 &&
-	    (c_id = db_col(&res, "id")) >= 0) {
-		const char *t = db_get(&res, (size_t)q->limit - 1, (size_t)c_at);
-
-		if (t != NULL && strlen(t) == 23) {
-			out->has_next = 1;
-			memcpy(out->next_at, t, 24);
-			out->next_id = db_get_ll(&res, (size_t)q->limit - 1, (size_t)c_id, 0);
-		}
-	}
+	out->has_next = store_next_key(&res, q->limit, "createdAt", out->next_at, &out->next_id);
 	out->items = json_object_new_array();
 	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
 		json_object_array_add(out->items, db_row_json(&res, i));

@@ -123,3 +123,21 @@ store_explain_lists(struct db *db)
 	fflush(stdout);
 	return bad;
 }
+
+int
+store_next_key(struct db_result *res, long long limit, const char *at_col, char at[24],
+    long long *id)
+{
+	const char *t;
+	int c_at, c_id;
+
+	if ((long long)res->nrows <= limit || limit < 1 || (c_at = db_col(res, at_col)) < 0 ||
+	    (c_id = db_col(res, "id")) < 0)
+		return 0;
+	t = db_get(res, (size_t)limit - 1, (size_t)c_at);
+	if (t == NULL || strlen(t) != 23)
+		return 0;
+	memcpy(at, t, 24);
+	*id = db_get_ll(res, (size_t)limit - 1, (size_t)c_id, 0);
+	return 1;
+}

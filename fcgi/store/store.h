@@ -51,4 +51,11 @@ int store_check(struct db *db);
  * errors. */
 int store_explain_lists(struct db *db);
 
+/* A keyset list's next position. The list's statement asks for limit + 1 rows; when more
+ * than limit came back, the key (at_col, "id") of row limit - 1 (the last one shown) goes
+ * to at (a "YYYY-MM-DD HH:MM:SS.fff" time) and *id, and the answer is 1: there is a next
+ * page. 0 otherwise. */
+int store_next_key(struct db_result *res, long long limit, const char *at_col, char at[24],
+    long long *id);
+
 #endif

@@ -248,7 +248,6 @@ db_technicians_list(struct db *db, struct arena *a, const struct technician_filt
 	unsigned bits;
 	size_t n = filter_args(f, &bits, args);
 	const char *at = after != NULL ? after->created_at : TOP_TIME;
-	int c_at, c_id;
 	enum db_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -258,16 +257,7 @@ db_technicians_list(struct db *db, struct arena *a, const struct technician_filt
 	args[n++] = DB_INT(limit + 1);
 	if ((rc = db_exec(db, a, &store_technicians, STMT_LIST + bits, args, n, &res)) != DB_OK)
 		return rc;
-	if ((long long)res.nrows > limit && (c_at = db_col(&res, "technician.createdAt")) >= 0 &&
-	    (c_id = db_col(&res, "id")) >= 0) {
-		const char *t = db_get(&res, (size_t)limit - 1, (size_t)c_at);
-
-		if (t != NULL && strlen(t) == 23) {
-			out->has_next = 1;
-			memcpy(out->next.created_at, t, 24);
-			out->next.id = db_get_ll(&res, (size_t)limit - 1, (size_t)c_id, 0);
-		}
-	}
+	out->has_next = store_next_key(&res, limit, "technician.createdAt", out->next.created_at, &out->next.id);
 	rows_json(a, &res, (size_t)limit, &out->items, &out->shown);
 	return DB_OK;
 }

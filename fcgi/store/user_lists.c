@@ -514,7 +514,6 @@ list_page(struct db *db, struct arena *a, const struct user_list_query *q,
 	unsigned v = (q->role != NULL ? 1u : 0u) + (q->status != USER_STATUS_ALL ? 2u : 0u);
 	size_t n = 0, nf, ntot;
 	enum db_rc rc;
-	int c_at, c_id;
 
 	if (q->role != NULL)
 		args[n++] = DB_STR(q->role);
@@ -547,16 +546,7 @@ list_page(struct db *db, struct arena *a, const struct user_list_query *q,
 	args[n++] = DB_INT(q->limit + 1);
 	if ((rc = RUN(db, a, STMT_PAGE_ALL + v, args, n, &res)) != DB_OK)
 		return rc;
-	if ((long long)res.nrows > q->limit && (c_at = db_col(&res, "createdAt")) >= 0 &&
-	    (c_id = db_col(&res, "id")) >= 0) {
-		const char *t = db_get(&res, (size_t)q->limit - 1, (size_t)c_at);
-
-		if (t != NULL && strlen(t) == 23) {
-			out->has_next = 1;
-			memcpy(out->next.created_at, t, 24);
-			out->next.id = db_get_ll(&res, (size_t)q->limit - 1, (size_t)c_id, 0);
-		}
-	}
+	out->has_next = store_next_key(&res, q->limit, "createdAt", out->next.created_at, &out->next.id);
 	rows_json(a, &res, q->limit, out);
 	return DB_OK;
 }
