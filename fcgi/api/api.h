@@ -86,6 +86,12 @@ enum err settings_public(struct req *r);
 enum err settings_all(struct req *r);
 enum err settings_update(struct req *r);
 enum err settings_create(struct req *r);
+/* 426 for a mobile app older than the min_app_version setting (X-App-Platform and
+ * X-App-Version); others pass. Routes flagged ROUTE_ANY_APP_VERSION always pass. */
+enum err app_version_gate(struct req *r, unsigned route_flags);
+/* A registration that names no language takes the default_language setting (and the
+ * answer is in it); one that names one keeps it. */
+enum lang settings_default_lang(struct req *r);
 extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 

@@ -14,9 +14,9 @@
 #define DELETE HTTP_DELETE
 
 const struct route app_routes[] = {
-	{ GET, "/", api_root, ROUTE_PUBLIC, 0 },
-	{ GET, "/health", api_health, ROUTE_PUBLIC, 0 },
-	{ GET, "/api/health", api_health, ROUTE_PUBLIC, 0 },
+	{ GET, "/", api_root, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
+	{ GET, "/health", api_health, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
+	{ GET, "/api/health", api_health, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
 
 	/* auth (seeds 000, 001, 002) */
 	{ POST, "/api/auth/register", auth_register, ROUTE_PUBLIC, 0,
@@ -118,7 +118,7 @@ const struct route app_routes[] = {
 	    .body = &technicians_update_input },
 
 	/* settings (seed 000) */
-	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
 	{ GET, "/api/settings/all", settings_all, ROLE_ADMIN, 0 },
 	{ PUT, "/api/settings/:key", settings_update, ROLE_ADMIN, 0, .body = &settings_update_input },
 	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0, .body = &settings_create_input },

@@ -178,6 +178,9 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_SESSION_LIST] = { "session.list", "الجلسات المفتوحة", "Open sessions" },
 	[MSG_SESSION_FOUND] = { "session.found", "تفاصيل الجلسة", "Session details" },
 	[MSG_SESSION_ENDED] = { "session.ended", "تم إنهاء الجلسة", "The session was ended" },
+	[MSG_APP_UPDATE_REQUIRED] = { "app.update_required", "نسخة التطبيق دي قديمة: حدّث التطبيق من المتجر علشان تكمل", "This version of the app is too old: update it from the store to go on" },
+	[MSG_APP_VERSION_BAD] = { "app.version_bad", "رقم نسخة التطبيق في X-App-Version لازم يكون أرقام مفصولة بنقط (زي 1.4.2)", "X-App-Version must be numbers separated by dots (such as 1.4.2)" },
+	[MSG_V_SETTING_VALUE] = { "v.setting_value", "القيمة دي مش مناسبة للإعداد ده: راجع وصفه والحدود المسموحة", "This value does not fit this setting: see its description and bounds" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */
