@@ -514,6 +514,33 @@ def test_milestones():
     check(state(bid) == before, "a second completion changed something")
 
 
+def test_every_write_names_the_bad_field_in_both_languages():
+    b = working()
+    bid, t = b["bid"], b["t"]["token"]
+    d = expect(201, post(P(bid, "/interactions"), {"type": "message", "content": "Hi"}, t))["data"]
+    iid = d["createdId"]
+    d = expect(201, post(P(bid, "/blockers"), {"type": "other", "description": "x"}, t))["data"]
+    blk = d["createdId"]
+    cases = [("PUT", P(bid, "/stages/diagnosis"), {"status": 7}, t, "status"),
+             ("POST", P(bid, "/blockers"), {"type": "other"}, t, "description"),
+             ("PUT", P(bid, "/blockers/%d/resolve" % blk), {"resolution": 5}, t, "resolution"),
+             ("POST", P(bid, "/quality-checks"), {"checkType": "pre_work", "criteria": 3}, t,
+              "criteria"),
+             ("POST", P(bid, "/interactions"), {"type": "call", "content": ""}, t, "content"),
+             ("PUT", P(bid, "/interactions/%d/response" % iid), {"response": ""},
+              b["c"]["token"], "response"),
+             ("POST", P(bid, "/milestones"), {"name": "x" * 201}, t, "name")]
+    before = state(bid)
+    for method, path, body, token, field in cases:
+        expect(422, api(method, path, body, token=token), "VALIDATION_ERROR", fields=[field])
+        m_en, m_ar = expect_bilingual(method, path, body, token=token, status=422)
+        for lang in ("en", "ar"):
+            r = api(method, path + "?lang=" + lang, body, token=token)
+            e = r.body["errors"][0]
+            check(e["field"] == field and e["message"], "%s %s: %r" % (method, path, e))
+    check(state(bid) == before, "bad input changed something")
+
+
 # ------------------------------------------------------------------ races
 
 def test_two_workers_racing_for_one_stage_lose_no_update():
@@ -549,6 +576,16 @@ def test_two_workers_racing_for_one_stage_lose_no_update():
     check(s["version"] == v + 3 and [str(s["percent"]), s["notes"]] == hist[-1],
           "the last write is the row: %r vs %r" % (s, hist[-1]))
     check(len(events(bid)) == 4, "events %d" % len(events(bid)))
+    # the same technician from two devices, with the version both saw
+    v = s["version"]
+    r1, r2 = at_once(
+        lambda: stage(b, "diagnosis", {"status": "completed", "version": v}),
+        lambda: stage(b, "diagnosis", {"status": "failed", "version": v}))
+    check(sorted([r1.status, r2.status]) == [200, 409], "two devices: %s %s"
+          % (r1.describe(), r2.describe()))
+    s = get(b)["stages"][0]
+    won = "completed" if r1.status == 200 else "failed"
+    check(s["status"] == won and s["version"] == v + 1, "stage %r, winner %s" % (s, won))
 
 
 # ------------------------------------------------------------------ lists
