@@ -427,7 +427,9 @@ stage_work(struct req *r, void *ctx)
 		return fail(r, ERR_INTERNAL);
 	if (in->version.set && in->version.i != row->version)
 		return fail_msg(r, ERR_CONFLICT, MSG_PROGRESS_STALE);
-	if ((e = blocked(r, t, &stop)) != ERR_OK)
+	/* only a completion asks whether a blocker stops it */
+	stop = 0;
+	if (to == PGS_COMPLETED && (e = blocked(r, t, &stop)) != ERR_OK)
 		return e;
 	from = t->st[x->stage - 1].status;
 	if ((why = pg_stage_move(t->st, x->stage, to, stop)) != PG_OK)
