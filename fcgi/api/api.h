@@ -177,4 +177,30 @@ enum err    list_position(struct req *r, const struct in_val *cursor, long long 
 /* The cursor of the page after the row (at, id). */
 const char *list_next_cursor(struct arena *a, const char *at, long long id);
 
+/* bookings.c, for a booking's sub-resources: the caller's part in a booking
+ * (BK_STAFF, BK_TECHNICIAN for the assigned one, BK_CUSTOMER for its customer or the
+ * holder of its guest token, 0: not theirs to see), and whether the caller is neither
+ * signed in nor holds a guest token */
+struct booking_row;
+unsigned bookings_party(const struct req *r, const struct booking_row *b);
+int      bookings_anonymous(const struct req *r);
+
+/* progress.c: seed 000's service progress of a booking (docs/bookings.md, "Progress") */
+enum err progress_get(struct req *r);
+enum err progress_stage(struct req *r);
+enum err progress_blocker_report(struct req *r);
+enum err progress_blocker_resolve(struct req *r);
+enum err progress_check(struct req *r);
+enum err progress_interaction(struct req *r);
+enum err progress_interaction_answer(struct req *r);
+enum err progress_milestone_add(struct req *r);
+enum err progress_milestone_reach(struct req *r);
+extern const struct input progress_stage_input;
+extern const struct input progress_blocker_input;
+extern const struct input progress_resolve_input;
+extern const struct input progress_check_input;
+extern const struct input progress_interaction_input;
+extern const struct input progress_answer_input;
+extern const struct input progress_milestone_input;
+
 #endif
