@@ -92,6 +92,13 @@ enum err app_version_gate(struct req *r, unsigned route_flags);
 /* A registration that names no language takes the default_language setting (and the
  * answer is in it); one that names one keeps it. */
 enum lang settings_default_lang(struct req *r);
+
+/* privacy.c: the contact form, a person's export and the erasure of their account */
+extern const struct input contact_send_input;
+extern const struct input users_me_delete_input;
+enum err contact_send(struct req *r);
+enum err users_me_export(struct req *r);
+enum err users_me_delete(struct req *r);
 extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 

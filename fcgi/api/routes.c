@@ -67,6 +67,9 @@ const struct route app_routes[] = {
 	{ GET, "/api/users/me/sessions", sessions_mine, ROLE_ANY, 0,
 	    .query = &sessions_list_query },
 	{ DELETE, "/api/users/me/sessions/:id", sessions_end_mine, ROLE_ANY, 0 },
+	/* a person's own data (seed 001 §4): everything held about them, and its erasure */
+	{ GET, "/api/users/me/export", users_me_export, ROLE_ANY, 0 },
+	{ DELETE, "/api/users/me", users_me_delete, ROLE_ANY, 0, .body = &users_me_delete_input },
 	{ GET, "/api/refresh-token", sessions_list, ROLE_ADMIN, 0, .query = &sessions_list_query },
 	{ GET, "/api/refresh-token/:id", sessions_get, ROLE_ADMIN, 0 },
 	{ DELETE, "/api/refresh-token/:id", sessions_end, ROLE_ANY, 0 },
@@ -173,6 +176,10 @@ const struct route app_routes[] = {
 	    .query = &notifications_list_query },
 	{ PUT, "/api/notification/read-all", notifications_read_all, ROLE_ANY, 0 },
 	{ PUT, "/api/notification/:id/read", notifications_read, ROLE_ANY, 0 },
+
+	/* the contact form (seed 001 §5.9): anyone; a valid token names the sender */
+	{ POST, "/api/send-email", contact_send, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &contact_send_input },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },

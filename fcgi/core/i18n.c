@@ -215,6 +215,10 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_NOTIFY_PROGRESS_APPROVAL] = { "notify.progress.approval", "مطلوب موافقتك على خطوة في العمل على حجزك", "Your approval is needed for a step of the work on your booking" },
 	[MSG_NOTIFY_PROGRESS_ANSWERED] = { "notify.progress.answered", "رد العميل على رسالتك", "The customer answered your message" },
 	[MSG_NOTIFY_PROGRESS_MILESTONE] = { "notify.progress.milestone", "تم إنجاز مرحلة رئيسية في العمل على حجزك", "A milestone of the work on your booking was reached" },
+	[MSG_CONTACT_SENT] = { "contact.sent", "وصلتنا رسالتك، وفريق الدعم هيرد عليك على الإيميل", "Your message reached us; the support team will answer by e-mail" },
+	[MSG_PRIVACY_EXPORT] = { "privacy.export", "دي كل بياناتك اللي عندنا", "All the data Warsha holds about you" },
+	[MSG_PRIVACY_OPEN_BOOKING] = { "privacy.open_booking", "عندك حجز لسه ما خلصش: خلّصه أو الغيه الأول، وبعدين امسح حسابك", "You have a booking still under way: finish or cancel it first, then delete your account" },
+	[MSG_PRIVACY_STAFF_DELETE] = { "privacy.staff_delete", "حسابات فريق الإدارة بيقفلها أدمن تاني", "Staff accounts are closed by another admin" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

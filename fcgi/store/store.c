@@ -1,6 +1,8 @@
 #include "store.h"
 #include "technicians.h"
 #include "progress.h"
+#include "contact.h"
+#include "privacy.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,8 @@ struct db_family *const store_families[] = {
 	&store_technicians,
 	&store_notifications,
 	&store_progress,
+	&store_contact,
+	&store_privacy,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
