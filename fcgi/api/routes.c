@@ -58,6 +58,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
 	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
 	    .body = &users_settings_put_input },
+	/* the erasure of one's own account (privacy.c), above the admins' :id row */
+	{ DELETE, "/api/users/me", users_me_delete, ROLE_ANY, 0, .body = &users_me_delete_input },
 	/* whole for staff, the public view for the others (users.c) */
 	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
@@ -67,9 +69,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/users/me/sessions", sessions_mine, ROLE_ANY, 0,
 	    .query = &sessions_list_query },
 	{ DELETE, "/api/users/me/sessions/:id", sessions_end_mine, ROLE_ANY, 0 },
-	/* a person's own data (seed 001 §4): everything held about them, and its erasure */
+	/* a person's own data (seed 001 §4): everything held about them */
 	{ GET, "/api/users/me/export", users_me_export, ROLE_ANY, 0 },
-	{ DELETE, "/api/users/me", users_me_delete, ROLE_ANY, 0, .body = &users_me_delete_input },
 	{ GET, "/api/refresh-token", sessions_list, ROLE_ADMIN, 0, .query = &sessions_list_query },
 	{ GET, "/api/refresh-token/:id", sessions_get, ROLE_ADMIN, 0 },
 	{ DELETE, "/api/refresh-token/:id", sessions_end, ROLE_ANY, 0 },
