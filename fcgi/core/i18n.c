@@ -178,6 +178,10 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_SESSION_LIST] = { "session.list", "الجلسات المفتوحة", "Open sessions" },
 	[MSG_SESSION_FOUND] = { "session.found", "تفاصيل الجلسة", "Session details" },
 	[MSG_SESSION_ENDED] = { "session.ended", "تم إنهاء الجلسة", "The session was ended" },
+	[MSG_DEVICE_REGISTERED] = { "device.registered", "تم تسجيل الجهاز للإشعارات",
+	    "The device is registered for push notifications" },
+	[MSG_DEVICE_REMOVED] = { "device.removed", "تم إلغاء تسجيل الجهاز",
+	    "The device is no longer registered" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */
