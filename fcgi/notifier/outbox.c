@@ -335,6 +335,18 @@ delivery_start(const struct config *cfg)
 		log_error("msg=curl_init_failed");
 		goto fail;
 	}
+	if (strcmp(d->cfg.sms_provider, "http") == 0) {
+		/* the gateway's body template: a mistake stops the start, not each message */
+		struct mustache_template *t = mustache_compile("sms_body", d->cfg.sms_body,
+		    strlen(d->cfg.sms_body), &merr);
+
+		if (t == NULL) {
+			log_error("msg=bad_config key=sms_body error=\"%d:%d: %s\"", merr.line,
+			    merr.column, merr.message);
+			goto fail;
+		}
+		mustache_free(t);
+	}
 	if (push_setup(d) != 0)
 		goto fail;
 	if ((d->db = db_open(&d->cfg)) == NULL)
