@@ -1,5 +1,6 @@
 #include "store.h"
 #include "technicians.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct db_family *const store_families[] = {
 	&store_bookings,
 	&store_technicians,
 	&store_notifications,
+	&store_progress,
 	&store_devices,
 };
 
