@@ -566,6 +566,30 @@ def test_sigterm_releases_claimed_rows():
         smtp.close()
 
 
+def test_health_answers_while_smtp_is_slow():
+    """Delivery has its own thread: the service thread answers /health at once while a
+    message is stuck in a slow SMTP exchange."""
+    smtp = SMTPServer(delay=3.0)
+    try:
+        with stack_notifier_paused(), Notifier(email_provider="smtp", smtp_url="smtp://127.0.0.1:%d" % smtp.port,
+                                               smtp_tls="none") as n:
+            id_ = queue("email", "h%s@example.com" % uniq(8), "verify_email", {"name": "x", "link": "l"})
+            check(poll(lambda: row(id_)["status"] == "sending", timeout=5, interval=0.02), row(id_))
+            time.sleep(0.3)   # inside the 3 s DATA
+            url = "http://" + [ln.split("=", 1)[1].strip() for ln in open(n.conf, encoding="utf-8")
+                               if ln.startswith("notifier_listen")][0] + "/health"
+            import urllib.request
+            for _ in range(5):
+                t0 = time.time()
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    check(resp.status == 200, resp.status)
+                check(time.time() - t0 < 0.5, "/health took %.2f s during an SMTP exchange" % (time.time() - t0))
+            check(row(id_)["status"] == "sending", "the exchange was not under way: %r" % row(id_))
+            wait_status([id_], timeout=10)
+    finally:
+        smtp.close()
+
+
 # ------------------------------------------------------------------ Resend
 
 def test_resend_request_and_retry():
