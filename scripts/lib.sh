@@ -188,6 +188,7 @@ maintenance_token = $(openssl rand -hex 32)
 body_limit = 1048576
 sql_dir = $REPO/sql
 spool_dir = $SPOOL_DIR
+templates_dir = $REPO/templates
 notifier_listen = $NOTIFIER_ADDR
 public_url = $BASE_URL
 # a web app's dev server (Vite's default port) may call the API with credentials
@@ -203,7 +204,7 @@ EOF
 # are brought up to date; the secrets are kept (and must not be empty).
 conf_check() {
 	local key want have bad=0
-	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url; do
+	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url templates_dir; do
 		case "$key" in
 		db_port) want=$DB_PORT ;;
 		db_socket) want=$DB_SOCKET ;;
@@ -212,6 +213,7 @@ conf_check() {
 		spool_dir) want=$SPOOL_DIR ;;
 		notifier_listen) want=$NOTIFIER_ADDR ;;
 		public_url) want=$BASE_URL ;;
+		templates_dir) want=$REPO/templates ;;
 		esac
 		have=$(conf_get "$key")
 		if [ "$have" != "$want" ]; then

@@ -145,6 +145,12 @@ extern const struct input notifications_send_input;
 /* maintenance.c */
 enum err maintenance_run(struct req *r);
 
+/* devices.c (seed 004's push device tokens) */
+enum err devices_register(struct req *r);
+enum err devices_unregister(struct req *r);
+extern const struct input devices_register_input;
+extern const struct input devices_unregister_input;
+
 /* technicians.c (seed 000's technician management; seed 004's nearby search) */
 enum err technicians_list(struct req *r);
 enum err technicians_available(struct req *r);

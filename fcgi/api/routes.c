@@ -60,6 +60,11 @@ const struct route app_routes[] = {
 	    .body = &users_settings_put_input },
 	/* the erasure of one's own account (privacy.c), above the admins' :id row */
 	{ DELETE, "/api/users/me", users_me_delete, ROLE_ANY, 0, .body = &users_me_delete_input },
+	/* seed 004's push devices (devices.c): before /api/users/:id */
+	{ POST, "/api/users/fcm-token", devices_register, ROLE_ANY, 0,
+	    .body = &devices_register_input },
+	{ DELETE, "/api/users/fcm-token", devices_unregister, ROLE_ANY, 0,
+	    .body = &devices_unregister_input },
 	/* whole for staff, the public view for the others (users.c) */
 	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },

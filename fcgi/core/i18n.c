@@ -219,6 +219,10 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_PRIVACY_EXPORT] = { "privacy.export", "دي كل بياناتك اللي عندنا", "All the data Warsha holds about you" },
 	[MSG_PRIVACY_OPEN_BOOKING] = { "privacy.open_booking", "عندك حجز لسه ما خلصش: خلّصه أو الغيه الأول، وبعدين امسح حسابك", "You have a booking still under way: finish or cancel it first, then delete your account" },
 	[MSG_PRIVACY_STAFF_DELETE] = { "privacy.staff_delete", "حسابات فريق الإدارة بيقفلها أدمن تاني", "Staff accounts are closed by another admin" },
+	[MSG_DEVICE_REGISTERED] = { "device.registered", "تم تسجيل الجهاز للإشعارات",
+	    "The device is registered for push notifications" },
+	[MSG_DEVICE_REMOVED] = { "device.removed", "تم إلغاء تسجيل الجهاز",
+	    "The device is no longer registered" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

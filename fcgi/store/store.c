@@ -28,6 +28,7 @@ struct db_family *const store_families[] = {
 	&store_progress,
 	&store_contact,
 	&store_privacy,
+	&store_devices,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
