@@ -219,7 +219,8 @@ mime_build(struct arena *a, const struct mime_mail *m, size_t *len)
 	if (!mime_addr_ok(m->to) || (from_addr = mime_from_parts(a, m->from, &name)) == NULL ||
 	    b == NULL || *b == '\0' || strlen(b) > 60 || strpbrk(b, "\r\n\"") != NULL ||
 	    strpbrk(m->message_id, "\r\n<> ") != NULL ||
-	    (m->list_unsubscribe != NULL && strpbrk(m->list_unsubscribe, "\r\n") != NULL))
+	    (m->list_unsubscribe != NULL && strpbrk(m->list_unsubscribe, "\r\n") != NULL) ||
+	    (m->reply_to != NULL && !mime_addr_ok(m->reply_to)))
 		return NULL;
 	if (name == NULL)
 		from = arena_printf(a, "From: %s", from_addr);
@@ -231,11 +232,13 @@ mime_build(struct arena *a, const struct mime_mail *m, size_t *len)
 		from = arena_printf(a, "%s\r\n <%s>", mime_header(a, "From", name), from_addr);
 	mime_date(m->date, date);
 	head = arena_printf(a, "Date: %s\r\n%s\r\nTo: <%s>\r\n%s\r\nMessage-ID: <%s>\r\n"
-	    "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n%s%s%s",
+	    "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n%s%s%s%s%s%s",
 	    date, from, m->to, mime_header(a, "Subject", m->subject != NULL ? m->subject : ""),
 	    m->message_id, m->list_unsubscribe != NULL ? "List-Unsubscribe: " : "",
 	    m->list_unsubscribe != NULL ? m->list_unsubscribe : "",
-	    m->list_unsubscribe != NULL ? "\r\n" : "");
+	    m->list_unsubscribe != NULL ? "\r\n" : "",
+	    m->reply_to != NULL ? "Reply-To: <" : "", m->reply_to != NULL ? m->reply_to : "",
+	    m->reply_to != NULL ? ">\r\n" : "");
 	if (m->html == NULL)
 		msg = arena_printf(a, "%s%s", head, part(a, "text/plain", m->text ? m->text : ""));
 	else

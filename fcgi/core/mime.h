@@ -21,6 +21,7 @@ struct mime_mail {
 	const char *html;              /* UTF-8; NULL: a text/plain message alone */
 	const char *message_id;        /* "id@domain", without the angle brackets */
 	const char *list_unsubscribe;  /* the header's value ("<https://...>"); NULL: none */
+	const char *reply_to;          /* addr@domain; NULL: none (answers go to from) */
 	const char *boundary;          /* ASCII, at most 60 characters, not in the bodies */
 	time_t      date;
 };

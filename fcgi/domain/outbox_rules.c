@@ -24,7 +24,7 @@ int
 outbox_transactional(const char *t)
 {
 	static const char *const names[] = { "verify_email", "reset_password", "phone_otp",
-		"booking_start_code", "welcome", NULL };
+		"booking_start_code", "welcome", "contact_message", NULL };
 	size_t i;
 
 	for (i = 0; t != NULL && names[i] != NULL; i++)

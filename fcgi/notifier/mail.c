@@ -70,6 +70,7 @@ compose(struct delivery *d, const struct outbox_row *row, struct mail *m, struct
 	const char *fam = family_of(d, row, payload), *lang = lang_code(row->lang);
 	char *base = arena_printf(&d->a, "email/%s.%s", fam, lang), *subject, *from_addr;
 	struct mime_mail mm;
+	json_object *reply;
 
 	memset(m, 0, sizeof(*m));
 	m->to = row->recipient;
@@ -104,6 +105,11 @@ compose(struct delivery *d, const struct outbox_row *row, struct mail *m, struct
 	mm.html = m->html;
 	mm.message_id = m->message_id;
 	mm.list_unsubscribe = m->unsubscribe;
+	/* answers to a person's own message go to them (the contact form's replyTo) */
+	if (json_object_object_get_ex(payload, "replyTo", &reply) &&
+	    json_object_is_type(reply, json_type_string) &&
+	    mime_addr_ok(json_object_get_string(reply)))
+		mm.reply_to = json_object_get_string(reply);
 	mm.boundary = arena_printf(&d->a, "=_warsha_%lld_%s", row->id, random_hex(&d->a, 6));
 	mm.date = time(NULL);
 	if ((m->eml = mime_build(&d->a, &mm, &m->eml_len)) == NULL) {

@@ -2,13 +2,15 @@
 /api/send-email, seed 001 §5.9), the export of everything held about them (GET
 /api/users/me/export) and the erasure of their account (DELETE /api/users/me; an admin's
 DELETE /api/users/:id erases the same)."""
+import email
+import email.policy
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, expect, expect_bilingual, check, admin_token, login,
-                         register_user, db_query, db_scalar, db_count, uniq, run)
+                         register_user, db_query, db_scalar, db_count, uniq, poll, Skip, run)
 from booking_fixtures import make_service, create, put, on_the_way
 
 
@@ -16,8 +18,8 @@ def _clear_contact_limits():
     db_query("DELETE FROM rate_limits WHERE scope IN ('contact', 'contact_email')")
 
 
-def _contact(body, token=None, path="/api/send-email"):
-    return api("POST", path, body, token=token)
+def _contact(body, token=None, path="/api/send-email", headers=None):
+    return api("POST", path, body, token=token, headers=headers)
 
 
 def _body(**over):
@@ -57,6 +59,39 @@ def test_contact_message_is_kept_and_mailed_to_support():
     check(int(db_scalar("SELECT user_id FROM contact_messages WHERE id = %d" % cid)) == u["id"],
           "sender not recorded")
     expect_bilingual("POST", "/api/send-email", _body(), status=201)
+
+
+def test_contact_mail_reaches_support_with_the_sender_to_reply_to():
+    spool = os.environ.get("WARSHA_TEST_SPOOL_DIR") or ""
+    if not spool:
+        raise Skip("WARSHA_TEST_SPOOL_DIR is not set")
+    _clear_contact_limits()
+    b = _body(name="منى علي", message="فين الفني؟ مستنية من ساعة", subject="تأخير")
+    cid = expect(201, _contact(b, headers={"Accept-Language": "ar"}))["data"]["id"]
+    oid = int(db_scalar("SELECT id FROM outbox WHERE template = 'contact_message' AND"
+                        " JSON_VALUE(payload, '$.contactId') = %d" % cid))
+    poll(lambda: db_scalar("SELECT status FROM outbox WHERE id = %d" % oid) == "sent", timeout=15)
+    with open(os.path.join(spool, "mail", "%d.eml" % oid), "rb") as f:
+        msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+    support = json.loads(db_scalar("SELECT value FROM settings WHERE `key` = 'support_email'"))
+    check(msg["To"].addresses[0].addr_spec == support, "to %s" % msg["To"])
+    check(msg["Reply-To"].addresses[0].addr_spec == b["email"], "reply-to %s" % msg["Reply-To"])
+    check("تأخير" in str(msg["Subject"]) and str(cid) in str(msg["Subject"]), "subject %s" % msg["Subject"])
+    check(msg["List-Unsubscribe"] is None, "support mail is not a mailing")
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    check("فين الفني؟" in text and "منى علي" in text and b["email"] in text, text)
+    check('dir="rtl"' in html and "فين الفني؟" in html, html[:200])
+    # what the sender typed is escaped in the HTML part
+    _clear_contact_limits()
+    cid = expect(201, _contact(_body(name="<b>x</b>", message="<script>alert(1)</script>")))["data"]["id"]
+    oid = int(db_scalar("SELECT id FROM outbox WHERE template = 'contact_message' AND"
+                        " JSON_VALUE(payload, '$.contactId') = %d" % cid))
+    poll(lambda: db_scalar("SELECT status FROM outbox WHERE id = %d" % oid) == "sent", timeout=15)
+    with open(os.path.join(spool, "mail", "%d.eml" % oid), "rb") as f:
+        msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+    html = msg.get_body(("html",)).get_content()
+    check("<script>" not in html and "&lt;script&gt;" in html, html)
 
 
 def test_contact_bad_input_names_the_field_and_stores_nothing():

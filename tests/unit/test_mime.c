@@ -184,6 +184,7 @@ TEST(a_message_is_multipart_alternative_with_crlf_and_base64_parts)
 	CHECK(strstr(msg, "\r\nMessage-ID: <outbox-17@warsha.example>\r\n") != NULL);
 	CHECK(strstr(msg, "\r\nMIME-Version: 1.0\r\n") != NULL);
 	CHECK(strstr(msg, "List-Unsubscribe") == NULL);
+	CHECK(strstr(msg, "Reply-To") == NULL);
 	CHECK(strstr(msg, "Content-Type: multipart/alternative;\r\n boundary=\"=_warsha_17_abc\"")
 	    != NULL);
 	CHECK(strstr(msg, "\r\n--=_warsha_17_abc\r\nContent-Type: text/plain; charset=UTF-8\r\n"
@@ -225,6 +226,18 @@ TEST(list_unsubscribe_and_a_text_only_message)
 	CHECK(strstr(msg, "\r\nContent-Type: text/plain; charset=UTF-8\r\n") != NULL);
 }
 
+TEST(reply_to_names_who_answers_go_to)
+{
+	struct mime_mail m = sample();
+	char *msg;
+
+	m.reply_to = "mona.ali@example.com";
+	msg = mime_build(&A, &m, NULL);
+	REQUIRE(msg != NULL);
+	CHECK(strstr(msg, "\r\nReply-To: <mona.ali@example.com>\r\n") != NULL);
+	CHECK(strstr(msg, "\r\nTo: <sara@example.com>\r\n") != NULL);
+}
+
 TEST(header_injection_is_refused)
 {
 	struct mime_mail m = sample();
@@ -239,6 +252,11 @@ TEST(header_injection_is_refused)
 	CHECK(mime_build(&A, &m, NULL) == NULL);
 	m = sample();
 	m.list_unsubscribe = "<a>\r\nBcc: z@q";
+	CHECK(mime_build(&A, &m, NULL) == NULL);
+	m = sample();
+	m.reply_to = "mona@example.com>\r\nBcc: z@q";
+	CHECK(mime_build(&A, &m, NULL) == NULL);
+	m.reply_to = "not an address";
 	CHECK(mime_build(&A, &m, NULL) == NULL);
 	/* a subject with a line break is encoded, never a second header */
 	m = sample();
