@@ -10,6 +10,7 @@ enum stmt {
 	STMT_X_ACTIVITY,
 	STMT_X_MESSAGES,
 	STMT_X_CONTACT,
+	STMT_X_DEVICES,
 	STMT_OPEN_BOOKING,
 	STMT_OPEN_WORK,
 	STMT_E_BOOKINGS,
@@ -19,6 +20,7 @@ enum stmt {
 	STMT_E_CONTACT,
 	STMT_E_SESSIONS,
 	STMT_E_TECHNICIAN,
+	STMT_E_DEVICES,
 	STMT__MAX
 };
 
@@ -87,6 +89,9 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_X_CONTACT] = { "SELECT id, name, email, phone, subject, message,"
 	    " created_at AS createdAt FROM contact_messages WHERE user_id = ? ORDER BY id",
 	    1, 7, 0 },
+	/* push devices: the platform and name, never the token (it addresses the device) */
+	[STMT_X_DEVICES] = { "SELECT id, device, platform, created_at AS createdAt,"
+	    " updated_at AS updatedAt FROM device_tokens WHERE user_id = ? ORDER BY id", 1, 5, 0 },
 	[STMT_OPEN_BOOKING] = { "SELECT id FROM bookings WHERE customer_id = ? AND status"
 	    " NOT IN " ENDED " LIMIT 1", 1, 1, 0 },
 	[STMT_OPEN_WORK] = { "SELECT id FROM bookings WHERE technician_id = ? AND status"
@@ -108,6 +113,7 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_E_TECHNICIAN] = { "UPDATE technician_profiles SET latitude = NULL,"
 	    " longitude = NULL, location_updated_at = NULL, working_city = NULL,"
 	    " work_status = 'offline', verification_reason = NULL WHERE user_id = ?", 1, 0, 0 },
+	[STMT_E_DEVICES] = { "DELETE FROM device_tokens WHERE user_id = ?", 1, 0, 0 },
 };
 
 struct db_family store_privacy = DB_FAMILY("privacy", stmts);
@@ -147,7 +153,8 @@ db_privacy_export(struct db *db, struct arena *a, long long user_id, json_object
 	    (rc = part(db, a, STMT_X_NOTIFICATIONS, user_id, out, "notifications", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_ACTIVITY, user_id, out, "activity", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_MESSAGES, user_id, out, "messages", 0)) != DB_OK ||
-	    (rc = part(db, a, STMT_X_CONTACT, user_id, out, "contactMessages", 0)) != DB_OK)
+	    (rc = part(db, a, STMT_X_CONTACT, user_id, out, "contactMessages", 0)) != DB_OK ||
+	    (rc = part(db, a, STMT_X_DEVICES, user_id, out, "devices", 0)) != DB_OK)
 		return rc;
 	return DB_OK;
 }
@@ -175,7 +182,7 @@ db_privacy_erase(struct db *db, struct arena *a, long long user_id)
 {
 	static const enum stmt steps[] = { STMT_E_BOOKINGS, STMT_E_NOTIFICATIONS,
 		STMT_E_NOTIFICATION_COUNTS, STMT_E_OUTBOX, STMT_E_CONTACT, STMT_E_SESSIONS,
-		STMT_E_TECHNICIAN };
+		STMT_E_TECHNICIAN, STMT_E_DEVICES };
 	enum db_rc rc;
 	size_t i;
 

@@ -17,8 +17,8 @@ extern struct db_family store_privacy;
 
 /* Adds the person's data to out (an object): profile, technicianProfile, sessions,
  * bookings (as customer, whole; as technician, without the customers' details),
- * notifications, activity, messages (what was sent to them, never the codes) and
- * contactMessages. DB_NOTFOUND when there is no such user. */
+ * notifications, activity, messages (what was sent to them, never the codes),
+ * contactMessages and devices (push; never the token). DB_NOTFOUND when there is no such user. */
 enum db_rc db_privacy_export(struct db *db, struct arena *a, long long user_id,
     json_object *out);
 
@@ -30,8 +30,8 @@ enum db_rc db_privacy_open_booking(struct db *db, struct arena *a, long long use
 /* Erases what identifies the person outside the users row (which
  * db_users_anonymize() clears): their bookings' contact details and place, their
  * notifications, the unsent messages to them, their contact-form messages, their
- * sessions' devices and addresses, their technician profile's location. Inside the
- * unit of work that anonymizes the account. */
+ * sessions' devices and addresses, their push devices, their technician profile's
+ * location. Inside the unit of work that anonymizes the account. */
 enum db_rc db_privacy_erase(struct db *db, struct arena *a, long long user_id);
 
 #endif

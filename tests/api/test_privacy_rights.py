@@ -144,7 +144,11 @@ def test_export_holds_the_persons_data_and_no_secrets():
     b = create(c["token"], make_service(requires_approval=False))
     _clear_contact_limits()
     expect(201, _contact(_body(), token=c["token"]))
+    fcm = "fcm-%s" % uniq(20)
+    expect(200, api("POST", "/api/users/fcm-token", {"token": fcm, "platform": "android",
+                                                     "device": "Pixel 8"}, token=c["token"]))
     r, d = _export(c["token"])
+    check([x["device"] for x in d["devices"]] == ["Pixel 8"], "devices %r" % d["devices"])
     check("attachment" in (r.headers.get("Content-Disposition") or ""), "not an attachment")
     check(d["format"] == "warsha-export-1" and d["exportedAt"].endswith("Z"), "format %r" % d)
     check(d["profile"]["email"] == c["email"] and d["profile"]["id"] == c["id"], "profile")
@@ -157,7 +161,7 @@ def test_export_holds_the_persons_data_and_no_secrets():
     check(any(a["action"] == "user.register" for a in d["activity"]), "activity")
     text = r.raw.decode()
     for secret in ("password", "token_hash", "guestToken", "guest_token", "startCode",
-                   "start_code", c["password"], c["refresh"]):
+                   "start_code", c["password"], c["refresh"], fcm):
         check(secret not in text, "the export holds %r" % secret)
     check(all("payload" not in m for m in d["messages"]), "a message's payload (codes) exported")
     rows = db_query("SELECT action FROM activity_log WHERE actor_id = %d AND action ="
@@ -199,6 +203,8 @@ def test_delete_me_erases_the_person_and_ends_every_session():
     b = create(c["token"], make_service(requires_approval=False))
     _clear_contact_limits()
     expect(201, _contact(_body(), token=c["token"]))
+    expect(200, api("POST", "/api/users/fcm-token", {"token": "fcm-%s" % uniq(20),
+                                                     "platform": "ios"}, token=c["token"]))
     # a booking under way: refused, nothing changes
     r = _delete_me(c["token"], c["password"])
     expect(409, r, "CONFLICT")
@@ -224,7 +230,7 @@ def test_delete_me_erases_the_person_and_ends_every_session():
                   " bookings WHERE id = %d" % b["id"])[0]
     check(bk[0] == "Deleted User" and bk[1] == "" and bk[2] == "" and bk[3] is None and
           bk[4] == "cancelled", "booking %r" % bk)
-    for table in ("notifications", "contact_messages"):
+    for table in ("notifications", "contact_messages", "device_tokens"):
         check(db_count(table, "user_id = %d" % c["id"]) == 0, "%s left" % table)
     check(db_count("refresh_tokens", "user_id = %d AND (ip IS NOT NULL OR user_agent IS NOT NULL)"
                    % c["id"]) == 0, "session devices left")
