@@ -24,6 +24,8 @@ WARSHA_DEB_PACKAGES=(
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
 	systemd procps
+	# tests/browser: the dashboard in headless Chromium, driven by playwright-core (npm)
+	chromium nodejs npm
 )
 
 BUILD_JOBS=2
@@ -47,6 +49,8 @@ as_root() {
 deps_missing() {
 	local p
 	for p in "${WARSHA_DEB_PACKAGES[@]}"; do
+		# NodeSource's nodejs carries npm itself and conflicts with Debian's npm package
+		[ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
 		# "ii" = installed; a package that left only its config files is missing.
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || echo "$p"
 	done
@@ -187,6 +191,7 @@ jwt_secret = $(openssl rand -hex 32)
 maintenance_token = $(openssl rand -hex 32)
 body_limit = 1048576
 sql_dir = $REPO/sql
+template_dir = $REPO/templates
 spool_dir = $SPOOL_DIR
 notifier_listen = $NOTIFIER_ADDR
 public_url = $BASE_URL
@@ -203,7 +208,7 @@ EOF
 # are brought up to date; the secrets are kept (and must not be empty).
 conf_check() {
 	local key want have bad=0
-	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url; do
+	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url template_dir; do
 		case "$key" in
 		db_port) want=$DB_PORT ;;
 		db_socket) want=$DB_SOCKET ;;
@@ -212,6 +217,7 @@ conf_check() {
 		spool_dir) want=$SPOOL_DIR ;;
 		notifier_listen) want=$NOTIFIER_ADDR ;;
 		public_url) want=$BASE_URL ;;
+		template_dir) want=$REPO/templates ;;
 		esac
 		have=$(conf_get "$key")
 		if [ "$have" != "$want" ]; then

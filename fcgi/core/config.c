@@ -90,6 +90,7 @@ static const struct ckey keys[] = {
 	SECRET(resend_api_key, 0),
 	S(fcm_credentials, ""),
 	ENUM(sms_provider, "file", "file"),
+	S(template_dir, WARSHA_DEFAULT_TEMPLATE_DIR),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -47,6 +47,7 @@ struct config {
 	char *resend_api_key;
 	char *fcm_credentials;    /* path to a service-account JSON; empty: log only */
 	char *sms_provider;       /* file */
+	char *template_dir;       /* templates/: the dashboard's pages (admin/) */
 
 	/* Not keys. */
 	int   migrate_session;    /* set by --migrate: its connection has no read timeout */

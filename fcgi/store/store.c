@@ -1,5 +1,8 @@
 #include "store.h"
 #include "technicians.h"
+#include "admin_sessions.h"
+#include "analytics.h"
+#include "activity_list.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +25,9 @@ struct db_family *const store_families[] = {
 	&store_bookings,
 	&store_technicians,
 	&store_notifications,
+	&store_admin_sessions,
+	&store_analytics,
+	&store_activity_list,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
