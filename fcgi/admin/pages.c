@@ -233,7 +233,8 @@ users_page(struct req *r)
 static enum err
 user_page(struct req *r, int fail_status)
 {
-	json_object *d = page_data(r, "users", "users.detail"), *answer, *failure = NULL, *form;
+	json_object *d = page_data(r, "users", "users.detail"), *answer, *failure = NULL, *form = NULL,
+	    *u, *v;
 	int status = 200;
 	enum err e;
 
@@ -245,9 +246,12 @@ user_page(struct req *r, int fail_status)
 		json_object_put(failure);
 		return e;
 	}
-	json_object_object_add(d, "u", json_object_get(data_of(answer)));
-	json_object_object_add(d, "roles", options(r, role_choices, "role.",
-	    json_get_str(data_of(answer), "role")));
+	u = data_of(answer);
+	if (json_object_object_get_ex(u, "user", &v))   /* {"user": {...}} */
+		u = v;
+	json_object_object_add(d, "u", json_object_get(u));
+	json_object_object_add(d, "roles", options(r, role_choices, "role.", json_get_str(u,
+	    "role")));
 	if (failure != NULL) {
 		json_object_object_add(d, "failure", failure);
 		json_object_object_add(d, "form", form);

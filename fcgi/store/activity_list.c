@@ -19,22 +19,27 @@ enum stmt {
 	STMT__MAX
 };
 
-#define W_NONE   "FORCE INDEX (PRIMARY) WHERE"
-#define W_ACTION "FORCE INDEX (ix_activity_action) WHERE action = ? AND"
-#define W_ACTOR  "FORCE INDEX (ix_activity_actor_id) WHERE actor_id = ? AND"
-#define W_TARGET "FORCE INDEX (ix_activity_target_id) WHERE target_type = ? AND target_id = ? AND"
+/* each variant: its index, then its filter */
+#define W_NONE   "FORCE INDEX (PRIMARY)", ""
+#define W_ACTION "FORCE INDEX (ix_activity_action)", " l.action = ? AND"
+#define W_ACTOR  "FORCE INDEX (ix_activity_actor_id)", " l.actor_id = ? AND"
+#define W_TARGET "FORCE INDEX (ix_activity_target_id)", \
+	" l.target_type = ? AND l.target_id = ? AND"
 #define RANGE " l.id BETWEEN ? AND ?"
 
-#define KEY_SQL(w) DB_LIST_LIMIT "SELECT l.id FROM activity_log l " w RANGE \
-	" ORDER BY l.id DESC LIMIT 1 OFFSET ?"
-#define LIST_SQL(w) DB_LIST_LIMIT "SELECT l.id, l.actor_id AS actorId," \
+#define KEY_SQL(w) KEY_SQL_(w)
+#define KEY_SQL_(hint, cond) DB_LIST_LIMIT "SELECT l.id FROM activity_log l " hint \
+	" WHERE" cond RANGE " ORDER BY l.id DESC LIMIT 1 OFFSET ?"
+#define LIST_SQL(w) LIST_SQL_(w)
+#define LIST_SQL_(hint, cond) DB_LIST_LIMIT "SELECT l.id, l.actor_id AS actorId," \
 	" l.actor_role AS actorRole, u.first_name AS `actor.firstName`," \
 	" u.last_name AS `actor.lastName`, u.email AS `actor.email`, l.action," \
 	" l.target_type AS targetType, l.target_id AS targetId, l.details AS `details:json`," \
-	" l.ip, l.created_at AS createdAt FROM activity_log l LEFT JOIN users u" \
-	" ON u.id = l.actor_id " w RANGE " ORDER BY l.id DESC LIMIT ?"
-#define COUNT_SQL(w) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM activity_log l " w \
-	RANGE " LIMIT 10001) t"
+	" l.ip, l.created_at AS createdAt FROM activity_log l " hint " LEFT JOIN users u" \
+	" ON u.id = l.actor_id WHERE" cond RANGE " ORDER BY l.id DESC LIMIT ?"
+#define COUNT_SQL(w) COUNT_SQL_(w)
+#define COUNT_SQL_(hint, cond) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM" \
+	" activity_log l " hint " WHERE" cond RANGE " LIMIT 10001) t"
 #define NCOLS 12
 
 static const struct db_stmt stmts[STMT__MAX] = {
