@@ -109,6 +109,24 @@ build_tree() {
 	cmake -S "$REPO" -B "$REPO/$dir" "$@" && cmake --build "$REPO/$dir" -j"$BUILD_JOBS"
 }
 
+# npm packages of the black-box tests (tests/browser/package.json: playwright-core for
+# the dashboard in headless Chromium), installed exactly as locked (npm ci) next to
+# each package-lock.json under tests/, again only when the lock changed.
+npm_deps() {
+	local lock dir
+	command -v npm >/dev/null 2>&1 || { warn "npm not found: the browser tests will be skipped"; return 0; }
+	for lock in "$REPO"/tests/package-lock.json "$REPO"/tests/*/package-lock.json; do
+		[ -f "$lock" ] || continue
+		dir=$(dirname "$lock")
+		if [ -f "$dir/node_modules/.package-lock.json" ] &&
+			[ "$dir/node_modules/.package-lock.json" -nt "$lock" ]; then
+			continue
+		fi
+		log "npm ci in ${dir#"$REPO"/}"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $dir"
+	done
+}
+
 # ---------------------------------------------------------------- stack layout
 
 stack_load() {

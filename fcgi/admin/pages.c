@@ -398,7 +398,8 @@ booking_page(struct req *r, int fail_status)
 		q.n = 3;
 		if (page_api_query(r, technicians_available, &technicians_available_query, &q, NULL,
 		    NULL, &near) == ERR_OK)
-			json_object_object_add(d, "suggested", json_object_get(data_of(near)));
+			json_object_object_add(d, "suggested", json_object_get(json_object_object_get(
+			    data_of(near), "technicians")));
 		else {
 			int ignored;
 
