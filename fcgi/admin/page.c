@@ -21,6 +21,7 @@
 #include "../core/crypto.h"
 #include "../core/log.h"
 #include "../core/mustache.h"
+#include "../store/activity.h"
 #include "../store/settings.h"
 #include "page.h"
 
@@ -533,12 +534,12 @@ session_open(struct req *r, long long uid, const char *role, void *ctx)
 {
 	struct open_ctx *o = ctx;
 	struct admin_session_new s;
+	struct actor who;
 	long long idle, hours;
 	char hash[65];
 	const char *tok;
 	enum db_rc rc;
 
-	(void)role;
 	if (db_settings_int(r->db, r->a, "admin_session_idle_minutes", 1, 7 * 24 * 60, &idle) !=
 	    DB_OK)
 		idle = 30;
@@ -559,8 +560,13 @@ session_open(struct req *r, long long uid, const char *role, void *ctx)
 	o->max_seconds = s.max_seconds;
 	if (s.csrf_secret == NULL)
 		return fail(r, ERR_INTERNAL);
+	who.id = uid;
+	who.role = role;
+	who.ip = r->remote_addr;
 	if ((rc = db_admin_sessions_purge(r->db, r->a)) != DB_OK ||
-	    (rc = db_admin_sessions_insert(r->db, r->a, &s)) != DB_OK)
+	    (rc = db_admin_sessions_insert(r->db, r->a, &s)) != DB_OK ||
+	    (rc = db_activity_record(r->db, r->a, &who, "admin.sign_in", "user", uid, NULL)) !=
+	    DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }

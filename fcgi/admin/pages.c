@@ -163,7 +163,8 @@ static const char *const period_choices[] = { "7days", "30days", "90days", "1yea
 static enum err
 overview_get(struct req *r)
 {
-	json_object *d = page_data(r, "overview", "overview.title"), *data, *v, *trends, *top;
+	json_object *d = page_data(r, "overview", "overview.title"), *data, *v, *trends, *top,
+	    *status;
 	const char *period = req_query(r, "period");
 	struct analytics_period p;
 	const char *chart;
@@ -191,8 +192,14 @@ overview_get(struct req *r)
 	if ((chart = svg_line(r->a, json_object_object_get(trends, "daily"), "date", "revenue",
 	    1)) != NULL)
 		json_object_object_add(d, "chartRevenue", json_object_new_string(chart));
-	if ((chart = svg_bars(r->a, json_object_object_get(trends, "bookingsByStatus"), "status",
-	    "count", 0, r->lang)) != NULL)
+	status = json_object_object_get(trends, "bookingsByStatus");
+	for (i = 0; status != NULL && i < json_object_array_length(status); i++) {
+		json_object *x = json_object_array_get_idx(status, i);
+
+		json_object_object_add(x, "name", json_object_new_string(label(r->lang,
+		    arena_printf(r->a, "status.%s", json_get_str(x, "status") ?: ""))));
+	}
+	if ((chart = svg_bars(r->a, status, "name", "count", 0, r->lang)) != NULL)
 		json_object_object_add(d, "chartStatus", json_object_new_string(chart));
 	top = json_object_object_get(data, "topServices");
 	for (i = 0; top != NULL && i < json_object_array_length(top); i++) {
@@ -297,6 +304,18 @@ user_role_post(struct req *r)
 	return user_act(r, users_set_role, &users_set_role_input);
 }
 
+/* Deleting anonymizes the account (users_delete, admin only), then back to the list. */
+static enum err
+user_delete_post(struct req *r)
+{
+	json_object *answer;
+	enum err e;
+
+	if ((e = page_api(r, users_delete, NULL, NULL, NULL, &answer)) != ERR_OK)
+		return r->fail.e == ERR_CONFLICT ? user_page(r, 1) : e;
+	return page_redirect(r, "/admin/users?saved=1");
+}
+
 static enum err
 user_new_form(struct req *r, int status, json_object *failure)
 {
@@ -356,7 +375,7 @@ bookings_page(struct req *r)
 		add_list(r, d, answer, "/admin/bookings", query_json(r, &bookings_list_query));
 	else
 		json_object_object_add(d, "q", query_json(r, &bookings_list_query));
-	json_object_object_add(d, "statuses", options(r, booking_status_choices, NULL,
+	json_object_object_add(d, "statuses", options(r, booking_status_choices, "status.",
 	    req_query(r, "status")));
 	return page_render(r, status, "bookings", d);
 }
@@ -737,6 +756,7 @@ const struct route admin_pages[] = {
 	{ POST, "/admin/users/:id/ban", user_ban_post, ROLE_STAFF, 0 },
 	{ POST, "/admin/users/:id/unban", user_unban_post, ROLE_STAFF, 0 },
 	{ POST, "/admin/users/:id/role", user_role_post, ROLE_ADMIN, 0 },
+	{ POST, "/admin/users/:id/delete", user_delete_post, ROLE_ADMIN, 0 },
 	{ GET, "/admin/bookings", bookings_page, ROLE_STAFF, 0 },
 	{ GET, "/admin/bookings/:id", booking_get, ROLE_STAFF, 0 },
 	{ POST, "/admin/bookings/:id/approve", booking_approve_post, ROLE_STAFF, 0 },
