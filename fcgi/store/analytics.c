@@ -1,6 +1,6 @@
-/* The dashboard's figures from roll-ups (analytics.h). Each statement reads at most
- * (days x services x statuses) rows of booking_daily_stats through its primary key's
- * day range, or a few counter rows. */
+/* The dashboard's figures from roll-ups (analytics.h). Each statement reads a range
+ * of days of booking_daily_stats (a row per day and status) or booking_daily_services
+ * (a row per day and service) through its primary key, or a few counter rows. */
 #include "analytics.h"
 
 #include <string.h>
@@ -18,6 +18,8 @@ enum stmt {
 
 #define REVENUE "SUM(CASE WHEN status = 'completed' THEN amount ELSE 0 END)"
 
+/* booking_daily_stats (day, status) for totals, days and statuses; booking_daily_services
+ * (day, service_id) for services: each a range of its primary key's days. */
 static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_TOTALS] = { "SELECT COALESCE(SUM(bookings), 0),"
 	    " COALESCE(SUM(CASE WHEN status = 'completed' THEN bookings ELSE 0 END), 0),"
@@ -31,17 +33,16 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " CAST(SUM(CASE WHEN status = 'cancelled' THEN bookings ELSE 0 END) AS INTEGER)"
 	    " AS cancelled, CAST(SUM(emergency) AS INTEGER) AS emergency,"
 	    " CAST(" REVENUE " AS INTEGER) AS revenue"
-	    " FROM booking_daily_stats WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day",
-	    2, 6, 0 },
+	    " FROM booking_daily_stats WHERE day BETWEEN ? AND ? GROUP BY day"
+	    " HAVING SUM(bookings) <> 0 ORDER BY day", 2, 6, 0 },
 	[STMT_BY_STATUS] = { "SELECT status, CAST(SUM(bookings) AS INTEGER) AS count"
 	    " FROM booking_daily_stats WHERE day BETWEEN ? AND ? GROUP BY status"
 	    " HAVING SUM(bookings) > 0 ORDER BY count DESC, status", 2, 2, 0 },
 	[STMT_BY_SERVICE] = { "SELECT d.service_id AS serviceId, s.name_ar AS nameAr,"
 	    " s.name_en AS nameEn, s.category, CAST(d.bookings AS INTEGER) AS bookings,"
 	    " CAST(d.completed AS INTEGER) AS completed, CAST(d.revenue AS INTEGER) AS revenue"
-	    " FROM (SELECT service_id, SUM(bookings) AS bookings,"
-	    " SUM(CASE WHEN status = 'completed' THEN bookings ELSE 0 END) AS completed,"
-	    " " REVENUE " AS revenue FROM booking_daily_stats WHERE day BETWEEN ? AND ?"
+	    " FROM (SELECT service_id, SUM(bookings) AS bookings, SUM(completed) AS completed,"
+	    " SUM(revenue) AS revenue FROM booking_daily_services WHERE day BETWEEN ? AND ?"
 	    " GROUP BY service_id HAVING SUM(bookings) > 0) d"
 	    " JOIN services s ON s.id = d.service_id"
 	    " ORDER BY d.bookings DESC, d.service_id LIMIT ?", 3, 7, 0 },

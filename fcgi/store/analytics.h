@@ -1,6 +1,6 @@
 /* analytics: the figures of the dashboard and of /api/analytics (docs/dashboard.md),
  * read from roll-ups the booking writes keep (booking_daily_stats,
- * technician_booking_stats; sql/migrations/0018_dashboard.sql) and from the counters of
+ * booking_daily_services, technician_booking_stats; sql/migrations/0018_dashboard.sql) and from the counters of
  * users (user_counts), never from a scan of bookings. Days are UTC dates "YYYY-MM-DD",
  * both ends included. */
 #ifndef WARSHA_STORE_ANALYTICS_H

@@ -36,56 +36,114 @@ INSERT IGNORE INTO settings (`key`, value, is_public, description_ar, descriptio
    'أقصى مدة لجلسة لوحة الإدارة بالساعات',
    'Hours a dashboard session lasts at most');
 
--- booking_daily_stats: per day of creation (UTC), service and current status, how many
--- bookings, how many of them emergencies, and the sum of their totals (piastres). Kept
--- by the triggers below in the transaction of every booking write, so a period's
--- figures are a range read of at most (days x services x statuses) small rows, never a
--- scan of bookings. Revenue is the amount of the rows whose status is completed (the
--- bookings' own day of creation, as the seed's analytics pipeline groups them).
+-- Two daily roll-ups of bookings, kept by the triggers below in the transaction of
+-- every booking write, so a period's figures are a range read of a few small rows per
+-- day, never a scan of bookings (a year: about 3,650 + 365 x services rows):
+--   booking_daily_stats     per day of creation (UTC) and current status: how many
+--                           bookings, how many emergencies, the sum of their totals;
+--   booking_daily_services  per day and service: bookings, completed, cancelled,
+--                           emergencies and revenue.
+-- Revenue is the total (piastres) of the completed bookings, counted on the bookings'
+-- own day of creation, as the seed's analytics pipeline groups them. Every booking
+-- write touches one row of each (two when it moves): writes of one day and status (and
+-- of one day and service) serialise on that row for the length of their transaction,
+-- as user_counts does for users.
 CREATE TABLE IF NOT EXISTS booking_daily_stats (
   day         DATE            NOT NULL,
-  service_id  BIGINT UNSIGNED NOT NULL,
   status      VARCHAR(24)     NOT NULL,
   bookings    BIGINT          NOT NULL DEFAULT 0,
   emergency   BIGINT          NOT NULL DEFAULT 0,
   amount      BIGINT          NOT NULL DEFAULT 0,
-  PRIMARY KEY (day, service_id, status),
-  KEY ix_booking_daily_stats_service (service_id, day)
+  PRIMARY KEY (day, status)
+) ENGINE=InnoDB DEFAULT CHARSET=ascii;
+
+CREATE TABLE IF NOT EXISTS booking_daily_services (
+  day         DATE            NOT NULL,
+  service_id  BIGINT UNSIGNED NOT NULL,
+  bookings    BIGINT          NOT NULL DEFAULT 0,
+  completed   BIGINT          NOT NULL DEFAULT 0,
+  cancelled   BIGINT          NOT NULL DEFAULT 0,
+  emergency   BIGINT          NOT NULL DEFAULT 0,
+  revenue     BIGINT          NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, service_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=ascii;
 
 CREATE TRIGGER IF NOT EXISTS tr_bookings_stats_insert AFTER INSERT ON bookings FOR EACH ROW
-  INSERT INTO booking_daily_stats (day, service_id, status, bookings, emergency, amount)
-  VALUES (DATE(NEW.created_at), NEW.service_id, NEW.status, 1, NEW.is_emergency, NEW.total)
+BEGIN
+  INSERT INTO booking_daily_stats (day, status, bookings, emergency, amount)
+  VALUES (DATE(NEW.created_at), NEW.status, 1, NEW.is_emergency, NEW.total)
   ON DUPLICATE KEY UPDATE bookings = bookings + 1, emergency = emergency + NEW.is_emergency,
     amount = amount + NEW.total;
+  INSERT INTO booking_daily_services (day, service_id, bookings, completed, cancelled,
+    emergency, revenue)
+  VALUES (DATE(NEW.created_at), NEW.service_id, 1, NEW.status = 'completed',
+    NEW.status = 'cancelled', NEW.is_emergency, IF(NEW.status = 'completed', NEW.total, 0))
+  ON DUPLICATE KEY UPDATE bookings = bookings + 1,
+    completed = completed + (NEW.status = 'completed'),
+    cancelled = cancelled + (NEW.status = 'cancelled'),
+    emergency = emergency + NEW.is_emergency,
+    revenue = revenue + IF(NEW.status = 'completed', NEW.total, 0);
+END;
 
 CREATE TRIGGER IF NOT EXISTS tr_bookings_stats_delete AFTER DELETE ON bookings FOR EACH ROW
+BEGIN
   UPDATE booking_daily_stats SET bookings = bookings - 1,
     emergency = emergency - OLD.is_emergency, amount = amount - OLD.total
-  WHERE day = DATE(OLD.created_at) AND service_id = OLD.service_id AND status = OLD.status;
+  WHERE day = DATE(OLD.created_at) AND status = OLD.status;
+  UPDATE booking_daily_services SET bookings = bookings - 1,
+    completed = completed - (OLD.status = 'completed'),
+    cancelled = cancelled - (OLD.status = 'cancelled'),
+    emergency = emergency - OLD.is_emergency,
+    revenue = revenue - IF(OLD.status = 'completed', OLD.total, 0)
+  WHERE day = DATE(OLD.created_at) AND service_id = OLD.service_id;
+END;
 
 CREATE TRIGGER IF NOT EXISTS tr_bookings_stats_update AFTER UPDATE ON bookings FOR EACH ROW
 BEGIN
-  IF OLD.status <> NEW.status OR OLD.service_id <> NEW.service_id OR OLD.total <> NEW.total
-     OR OLD.is_emergency <> NEW.is_emergency OR DATE(OLD.created_at) <> DATE(NEW.created_at) THEN
+  IF OLD.status <> NEW.status OR OLD.total <> NEW.total OR OLD.is_emergency <> NEW.is_emergency
+     OR DATE(OLD.created_at) <> DATE(NEW.created_at) THEN
     UPDATE booking_daily_stats SET bookings = bookings - 1,
       emergency = emergency - OLD.is_emergency, amount = amount - OLD.total
-    WHERE day = DATE(OLD.created_at) AND service_id = OLD.service_id AND status = OLD.status;
-    INSERT INTO booking_daily_stats (day, service_id, status, bookings, emergency, amount)
-    VALUES (DATE(NEW.created_at), NEW.service_id, NEW.status, 1, NEW.is_emergency, NEW.total)
+    WHERE day = DATE(OLD.created_at) AND status = OLD.status;
+    INSERT INTO booking_daily_stats (day, status, bookings, emergency, amount)
+    VALUES (DATE(NEW.created_at), NEW.status, 1, NEW.is_emergency, NEW.total)
     ON DUPLICATE KEY UPDATE bookings = bookings + 1, emergency = emergency + NEW.is_emergency,
       amount = amount + NEW.total;
   END IF;
+  IF OLD.status <> NEW.status OR OLD.total <> NEW.total OR OLD.is_emergency <> NEW.is_emergency
+     OR OLD.service_id <> NEW.service_id OR DATE(OLD.created_at) <> DATE(NEW.created_at) THEN
+    UPDATE booking_daily_services SET bookings = bookings - 1,
+      completed = completed - (OLD.status = 'completed'),
+      cancelled = cancelled - (OLD.status = 'cancelled'),
+      emergency = emergency - OLD.is_emergency,
+      revenue = revenue - IF(OLD.status = 'completed', OLD.total, 0)
+    WHERE day = DATE(OLD.created_at) AND service_id = OLD.service_id;
+    INSERT INTO booking_daily_services (day, service_id, bookings, completed, cancelled,
+      emergency, revenue)
+    VALUES (DATE(NEW.created_at), NEW.service_id, 1, NEW.status = 'completed',
+      NEW.status = 'cancelled', NEW.is_emergency, IF(NEW.status = 'completed', NEW.total, 0))
+    ON DUPLICATE KEY UPDATE bookings = bookings + 1,
+      completed = completed + (NEW.status = 'completed'),
+      cancelled = cancelled + (NEW.status = 'cancelled'),
+      emergency = emergency + NEW.is_emergency,
+      revenue = revenue + IF(NEW.status = 'completed', NEW.total, 0);
+  END IF;
 END;
 
--- The roll-up from the rows, with the triggers already in place (as user_counts in
--- 0002: LOCK TABLES holds writes until it is written; the same statements set it right
--- after a bulk load that bypassed the triggers).
-LOCK TABLES bookings READ, booking_daily_stats WRITE;
+-- The roll-ups from the rows, with the triggers already in place (as user_counts in
+-- 0002: LOCK TABLES holds writes until they are written; the same statements set them
+-- right after a bulk load that bypassed the triggers).
+LOCK TABLES bookings READ, booking_daily_stats WRITE, booking_daily_services WRITE;
 DELETE FROM booking_daily_stats;
-INSERT INTO booking_daily_stats (day, service_id, status, bookings, emergency, amount)
-  SELECT DATE(created_at), service_id, status, COUNT(*), SUM(is_emergency), SUM(total)
-  FROM bookings GROUP BY DATE(created_at), service_id, status;
+INSERT INTO booking_daily_stats (day, status, bookings, emergency, amount)
+  SELECT DATE(created_at), status, COUNT(*), SUM(is_emergency), SUM(total)
+  FROM bookings GROUP BY DATE(created_at), status;
+DELETE FROM booking_daily_services;
+INSERT INTO booking_daily_services (day, service_id, bookings, completed, cancelled, emergency,
+    revenue)
+  SELECT DATE(created_at), service_id, COUNT(*), SUM(status = 'completed'),
+    SUM(status = 'cancelled'), SUM(is_emergency), SUM(IF(status = 'completed', total, 0))
+  FROM bookings GROUP BY DATE(created_at), service_id;
 UNLOCK TABLES;
 
 -- The activity log's filters (GET /api/admin/activity-log): newest first by id, whole,

@@ -46,12 +46,20 @@ def book(token, service_id):
 
 
 def rollup_matches_bookings():
-    """booking_daily_stats holds exactly the GROUP BY of bookings (zero rows aside)."""
-    want = db_query("SELECT DATE(created_at), service_id, status, COUNT(*), SUM(is_emergency),"
-                    " SUM(total) FROM bookings GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
-    got = db_query("SELECT day, service_id, status, bookings, emergency, amount FROM"
-                   " booking_daily_stats WHERE bookings <> 0 ORDER BY 1, 2, 3")
-    check(want == got, "the roll-up drifted from the bookings:\n want %s\n got  %s"
+    """The roll-ups hold exactly the GROUP BYs of bookings (zero rows aside)."""
+    want = db_query("SELECT DATE(created_at), status, COUNT(*), SUM(is_emergency), SUM(total)"
+                    " FROM bookings GROUP BY 1, 2 ORDER BY 1, 2")
+    got = db_query("SELECT day, status, bookings, emergency, amount FROM booking_daily_stats"
+                   " WHERE bookings <> 0 ORDER BY 1, 2")
+    check(want == got, "booking_daily_stats drifted from the bookings:\n want %s\n got  %s"
+          % (want[:10], got[:10]))
+    want = db_query("SELECT DATE(created_at), service_id, COUNT(*), SUM(status = 'completed'),"
+                    " SUM(status = 'cancelled'), SUM(is_emergency),"
+                    " SUM(IF(status = 'completed', total, 0)) FROM bookings GROUP BY 1, 2"
+                    " ORDER BY 1, 2")
+    got = db_query("SELECT day, service_id, bookings, completed, cancelled, emergency, revenue"
+                   " FROM booking_daily_services WHERE bookings <> 0 ORDER BY 1, 2")
+    check(want == got, "booking_daily_services drifted from the bookings:\n want %s\n got  %s"
           % (want[:10], got[:10]))
     want = db_query("SELECT technician_id, status, COUNT(*), SUM(total) FROM bookings WHERE"
                     " technician_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
