@@ -111,6 +111,7 @@ static const struct { const char *key, *ar, *en; } labels[] = {
 	{ "bookings.by", "بواسطة", "By" },
 	{ "services.title", "الخدمات", "Services" },
 	{ "services.new", "خدمة جديدة", "New service" },
+	{ "services.search", "بحث في الخدمات", "Search the services" },
 	{ "services.edit", "تعديل الخدمة", "Edit service" },
 	{ "services.name_ar", "الاسم بالعربية", "Name (Arabic)" },
 	{ "services.name_en", "الاسم بالإنجليزية", "Name (English)" },

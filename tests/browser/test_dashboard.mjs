@@ -239,6 +239,8 @@ test('creates_a_service', async () => {
   await page.fill('#nameAr', 'خدمة من المتصفح ' + uniq(4));
   await page.fill('#descriptionAr', 'وصف من المتصفح');
   await Promise.all([page.waitForURL(/\/admin\/services\?saved=1/), page.click('#service-form button[type=submit]')]);
+  await page.fill('input[name=search]', nameEn);
+  await Promise.all([page.waitForURL(/search=/), page.click('form.filters button[type=submit]')]);
   check((await page.content()).includes(nameEn), 'the new service is not in the list');
   await shot('services');
 });
