@@ -47,11 +47,9 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " JOIN services s ON s.id = d.service_id"
 	    " ORDER BY d.bookings DESC, d.service_id LIMIT ?", 3, 7, 0 },
 	[STMT_USERS] = { "SELECT role, state, n FROM user_counts", 0, 3, 0 },
-	/* index only (ix_technicians_nearby starts with work_status, verification,
-	 * user_bookable) */
-	[STMT_TECHNICIANS] = { "SELECT work_status, verification, user_bookable, COUNT(*)"
-	    " FROM technician_profiles GROUP BY work_status, verification, user_bookable",
-	    0, 4, 0 },
+	/* the counters the profiles' triggers keep (at most 18 rows) */
+	[STMT_TECHNICIANS] = { "SELECT work_status, verification, bookable, n"
+	    " FROM technician_counts", 0, 4, 0 },
 	/* the top of ix_technician_booking_stats_top, read backwards */
 	[STMT_TOP_TECHNICIANS] = { "SELECT t.technician_id AS technicianId,"
 	    " u.first_name AS firstName, u.last_name AS lastName,"

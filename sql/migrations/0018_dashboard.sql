@@ -146,6 +146,59 @@ INSERT INTO booking_daily_services (day, service_id, bookings, completed, cancel
   FROM bookings GROUP BY DATE(created_at), service_id;
 UNLOCK TABLES;
 
+-- technician_counts: the technicians' profiles by work status, verification and whether
+-- the user can be booked, kept by triggers on technician_profiles (as user_counts is on
+-- users): "technicians available now" is one row, whatever the number of technicians.
+-- A move touches its two counter rows in one order (the lower key first), so two
+-- opposite moves side by side cannot deadlock.
+CREATE TABLE IF NOT EXISTS technician_counts (
+  work_status  VARCHAR(10) NOT NULL,
+  verification VARCHAR(10) NOT NULL,
+  bookable     TINYINT(1)  NOT NULL,
+  n            BIGINT      NOT NULL DEFAULT 0,
+  PRIMARY KEY (work_status, verification, bookable)
+) ENGINE=InnoDB DEFAULT CHARSET=ascii;
+
+CREATE TRIGGER IF NOT EXISTS tr_technician_counts_insert AFTER INSERT ON technician_profiles
+FOR EACH ROW
+  INSERT INTO technician_counts (work_status, verification, bookable, n)
+  VALUES (NEW.work_status, NEW.verification, NEW.user_bookable, 1)
+  ON DUPLICATE KEY UPDATE n = n + 1;
+
+CREATE TRIGGER IF NOT EXISTS tr_technician_counts_delete AFTER DELETE ON technician_profiles
+FOR EACH ROW
+  UPDATE technician_counts SET n = n - 1 WHERE work_status = OLD.work_status
+    AND verification = OLD.verification AND bookable = OLD.user_bookable;
+
+CREATE TRIGGER IF NOT EXISTS tr_technician_counts_update AFTER UPDATE ON technician_profiles
+FOR EACH ROW
+BEGIN
+  IF OLD.work_status <> NEW.work_status OR OLD.verification <> NEW.verification
+     OR OLD.user_bookable <> NEW.user_bookable THEN
+    IF (OLD.work_status, OLD.verification, OLD.user_bookable) <
+       (NEW.work_status, NEW.verification, NEW.user_bookable) THEN
+      UPDATE technician_counts SET n = n - 1 WHERE work_status = OLD.work_status
+        AND verification = OLD.verification AND bookable = OLD.user_bookable;
+      INSERT INTO technician_counts (work_status, verification, bookable, n)
+      VALUES (NEW.work_status, NEW.verification, NEW.user_bookable, 1)
+      ON DUPLICATE KEY UPDATE n = n + 1;
+    ELSE
+      INSERT INTO technician_counts (work_status, verification, bookable, n)
+      VALUES (NEW.work_status, NEW.verification, NEW.user_bookable, 1)
+      ON DUPLICATE KEY UPDATE n = n + 1;
+      UPDATE technician_counts SET n = n - 1 WHERE work_status = OLD.work_status
+        AND verification = OLD.verification AND bookable = OLD.user_bookable;
+    END IF;
+  END IF;
+END;
+
+LOCK TABLES technician_profiles READ, technician_counts WRITE;
+DELETE FROM technician_counts;
+INSERT INTO technician_counts (work_status, verification, bookable, n)
+  SELECT work_status, verification, user_bookable, COUNT(*) FROM technician_profiles
+  GROUP BY work_status, verification, user_bookable;
+UNLOCK TABLES;
+
 -- The activity log's filters (GET /api/admin/activity-log): newest first by id, whole,
 -- by action or by actor (ix_activity_actor is (actor_id, created_at) already, the
 -- primary key appended).

@@ -66,6 +66,11 @@ def rollup_matches_bookings():
     got = db_query("SELECT technician_id, status, bookings, amount FROM technician_booking_stats"
                    " WHERE bookings <> 0 ORDER BY 1, 2")
     check(want == got, "the technicians' roll-up drifted:\n want %s\n got  %s" % (want, got))
+    want = db_query("SELECT work_status, verification, user_bookable, COUNT(*) FROM"
+                    " technician_profiles GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    got = db_query("SELECT work_status, verification, bookable, n FROM technician_counts"
+                   " WHERE n <> 0 ORDER BY 1, 2, 3")
+    check(want == got, "technician_counts drifted:\n want %s\n got  %s" % (want, got))
 
 
 def test_only_admins_read_analytics():
@@ -111,6 +116,16 @@ def test_dashboard_shape_and_figures_follow_the_bookings():
     days = {d["date"]: d for d in after["trends"]["daily"]}
     check(today().isoformat() in days and days[today().isoformat()]["bookings"] >= 3,
           "daily: %s" % after["trends"]["daily"])
+    tech = make_user_with_role("technician")
+    before_t = expect(200, api("GET", "/api/analytics/technicians", token=admin_token()))["data"]
+    expect(200, api("PUT", "/api/technicians/status", {"status": "available",
+                    "location": {"latitude": 30.05, "longitude": 31.24}}, token=tech["token"]))
+    expect(200, api("PATCH", "/api/admin/users/%d/ban" % tech["id"], {"reason": "counted"},
+                    token=admin_token()))
+    after_t = expect(200, api("GET", "/api/analytics/technicians", token=admin_token()))["data"]
+    check(after_t["summary"]["total"] == before_t["summary"]["total"] - 1,
+          "a banned technician is still counted: %s -> %s" % (before_t["summary"],
+                                                              after_t["summary"]))
     rollup_matches_bookings()
 
 
