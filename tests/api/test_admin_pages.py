@@ -327,4 +327,52 @@ def test_settings_and_notifications_from_the_pages():
     check(r.status == 422 and 'class="field-error"' in r.body, "no recipient: %s" % r.describe())
 
 
+def test_pages_are_never_compressed():
+    """A page holds the CSRF token beside text the request chose: no gzip (BREACH)."""
+    b = admin_browser()
+    r = api("GET", "/admin/users?search=" + "a" * 40, cookies=b.cookies,
+            headers={"Accept-Encoding": "gzip"})
+    check(r.status == 200 and not r.headers.get("Content-Encoding"),
+          "a dashboard page was compressed: %s" % r.headers.get("Content-Encoding"))
+    check("no-store" in (r.headers.get("Cache-Control") or ""), "a page may be cached")
+    check("frame-ancestors 'none'" in (r.headers.get("Content-Security-Policy") or ""),
+          "no CSP on the dashboard")
+
+
+def test_booking_page_suggests_the_nearest_available_technicians():
+    tok = admin_token()
+    svc = {"nameAr": "خدمة اقتراح " + uniq(6), "nameEn": "Suggest QA " + uniq(8),
+           "descriptionAr": "وصف", "descriptionEn": "d", "category": "plumbing",
+           "duration": 60, "price": {"basePrice": 10000},
+           "availability": {"isActive": True, "workingHours": {"start": "00:00", "end": "23:59"},
+                            "workingDays": ["sunday", "monday", "tuesday", "wednesday",
+                                            "thursday", "friday", "saturday"]},
+           "requirements": {"requiresApproval": False}}
+    sid = expect(201, api("POST", "/api/services", svc, token=tok))["data"]["id"]
+    cust = register_user()
+    import datetime
+    day = (datetime.datetime.now(datetime.timezone.utc).date() +
+           datetime.timedelta(days=2)).isoformat()
+    body = {"serviceId": sid, "scheduledDateTime": day + "T10:00:00.000Z",
+            "location": {"address": "1 Nile St", "city": "Cairo", "governorate": "cairo",
+                         "coordinates": {"lat": 29.9, "lng": 31.1}},
+            "customerInfo": {"customerName": "Sara", "phoneNumber": "01012345678"},
+            "serviceDetails": {"problemDescription": "Leak"}, "isEmergency": False}
+    bid = expect(201, api("POST", "/api/bookings", body, token=cust["token"]))["data"]["id"]
+    near, far = make_user_with_role("technician"), make_user_with_role("technician")
+    for t, lat in ((near, 29.901), (far, 29.95)):
+        expect(200, api("PUT", "/api/technicians/status", {"status": "available",
+                        "location": {"latitude": lat, "longitude": 31.1}}, token=t["token"]))
+        db_query("UPDATE technician_profiles SET verification = 'verified', service_radius_km = 50"
+                 " WHERE user_id = %d" % t["id"])
+    b = admin_browser()
+    html = b.page("/admin/bookings/%d" % bid)
+    i, j = html.find("#%d " % near["id"]), html.find("#%d " % far["id"])
+    check(i > 0 and j > 0 and i < j, "the nearest technicians are not suggested in order")
+    r = b.post("/admin/bookings/%d/assign" % bid, {"technicianId": str(near["id"])})
+    check(r.status == 303, r.describe())
+    check(db_scalar("SELECT technician_id FROM bookings WHERE id = %d" % bid) == str(near["id"]),
+          "not assigned")
+
+
 run(globals())
