@@ -111,7 +111,6 @@ page_render(struct req *r, int status, const char *name, json_object *data)
 	size_t len;
 	char *html;
 
-	json_owned(r->a, data);
 	html = mustache_set_render(r->a, templates, name, data, &len, &err);
 	if (html == NULL) {
 		log_error("msg=admin_render template=%s error=\"%s:%d:%d: %s\"", name, err.name,
@@ -426,7 +425,7 @@ json_object *
 page_data(struct req *r, const char *section, const char *title_key)
 {
 	struct dash_state *p = page_of(r);
-	json_object *d = json_object_new_object(), *items, *u;
+	json_object *d = json_owned(r->a, json_object_new_object()), *items, *u;
 	int ar = r->lang == LANG_AR;
 	size_t i;
 

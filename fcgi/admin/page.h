@@ -25,9 +25,10 @@ extern const size_t admin_npages;
 struct dash_state *page_of(struct req *r);
 
 /* The data every page starts from: lang, dir, the labels (t), the user, the csrf token,
- * the navigation with `active` the current section, and the page's title (a label key). */
+ * the navigation with `active` the current section, and the page's title (a label key).
+ * The request's arena owns it. */
 json_object *page_data(struct req *r, const char *section, const char *title_key);
-/* Renders templates/admin/<name>.mustache over data (taken) as the reply. */
+/* Renders templates/admin/<name>.mustache over data (page_data()'s) as the reply. */
 enum err     page_render(struct req *r, int status, const char *name, json_object *data);
 /* 303 See Other to a path of the dashboard (built by the caller, never taken from
  * input as it is). */

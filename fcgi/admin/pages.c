@@ -251,6 +251,7 @@ user_page(struct req *r, int fail_status)
 	}
 	if ((e = page_api(r, users_get, NULL, NULL, NULL, &answer)) != ERR_OK) {
 		json_object_put(failure);
+		json_object_put(form);
 		return e;
 	}
 	u = data_of(answer);
