@@ -1,5 +1,6 @@
 #include "store.h"
 #include "technicians.h"
+#include "progress.h"
 #include "admin_sessions.h"
 #include "analytics.h"
 #include "activity_list.h"
@@ -25,6 +26,7 @@ struct db_family *const store_families[] = {
 	&store_bookings,
 	&store_technicians,
 	&store_notifications,
+	&store_progress,
 	&store_admin_sessions,
 	&store_analytics,
 	&store_activity_list,
