@@ -316,6 +316,11 @@ def test_settings_and_notifications_from_the_pages():
     check(db_scalar("SELECT value FROM settings WHERE `key` = 'admin_session_idle_minutes'") == "45",
           "setting not saved")
     b.post("/admin/settings/admin_session_idle_minutes", {"value": "30"})
+    r = b.post("/admin/settings/admin_session_idle_minutes", {"value": "0"})
+    check(r.status == 422 and 'class="field-error"' in r.body and 'value="0"' in r.body,
+          "a value outside the rule: %s" % r.describe())
+    check(db_scalar("SELECT value FROM settings WHERE `key` = 'admin_session_idle_minutes'") == "30",
+          "a refused value was saved")
     u = register_user()
     b.page("/admin/notifications")
     r = b.post("/admin/notifications", {"userId": str(u["id"]), "type": "system",
