@@ -40,6 +40,13 @@ extern const struct input auth_verify_phone_input;
 extern const struct input auth_change_password_input;
 extern const struct input auth_v1_register_input;
 extern const struct input auth_v1_login_input;
+/* The dashboard's sign-in (fcgi/admin/): the same limits, password check and refusals
+ * as POST /api/auth/login with type admins; instead of tokens, open runs inside the
+ * sign-in's transaction with the account (and returns ERR_OK or a failure). */
+typedef enum err (*staff_session_fn)(struct req *r, long long uid, const char *role,
+    void *ctx);
+enum err auth_sign_in_staff(struct req *r, const char *email, const char *password,
+    staff_session_fn open, void *ctx);
 
 /* users.c */
 enum err users_profile_get(struct req *r);
@@ -215,5 +222,27 @@ extern const struct input progress_check_input;
 extern const struct input progress_interaction_input;
 extern const struct input progress_answer_input;
 extern const struct input progress_milestone_input;
+/* analytics.c: seed 000's /api/analytics, seed 002's admin stats, seed 001's activity
+ * log (admin only); the dashboard's pages draw the same data */
+struct analytics_period {
+	char from[11], to[11];     /* UTC days, both included */
+	long days;
+	char word[16];             /* the period asked for, or "custom" */
+};
+enum err analytics_period(struct req *r, const char *period, const char *start,
+    const char *end, struct analytics_period *out);
+enum err analytics_dashboard_data(struct req *r, const struct analytics_period *p,
+    json_object **out);
+/* daily rows [{date, n...}] summed into [{period, n...}] by day, week or month */
+json_object *analytics_group(json_object *days, const char *group);
+enum err analytics_dashboard(struct req *r);
+enum err analytics_bookings(struct req *r);
+enum err analytics_revenue(struct req *r);
+enum err analytics_technicians(struct req *r);
+enum err analytics_services(struct req *r);
+enum err admin_stats(struct req *r);
+enum err admin_activity_log(struct req *r);
+extern const struct input analytics_period_query;
+extern const struct input admin_activity_query;
 
 #endif

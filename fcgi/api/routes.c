@@ -186,6 +186,20 @@ const struct route app_routes[] = {
 	/* the contact form (seed 001 §5.9): anyone; a valid token names the sender */
 	{ POST, "/api/send-email", contact_send, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
 	    .body = &contact_send_input },
+	/* analytics (seed 000, admin only), admin statistics (seed 002) and the activity log
+	 * (seed 001: admin only, not moderators) */
+	{ GET, "/api/analytics/dashboard", analytics_dashboard, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/bookings", analytics_bookings, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/revenue", analytics_revenue, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/technicians", analytics_technicians, ROLE_ADMIN, 0 },
+	{ GET, "/api/analytics/services", analytics_services, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/admin/stats", admin_stats, ROLE_ADMIN, 0 },
+	{ GET, "/api/admin/activity-log", admin_activity_log, ROLE_ADMIN, 0,
+	    .query = &admin_activity_query },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },

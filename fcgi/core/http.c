@@ -62,6 +62,12 @@ err_code(enum err e)
 	return errors[e].code;
 }
 
+enum msg
+err_msg(enum err e)
+{
+	return errors[e].msg;
+}
+
 const char *
 req_env(const struct req *r, const char *name)
 {

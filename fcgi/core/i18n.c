@@ -223,6 +223,13 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	    "The device is registered for push notifications" },
 	[MSG_DEVICE_REMOVED] = { "device.removed", "تم إلغاء تسجيل الجهاز",
 	    "The device is no longer registered" },
+	[MSG_ANALYTICS_FOUND] = { "analytics.found", "تم جلب الإحصائيات", "Analytics retrieved" },
+	[MSG_V_ACTIVITY_ONE_FILTER] = { "v.activity_one_filter", "استخدم فلتر واحد فقط: المنفذ أو الإجراء أو الهدف، مع مدى التواريخ إن شئت", "Use one filter at a time: actor, action or target, with a range of dates if you like" },
+	[MSG_V_PERIOD_RANGE] = { "v.period_range", "يجب أن يكون تاريخ البداية قبل تاريخ النهاية وأن تكون المدة ثلاث سنوات على الأكثر", "The start date must come before the end date, and the period be at most three years" },
+	[MSG_ADMIN_CSRF] = { "admin.csrf", "انتهت صلاحية النموذج أو لم يُرسل رمز الحماية؛ لم يتغير شيء. أعد تحميل الصفحة وحاول مرة أخرى", "The form expired or came without its security token; nothing was changed. Reload the page and try again" },
+	[MSG_ADMIN_SIGNED_OUT] = { "admin.signed_out", "تم تسجيل الخروج", "You are signed out" },
+	[MSG_ADMIN_SAVED] = { "admin.saved", "تم الحفظ", "Saved" },
+	[MSG_ADMIN_SESSION_ENDED] = { "admin.session_ended", "انتهت الجلسة؛ سجّل الدخول مرة أخرى", "Your session ended; please sign in again" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

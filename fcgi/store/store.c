@@ -3,6 +3,9 @@
 #include "progress.h"
 #include "contact.h"
 #include "privacy.h"
+#include "admin_sessions.h"
+#include "analytics.h"
+#include "activity_list.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +32,9 @@ struct db_family *const store_families[] = {
 	&store_contact,
 	&store_privacy,
 	&store_devices,
+	&store_admin_sessions,
+	&store_analytics,
+	&store_activity_list,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
