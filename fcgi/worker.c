@@ -38,6 +38,7 @@
 #include "core/cors.h"
 #include "core/db.h"
 #include "core/http.h"
+#include "core/image.h"
 #include "core/log.h"
 #include "core/migrate.h"
 #include "store/store.h"
@@ -185,9 +186,33 @@ body_length(struct req *r, const char *cl, long long *len)
 	*len = strtoll(cl, &end, 10);
 	if (*end != '\0' || *len < 0)
 		return fail(r, ERR_BAD_REQUEST);
-	if (*len > r->cfg->body_limit)
+	/* the larger limit here; a route's own once it is known (body_fits) */
+	if (*len > r->cfg->body_limit && *len > r->cfg->upload_body_limit)
 		return fail(r, ERR_PAYLOAD_TOO_LARGE);
 	return ERR_OK;
+}
+
+/* The body limit of the route: an upload's (ROUTE_STREAM_BODY) or a JSON body's. */
+static long
+route_body_limit(const struct req *r, const struct route *rt)
+{
+	return rt != NULL && (rt->flags & ROUTE_STREAM_BODY) ? r->cfg->upload_body_limit :
+	    r->cfg->body_limit;
+}
+
+/* An upload's body is read by its handler as it arrives (req_body_read): never whole
+ * into memory. */
+static long
+stdin_read(void *stream, void *buf, size_t n)
+{
+	int got;
+
+	if (n > 1 << 20)
+		n = 1 << 20;
+	got = FCGX_GetStr(buf, (int)n, stream);
+	if (got < 0 || (got == 0 && FCGX_GetError(stream) != 0))
+		return -1;
+	return got;
 }
 
 /* Reads and parses the body of len bytes: ERR_OK, or 400/415. *drained is set when
@@ -294,6 +319,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	unsigned allowed;
 	int drained = 0;
 	long long len = 0;
+	long limit = cfg->body_limit;
 	enum err e = ERR_OK;
 	char path_log[256], ip_log[64];
 	struct params p;
@@ -341,9 +367,21 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		}
 		goto reply;
 	}
-	if ((e = route_authorize(&r, rt)) != ERR_OK ||
-	    (e = read_body(&r, fr->in, len, &drained)) != ERR_OK ||
-	    (e = route_input(&r, rt)) != ERR_OK)
+	limit = route_body_limit(&r, rt);
+	if (len > limit) {
+		e = fail(&r, ERR_PAYLOAD_TOO_LARGE);
+		goto reply;
+	}
+	if ((e = route_authorize(&r, rt)) != ERR_OK)
+		goto reply;
+	if (rt->flags & ROUTE_STREAM_BODY) {
+		r.body_length = p.content_length != NULL && *p.content_length != '\0' ? len : -1;
+		r.body_reader = stdin_read;
+		r.body_stream = fr->in;
+	} else if ((e = read_body(&r, fr->in, len, &drained)) != ERR_OK) {
+		goto reply;
+	}
+	if ((e = route_input(&r, rt)) != ERR_OK)
 		goto reply;
 	e = route_run(&r, rt);
 	if (db_in_transaction(db)) {
@@ -356,7 +394,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	}
 reply:
 	/* an early refusal still reads a body within the limit, so the close is plain */
-	if (!drained && len <= r.cfg->body_limit)
+	if (!drained && len <= limit)
 		drained = drain(fr->in);
 	if (!r.replied || e != ERR_OK)
 		reply_finish(&r, e);
@@ -442,6 +480,9 @@ worker_main(int sock, const struct config *cfg)
 	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) & ~O_NONBLOCK);
 	if ((db = db_open(cfg)) == NULL)
 		return 1;
+	/* libvips once per worker, after the fork (its threads do not survive one) */
+	if (image_init(cfg->upload_vips_cache_mb) != 0)
+		log_error("msg=image_uploads_off note=\"libvips did not start\"");
 	arena_init(&a, 64 * 1024);
 	/* no listening socket for libfcgi: after a broken request it must not block in an
 	 * accept of its own (with signals blocked); it fails and we wait again */
@@ -475,6 +516,7 @@ worker_main(int sock, const struct config *cfg)
 	cache_clear_all();
 	arena_free(&a);
 	db_close(db);
+	image_shutdown();
 	return 0;
 }
 

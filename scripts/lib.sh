@@ -24,6 +24,9 @@ WARSHA_DEB_PACKAGES=(
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
 	systemd procps
+	# image uploads: libvips decodes and re-encodes (fcgi/core/image.c); the vips
+	# command makes the test images (tests/api/test_uploads.py)
+	libvips-dev libvips-tools
 )
 
 BUILD_JOBS=2
@@ -193,6 +196,8 @@ public_url = $BASE_URL
 # a web app's dev server (Vite's default port) may call the API with credentials
 cors_origins = http://localhost:5173 http://127.0.0.1:5173
 log_level = info
+upload_dir = $UPLOAD_DIR
+files_key = $(openssl rand -hex 32)
 EOF
 	umask "$umask_old"
 	mv "$CONF.tmp" "$CONF"
@@ -203,7 +208,7 @@ EOF
 # are brought up to date; the secrets are kept (and must not be empty).
 conf_check() {
 	local key want have bad=0
-	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url; do
+	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url upload_dir; do
 		case "$key" in
 		db_port) want=$DB_PORT ;;
 		db_socket) want=$DB_SOCKET ;;
@@ -212,6 +217,7 @@ conf_check() {
 		spool_dir) want=$SPOOL_DIR ;;
 		notifier_listen) want=$NOTIFIER_ADDR ;;
 		public_url) want=$BASE_URL ;;
+		upload_dir) want=$UPLOAD_DIR ;;
 		esac
 		have=$(conf_get "$key")
 		if [ "$have" != "$want" ]; then
@@ -221,6 +227,11 @@ conf_check() {
 			grep -q "^$key = " "$CONF" || printf '%s = %s\n' "$key" "$want" >>"$CONF"
 		fi
 	done
+	# private files' key (docs/uploads.md): a file made before it existed gets one
+	if [ -z "$(conf_get files_key)" ] && [ -z "$(conf_get files_key_file)" ]; then
+		printf 'files_key = %s\n' "$(openssl rand -hex 32)" >>"$CONF"
+		log "$CONF: files_key generated"
+	fi
 	for key in db_password jwt_secret maintenance_token; do
 		[ -n "$(conf_get "$key")" ] || [ -n "$(conf_get "${key}_file")" ] ||
 			{ warn "$CONF: $key is empty"; bad=1; }

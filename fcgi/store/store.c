@@ -22,6 +22,7 @@ struct db_family *const store_families[] = {
 	&store_bookings,
 	&store_technicians,
 	&store_notifications,
+	&store_uploads,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
