@@ -481,7 +481,7 @@ worker_main(int sock, const struct config *cfg)
 	if ((db = db_open(cfg)) == NULL)
 		return 1;
 	/* libvips once per worker, after the fork (its threads do not survive one) */
-	if (image_init(cfg->upload_vips_cache_mb) != 0)
+	if (image_init() != 0)
 		log_error("msg=image_uploads_off note=\"libvips did not start\"");
 	arena_init(&a, 64 * 1024);
 	/* no listening socket for libfcgi: after a broken request it must not block in an

@@ -96,7 +96,6 @@ static const struct ckey keys[] = {
 	L(upload_file_limit, "5242880", 1024, 1L << 30),
 	I(upload_max_files, "10", 1, 100),
 	L(upload_max_pixels, "40000000", 1, 1000000000L),
-	I(upload_vips_cache_mb, "16", 0, 1024),
 	S(files_types, "image/jpeg image/png image/webp application/pdf"),
 	SECRET(files_key, 64),
 	S(files_key_file, ""),

@@ -53,7 +53,6 @@ struct config {
 	long  upload_file_limit;  /* bytes of one file in it (seed 000: 5 MB) */
 	int   upload_max_files;   /* files in one request (seed 000: 10) */
 	long  upload_max_pixels;  /* width x height an image may declare before it is decoded */
-	int   upload_vips_cache_mb;  /* libvips' operation cache per worker */
 	char *files_types;        /* MIME types /api/files takes, space separated */
 	char *files_key;          /* AES-256-GCM key of private files: 64 hex digits */
 	char *files_key_file;

@@ -10,7 +10,7 @@
 static int started;
 
 int
-image_init(int cache_mb)
+image_init(void)
 {
 	if (started)
 		return 0;
@@ -22,9 +22,12 @@ image_init(int cache_mb)
 	/* one request at a time per worker, several workers per core: a thread pool per
 	 * worker would only add memory and contention */
 	vips_concurrency_set(1);
-	vips_cache_set_max_mem((size_t)cache_mb * 1024 * 1024);
-	vips_cache_set_max(cache_mb > 0 ? 50 : 0);
-	vips_cache_set_max_files(cache_mb > 0 ? 10 : 0);
+	/* No operation cache: every upload is a new image, so a cached result would never
+	 * be used again, only hold memory; and a cached load is keyed by its file name,
+	 * which for a temporary file may come back later holding other bytes. */
+	vips_cache_set_max(0);
+	vips_cache_set_max_mem(0);
+	vips_cache_set_max_files(0);
 	started = 1;
 	return 0;
 }
@@ -120,9 +123,6 @@ out:
 		g_object_unref(big);
 	if (in != NULL)
 		g_object_unref(in);
-	/* nothing is kept between requests: a cached operation names a temporary file
-	 * whose name may come again with other bytes in it */
-	vips_cache_drop_all();
 	return rc;
 }
 

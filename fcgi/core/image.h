@@ -7,7 +7,7 @@
  * asked to decode a bomb.
  *
  * libvips is started once per worker process (image_init, after the fork: its thread
- * pool must not cross a fork), with one worker thread and a small operation cache
+ * pool must not cross a fork), with one worker thread and its operation cache off
  * (docs/uploads.md, "Memory"). */
 #ifndef WARSHA_IMAGE_H
 #define WARSHA_IMAGE_H
@@ -16,9 +16,9 @@
 
 #include "imghdr.h"
 
-/* VIPS_INIT, concurrency 1, the operation cache limited to cache_mb megabytes (0: no
- * cache). 0, or -1 (logged). Safe to call again: later calls do nothing. */
-int  image_init(int cache_mb);
+/* VIPS_INIT, one worker thread, no operation cache. 0, or -1 (logged). Safe to call
+ * again: later calls do nothing. */
+int  image_init(void);
 void image_shutdown(void);
 
 #define IMAGE_MAX_VARIANTS 4
