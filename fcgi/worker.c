@@ -37,6 +37,7 @@
 #include "core/config.h"
 #include "core/cors.h"
 #include "core/db.h"
+#include "core/form.h"
 #include "core/http.h"
 #include "core/image.h"
 #include "core/log.h"
@@ -393,7 +394,10 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 			e = fail(&r, ERR_INTERNAL);
 	}
 reply:
-	/* an early refusal still reads a body within the limit, so the close is plain */
+	/* an early refusal still reads a body within the limit, so the close is plain. An
+	 * upload refused at its 5 MiB + 1st byte reads (and drops) the rest too: nginx
+	 * passes an upload on as it arrives (fastcgi_request_buffering off) and takes no
+	 * answer before it has sent the whole body; answering first leaves both waiting. */
 	if (!drained && len <= limit)
 		drained = drain(fr->in);
 	if (!r.replied || e != ERR_OK)
@@ -483,6 +487,7 @@ worker_main(int sock, const struct config *cfg)
 	/* libvips once per worker, after the fork (its threads do not survive one) */
 	if (image_init() != 0)
 		log_error("msg=image_uploads_off note=\"libvips did not start\"");
+	form_tmp_sweep(cfg->upload_dir);
 	arena_init(&a, 64 * 1024);
 	/* no listening socket for libfcgi: after a broken request it must not block in an
 	 * accept of its own (with signals blocked); it fails and we wait again */

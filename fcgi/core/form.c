@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -72,6 +74,29 @@ stop(struct reader *rd, enum err e, const char *field, const char *code, enum ms
 	rd->code = code;
 	rd->msg = m;
 	return 1;
+}
+
+void
+form_tmp_sweep(const char *upload_dir)
+{
+	char dir[4096], path[4352];
+	struct dirent *d;
+	struct stat st;
+	time_t old = time(NULL) - 3600;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/tmp", upload_dir);
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < old &&
+		    unlink(path) == 0)
+			log_info("msg=upload_tmp_removed file=%s", d->d_name);
+	}
+	closedir(dp);
 }
 
 const char *

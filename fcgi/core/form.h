@@ -47,6 +47,9 @@ struct form {
 enum err    form_read(struct req *r, const struct form_spec *spec, struct form *out);
 /* A text field's value, or NULL. */
 const char *form_field(const struct form *f, const char *name);
+/* Removes what a worker that died mid-upload left in <upload_dir>/tmp (files over an
+ * hour old: another worker's upload in progress is younger). Called as a worker starts. */
+void        form_tmp_sweep(const char *upload_dir);
 /* Where uploads wait while they are read: <upload_dir>/tmp, made when missing. */
 const char *form_tmp_dir(struct req *r);
 
