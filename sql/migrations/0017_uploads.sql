@@ -30,7 +30,11 @@ CREATE TABLE uploads (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- users.avatar keeps the address apps show; avatar_upload_id says which upload it is.
+-- The ALTER rebuilds users and its FULLTEXT index with it: without stop words, as 0002
+-- built it ("Will" is a name).
+SET SESSION innodb_ft_enable_stopword = OFF;
 ALTER TABLE users
   ADD COLUMN avatar_upload_id BIGINT UNSIGNED NULL AFTER avatar,
   ADD CONSTRAINT fk_users_avatar_upload FOREIGN KEY (avatar_upload_id) REFERENCES uploads (id)
     ON DELETE SET NULL;
+SET SESSION innodb_ft_enable_stopword = ON;
