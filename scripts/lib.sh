@@ -26,6 +26,9 @@ WARSHA_DEB_PACKAGES=(
 	systemd procps
 	# tests/browser: the dashboard in headless Chromium, driven by playwright-core (npm)
 	chromium nodejs npm
+	# image uploads: libvips decodes and re-encodes (fcgi/core/image.c); the vips
+	# command makes the test images (tests/api/test_uploads.py)
+	libvips-dev libvips-tools
 )
 
 BUILD_JOBS=2
@@ -216,6 +219,8 @@ public_url = $BASE_URL
 # a web app's dev server (Vite's default port) may call the API with credentials
 cors_origins = http://localhost:5173 http://127.0.0.1:5173
 log_level = info
+upload_dir = $UPLOAD_DIR
+files_key = $(openssl rand -hex 32)
 EOF
 	umask "$umask_old"
 	mv "$CONF.tmp" "$CONF"
@@ -226,7 +231,7 @@ EOF
 # are brought up to date; the secrets are kept (and must not be empty).
 conf_check() {
 	local key want have bad=0
-	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url templates_dir; do
+	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url templates_dir upload_dir; do
 		case "$key" in
 		db_port) want=$DB_PORT ;;
 		db_socket) want=$DB_SOCKET ;;
@@ -236,6 +241,7 @@ conf_check() {
 		notifier_listen) want=$NOTIFIER_ADDR ;;
 		public_url) want=$BASE_URL ;;
 		templates_dir) want=$REPO/templates ;;
+		upload_dir) want=$UPLOAD_DIR ;;
 		esac
 		have=$(conf_get "$key")
 		if [ "$have" != "$want" ]; then
@@ -245,6 +251,11 @@ conf_check() {
 			grep -q "^$key = " "$CONF" || printf '%s = %s\n' "$key" "$want" >>"$CONF"
 		fi
 	done
+	# private files' key (docs/uploads.md): a file made before it existed gets one
+	if [ -z "$(conf_get files_key)" ] && [ -z "$(conf_get files_key_file)" ]; then
+		printf 'files_key = %s\n' "$(openssl rand -hex 32)" >>"$CONF"
+		log "$CONF: files_key generated"
+	fi
 	for key in db_password jwt_secret maintenance_token; do
 		[ -n "$(conf_get "$key")" ] || [ -n "$(conf_get "${key}_file")" ] ||
 			{ warn "$CONF: $key is empty"; bad=1; }

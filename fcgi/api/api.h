@@ -181,6 +181,19 @@ enum err sessions_end(struct req *r);
 enum err sessions_mine(struct req *r);
 enum err sessions_end_mine(struct req *r);
 
+/* uploads.c: seed 000's image uploads and avatars, seed 001's service images */
+enum err uploads_image(struct req *r);
+enum err uploads_images(struct req *r);
+enum err uploads_delete(struct req *r);
+enum err uploads_avatar(struct req *r);
+enum err uploads_service_images(struct req *r);
+
+/* files.c: seed 002's /api/files */
+enum err files_create(struct req *r);
+enum err files_get(struct req *r);
+enum err files_update(struct req *r);
+enum err files_delete(struct req *r);
+
 /* paging.c: the paging every list shares (docs/data-layer.md, "Lists") */
 /* The check of a `cursor` query parameter (a vfield's .check). */
 const char *list_cursor_check(struct in_val *v, struct arena *a, enum msg *msg);

@@ -102,6 +102,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/services/emergency", services_emergency, ROUTE_PUBLIC, 0,
 	    .query = &services_list_query },
 	{ GET, "/api/services/categories", services_categories, ROUTE_PUBLIC, 0 },
+	/* seed 001's service images (uploads.c): a literal row, above the :id rows */
+	{ POST, "/api/services/uploads", uploads_service_images, ROLE_STAFF, ROUTE_STREAM_BODY },
 	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
 	{ POST, "/api/services", services_create, ROLE_STAFF, 0, .body = &services_create_input },
 	/* a bare array or {"services": [...]}: each item is read by services_create_input */
@@ -200,6 +202,16 @@ const struct route app_routes[] = {
 	{ GET, "/api/admin/stats", admin_stats, ROLE_ADMIN, 0 },
 	{ GET, "/api/admin/activity-log", admin_activity_log, ROLE_ADMIN, 0,
 	    .query = &admin_activity_query },
+	/* uploads (seed 000; uploads.c) and files (seed 002; files.c): the handler streams
+	 * the body (ROUTE_STREAM_BODY, docs/uploads.md) */
+	{ POST, "/api/upload/image", uploads_image, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ POST, "/api/upload/images", uploads_images, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ DELETE, "/api/upload/:filename", uploads_delete, ROLE_ANY, 0 },
+	{ POST, "/api/users/upload-avatar", uploads_avatar, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ POST, "/api/files", files_create, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ GET, "/api/files/:id", files_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/files/:id", files_update, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ DELETE, "/api/files/:id", files_delete, ROLE_ANY, 0 },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },

@@ -65,6 +65,15 @@ struct config {
 	char *sms_body;               /* a Mustache template of the request body */
 	char *sms_content_type;
 	char *fcm_url;
+	/* uploads (docs/uploads.md) */
+	char *upload_dir;         /* content-addressed files; nginx serves the public ones */
+	long  upload_body_limit;  /* bytes of one upload request (nginx's client_max_body_size) */
+	long  upload_file_limit;  /* bytes of one file in it (seed 000: 5 MB) */
+	int   upload_max_files;   /* files in one request (seed 000: 10) */
+	long  upload_max_pixels;  /* width x height an image may declare before it is decoded */
+	char *files_types;        /* MIME types /api/files takes, space separated */
+	char *files_key;          /* AES-256-GCM key of private files: 64 hex digits */
+	char *files_key_file;
 
 	/* Not keys. */
 	int   migrate_session;    /* set by --migrate: its connection has no read timeout */

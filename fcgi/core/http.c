@@ -66,6 +66,17 @@ enum msg
 err_msg(enum err e)
 {
 	return errors[e].msg;
+long
+req_body_read(struct req *r, void *buf, size_t n)
+{
+	long got;
+
+	if (r->body_reader == NULL || n == 0)
+		return 0;
+	got = r->body_reader(r->body_stream, buf, n);
+	if (got > 0)
+		r->body_read += (unsigned long long)got;
+	return got;
 }
 
 const char *

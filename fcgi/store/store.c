@@ -35,6 +35,7 @@ struct db_family *const store_families[] = {
 	&store_admin_sessions,
 	&store_analytics,
 	&store_activity_list,
+	&store_uploads,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
