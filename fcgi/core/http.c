@@ -66,6 +66,8 @@ enum msg
 err_msg(enum err e)
 {
 	return errors[e].msg;
+}
+
 long
 req_body_read(struct req *r, void *buf, size_t n)
 {
