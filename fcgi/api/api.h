@@ -185,6 +185,8 @@ enum err sessions_end_mine(struct req *r);
 enum err uploads_image(struct req *r);
 enum err uploads_images(struct req *r);
 enum err uploads_delete(struct req *r);
+/* Inside the unit of work that erases an account: the person's uploads and their files. */
+enum err uploads_erase_owner(struct req *r, long long owner_id);
 enum err uploads_avatar(struct req *r);
 enum err uploads_service_images(struct req *r);
 

@@ -223,6 +223,7 @@ erase_work(struct req *r, void *ctx)
 	long long open;
 	json_object *d;
 	enum db_rc rc;
+	enum err e;
 
 	(void)ctx;
 	if ((rc = db_users_lock_target(r->db, r->a, r->user.id, &u)) != DB_OK)
@@ -236,6 +237,8 @@ erase_work(struct req *r, void *ctx)
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "role", json_object_new_string(u.role));
 	json_object_object_add(d, "self", json_object_new_boolean(1));
+	if ((e = uploads_erase_owner(r, r->user.id)) != ERR_OK)
+		return e;
 	if ((rc = db_users_anonymize(r->db, r->a, r->user.id)) != DB_OK ||
 	    (rc = db_privacy_erase(r->db, r->a, r->user.id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, r->user.id, "deleted")) != DB_OK ||

@@ -208,6 +208,41 @@ drop_rows(struct req *r, struct upload_row *rows, size_t n, const int *drop)
 	return ERR_OK;
 }
 
+/* The erasure of an account (docs/privacy.md): every upload of the person goes, its row
+ * and its files; a set of image files that another person's upload of the same bytes
+ * still shows stays. Inside the unit of work; files go as the rows do (drop_rows). */
+enum err
+uploads_erase_owner(struct req *r, long long owner_id)
+{
+	struct upload_row *mine, *rows;
+	size_t m, n, i, j;
+	enum db_rc rc;
+	enum err e;
+	int *drop;
+
+	if ((rc = db_uploads_lock_owner(r->db, r->a, owner_id, &mine, &m)) != DB_OK)
+		return fail_db(r, rc);
+	for (i = 0; i < m; i++) {
+		if (strcmp(mine[i].kind, "file") == 0) {
+			/* a document: its own bytes, stored (and encrypted) per row */
+			if ((rc = db_uploads_delete(r->db, r->a, mine[i].id)) != DB_OK)
+				return fail_db(r, rc);
+			upload_remove(r, mine[i].storage);
+			continue;
+		}
+		if ((rc = db_uploads_lock_sha(r->db, r->a, mine[i].sha256, &rows, &n)) != DB_OK)
+			return fail_db(r, rc);
+		if (n == 0)
+			continue;   /* gone with an earlier row of the same bytes */
+		drop = arena_alloc(r->a, sizeof(*drop) * n);
+		for (j = 0; j < n; j++)
+			drop[j] = rows[j].owner_id == owner_id;
+		if ((e = drop_rows(r, rows, n, drop)) != ERR_OK)
+			return e;
+	}
+	return ERR_OK;
+}
+
 /* The caller's previous picture goes (seed 001) when it was an avatar upload of theirs. */
 static enum err
 drop_old_avatar(struct req *r, long long old_id, long long new_id)

@@ -11,6 +11,7 @@ enum stmt {
 	STMT_X_MESSAGES,
 	STMT_X_CONTACT,
 	STMT_X_DEVICES,
+	STMT_X_UPLOADS,
 	STMT_OPEN_BOOKING,
 	STMT_OPEN_WORK,
 	STMT_E_BOOKINGS,
@@ -92,6 +93,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	/* push devices: the platform and name, never the token (it addresses the device) */
 	[STMT_X_DEVICES] = { "SELECT id, device, platform, created_at AS createdAt,"
 	    " updated_at AS updatedAt FROM device_tokens WHERE user_id = ? ORDER BY id", 1, 5, 0 },
+	/* images and files: what they are and where they are shown, not the bytes (the
+	 * images are at their addresses; a private file through GET /api/files/:id) */
+	[STMT_X_UPLOADS] = { "SELECT id, kind, is_private AS isPrivate, mime, size, width,"
+	    " height, filename, variants AS `variants:json`, created_at AS createdAt"
+	    " FROM uploads WHERE owner_id = ? ORDER BY created_at, id", 1, 10, 0 },
 	[STMT_OPEN_BOOKING] = { "SELECT id FROM bookings WHERE customer_id = ? AND status"
 	    " NOT IN " ENDED " LIMIT 1", 1, 1, 0 },
 	[STMT_OPEN_WORK] = { "SELECT id FROM bookings WHERE technician_id = ? AND status"
@@ -154,7 +160,8 @@ db_privacy_export(struct db *db, struct arena *a, long long user_id, json_object
 	    (rc = part(db, a, STMT_X_ACTIVITY, user_id, out, "activity", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_MESSAGES, user_id, out, "messages", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_CONTACT, user_id, out, "contactMessages", 0)) != DB_OK ||
-	    (rc = part(db, a, STMT_X_DEVICES, user_id, out, "devices", 0)) != DB_OK)
+	    (rc = part(db, a, STMT_X_DEVICES, user_id, out, "devices", 0)) != DB_OK ||
+	    (rc = part(db, a, STMT_X_UPLOADS, user_id, out, "uploads", 0)) != DB_OK)
 		return rc;
 	return DB_OK;
 }

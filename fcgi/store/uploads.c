@@ -12,6 +12,7 @@ enum stmt {
 	STMT_SET_AVATAR,
 	STMT_UNSET_AVATAR,
 	STMT_USER_AVATAR,
+	STMT_LOCK_OWNER,
 	STMT__MAX
 };
 
@@ -37,6 +38,9 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " WHERE avatar_upload_id = ?", 1, 0, 0 },
 	[STMT_USER_AVATAR] = { "SELECT avatar_upload_id FROM users WHERE id = ? FOR UPDATE", 1, 1,
 	    0 },
+	/* ix_uploads_owner: a person's uploads, for the erasure of their account */
+	[STMT_LOCK_OWNER] = { COLS " WHERE owner_id = ? ORDER BY id LIMIT 10000 FOR UPDATE", 1,
+	    NCOLS, 0 },
 };
 
 struct db_family store_uploads = DB_FAMILY("uploads", stmts);
@@ -125,6 +129,27 @@ db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
 	*rows = NULL;
 	*n = 0;
 	if ((rc = RUN(db, a, STMT_LOCK_SHA, &res, DB_STR(sha256))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_OK;
+	*rows = arena_alloc(a, sizeof(**rows) * res.nrows);
+	for (i = 0; i < res.nrows; i++)
+		fill(a, &res, i, &(*rows)[i]);
+	*n = res.nrows;
+	return DB_OK;
+}
+
+enum db_rc
+db_uploads_lock_owner(struct db *db, struct arena *a, long long owner_id,
+    struct upload_row **rows, size_t *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+	size_t i;
+
+	*rows = NULL;
+	*n = 0;
+	if ((rc = RUN(db, a, STMT_LOCK_OWNER, &res, DB_INT(owner_id))) != DB_OK)
 		return rc;
 	if (res.nrows == 0)
 		return DB_OK;

@@ -29,6 +29,9 @@ enum db_rc db_uploads_lock(struct db *db, struct arena *a, long long id, struct 
 /* Every row of this hash, locked: *rows (arena) and *n. DB_OK with *n = 0 when none. */
 enum db_rc db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
     struct upload_row **rows, size_t *n);
+/* Every upload of this owner, locked (the erasure of their account). */
+enum db_rc db_uploads_lock_owner(struct db *db, struct arena *a, long long owner_id,
+    struct upload_row **rows, size_t *n);
 enum db_rc db_uploads_delete(struct db *db, struct arena *a, long long id);
 /* A file's new content (PUT /api/files/:id). */
 enum db_rc db_uploads_replace(struct db *db, struct arena *a, const struct upload_row *u);

@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, en, expect, expect_bilingual, check, admin_token, login,
                          register_user, db_query, db_scalar, db_count, uniq, poll, Skip, run)
 from booking_fixtures import make_service, create, put, on_the_way
+import upload_media as media
 
 
 def _clear_contact_limits():
@@ -269,6 +270,43 @@ def test_an_admins_deletion_erases_the_same():
           "session addresses left")
     check(db_scalar("SELECT email FROM users WHERE id = %d" % u["id"]).startswith("deleted-"),
           "not anonymized")
+
+
+
+
+def _upload(path, parts, token):
+    body, ctype = media.form(parts)
+    return api("POST", path, raw=body, token=token, headers={"Content-Type": ctype})
+
+
+def test_a_persons_uploads_are_exported_then_erased_with_their_files():
+    u = register_user()
+    seed = int(uniq(6), 16) % 100000
+    av = expect(200, _upload("/api/users/upload-avatar",
+                             [("avatar", "me.png", "image/png", media.png(300, 300, seed))],
+                             u["token"]))["data"]
+    doc = expect(201, _upload("/api/files", [("file", "id-card.pdf", "application/pdf",
+                                              media.pdf("national id %s" % seed)),
+                                             ("private", "true")], u["token"]))["data"]
+    rows = db_query("SELECT id, kind, storage, variants FROM uploads WHERE owner_id = %d" % u["id"])
+    check(len(rows) == 2, "uploads %r (answers %r %r)" % (rows, av, doc))
+    updir = media.config_value("upload_dir")
+    paths = []
+    for _, kind, storage, variants in rows:
+        if kind == "file":
+            paths.append(os.path.join(updir, storage))
+        else:
+            for v in json.loads(variants).values():
+                paths.append(os.path.join(updir, "public", v["path"][len("/media/"):]))
+    check(paths and all(os.path.exists(p) for p in paths), "files on disk %r" % paths)
+    _, d = _export(u["token"])
+    check(sorted(x["kind"] for x in d["uploads"]) == ["avatar", "file"], "export %r" % d["uploads"])
+    check(all("storage" not in x and "sha256" not in x for x in d["uploads"]), "storage exported")
+    expect(200, _delete_me(u["token"], u["password"]))
+    check(db_count("uploads", "owner_id = %d" % u["id"]) == 0, "upload rows left")
+    check(not any(os.path.exists(p) for p in paths), "files left on disk %r" %
+          [p for p in paths if os.path.exists(p)])
+    check(db_scalar("SELECT avatar FROM users WHERE id = %d" % u["id"]) is None, "avatar left")
 
 
 run(globals())
