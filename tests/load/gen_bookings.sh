@@ -1,93 +1,137 @@
 #!/usr/bin/env bash
-# Loads generated bookings into a running Warsha stack's MariaDB, for the dashboard's
-# benchmark (tests/load/bench_dashboard.sh): the overview and the analytics endpoints
-# read roll-ups, so their time must not grow with the bookings.
+# Loads generated customers and bookings into a running Warsha stack's MariaDB for load
+# tests of the booking endpoints (tests/load/bench_bookings.sh).
 #
-#   tests/load/gen_bookings.sh [--count N] [--delete] [--config FILE]
+#   tests/load/gen_bookings.sh [--customers N] [--bookings N] [--replace | --delete]
+#                              [--config FILE]
 #
-# Default: 1,000,000 bookings into the dev stack (var/dev/warsha.conf). They are
-# guests' bookings (no customer) of the catalog's live services, created over the last
-# two years, with the statuses of a running platform (55 % completed, 15 % cancelled,
-# the rest on the way through), one in ten an emergency. Their numbers start with
-# BK-GEN-; --delete removes them. Inserted through the table's triggers in chunks of
-# 50,000, so the roll-ups (booking_daily_stats, technician_booking_stats) are kept as
-# the application keeps them.
+# Default: 100,000 customers and 1,000,000 bookings into the dev stack (scripts/dev up),
+# whose connection details are in var/dev/warsha.conf, among the 10,000 technicians of
+# tests/load/gen_technicians.sh (run first when none exist). tests/load/gen_bookings.sql
+# describes the shape: skewed bookings per customer (the first customers have
+# thousands), 3 % guests, every active service, emergencies, two years of creation
+# dates, statuses by the scheduled time, technicians from assignment on.
+#
+# Generated customers have an e-mail at @gen-cust.warsha.test, generated bookings a
+# number starting with BKG-. The script refuses to run when some exist already;
+# --replace deletes them first, --delete only deletes (the technicians stay:
+# tests/load/gen_technicians.sh --delete). None of the customers can sign in (they share
+# the hash of a password nobody knows).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 conf=$root/var/dev/warsha.conf
-count=1000000
+customers=100000
+bookings=1000000
 mode=generate
-chunk=50000
+domain=gen-cust.warsha.test
 
+usage() { sed -n '2,/^set -e/p' "$0" | sed -e '/^set -e/d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 die() { printf 'gen_bookings: %s\n' "$*" >&2; exit 1; }
+
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--count) [ $# -ge 2 ] || die "--count N"; count=$2; shift 2 ;;
+	--customers) [ $# -ge 2 ] || usage; customers=$2; shift 2 ;;
+	--bookings) [ $# -ge 2 ] || usage; bookings=$2; shift 2 ;;
+	--replace) mode=replace; shift ;;
 	--delete) mode=delete; shift ;;
-	--config) [ $# -ge 2 ] || die "--config FILE"; conf=$2; shift 2 ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed -e '/^set -e/d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;
+	--config) [ $# -ge 2 ] || usage; conf=$2; shift 2 ;;
+	-h | --help) usage ;;
+	*) usage ;;
 	esac
 done
-[[ "$count" =~ ^[1-9][0-9]*$ ]] && [ "$count" -le 1000000 ] || die "--count must be 1 to 1000000"
+for v in "$customers" "$bookings"; do
+	if ! [[ "$v" =~ ^[1-9][0-9]*$ ]] || [ "$v" -gt 1000000 ]; then
+		die "--customers and --bookings must be 1 to 1000000 (the generator draws from seq_1_to_1000000)"
+	fi
+done
 [ -r "$conf" ] || die "no $conf (start the dev stack: scripts/dev up)"
+command -v mariadb >/dev/null || die "the mariadb client is not installed (scripts/dev deps)"
+
 conf_get() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$conf" | tail -n 1 | sed 's/[[:space:]]*$//'; }
+
+# The application's own account, as warsha.conf describes it (as tests/load/gen_users.sh).
 db_args=(--no-defaults --default-character-set=utf8mb4 -u "$(conf_get db_user)")
 socket=$(conf_get db_socket)
-if [ -n "$socket" ]; then db_args+=(--socket="$socket"); else
-	db_args+=(--host="$(conf_get db_host)" --port="$(conf_get db_port)" --protocol=tcp); fi
+if [ -n "$socket" ]; then
+	db_args+=(--socket="$socket")
+else
+	db_args+=(--host="$(conf_get db_host)" --port="$(conf_get db_port)" --protocol=tcp)
+fi
 db_args+=("$(conf_get db_name)")
 export MYSQL_PWD
 MYSQL_PWD=$(conf_get db_password)
 db() { mariadb "${db_args[@]}" --batch --skip-column-names "$@"; }
 
-if [ "$mode" = delete ]; then
-	while :; do
-		n=$(db -e "DELETE FROM booking_history WHERE booking_id IN (SELECT id FROM (SELECT id
-		    FROM bookings WHERE number LIKE 'BK-GEN-%' LIMIT $chunk) t);
-		    DELETE FROM bookings WHERE number LIKE 'BK-GEN-%' LIMIT $chunk; SELECT ROW_COUNT();")
-		[ "$n" -gt 0 ] || break
-	done
-	echo "deleted the generated bookings"
-	exit 0
-fi
-[ "$(db -e "SELECT COUNT(*) FROM bookings WHERE number LIKE 'BK-GEN-%'")" -eq 0 ] ||
-	die "generated bookings exist already (--delete first)"
-nsvc=$(db -e "SELECT COUNT(*) FROM services WHERE deleted_at IS NULL AND is_active = 1")
-[ "$nsvc" -gt 0 ] || die "no live services"
-start=1
-t0=$(date +%s)
-while [ "$start" -le "$count" ]; do
-	end=$((start + chunk - 1))
-	[ "$end" -le "$count" ] || end=$count
-	db <<SQL
-CREATE TEMPORARY TABLE IF NOT EXISTS gen_svc (slot INT PRIMARY KEY, id BIGINT, price BIGINT) ENGINE=MEMORY;
-DELETE FROM gen_svc;
-INSERT INTO gen_svc SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, id, base_price FROM services
-  WHERE deleted_at IS NULL AND is_active = 1;
-INSERT INTO bookings (number, customer_id, service_id, status, list_status, scheduled_at,
-    is_emergency, address, city, governorate, customer_name, customer_phone,
-    problem_description, base_price, total, created_at)
-SELECT CONCAT('BK-GEN-', LPAD(s.seq, 7, '0')), NULL, v.id,
-    ELT(1 + h.r % 20, 'completed','completed','completed','completed','completed','completed',
-        'completed','completed','completed','completed','completed','cancelled','cancelled',
-        'cancelled','pending_approval','approved','technician_assigned','on_way','in_progress',
-        'rejected'),
-    ELT(1 + h.r % 20, 'completed','completed','completed','completed','completed','completed',
-        'completed','completed','completed','completed','completed','cancelled','cancelled',
-        'cancelled','pending_approval','approved','approved','on_way','in_progress','rejected'),
-    h.at + INTERVAL 2 DAY, h.r % 10 = 0, 'Generated street', 'Cairo', 'C',
-    'Generated Customer', '+201000000000', 'Generated booking', v.price, v.price, h.at
-FROM seq_1_to_1000000 s
-JOIN (SELECT seq, CONV(SUBSTR(MD5(CONCAT('b', seq)), 1, 8), 16, 10) AS r,
-             NOW(3) - INTERVAL (CONV(SUBSTR(MD5(CONCAT('t', seq)), 1, 8), 16, 10) % (730 * 86400)) SECOND AS at
-      FROM seq_1_to_1000000 WHERE seq BETWEEN $start AND $end) h ON h.seq = s.seq
-JOIN gen_svc v ON v.slot = h.r DIV 20 % $nsvc
-WHERE s.seq BETWEEN $start AND $end;
+db -e 'SELECT 1' >/dev/null || die "cannot reach the database of $conf (is the stack up?)"
+
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Bookings in id ranges of 50,000 (their history, should a test have moved one, first),
+# then the customers, so no transaction grows large and the user triggers see each row go.
+delete_generated() {
+	local lo hi from n total=0
+	read -r lo hi < <(db -e "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM bookings WHERE number LIKE 'BKG-%'")
+	if [ "$lo" -gt 0 ]; then
+		for ((from = lo; from <= hi; from += 50000)); do
+			n=$(db <<SQL
+DELETE h FROM booking_history h JOIN bookings b ON b.id = h.booking_id
+  WHERE b.id BETWEEN $from AND $((from + 49999)) AND b.number LIKE 'BKG-%';
+DELETE FROM bookings WHERE id BETWEEN $from AND $((from + 49999)) AND number LIKE 'BKG-%';
+SELECT ROW_COUNT();
 SQL
-	printf 'gen_bookings: %d of %d (%d s)\n' "$end" "$count" $(($(date +%s) - t0))
-	start=$((end + 1))
-done
-db -e "ANALYZE TABLE bookings, booking_daily_stats, technician_booking_stats" >/dev/null
-echo "generated $count bookings in $(($(date +%s) - t0)) s; roll-up rows:" \
-	"$(db -e 'SELECT COUNT(*) FROM booking_daily_stats')"
+)
+			total=$((total + n))
+		done
+	fi
+	echo "deleted $total generated bookings"
+	# bookings of others (a benchmark's own) that name a generated customer go too
+	n=$(db <<SQL
+DELETE h FROM booking_history h JOIN bookings b ON b.id = h.booking_id
+  JOIN users u ON u.id = b.customer_id WHERE u.email LIKE '%@$domain';
+DELETE b FROM bookings b JOIN users u ON u.id = b.customer_id WHERE u.email LIKE '%@$domain';
+DELETE t FROM refresh_tokens t JOIN users u ON u.id = t.user_id WHERE u.email LIKE '%@$domain';
+DELETE FROM users WHERE email LIKE '%@$domain';
+SELECT ROW_COUNT();
+SQL
+)
+	echo "deleted $n generated customers"
+}
+
+existing=$(db -e "SELECT (SELECT COUNT(*) FROM users WHERE email LIKE '%@$domain') + (SELECT COUNT(*) FROM bookings WHERE number LIKE 'BKG-%')")
+start=$(date +%s.%N)
+case "$mode" in
+delete)
+	delete_generated
+	;;
+generate | replace)
+	if [ "$existing" -gt 0 ]; then
+		[ "$mode" = replace ] ||
+			die "generated customers (@$domain) or bookings (BKG-…) exist already: --replace deletes them first, --delete only deletes"
+		delete_generated
+	fi
+	techs=$(db -e "SELECT COUNT(*) FROM users WHERE email LIKE '%@gen-tech.warsha.test'")
+	if [ "$techs" -eq 0 ]; then
+		bash "$root/tests/load/gen_technicians.sh" --config "$conf"
+	fi
+	echo "generating $customers customers and $bookings bookings into $(conf_get db_name) ($conf)"
+	gen_start=$(date +%s.%N)
+	{ printf "SET @gen_customers = %s, @gen_bookings = %s, @gen_cdomain = '%s' COLLATE utf8mb4_unicode_ci;\n" \
+		"$customers" "$bookings" "$domain"; cat "$root/tests/load/gen_bookings.sql"; } | db >/dev/null
+	gen_end=$(date +%s.%N)
+	db <<'SQL'
+SELECT 'bookings generated', COUNT(*), '  guests', SUM(customer_id IS NULL),
+       '  emergencies', SUM(is_emergency), '  with a technician', SUM(technician_id IS NOT NULL)
+  FROM bookings WHERE number LIKE 'BKG-%';
+SELECT CONCAT('  ', list_status), COUNT(*) FROM bookings WHERE number LIKE 'BKG-%'
+  GROUP BY list_status ORDER BY 2 DESC;
+SELECT '  most bookings of one customer', MAX(n), '  customers with bookings', COUNT(*) FROM
+  (SELECT customer_id, COUNT(*) n FROM bookings WHERE number LIKE 'BKG-%'
+     AND customer_id IS NOT NULL GROUP BY customer_id) t;
+SELECT '  created from', MIN(created_at), 'to', MAX(created_at) FROM bookings
+  WHERE number LIKE 'BKG-%';
+SQL
+	echo "generated in $(elapsed "$gen_start" "$gen_end") s"
+	;;
+esac
+echo "took $(elapsed "$start" "$(date +%s.%N)") s in all"
