@@ -1440,3 +1440,10 @@ bookings_location(struct req *r)
 		return e;
 	return bookings_tracking(r);
 }
+
+/* For jobs.c: a hired job's start code, made as an assignment's is. */
+enum err
+bookings_new_start_code(struct req *r, struct booking_row *b)
+{
+	return issue_code(r, b);
+}
