@@ -53,7 +53,7 @@ enum stmt {
 
 /* The board: kind job, posted or quoted (both are 'pending_approval' in list_status),
  * newest first from (created_at, id) backwards; the point's box, its circle and the
- * budget are checked from the index entries. */
+ * budget are checked from the index entries (PAGE reads the keys from the index alone). */
 #define W_OPEN "b.kind = 'job' AND b.list_status = 'pending_approval' AND"
 #define W_CAT " b.category = ? AND"
 #define HAVERSINE "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
@@ -66,8 +66,13 @@ enum stmt {
 #define W_CUSTOMER "b.customer_id = ? AND b.kind = 'job' AND"
 #define W_ALL "b.kind = 'job' AND"
 #define RANGE " b.created_at >= ? AND b.created_at <= ? AND (b.created_at < ? OR b.id < ?)"
-#define PAGE(ix, where) DB_LIST_LIMIT JOB_SELECT " FROM bookings b FORCE INDEX (" ix ")" \
-	" WHERE " where RANGE " ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?"
+/* the page's keys from the index alone (every filter is a column of it), then its rows
+ * by primary key: a sparse filter walks index entries, not rows */
+#define PAGE(ix, where) DB_LIST_LIMIT JOB_SELECT " FROM (SELECT b.id, b.created_at" \
+	" FROM bookings b FORCE INDEX (" ix ") WHERE " where RANGE \
+	" ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?) k" \
+	" STRAIGHT_JOIN bookings b FORCE INDEX (PRIMARY) ON b.id = k.id" \
+	" ORDER BY k.created_at DESC, k.id DESC"
 #define COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM bookings b" \
 	" FORCE INDEX (" ix ") WHERE " where " b.created_at >= ? AND b.created_at <= ?" \
 	" LIMIT ?) t"

@@ -7,11 +7,13 @@ Invitations follow seed 001 §7.10: only while Posted, never twice to one crafts
 rejected craftsman cannot be invited again, and an accepted invitation lets the
 craftsman quote without the job's category among their specializations."""
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, expect_bilingual, check, admin_token,
-                         make_user_with_role, db_query, db_scalar, outbox_rows, uniq, run)
+                         make_user_with_role, db_query, db_scalar, outbox_rows, uniq, run,
+                         Skip, ENV, SOURCE_DIR)
 
 CAIRO = [31.2357, 30.0444]       # [lng, lat], Tahrir Square
 GIZA = [31.1342, 29.9792]        # the pyramids, about 13 km away
@@ -417,6 +419,78 @@ def test_invitations_close_with_the_job():
     expect(200, api("DELETE", "/api/jobs/%d" % j2["id"], token=c2["token"]))
     expect(409, api("POST", "/api/jobs/%d/invite" % j2["id"], {"craftsmanId": t["id"]},
                     token=c2["token"]))
+
+
+# ------------------------------------------------------------------ the board's indexes
+
+GENERATED = 20000
+# the index each list statement of the jobs store must read (its FORCE INDEX), in the
+# order of the store's variants: the board, by category, near a point, both; a client's
+# own; every job
+JOB_INDEXES = ["ix_bookings_jobs_open", "ix_bookings_jobs_open_category",
+               "ix_bookings_jobs_open", "ix_bookings_jobs_open_category",
+               "ix_bookings_jobs_customer", "ix_bookings_jobs_all"]
+
+
+def test_the_board_reads_its_index_without_a_sort():
+    """--explain-lists over 20,000 generated jobs (tests/api/test_lists.py judges every
+    family's plans too): each jobs list statement reads its own index as a range, in the
+    list's order, without a sort."""
+    conf = ENV("WARSHA_TEST_CONFIG")
+    binary = ENV("WARSHA_TEST_FCGI_BIN") or os.path.join(SOURCE_DIR, "build", "warsha-fcgi")
+    if not conf or not os.path.exists(binary):
+        raise Skip("WARSHA_TEST_CONFIG or the warsha-fcgi binary is missing")
+    c = client()
+    db_query("""
+INSERT INTO bookings (number, kind, title, category, budget_min, budget_max, customer_id,
+  status, list_status, scheduled_at, address, city, governorate, latitude, longitude,
+  customer_name, customer_phone, problem_description, created_at)
+SELECT CONCAT('JB-GEN-', seq), 'job', CONCAT('generated job ', seq),
+  ELT(1 + seq MOD 4, 'plumbing', 'electrical', 'carpentry', 'painting'),
+  IF(seq MOD 3 = 0, NULL, (seq MOD 50) * 1000), IF(seq MOD 3 = 0, NULL, (seq MOD 50) * 2000),
+  %d, ELT(1 + seq MOD 5, 'posted', 'quoted', 'hired', 'completed', 'cancelled'),
+  ELT(1 + seq MOD 5, 'pending_approval', 'pending_approval', 'approved', 'completed',
+      'cancelled'),
+  TIMESTAMP'2024-01-01 00:00:00', 'generated', 'Cairo', 'Cairo',
+  22 + (seq MOD 900) / 100, 25 + (seq MOD 1000) / 100, 'generated', '+201000000000',
+  'generated', TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq MINUTE
+FROM seq_1_to_%d""" % (c["id"], GENERATED))
+    try:
+        db_query("ANALYZE TABLE bookings")
+        p = subprocess.run([binary, "--config", conf, "--explain-lists"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        out = p.stdout.decode("utf-8", "replace")
+        check(p.returncode == 0, "--explain-lists failed:\n%s" % out)
+        stmts = [l.split("\t") for l in out.splitlines() if l.startswith("stmt\tjobs\t")]
+        check(len(stmts) == 2 * len(JOB_INDEXES), "jobs list statements explained: %s" % stmts)
+        plans = [l.split("\t") for l in out.splitlines() if l.startswith("plan\tjobs\t")]
+        seen = {}
+        for cols in plans:
+            f = dict(x.split("=", 1) for x in cols[3:])
+            print("  " + " ".join(cols), flush=True)
+            if f["table"] != "b":
+                continue
+            if f["type"] == "eq_ref":     # a page's rows, by primary key
+                check(f["key"] == "PRIMARY", "rows not read by key: %s" % "\t".join(cols))
+                continue
+            seen[cols[2]] = f["key"]
+            check(f["type"] in ("range", "ref") and "filesort" not in f["Extra"] and
+                  "Using index" in f["Extra"],
+                  "a jobs list that does not read a range of its index in order: %s"
+                  % "\t".join(cols))
+        keys = sorted(set(seen.values()))
+        check(keys == sorted(set(JOB_INDEXES)), "the indexes read: %s" % seen)
+        # and the board answers from it
+        t = craftsman()
+        body = expect_list(api("GET", q("/api/jobs", category="painting", lat=30.0, lng=31.0,
+                                        distance=100, minBudget=10000, limit=20),
+                               token=t["token"]), limit=20)
+        for it in body["data"]:
+            check(it["category"] == "painting" and it["status"] in ("Posted", "Quoted"), it)
+    finally:
+        db_query("DELETE FROM booking_history WHERE booking_id IN (SELECT id FROM bookings"
+                 " WHERE number LIKE 'JB-GEN-%')")
+        db_query("DELETE FROM bookings WHERE number LIKE 'JB-GEN-%'")
 
 
 run(globals())
