@@ -86,6 +86,18 @@ def test_a_client_posts_a_job():
     check(j2["budget"]["min"] is None and j2["budget"]["max"] is None, j2)
 
 
+def test_a_job_is_a_booking_of_kind_job():
+    """The one work order: a client's jobs are among their bookings (no service: the
+    bookings' view joins the service when there is one), page and total agreeing."""
+    c = client()
+    j = post_job(c)
+    body = expect_list(api("GET", "/api/bookings/my", token=c["token"]))
+    check(body["pagination"]["totalItems"] == len(body["data"]) == 1, body)
+    b = body["data"][0]
+    check(b["id"] == j["id"] and b["kind"] == "job" and b["serviceId"] is None, b)
+    body = expect(200, api("GET", "/api/bookings/%d" % j["id"], token=c["token"]))
+    check(body["data"]["bookingNumber"] == j["jobNumber"], body)
+
 def test_only_clients_post_jobs():
     t = craftsman()
     expect(403, api("POST", "/api/jobs", job_body(), token=t["token"]), code="FORBIDDEN")
