@@ -1192,11 +1192,14 @@ accept_work(struct req *r, void *ctx)
 	enum bk_result bw;
 	enum db_rc rc;
 	enum err e;
+	int yes;
 
-	if ((e = load(r, t->job, 1, &b)) != ERR_OK)
+	if ((e = load(r, t->job, 1, &b)) != ERR_OK || (e = visible(r, &b, &yes)) != ERR_OK)
 		return e;
+	/* the client's step: others who see the job are refused, others do not see it */
 	if (party(r, &b) != BK_CUSTOMER)
-		return fail(r, ERR_NOT_FOUND);
+		return yes ? fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED) :
+		    fail(r, ERR_NOT_FOUND);
 	if ((rc = db_quotes_lock(r->db, r->a, b.id, t->quote, &q)) != DB_OK)
 		return fail_db(r, rc);
 	if ((why = mk_can_accept(status_of(&b), mk_quote_parse(q.status), q.expired)) != MK_OK)

@@ -305,6 +305,9 @@ def test_a_job_to_completion_through_the_machine():
     # hiring needs a quote: Hired without one is 422 naming quoteId
     expect(422, api("PATCH", status, {"status": "Hired"}, token=c["token"]),
            fields={"quoteId": "REQUIRED"})
+    # the craftsman cannot hire themself
+    expect(403, api("PATCH", status, {"status": "Hired", "quoteId": qt["id"]},
+                    token=t["token"]), code="FORBIDDEN")
     body = expect(200, api("PATCH", status, {"status": "hired", "quoteId": qt["id"]},
                            token=c["token"]))
     d = body["data"]
