@@ -247,4 +247,28 @@ def test_two_accepts_at_once_exactly_one_wins():
         check(int(hires) == 1, "one hire in the history")
 
 
+def test_two_quotes_of_one_technician_at_once():
+    """One live quote per technician and job holds under a race (the job's row lock and,
+    behind it, the unique key)."""
+    c, t = client(), craftsman()
+    j = post_job(c)
+    go = lambda p: (lambda: api("POST", "/api/jobs/%d/quotes" % j["id"], {"price": p},
+                                token=t["token"]))
+    r1, r2 = at_once(go(10000), go(11000))
+    check(sorted([r1.status, r2.status]) == [201, 409], "%s / %s" % (r1.describe(),
+                                                                    r2.describe()))
+    n = db_scalar("SELECT COUNT(*) FROM quotes WHERE job_id = %d" % j["id"])
+    check(int(n) == 1, "one quote stored, not %s" % n)
+
+
+def test_two_invitations_of_one_craftsman_at_once():
+    c, t = client(), craftsman()
+    j = post_job(c)
+    go = lambda: api("POST", "/api/jobs/%d/invite" % j["id"], {"craftsmanId": t["id"]},
+                     token=c["token"])
+    r1, r2 = at_once(go, go)
+    check(sorted([r1.status, r2.status]) == [201, 409], "%s / %s" % (r1.describe(),
+                                                                    r2.describe()))
+
+
 run(globals())
