@@ -116,6 +116,7 @@ const char *
 mk_job_word(const char *in)
 {
 	enum bk_status s;
+	enum bk_event e;
 	int i;
 
 	if (in == NULL)
@@ -130,5 +131,11 @@ mk_job_word(const char *in)
 	/* the internal names (on_way, in_progress) */
 	if ((s = bk_status_parse(in, BK_NAMES_CORE)) != BK_NONE)
 		return bk_status_name(s, BK_NAMES_JOBS);
+	/* seed 001's verbs (hire, start, complete): where the event takes a job */
+	if ((e = bk_event_parse(in)) != EV_NONE)
+		for (i = 0; (size_t)i < bk_ntransitions; i++)
+			if ((bk_transitions[i].kinds & (1u << BK_JOB)) &&
+			    bk_transitions[i].event == e)
+				return bk_status_name(bk_transitions[i].to, BK_NAMES_JOBS);
 	return NULL;
 }

@@ -66,8 +66,9 @@ enum mk_result mk_can_change_quote(enum bk_status job, enum mk_quote q);
 enum mk_result mk_can_accept(enum bk_status job, enum mk_quote q, int expired);
 
 /* A status word of PATCH /api/jobs/:id/status as the jobs family spells it (Posted,
- * "On The Way" ...): the seed's Title Case in any letter case, or an internal name
- * (on_way, in_progress); NULL for anything else. */
+ * "On The Way" ...): the seed's Title Case in any letter case, an internal name
+ * (on_way, in_progress), or one of the seed's verbs (hire, start, complete: the status
+ * the machine's event leads a job to); NULL for anything else. */
 const char *mk_job_word(const char *in);
 
 #endif

@@ -331,11 +331,11 @@ def test_a_job_to_completion_through_the_machine():
     wrong = "000000" if code != "000000" else "111111"
     expect(422, api("PATCH", status, {"status": "In Progress", "startCode": wrong},
                     token=t["token"]), fields={"startCode": "INVALID_VALUE"})
-    body = expect(200, api("PATCH", status, {"status": "in_progress", "startCode": code},
+    body = expect(200, api("PATCH", status, {"status": "start", "startCode": code},
                            token=t["token"]))
     check(body["data"]["status"] == "In Progress", body)
     n = notifications(c["id"], "status")
-    body = expect(200, api("PATCH", status, {"status": "Completed"}, token=t["token"]))
+    body = expect(200, api("PATCH", status, {"status": "complete"}, token=t["token"]))
     check(body["data"]["status"] == "Completed", body)
     check(notifications(c["id"], "status") == n + 1, "the client hears of every status")
     events = [h[2] for h in history(j["id"])]

@@ -82,6 +82,14 @@ TEST(status_words_in_either_form)
 	CHECK_STR(mk_job_word("completed"), "Completed");
 	CHECK_STR(mk_job_word("Hired"), "Hired");
 	CHECK_STR(mk_job_word("cancelled"), "Cancelled");
+	/* seed 001's "hire, start, complete" */
+	CHECK_STR(mk_job_word("hire"), "Hired");
+	CHECK_STR(mk_job_word("start"), "In Progress");
+	CHECK_STR(mk_job_word("complete"), "Completed");
+	CHECK_STR(mk_job_word("depart"), "On The Way");
+	CHECK_STR(mk_job_word("cancel"), "Cancelled");
+	CHECK_STR(mk_job_word("dispute"), "Disputed");
+	CHECK(mk_job_word("approve") == NULL);   /* not a job's event */
 	CHECK(mk_job_word("done") == NULL);
 	CHECK(mk_job_word("") == NULL);
 	CHECK(mk_job_word(NULL) == NULL);
