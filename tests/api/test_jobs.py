@@ -436,6 +436,40 @@ def test_invitations_close_with_the_job():
                     token=c2["token"]))
 
 
+def test_every_refusal_speaks_both_languages():
+    """Each endpoint's bad input names its field, and every refusal (422, 403, 404, 409)
+    comes in English and in Arabic."""
+    c, other, t = client(), client(), craftsman()
+    j = post_job(c)
+    jp = "/api/jobs/%d" % j["id"]
+    qt = expect(201, api("POST", jp + "/quotes", {"price": 5000}, token=t["token"]))["data"]
+    qp = jp + "/quotes/%d" % qt["id"]
+    cases = [
+        ("POST", "/api/jobs", job_body(title="x"), c, 422, "title"),
+        ("GET", "/api/jobs?lat=1", None, t, 422, "lng"),
+        ("PUT", jp, {"budgetMin": -1}, c, 422, "budgetMin"),
+        ("PATCH", jp + "/status", {"status": "Flying"}, c, 422, "status"),
+        ("POST", jp + "/quotes", {"price": -1}, t, 422, "price"),
+        ("PUT", qp, {"validUntil": "tomorrow"}, t, 422, "validUntil"),
+        ("POST", jp + "/invite", {"craftsmanId": 0}, c, 422, "craftsmanId"),
+        ("POST", jp + "/invitations/respond", {"response": "Later"}, t, 422, "response"),
+        ("POST", "/api/jobs", job_body(), t, 403, None),
+        ("POST", qp + "/withdraw", None, c, 403, None),
+        ("POST", qp + "/accept", None, t, 403, None),
+        ("POST", jp + "/invitations/respond", {"response": "Accepted"}, c, 403, None),
+        ("GET", jp + "/invitations", None, t, 403, None),
+        ("GET", jp, None, other, 404, None),
+        ("GET", jp + "/quotes", None, other, 404, None),
+        ("POST", qp + "/accept", None, other, 404, None),
+        ("POST", jp + "/invitations/respond", {"response": "Accepted"}, t, 404, None),
+        ("POST", jp + "/quotes", {"price": 6000}, t, 409, None),
+    ]
+    for method, path, body, who, status, field in cases:
+        r = api(method, path, body, token=who["token"])
+        expect(status, r, fields=[field] if field else None)
+        m_en, m_ar = expect_bilingual(method, path, body, token=who["token"], status=status)
+        check(m_en != m_ar, "%s %s: one language only" % (method, path))
+
 # ------------------------------------------------------------------ the board's indexes
 
 GENERATED = 20000
