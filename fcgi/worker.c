@@ -31,6 +31,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "admin/admin.h"
 #include "api/api.h"
 #include "core/arena.h"
 #include "core/cache.h"
@@ -205,7 +206,9 @@ read_body(struct req *r, FCGX_Stream *in, long long len, int *drained)
 			r->json = json_owned(r->a, json_object_new_object());
 		return ERR_OK;
 	}
-	if (!is_json_type(r->content_type))
+	/* the dashboard's forms post urlencoded bodies, which its pages read (fcgi/admin/) */
+	if (!is_json_type(r->content_type) && !(admin_page_path(r->path) &&
+	    admin_form_type(r->content_type)))
 		return fail(r, ERR_UNSUPPORTED_MEDIA);
 	buf = arena_alloc(r->a, (size_t)len + 1);
 	got = FCGX_GetStr(buf, (int)len, in);
@@ -215,6 +218,10 @@ read_body(struct req *r, FCGX_Stream *in, long long len, int *drained)
 	*drained = drain(in);
 	r->body = buf;
 	r->body_len = (size_t)len;
+	if (!is_json_type(r->content_type)) {
+		r->json = json_owned(r->a, json_object_new_object());
+		return ERR_OK;
+	}
 	if ((r->json = parse_json_body(r->a, buf, (size_t)len)) == NULL)
 		return fail(r, ERR_BAD_REQUEST);
 	return ERR_OK;
@@ -241,6 +248,7 @@ status_text(int s)
 	case 201: return "Created";
 	case 202: return "Accepted";
 	case 204: return "No Content";
+	case 303: return "See Other";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -329,6 +337,12 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	 * a large body is read or parsed */
 	if ((e = body_length(&r, p.content_length, &len)) != ERR_OK)
 		goto reply;
+	if (admin_page_path(r.path)) {
+		/* the dashboard: its own page table, session cookie and HTML answers */
+		if ((e = read_body(&r, fr->in, len, &drained)) == ERR_OK)
+			e = admin_dispatch(&r);
+		goto ran;
+	}
 	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
 		if (allowed != 0) {
 			char allow[64];
@@ -341,11 +355,13 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		}
 		goto reply;
 	}
-	if ((e = route_authorize(&r, rt)) != ERR_OK ||
+	if ((e = app_version_gate(&r, rt->flags)) != ERR_OK ||
+	    (e = route_authorize(&r, rt)) != ERR_OK ||
 	    (e = read_body(&r, fr->in, len, &drained)) != ERR_OK ||
 	    (e = route_input(&r, rt)) != ERR_OK)
 		goto reply;
 	e = route_run(&r, rt);
+ran:
 	if (db_in_transaction(db)) {
 		/* a handler that leaves its transaction open has not said whether it meant it:
 		 * roll back, and never answer success for work that was not committed */

@@ -40,6 +40,13 @@ extern const struct input auth_verify_phone_input;
 extern const struct input auth_change_password_input;
 extern const struct input auth_v1_register_input;
 extern const struct input auth_v1_login_input;
+/* The dashboard's sign-in (fcgi/admin/): the same limits, password check and refusals
+ * as POST /api/auth/login with type admins; instead of tokens, open runs inside the
+ * sign-in's transaction with the account (and returns ERR_OK or a failure). */
+typedef enum err (*staff_session_fn)(struct req *r, long long uid, const char *role,
+    void *ctx);
+enum err auth_sign_in_staff(struct req *r, const char *email, const char *password,
+    staff_session_fn open, void *ctx);
 
 /* users.c */
 enum err users_profile_get(struct req *r);
@@ -86,6 +93,19 @@ enum err settings_public(struct req *r);
 enum err settings_all(struct req *r);
 enum err settings_update(struct req *r);
 enum err settings_create(struct req *r);
+/* 426 for a mobile app older than the min_app_version setting (X-App-Platform and
+ * X-App-Version); others pass. Routes flagged ROUTE_ANY_APP_VERSION always pass. */
+enum err app_version_gate(struct req *r, unsigned route_flags);
+/* A registration that names no language takes the default_language setting (and the
+ * answer is in it); one that names one keeps it. */
+enum lang settings_default_lang(struct req *r);
+
+/* privacy.c: the contact form, a person's export and the erasure of their account */
+extern const struct input contact_send_input;
+extern const struct input users_me_delete_input;
+enum err contact_send(struct req *r);
+enum err users_me_export(struct req *r);
+enum err users_me_delete(struct req *r);
 extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 
@@ -132,6 +152,12 @@ extern const struct input notifications_send_input;
 /* maintenance.c */
 enum err maintenance_run(struct req *r);
 
+/* devices.c (seed 004's push device tokens) */
+enum err devices_register(struct req *r);
+enum err devices_unregister(struct req *r);
+extern const struct input devices_register_input;
+extern const struct input devices_unregister_input;
+
 /* technicians.c (seed 000's technician management; seed 004's nearby search) */
 enum err technicians_list(struct req *r);
 enum err technicians_available(struct req *r);
@@ -171,6 +197,53 @@ enum err    list_position(struct req *r, const struct in_val *cursor, long long 
 /* The cursor of the page after the row (at, id). */
 const char *list_next_cursor(struct arena *a, const char *at, long long id);
 
+/* bookings.c, for a booking's sub-resources: the caller's part in a booking
+ * (BK_STAFF, BK_TECHNICIAN for the assigned one, BK_CUSTOMER for its customer or the
+ * holder of its guest token, 0: not theirs to see), and whether the caller is neither
+ * signed in nor holds a guest token */
+struct booking_row;
+unsigned bookings_party(const struct req *r, const struct booking_row *b);
+int      bookings_anonymous(const struct req *r);
+
+/* progress.c: seed 000's service progress of a booking (docs/bookings.md, "Progress") */
+enum err progress_get(struct req *r);
+enum err progress_stage(struct req *r);
+enum err progress_blocker_report(struct req *r);
+enum err progress_blocker_resolve(struct req *r);
+enum err progress_check(struct req *r);
+enum err progress_interaction(struct req *r);
+enum err progress_interaction_answer(struct req *r);
+enum err progress_milestone_add(struct req *r);
+enum err progress_milestone_reach(struct req *r);
+extern const struct input progress_stage_input;
+extern const struct input progress_blocker_input;
+extern const struct input progress_resolve_input;
+extern const struct input progress_check_input;
+extern const struct input progress_interaction_input;
+extern const struct input progress_answer_input;
+extern const struct input progress_milestone_input;
+/* analytics.c: seed 000's /api/analytics, seed 002's admin stats, seed 001's activity
+ * log (admin only); the dashboard's pages draw the same data */
+struct analytics_period {
+	char from[11], to[11];     /* UTC days, both included */
+	long days;
+	char word[16];             /* the period asked for, or "custom" */
+};
+enum err analytics_period(struct req *r, const char *period, const char *start,
+    const char *end, struct analytics_period *out);
+enum err analytics_dashboard_data(struct req *r, const struct analytics_period *p,
+    json_object **out);
+/* daily rows [{date, n...}] summed into [{period, n...}] by day, week or month */
+json_object *analytics_group(json_object *days, const char *group);
+enum err analytics_dashboard(struct req *r);
+enum err analytics_bookings(struct req *r);
+enum err analytics_revenue(struct req *r);
+enum err analytics_technicians(struct req *r);
+enum err analytics_services(struct req *r);
+enum err admin_stats(struct req *r);
+enum err admin_activity_log(struct req *r);
+extern const struct input analytics_period_query;
+extern const struct input admin_activity_query;
 /* jobs.c: seed 001's jobs, quotes and invitations (bookings of kind job) */
 extern const struct input jobs_create_input;
 extern const struct input jobs_update_input;
@@ -196,7 +269,6 @@ enum err jobs_invitations(struct req *r);
 enum err jobs_respond(struct req *r);
 /* bookings.c, for jobs.c: a new start code for the booking (its hash on b, the code by
  * SMS to the booking's contact phone), as every assignment gets */
-struct booking_row;
 enum err bookings_new_start_code(struct req *r, struct booking_row *b);
 
 #endif

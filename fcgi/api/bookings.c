@@ -1441,6 +1441,20 @@ bookings_location(struct req *r)
 	return bookings_tracking(r);
 }
 
+/* --- for a booking's sub-resources (progress.c) --- */
+
+unsigned
+bookings_party(const struct req *r, const struct booking_row *b)
+{
+	return party(r, b);
+}
+
+int
+bookings_anonymous(const struct req *r)
+{
+	return anonymous(r);
+}
+
 /* For jobs.c: a hired job's start code, made as an assignment's is. */
 enum err
 bookings_new_start_code(struct req *r, struct booking_row *b)

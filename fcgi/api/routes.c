@@ -14,9 +14,9 @@
 #define DELETE HTTP_DELETE
 
 const struct route app_routes[] = {
-	{ GET, "/", api_root, ROUTE_PUBLIC, 0 },
-	{ GET, "/health", api_health, ROUTE_PUBLIC, 0 },
-	{ GET, "/api/health", api_health, ROUTE_PUBLIC, 0 },
+	{ GET, "/", api_root, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
+	{ GET, "/health", api_health, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
+	{ GET, "/api/health", api_health, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
 
 	/* auth (seeds 000, 001, 002) */
 	{ POST, "/api/auth/register", auth_register, ROUTE_PUBLIC, 0,
@@ -58,6 +58,13 @@ const struct route app_routes[] = {
 	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
 	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
 	    .body = &users_settings_put_input },
+	/* the erasure of one's own account (privacy.c), above the admins' :id row */
+	{ DELETE, "/api/users/me", users_me_delete, ROLE_ANY, 0, .body = &users_me_delete_input },
+	/* seed 004's push devices (devices.c): before /api/users/:id */
+	{ POST, "/api/users/fcm-token", devices_register, ROLE_ANY, 0,
+	    .body = &devices_register_input },
+	{ DELETE, "/api/users/fcm-token", devices_unregister, ROLE_ANY, 0,
+	    .body = &devices_unregister_input },
 	/* whole for staff, the public view for the others (users.c) */
 	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
@@ -67,6 +74,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/users/me/sessions", sessions_mine, ROLE_ANY, 0,
 	    .query = &sessions_list_query },
 	{ DELETE, "/api/users/me/sessions/:id", sessions_end_mine, ROLE_ANY, 0 },
+	/* a person's own data (seed 001 §4): everything held about them */
+	{ GET, "/api/users/me/export", users_me_export, ROLE_ANY, 0 },
 	{ GET, "/api/refresh-token", sessions_list, ROLE_ADMIN, 0, .query = &sessions_list_query },
 	{ GET, "/api/refresh-token/:id", sessions_get, ROLE_ADMIN, 0 },
 	{ DELETE, "/api/refresh-token/:id", sessions_end, ROLE_ANY, 0 },
@@ -118,7 +127,7 @@ const struct route app_routes[] = {
 	    .body = &technicians_update_input },
 
 	/* settings (seed 000) */
-	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
 	{ GET, "/api/settings/all", settings_all, ROLE_ADMIN, 0 },
 	{ PUT, "/api/settings/:key", settings_update, ROLE_ADMIN, 0, .body = &settings_update_input },
 	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0, .body = &settings_create_input },
@@ -202,8 +211,48 @@ const struct route app_routes[] = {
 	{ PUT, "/api/notification/read-all", notifications_read_all, ROLE_ANY, 0 },
 	{ PUT, "/api/notification/:id/read", notifications_read, ROLE_ANY, 0 },
 
+	/* the contact form (seed 001 §5.9): anyone; a valid token names the sender */
+	{ POST, "/api/send-email", contact_send, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &contact_send_input },
+	/* analytics (seed 000, admin only), admin statistics (seed 002) and the activity log
+	 * (seed 001: admin only, not moderators) */
+	{ GET, "/api/analytics/dashboard", analytics_dashboard, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/bookings", analytics_bookings, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/revenue", analytics_revenue, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/technicians", analytics_technicians, ROLE_ADMIN, 0 },
+	{ GET, "/api/analytics/services", analytics_services, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/admin/stats", admin_stats, ROLE_ADMIN, 0 },
+	{ GET, "/api/admin/activity-log", admin_activity_log, ROLE_ADMIN, 0,
+	    .query = &admin_activity_query },
+
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
+
+	/* a booking's service progress (seed 000's model; progress.c): read by the
+	 * booking's readers (404 for others), written by its assigned technician and staff;
+	 * the customer (or guest token) answers interactions */
+	{ GET, "/api/bookings/:id/progress", progress_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/bookings/:id/progress/stages/:stage", progress_stage,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_stage_input },
+	{ POST, "/api/bookings/:id/progress/blockers", progress_blocker_report,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_blocker_input },
+	{ PUT, "/api/bookings/:id/progress/blockers/:blockerId/resolve", progress_blocker_resolve,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_resolve_input },
+	{ POST, "/api/bookings/:id/progress/quality-checks", progress_check,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_check_input },
+	{ POST, "/api/bookings/:id/progress/interactions", progress_interaction,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_interaction_input },
+	{ PUT, "/api/bookings/:id/progress/interactions/:interactionId/response",
+	    progress_interaction_answer, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &progress_answer_input },
+	{ POST, "/api/bookings/:id/progress/milestones", progress_milestone_add,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_milestone_input },
+	{ PUT, "/api/bookings/:id/progress/milestones/:milestoneId/complete",
+	    progress_milestone_reach, ROLE_TECHNICIAN | ROLE_STAFF, 0 },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

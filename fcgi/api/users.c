@@ -48,6 +48,7 @@
 #include "../domain/identity.h"
 #include "api.h"
 #include "user_view.h"
+#include "../store/privacy.h"
 #include "../store/users.h"
 #include "../store/user_lists.h"
 
@@ -322,6 +323,7 @@ delete_work(struct req *r, void *ctx)
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "role", json_object_new_string(u.role));
 	if ((rc = db_users_anonymize(r->db, r->a, *id)) != DB_OK ||
+	    (rc = db_privacy_erase(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, *id, "deleted")) != DB_OK ||
 	    (rc = db_codes_retire_user(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user", *id,

@@ -89,7 +89,25 @@ static const struct ckey keys[] = {
 	S(email_from, "Warsha <no-reply@warsha.local>"),
 	SECRET(resend_api_key, 0),
 	S(fcm_credentials, ""),
-	ENUM(sms_provider, "file", "file"),
+	ENUM(sms_provider, "file", "file|http"),
+	/* outbox delivery (warsha-notifier, docs/notifications.md "Delivery") */
+	S(templates_dir, WARSHA_DEFAULT_TEMPLATE_DIR),
+	I(outbox_batch, "50", 1, 1000),
+	I(outbox_poll_ms, "1000", 10, 60000),
+	I(outbox_lease_seconds, "120", 5, 86400),
+	I(outbox_max_attempts, "8", 1, 100),
+	I(outbox_backoff_ms, "30000", 1, 86400000),
+	I(outbox_backoff_max_ms, "3600000", 1, 86400000),
+	I(outbox_timeout_seconds, "30", 1, 600),
+	ENUM(smtp_tls, "starttls", "starttls|none"),
+	SV(resend_url, "https://api.resend.com", V_URL),
+	S(sms_url, ""),
+	S(sms_user, ""),
+	SECRET(sms_password, 0),
+	SECRET(sms_auth_header, 0),
+	S(sms_body, "to={{{to_url}}}&message={{{text_url}}}"),
+	S(sms_content_type, "application/x-www-form-urlencoded"),
+	SV(fcm_url, "https://fcm.googleapis.com", V_URL),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -658,6 +676,18 @@ validate(const struct config *c, char *err, size_t errlen)
 	if (strcmp(c->email_provider, "resend") == 0 && c->resend_api_key[0] == '\0') {
 		snprintf(err, errlen, "%s: email_provider = resend needs resend_api_key",
 		    where(c, key_index("email_provider")));
+		return -1;
+	}
+	if (strcmp(c->sms_provider, "http") == 0 && strncmp(c->sms_url, "http://", 7) != 0 &&
+	    strncmp(c->sms_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "%s: sms_provider = http needs sms_url = http://... or "
+		    "https://... (got '%s')", where(c, key_index("sms_provider")), c->sms_url);
+		return -1;
+	}
+	if (c->outbox_backoff_max_ms < c->outbox_backoff_ms) {
+		snprintf(err, errlen, "%s: outbox_backoff_max_ms (%d) is below outbox_backoff_ms "
+		    "(%d)", where(c, key_index("outbox_backoff_max_ms")), c->outbox_backoff_max_ms,
+		    c->outbox_backoff_ms);
 		return -1;
 	}
 	return 0;

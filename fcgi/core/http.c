@@ -47,6 +47,7 @@ static const struct {
 	[ERR_RATE_LIMITED] = { 429, "RATE_LIMITED", MSG_ERR_RATE_LIMITED, NULL },
 	[ERR_INTERNAL] = { 500, "INTERNAL", MSG_ERR_INTERNAL, NULL },
 	[ERR_UNAVAILABLE] = { 503, "UNAVAILABLE", MSG_ERR_UNAVAILABLE, NULL },
+	[ERR_UPGRADE_REQUIRED] = { 426, "UPGRADE_REQUIRED", MSG_APP_UPDATE_REQUIRED, NULL },
 };
 
 int
@@ -59,6 +60,12 @@ const char *
 err_code(enum err e)
 {
 	return errors[e].code;
+}
+
+enum msg
+err_msg(enum err e)
+{
+	return errors[e].msg;
 }
 
 const char *

@@ -64,6 +64,7 @@ enum err {
 	ERR_RATE_LIMITED,
 	ERR_INTERNAL,
 	ERR_UNAVAILABLE,
+	ERR_UPGRADE_REQUIRED,   /* 426: the app is older than min_app_version */
 	ERR__MAX
 };
 
@@ -234,6 +235,7 @@ void resp_header_keep(struct req *r, const char *fmt, ...)
 
 int         err_status(enum err e);
 const char *err_code(enum err e);
+enum msg    err_msg(enum err e);       /* the error's own message */
 
 /* json helpers */
 const char *json_get_str(json_object *o, const char *key);       /* string members only */

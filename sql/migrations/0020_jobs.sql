@@ -76,3 +76,80 @@ CREATE TABLE IF NOT EXISTS job_invitations (
   CONSTRAINT fk_job_invitations_technician FOREIGN KEY (technician_id) REFERENCES users (id),
   CONSTRAINT fk_job_invitations_by FOREIGN KEY (invited_by) REFERENCES users (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The dashboard's roll-ups (0018) per service: a job has no service, so its rows count
+-- in booking_daily_stats only. The triggers are the same as 0018's with the
+-- per-service part skipped for a booking without a service.
+DROP TRIGGER IF EXISTS tr_bookings_stats_insert;
+CREATE TRIGGER tr_bookings_stats_insert AFTER INSERT ON bookings FOR EACH ROW
+BEGIN
+  INSERT INTO booking_daily_stats (day, status, bookings, emergency, amount)
+  VALUES (DATE(NEW.created_at), NEW.status, 1, NEW.is_emergency, NEW.total)
+  ON DUPLICATE KEY UPDATE bookings = bookings + 1, emergency = emergency + NEW.is_emergency,
+    amount = amount + NEW.total;
+  IF NEW.service_id IS NOT NULL THEN
+    INSERT INTO booking_daily_services (day, service_id, bookings, completed, cancelled,
+      emergency, revenue)
+    VALUES (DATE(NEW.created_at), NEW.service_id, 1, NEW.status = 'completed',
+      NEW.status = 'cancelled', NEW.is_emergency, IF(NEW.status = 'completed', NEW.total, 0))
+    ON DUPLICATE KEY UPDATE bookings = bookings + 1,
+      completed = completed + (NEW.status = 'completed'),
+      cancelled = cancelled + (NEW.status = 'cancelled'),
+      emergency = emergency + NEW.is_emergency,
+      revenue = revenue + IF(NEW.status = 'completed', NEW.total, 0);
+  END IF;
+END;
+
+DROP TRIGGER IF EXISTS tr_bookings_stats_delete;
+CREATE TRIGGER tr_bookings_stats_delete AFTER DELETE ON bookings FOR EACH ROW
+BEGIN
+  UPDATE booking_daily_stats SET bookings = bookings - 1,
+    emergency = emergency - OLD.is_emergency, amount = amount - OLD.total
+  WHERE day = DATE(OLD.created_at) AND status = OLD.status;
+  IF OLD.service_id IS NOT NULL THEN
+    UPDATE booking_daily_services SET bookings = bookings - 1,
+      completed = completed - (OLD.status = 'completed'),
+      cancelled = cancelled - (OLD.status = 'cancelled'),
+      emergency = emergency - OLD.is_emergency,
+      revenue = revenue - IF(OLD.status = 'completed', OLD.total, 0)
+    WHERE day = DATE(OLD.created_at) AND service_id = OLD.service_id;
+  END IF;
+END;
+
+DROP TRIGGER IF EXISTS tr_bookings_stats_update;
+CREATE TRIGGER tr_bookings_stats_update AFTER UPDATE ON bookings FOR EACH ROW
+BEGIN
+  IF OLD.status <> NEW.status OR OLD.total <> NEW.total OR OLD.is_emergency <> NEW.is_emergency
+     OR DATE(OLD.created_at) <> DATE(NEW.created_at) THEN
+    UPDATE booking_daily_stats SET bookings = bookings - 1,
+      emergency = emergency - OLD.is_emergency, amount = amount - OLD.total
+    WHERE day = DATE(OLD.created_at) AND status = OLD.status;
+    INSERT INTO booking_daily_stats (day, status, bookings, emergency, amount)
+    VALUES (DATE(NEW.created_at), NEW.status, 1, NEW.is_emergency, NEW.total)
+    ON DUPLICATE KEY UPDATE bookings = bookings + 1, emergency = emergency + NEW.is_emergency,
+      amount = amount + NEW.total;
+  END IF;
+  IF OLD.status <> NEW.status OR OLD.total <> NEW.total OR OLD.is_emergency <> NEW.is_emergency
+     OR NOT (OLD.service_id <=> NEW.service_id)
+     OR DATE(OLD.created_at) <> DATE(NEW.created_at) THEN
+    IF OLD.service_id IS NOT NULL THEN
+      UPDATE booking_daily_services SET bookings = bookings - 1,
+        completed = completed - (OLD.status = 'completed'),
+        cancelled = cancelled - (OLD.status = 'cancelled'),
+        emergency = emergency - OLD.is_emergency,
+        revenue = revenue - IF(OLD.status = 'completed', OLD.total, 0)
+      WHERE day = DATE(OLD.created_at) AND service_id = OLD.service_id;
+    END IF;
+    IF NEW.service_id IS NOT NULL THEN
+      INSERT INTO booking_daily_services (day, service_id, bookings, completed, cancelled,
+        emergency, revenue)
+      VALUES (DATE(NEW.created_at), NEW.service_id, 1, NEW.status = 'completed',
+        NEW.status = 'cancelled', NEW.is_emergency, IF(NEW.status = 'completed', NEW.total, 0))
+      ON DUPLICATE KEY UPDATE bookings = bookings + 1,
+        completed = completed + (NEW.status = 'completed'),
+        cancelled = cancelled + (NEW.status = 'cancelled'),
+        emergency = emergency + NEW.is_emergency,
+        revenue = revenue + IF(NEW.status = 'completed', NEW.total, 0);
+    END IF;
+  END IF;
+END;

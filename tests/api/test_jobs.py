@@ -80,6 +80,10 @@ def test_a_client_posts_a_job():
     check(row == ["job", None, "posted", "pending_approval"], row)
     ev = db_query("SELECT event FROM realtime_events WHERE room = 'booking:%d'" % j["id"])
     check(["booking.created"] in ev, ev)
+    # the dashboard's daily roll-up counts it (a job has no per-service row)
+    n = db_scalar("SELECT bookings FROM booking_daily_stats WHERE day = DATE(UTC_TIMESTAMP())"
+                  " AND status = 'posted'")
+    check(n is not None and int(n) >= 1, "booking_daily_stats: %r" % n)
     # the seed's Title Case category is its key
     j2 = post_job(c, category="Plumbing", budgetMin=None, budgetMax=None, location=None)
     check(j2["category"] == "plumbing" and j2["location"] is None, j2)
