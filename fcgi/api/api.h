@@ -259,5 +259,31 @@ enum err admin_stats(struct req *r);
 enum err admin_activity_log(struct req *r);
 extern const struct input analytics_period_query;
 extern const struct input admin_activity_query;
+/* jobs.c: seed 001's jobs, quotes and invitations (bookings of kind job) */
+extern const struct input jobs_create_input;
+extern const struct input jobs_update_input;
+extern const struct input jobs_list_query;
+extern const struct input jobs_status_input;
+extern const struct input quotes_create_input;
+extern const struct input quotes_revise_input;
+extern const struct input jobs_invite_input;
+extern const struct input jobs_respond_input;
+enum err jobs_create(struct req *r);
+enum err jobs_list(struct req *r);
+enum err jobs_get(struct req *r);
+enum err jobs_update(struct req *r);
+enum err jobs_cancel(struct req *r);
+enum err jobs_status(struct req *r);
+enum err quotes_create(struct req *r);
+enum err quotes_list(struct req *r);
+enum err quotes_revise(struct req *r);
+enum err quotes_withdraw(struct req *r);
+enum err quotes_accept(struct req *r);
+enum err jobs_invite(struct req *r);
+enum err jobs_invitations(struct req *r);
+enum err jobs_respond(struct req *r);
+/* bookings.c, for jobs.c: a new start code for the booking (its hash on b, the code by
+ * SMS to the booking's contact phone), as every assignment gets */
+enum err bookings_new_start_code(struct req *r, struct booking_row *b);
 
 #endif
