@@ -273,6 +273,8 @@ enum err jobs_list(struct req *r);
 enum err jobs_get(struct req *r);
 enum err jobs_update(struct req *r);
 enum err jobs_cancel(struct req *r);
+extern const struct input jobs_remove_input;
+enum err jobs_remove(struct req *r);
 enum err jobs_status(struct req *r);
 enum err quotes_create(struct req *r);
 enum err quotes_list(struct req *r);

@@ -916,6 +916,29 @@ jobs_cancel(struct req *r)
 	return move(r, &m, MSG_JOB_CANCELLED);
 }
 
+/* DELETE /api/admin/jobs/:jobId (seed 001 §5.8): staff take a posting down whatever
+ * its owner wants, with an optional reason. It is the staff's cancel: the pending quotes
+ * are declined, the owner and the quoters told, the activity log records job.cancel
+ * with the staff member as actor, and the job leaves the board; its history stays. */
+struct remove_in {
+	struct in_val reason;
+};
+
+static const struct vfield remove_fields[] = {
+	{ "reason", V_STRING, VF_NULLABLE, 0, 1000, NULL, IN(struct remove_in, reason), NULL },
+};
+const struct input jobs_remove_input = INPUT(struct remove_in, remove_fields, NULL);
+
+enum err
+jobs_remove(struct req *r)
+{
+	const struct remove_in *in = r->in;
+	const char *why = in != NULL ? opt_str(&in->reason) : NULL;
+	struct move_tx m = { 0, NULL, NULL, why, why, 0 };
+
+	return move(r, &m, MSG_JOB_CANCELLED);
+}
+
 struct status_in {
 	struct in_val status, code, notes, quote;
 };

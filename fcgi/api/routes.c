@@ -180,6 +180,9 @@ const struct route app_routes[] = {
 	    0 },
 	{ PATCH, "/api/jobs/:jobId/status", jobs_status, ROLE_ANY, 0,
 	    .body = &jobs_status_input },
+	/* seed 001 §5.8, §7.6: staff take a posting down (jobs.c, jobs_remove) */
+	{ DELETE, "/api/admin/jobs/:jobId", jobs_remove, ROLE_STAFF, 0,
+	    .body = &jobs_remove_input },
 	{ POST, "/api/jobs/:jobId/quotes", quotes_create, ROLE_TECHNICIAN, 0,
 	    .body = &quotes_create_input },
 	{ GET, "/api/jobs/:jobId/quotes", quotes_list, ROLE_ANY, 0 },

@@ -546,4 +546,33 @@ FROM seq_1_to_%d""" % (c["id"], GENERATED))
         db_query("DELETE FROM bookings WHERE number LIKE 'JB-GEN-%'")
 
 
+def test_staff_take_a_posting_down():
+    """DELETE /api/admin/jobs/:jobId (seed 001 §5.8): admin or moderator, logged."""
+    c, t = client(), craftsman()
+    j = post_job(c)
+    path = "/api/admin/jobs/%d" % j["id"]
+    qt = expect(201, api("POST", "/api/jobs/%d/quotes" % j["id"], {"price": 30000},
+                         token=t["token"]))
+    for who in (c, t):
+        expect(403, api("DELETE", path, token=who["token"]), code="FORBIDDEN")
+    expect(401, api("DELETE", path))
+    expect(422, api("DELETE", path, {"reason": "x" * 1001}, token=admin_token()),
+           "VALIDATION_ERROR", ["reason"])
+    expect(404, api("DELETE", "/api/admin/jobs/99999999", token=admin_token()))
+    mod = make_user_with_role("moderator")
+    n = notifications(c["id"])
+    body = expect(200, api("DELETE", path, {"reason": "spam posting"}, token=mod["token"]))
+    check(body["data"]["status"] == "Cancelled", body)
+    check(db_scalar("SELECT status FROM quotes WHERE id = %d" % qt["data"]["id"]) == "Declined",
+          "pending quote declined")
+    check(notifications(c["id"]) == n + 1, "the owner is told")
+    logged = db_query("SELECT actor_id, action FROM activity_log WHERE target_type = 'booking'"
+                      " AND target_id = '%d' AND action = 'job.cancel'" % j["id"])
+    check(logged == [[str(mod["id"]), "job.cancel"]], "activity %r" % logged)
+    # off the board; a second time is 409
+    ids = [x["id"] for x in expect(200, api("GET", q("/api/jobs", limit=100), token=t["token"]))["data"]]
+    check(j["id"] not in ids, "still on the board")
+    expect(409, api("DELETE", path, token=admin_token()), code="CONFLICT")
+
+
 run(globals())
