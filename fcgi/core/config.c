@@ -90,6 +90,8 @@ static const struct ckey keys[] = {
 	SECRET(resend_api_key, 0),
 	S(fcm_credentials, ""),
 	ENUM(sms_provider, "file", "file"),
+	I(notifier_ping_interval_ms, "25000", 100, 3600 * 1000),
+	I(notifier_ping_timeout_ms, "20000", 100, 3600 * 1000),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -47,6 +47,8 @@ struct config {
 	char *resend_api_key;
 	char *fcm_credentials;    /* path to a service-account JSON; empty: log only */
 	char *sms_provider;       /* file */
+	int   notifier_ping_interval_ms;   /* Engine.IO pingInterval of the notifier's sockets */
+	int   notifier_ping_timeout_ms;    /* Engine.IO pingTimeout: no pong by then drops it */
 
 	/* Not keys. */
 	int   migrate_session;    /* set by --migrate: its connection has no read timeout */
