@@ -249,7 +249,7 @@ heartbeat_run(lws_sorted_usec_list_t *sul)
 static int
 filter(struct lws *wsi, struct ws *w)
 {
-	char path[128], clean[128], eio[8], transport[16];
+	char path[128], clean[128], eio[16], transport[32];   /* name=value fits */
 
 	if (lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) < 0)
 		path[0] = '\0';
