@@ -24,6 +24,8 @@ WARSHA_DEB_PACKAGES=(
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
 	systemd procps
+	# tests/node (socket.io-client against the notifier), installed by node_deps
+	nodejs npm
 )
 
 BUILD_JOBS=2
@@ -78,7 +80,8 @@ cmd_deps() {
 	mapfile -t missing < <(deps_missing)
 	if [ "${#missing[@]}" -eq 0 ]; then
 		log "Debian packages: all ${#WARSHA_DEB_PACKAGES[@]} present"
-		return 0
+		node_deps
+		return
 	fi
 	command -v apt-get >/dev/null 2>&1 || die "apt-get not found: scripts/dev needs Debian 12"
 	log "installing Debian packages: ${missing[*]}"
@@ -93,6 +96,22 @@ cmd_deps() {
 	[ "$rc" -eq 0 ] || die "apt-get failed (exit $rc)"
 	mapfile -t missing < <(deps_missing)
 	[ "${#missing[@]}" -eq 0 ] || die "still missing after apt-get: ${missing[*]}"
+	node_deps
+}
+
+# The npm packages of the tests (tests/package.json, exact versions in
+# tests/package-lock.json) into tests/node_modules: npm ci, again only when the lock file
+# changed since (its copy in node_modules/.package-lock.json is npm's own record).
+node_deps() {
+	local dir=$REPO/tests
+	[ -f "$dir/package-lock.json" ] || return 0
+	command -v npm >/dev/null 2>&1 || die "npm not found (Debian package npm)"
+	if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+		return 0
+	fi
+	log "npm packages of the tests: npm ci in tests/"
+	(cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) ||
+		die "npm ci failed in tests/"
 }
 
 # ---------------------------------------------------------------- build

@@ -168,7 +168,8 @@ ws_welcome(struct ws *w)
 	o = json_object_new_object();
 	json_object_object_add(o, "userId", json_object_new_int64(w->user_id));
 	json_object_object_add(o, "role", json_object_new_string(role_name((enum role)w->role)));
-	json_object_object_add(o, "sid", json_object_new_string(w->sid));
+	if (w->kind == CONN_SIO)
+		json_object_object_add(o, "sid", json_object_new_string(w->sid));
 	ws_emit(w, "authenticated", o);
 	json_object_put(o);
 	log_info("msg=ws_authenticated user=%lld kind=%s", w->user_id,
