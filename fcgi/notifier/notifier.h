@@ -59,6 +59,7 @@ struct notifier {
 	                                      * started (database down at start) */
 	long long              delivered;    /* events fanned out since start */
 	long long              dropped;      /* sockets dropped for a full queue */
+	unsigned               queue_peak;   /* the longest send queue the last batch left */
 	lws_sorted_usec_list_t tail;
 	lws_sorted_usec_list_t wake;
 };
@@ -80,7 +81,8 @@ struct http_reply {
 
 enum conn_kind { CONN_HTTP = 0, CONN_SIO, CONN_WS };
 
-#define WS_QUEUE_MAX    256            /* frames waiting per socket: past it, dropped */
+#define WS_QUEUE_MAX    4096           /* frames waiting per socket: past it, dropped;
+                                        * above two tail batches (realtime.c) */
 #define WS_ROOMS_MAX    16             /* rooms a socket is in (user, role, bookings) */
 #define WS_MAX_PAYLOAD  65536          /* the largest frame taken (Engine.IO maxPayload) */
 #define WS_CONNECT_MS   45000          /* from upgrade to a valid token */
@@ -111,8 +113,8 @@ struct ws {
 	int                    lang;              /* enum lang, for error texts */
 	char                  *token;             /* from the query, cookie or header */
 	char                   sid[24];           /* Socket.IO sid */
-	struct ws_msg         *q[WS_QUEUE_MAX];
-	unsigned               qhead, qlen;
+	struct ws_msg        **q;                 /* a ring that grows up to WS_QUEUE_MAX */
+	unsigned               qcap, qhead, qlen;
 	struct room_slot       rooms[WS_ROOMS_MAX];
 	unsigned               nrooms;
 	char                  *rx;                /* a message arriving in fragments */

@@ -14,6 +14,11 @@
  * the room's sockets. seed 002's clients listen for "newNotification" where seed
  * 000's listen for "notification:new": that row is sent under both names.
  *
+ * A backlog (a full batch) is read on at once, as long as no socket here is more than
+ * half a send queue behind; otherwise at the usual pace, so that a burst does not
+ * drop a client that reads, and one that does not read fills its queue and is dropped
+ * (ws.c).
+ *
  * Ids are handed out at insert and become visible at commit, so a row can appear
  * behind one already delivered (a longer transaction, or several inserts at once).
  * The gaps of each batch are remembered for GAP_MS and looked at again; a gap still
@@ -113,7 +118,8 @@ fan_out(struct room *r, const char *event, const char *payload)
 				break;
 			}
 		}
-		ws_send_msg(w, *m);
+		if (ws_send_msg(w, *m) == 0 && w->qlen > w->n->queue_peak)
+			w->n->queue_peak = w->qlen;
 	}
 	ws_msg_unref(sio);
 	ws_msg_unref(plain);
@@ -197,6 +203,7 @@ tail_run(lws_sorted_usec_list_t *sul)
 	} else {
 		if (ngaps > 0)
 			gaps_recheck(n, t);
+		n->queue_peak = 0;
 		if (db_events_tail(n->db, &n->arena, n->last_event, TAIL_BATCH, &res) == DB_OK) {
 			for (r = 0; r < res.nrows; r++) {
 				long long id = db_get_ll(&res, r, 0, 0), g;
@@ -206,8 +213,11 @@ tail_run(lws_sorted_usec_list_t *sul)
 				deliver(n, db_get(&res, r, 1), db_get(&res, r, 2), db_get(&res, r, 3));
 				n->last_event = id;
 			}
-			if (res.nrows == TAIL_BATCH)
-				next = 1000;     /* a backlog: the next batch at once */
+			/* a backlog: the next batch at once, unless a socket is still half a
+			 * queue behind; then at the usual pace, so that a client that reads
+			 * keeps up and only one that does not fills its queue */
+			if (res.nrows == TAIL_BATCH && n->queue_peak < WS_QUEUE_MAX / 2)
+				next = 1000;
 		}
 	}
 	arena_reset(&n->arena);

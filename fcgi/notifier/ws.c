@@ -60,23 +60,50 @@ dropped(const struct ws *w)
 	return w->close_now && w->close_code != 0;
 }
 
+/* Doubles the ring (from 8), keeping the order; -1 when out of memory. */
+static int
+queue_grow(struct ws *w)
+{
+	unsigned cap = w->qcap ? w->qcap * 2 : 8, i;
+	struct ws_msg **q = malloc(cap * sizeof(*q));
+
+	if (q == NULL)
+		return -1;
+	for (i = 0; i < w->qlen; i++)
+		q[i] = w->q[(w->qhead + i) % w->qcap];
+	free(w->q);
+	w->q = q;
+	w->qcap = cap;
+	w->qhead = 0;
+	return 0;
+}
+
+static void
+drop(struct ws *w, const char *why)
+{
+	/* no close frame could get past the queue anyway */
+	log_warn("msg=ws_dropped reason=%s user=%lld queued=%u", why, w->user_id, w->qlen);
+	w->n->dropped++;
+	w->close_now = 1;
+	w->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+	lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 int
 ws_send_msg(struct ws *w, struct ws_msg *m)
 {
 	if (dropped(w))
 		return -1;
 	if (w->qlen >= WS_QUEUE_MAX) {
-		/* too far behind: no close frame could get past the queue anyway */
-		log_warn("msg=ws_dropped reason=send_queue_full user=%lld queued=%u",
-		    w->user_id, w->qlen);
-		w->n->dropped++;
-		w->close_now = 1;
-		w->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-		lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		drop(w, "send_queue_full");
+		return -1;
+	}
+	if (w->qlen == w->qcap && queue_grow(w) != 0) {
+		drop(w, "out_of_memory");
 		return -1;
 	}
 	m->refs++;
-	w->q[(w->qhead + w->qlen) % WS_QUEUE_MAX] = m;
+	w->q[(w->qhead + w->qlen) % w->qcap] = m;
 	w->qlen++;
 	lws_callback_on_writable(w->wsi);
 	return 0;
@@ -199,7 +226,7 @@ on_writeable(struct ws *w)
 	if (w->qlen == 0)
 		return 0;
 	m = w->q[w->qhead];
-	w->qhead = (w->qhead + 1) % WS_QUEUE_MAX;
+	w->qhead = (w->qhead + 1) % w->qcap;
 	w->qlen--;
 	n = lws_write(w->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
 	ws_msg_unref(m);
@@ -366,9 +393,11 @@ closed(struct ws *w)
 	room_leave_all(w);
 	while (w->qlen > 0) {
 		ws_msg_unref(w->q[w->qhead]);
-		w->qhead = (w->qhead + 1) % WS_QUEUE_MAX;
+		w->qhead = (w->qhead + 1) % w->qcap;
 		w->qlen--;
 	}
+	free(w->q);
+	w->q = NULL;
 	free(w->rx);
 	free(w->token);
 	w->rx = w->token = NULL;

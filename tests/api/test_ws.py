@@ -389,6 +389,39 @@ def test_presence_for_admins_and_health():
     adm.close()
 
 
+def test_a_client_too_far_behind_is_dropped():
+    """A socket that reads nothing while its room gets more than the kernel's buffers and
+    its send queue hold is dropped (logged, counted); one that reads keeps up."""
+    with Notifier() as n:
+        c = register_user(role="customer")
+        slow = SocketIO(n.base, auth={"token": c["token"]}, rcvbuf=4096)
+        slow.wait_event("authenticated")
+        fast = PlainWS(n.base, token=c["token"])
+        fast.wait_event("authenticated")
+        # 12,000 events of 1 KiB for the user's room, written as workers write them
+        total = 12000
+        db_query("INSERT INTO realtime_events (room, event, payload) SELECT 'user:%d',"
+                 " 'test:filler', JSON_OBJECT('n', seq, 'pad', REPEAT('x', 1024))"
+                 " FROM seq_1_to_%d" % (c["id"], total))
+        got = 0
+        end = time.time() + 60
+        while got < total and time.time() < end:
+            d = fast.wait_event("test:filler", timeout=10)
+            got += 1
+            check(d["n"] == got, "event %d came as number %d" % (got, d["n"]))
+        check(got == total, "the reading socket got %d of %d" % (got, total))
+        check(poll(lambda: health(n.base)["socketsDropped"] == 1, timeout=10),
+              "not dropped: %r" % health(n.base))
+        check("msg=ws_dropped reason=send_queue_full user=%d" % c["id"] in n.text(), "no log line")
+        try:
+            while True:
+                slow.ws.recv(5)
+        except (Closed, ConnectionError):
+            pass
+        check(health(n.base)["sockets"] == 1, "sockets %r" % health(n.base))
+        fast.close()
+
+
 # ------------------------------------------------------------------ heartbeat, shutdown, several
 
 def test_heartbeat_and_ping_timeout():

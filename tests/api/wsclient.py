@@ -39,10 +39,16 @@ class Refused(Exception):
 
 
 class WebSocket:
-    def __init__(self, base, path, headers=None, timeout=10):
+    def __init__(self, base, path, headers=None, timeout=10, rcvbuf=None):
         u = urllib.parse.urlsplit(base)
         self.host, self.port = u.hostname, u.port or 80
-        self.sock = socket.create_connection((self.host, self.port), timeout=timeout)
+        if rcvbuf is None:
+            self.sock = socket.create_connection((self.host, self.port), timeout=timeout)
+        else:   # a small receive buffer: a reader the server fills quickly
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            self.sock.settimeout(timeout)
+            self.sock.connect((self.host, self.port))
         self.buf = b""
         key = base64.b64encode(os.urandom(16)).decode()
         lines = ["GET %s HTTP/1.1" % path, "Host: %s:%d" % (self.host, self.port),
@@ -135,9 +141,10 @@ class WebSocket:
 class SocketIO:
     """A Socket.IO v4 client over WebSocket only, namespace "/"."""
 
-    def __init__(self, base, auth=None, query="", headers=None, connect=True, timeout=10):
+    def __init__(self, base, auth=None, query="", headers=None, connect=True, timeout=10,
+                 rcvbuf=None):
         path = "/socket.io/?EIO=4&transport=websocket" + query
-        self.ws = WebSocket(base, path, headers=headers, timeout=timeout)
+        self.ws = WebSocket(base, path, headers=headers, timeout=timeout, rcvbuf=rcvbuf)
         kind, s = self.ws.recv()
         assert kind == "text" and s.startswith("0{"), s
         self.open = json.loads(s[1:])
