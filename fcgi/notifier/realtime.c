@@ -142,7 +142,7 @@ static void
 gap_add(long long id, long long t)
 {
 	if (ngaps == GAP_MAX) {
-		log_warn("msg=realtime_gap_given_up id=%lld", gaps[0].id);
+		/* the oldest is given up: ids a bulk insert reserved come by the hundred */
 		memmove(gaps, gaps + 1, (GAP_MAX - 1) * sizeof(gaps[0]));
 		ngaps--;
 	}

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -420,6 +421,45 @@ def test_a_client_too_far_behind_is_dropped():
             pass
         check(health(n.base)["sockets"] == 1, "sockets %r" % health(n.base))
         fast.close()
+
+
+def test_large_messages_and_binary():
+    """A message in several fragments is put together; one over maxPayload closes the
+    socket (1009); binary frames are dropped and the socket stays."""
+    c = register_user(role="customer")
+    s = SocketIO(BASE_URL, auth={"token": c["token"]})
+    s.wait_event("authenticated")
+    a = s.emit("register", {"userId": c["id"], "pad": "x" * 20000}, ack=True)[0]
+    check(a["success"] is True, "20 KB event %r" % a)
+    s.ws.send_binary(b"\x00" * 100)
+    s.ws.send_text('451-["up",{"_placeholder":true,"num":0}]')
+    check(s.emit("ping", ack=True)[0]["success"] is True, "after binary")
+    s.ws.send_text("42" + json.dumps(["register", "x" * 70000]))
+    try:
+        s.pump(5)
+        raise AssertionError("70 KB message: still open")
+    except Closed as e:
+        check(e.code == 1009, "close %r" % e.code)
+
+
+def test_late_commit_is_delivered():
+    """A row whose id was handed out before one already delivered, committed after it,
+    still reaches its room (the tail looks at its gaps again)."""
+    c = register_user(role="customer")
+    p = PlainWS(BASE_URL, token=c["token"])
+    p.wait_event("authenticated")
+    room = "user:%d" % c["id"]
+    slow = threading.Thread(target=db_query, args=(
+        "BEGIN; INSERT INTO realtime_events (room, event, payload) VALUES ('%s', 'test:late',"
+        " '{\"n\": 1}'); SELECT SLEEP(1.5); COMMIT;" % room,))
+    slow.start()
+    time.sleep(0.3)
+    db_query("INSERT INTO realtime_events (room, event, payload) VALUES ('%s', 'test:early',"
+             " '{\"n\": 2}')" % room)
+    check(p.wait_event("test:early", timeout=5)["n"] == 2, "early")
+    slow.join()
+    check(p.wait_event("test:late", timeout=5)["n"] == 1, "late")
+    p.close()
 
 
 # ------------------------------------------------------------------ heartbeat, shutdown, several
