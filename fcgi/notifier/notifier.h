@@ -109,6 +109,7 @@ struct ws {
 	int                    close_now;         /* close before the queue drains */
 	unsigned short         close_code;        /* non-zero: close with it */
 	long long              user_id;           /* 0: not authenticated yet */
+	long long              token_exp;         /* the token's exp: the socket closes then */
 	int                    role;              /* enum role */
 	int                    lang;              /* enum lang, for error texts */
 	char                  *token;             /* from the query, cookie or header */
@@ -171,6 +172,8 @@ void ws_client_event(struct ws *w, const char *event, json_object *data, long lo
 void ws_error(struct ws *w, const char *code, int msg, const char *event, long long ack);
 /* The socket goes: presence. */
 void ws_gone(struct ws *w);
+/* The timer of an authenticated socket: its token expired. */
+void ws_expired(lws_sorted_usec_list_t *sul);
 
 /* rooms.c */
 int  rooms_init(struct notifier *n);

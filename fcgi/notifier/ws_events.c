@@ -3,8 +3,8 @@
  * The token is checked as the API's router checks a request's (fcgi/core/router.c):
  * jwt_verify() for the signature and expiry, then db_users_caller() for the user's
  * current state (gone, banned, disabled, the token revoked or issued before
- * tokens_valid_after, its session ended). It is checked once, when the socket
- * authenticates; a socket already open keeps its rooms until it closes.
+ * tokens_valid_after, its session ended). It is checked when the socket
+ * authenticates, and the socket is closed when the token expires (ws_expired()).
  *
  * Client events, each answered by an acknowledgement when the client asked for one
  * and by an "error" event when refused:
@@ -110,6 +110,7 @@ ws_authenticate(struct ws *w, const char *token, const char **code, int *msg)
 		goto out;
 	}
 	w->user_id = c.sub;
+	w->token_exp = c.exp;
 	w->role = role;
 	w->lang = lang;
 	ret = 0;
@@ -150,11 +151,14 @@ presence(struct ws *w, int online)
 void
 ws_welcome(struct ws *w)
 {
+	long long now = (long long)time(NULL);
 	char room[32];
 	json_object *o;
 	int first;
 
-	lws_sul_cancel(&w->deadline);
+	/* the deadline is now the token's expiry (ws.c, deadline_run()) */
+	lws_sul_schedule(lws_get_context(w->wsi), 0, &w->deadline, ws_expired,
+	    (lws_usec_t)(w->token_exp > now ? w->token_exp - now : 0) * LWS_US_PER_SEC + 1);
 	snprintf(room, sizeof(room), "user:%lld", w->user_id);
 	first = room_user_count(w->n, w->user_id) == 0;
 	if (room_join(w, room) != 0 || room_join(w, role_room(w->role)) != 0 ||
@@ -174,6 +178,18 @@ ws_welcome(struct ws *w)
 	json_object_put(o);
 	log_info("msg=ws_authenticated user=%lld kind=%s", w->user_id,
 	    w->kind == CONN_SIO ? "socket.io" : "ws");
+}
+
+/* A socket lives as long as its token: at its expiry the error TOKEN_EXPIRED and a
+ * close (1008); the client reconnects with a fresh one. */
+void
+ws_expired(lws_sorted_usec_list_t *sul)
+{
+	struct ws *w = lws_container_of(sul, struct ws, deadline);
+
+	log_info("msg=ws_closed reason=token_expired user=%lld", w->user_id);
+	ws_error(w, "TOKEN_EXPIRED", MSG_AUTH_TOKEN_INVALID, NULL, -1);
+	ws_close(w, LWS_CLOSE_STATUS_POLICY_VIOLATION, 0);
 }
 
 void

@@ -194,6 +194,24 @@ def test_bad_expired_revoked_banned_tokens_connect_error():
         check(e.code == 1008, "close code %r" % e.code)
 
 
+def test_socket_closes_when_its_token_expires():
+    c = register_user(role="customer")
+    t = forge_jwt(claims_for(c["id"], exp_in=2, iat_us=int(time.time() * 1e6)),
+                  secret=jwt_secret())
+    s = SocketIO(BASE_URL, auth={"token": t})
+    check(s.connect_error is None, "connect %r" % s.connect_error)
+    s.wait_event("authenticated")
+    t0 = time.time()
+    err = s.wait_event("error", timeout=6)
+    check(err["code"] == "TOKEN_EXPIRED", "error %r" % err)
+    try:
+        s.pump(5)
+        raise AssertionError("still open after the token's expiry")
+    except Closed as e:
+        check(e.code == 1008, "close %r" % e.code)
+    check(time.time() - t0 < 4, "closed %.1f s late" % (time.time() - t0))
+
+
 def test_token_sources():
     c = register_user(role="customer")
     t = c["token"]
