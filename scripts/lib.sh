@@ -24,8 +24,8 @@ WARSHA_DEB_PACKAGES=(
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
 	systemd procps
-	# tests/node (socket.io-client against the notifier), installed by node_deps
-	nodejs npm
+	# tests/node (socket.io-client against the notifier); npm: node_deps below
+	nodejs
 )
 
 BUILD_JOBS=2
@@ -105,7 +105,14 @@ cmd_deps() {
 node_deps() {
 	local dir=$REPO/tests
 	[ -f "$dir/package-lock.json" ] || return 0
-	command -v npm >/dev/null 2>&1 || die "npm not found (Debian package npm)"
+	# Debian's npm only when no npm came with nodejs: a nodejs that bundles npm (as
+	# NodeSource's does) conflicts with the package
+	if ! command -v npm >/dev/null 2>&1; then
+		log "installing Debian package: npm"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+			as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+				--no-install-recommends npm || die "apt-get could not install npm"
+	fi
 	if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
 		return 0
 	fi
