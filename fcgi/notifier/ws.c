@@ -282,6 +282,7 @@ filter(struct lws *wsi, struct ws *w)
 		path[0] = '\0';
 	if (strcmp(path, "/ws") == 0) {
 		w->kind = CONN_WS;
+		log_info("msg=upgrade path=/ws");
 		return 0;
 	}
 	if (strcmp(path, "/socket.io/") == 0 || strcmp(path, "/socket.io") == 0) {
@@ -291,6 +292,7 @@ filter(struct lws *wsi, struct ws *w)
 
 		if (e != NULL && strcmp(e, "4") == 0 && t != NULL && strcmp(t, "websocket") == 0) {
 			w->kind = CONN_SIO;
+			log_info("msg=upgrade path=/socket.io/");
 			return 0;
 		}
 	}
