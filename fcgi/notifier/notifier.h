@@ -1,9 +1,12 @@
 /* warsha-notifier: the daemon's shared state and the parts it is built from
  * (docs/architecture.md).
  *
- * One process, one libwebsockets service thread (Debian's lws has LWS_MAX_SMP 1) and
- * one MariaDB connection. Every lws call and every database call happens on that
- * thread, so nothing here is shared with another thread and nothing takes a lock.
+ * One process, one libwebsockets service thread (Debian's lws has LWS_MAX_SMP 1) with
+ * its MariaDB connection: every lws call and every database call of the parts below
+ * happens on that thread, so nothing here is shared with another thread and nothing
+ * takes a lock. Outbox delivery (e-mail, SMS, push) runs on a thread of its own with its
+ * own configuration copy, connection and curl handle (delivery.h: delivery_start() and
+ * delivery_stop() in main()), so the service thread never waits on SMTP or HTTP.
  *
  *   notifier.c     main: configuration, the lws context and its protocol table, the loop
  *   signals.c      SIGTERM, SIGINT and SIGHUP arrive as lws events through a signalfd
@@ -22,8 +25,8 @@
  * LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION tells the kinds apart by path and ws.c keeps
  * a socket's state in struct conn.
  *
- * Another delivery module (the outbox) hooks in with its start and stop calls beside
- * tick_start()/realtime_start() in main(). */
+ * The outbox's delivery thread starts and stops beside tick_start()/realtime_start()
+ * in main(). */
 #ifndef WARSHA_NOTIFIER_H
 #define WARSHA_NOTIFIER_H
 
