@@ -408,6 +408,36 @@ def test_presence_for_admins_and_health():
     adm.close()
 
 
+
+def test_admins_follow_technicians_work_status_and_position():
+    """PUT /api/technicians/status reaches the admins' sockets: technician:status-change
+    (kind "work") and technician:location-update."""
+    adm = SocketIO(BASE_URL, auth={"token": admin_token()})
+    adm.wait_event("authenticated")
+    tech = make_user_with_role("technician")
+    expect(200, api("PUT", "/api/technicians/status", {
+        "status": "available", "location": {"latitude": 30.0512, "longitude": 31.2461}},
+        token=tech["token"]))
+    st = adm.wait_event("technician:status-change",
+                        pred=lambda d: d.get("technicianId") == tech["id"] and d.get("kind") == "work")
+    check(st["status"] == "available", "work status %r" % st)
+    loc = adm.wait_event("technician:location-update",
+                         pred=lambda d: d.get("technicianId") == tech["id"])
+    check(abs(loc["latitude"] - 30.0512) < 1e-6 and abs(loc["longitude"] - 31.2461) < 1e-6,
+          "position %r" % loc)
+    # a customer's socket hears none of it
+    c = register_user(role="customer")
+    cs = SocketIO(BASE_URL, auth={"token": c["token"]})
+    cs.wait_event("authenticated")
+    expect(200, api("PUT", "/api/technicians/status", {
+        "status": "busy", "location": {"latitude": 30.06, "longitude": 31.25}}, token=tech["token"]))
+    adm.wait_event("technician:location-update",
+                   pred=lambda d: d.get("technicianId") == tech["id"] and d["latitude"] > 30.055)
+    cs.pump(0.3)
+    check(not [e for e in cs.events if e[0].startswith("technician:")], "a customer heard %r" % cs.events)
+    cs.close()
+    adm.close()
+
 def test_a_client_too_far_behind_is_dropped():
     """A socket that reads nothing while its room gets more than the kernel's buffers and
     its send queue hold is dropped (logged, counted); one that reads keeps up."""
