@@ -179,6 +179,11 @@ enum err sessions_list(struct req *r);
 enum err sessions_get(struct req *r);
 enum err sessions_end(struct req *r);
 enum err sessions_mine(struct req *r);
+/* Inside a unit of work that may end a user's tokens (a ban, a deletion, a new role, a
+ * new password, a sign-out, an ended session): an auth:check event for their room, so
+ * the notifiers check their open sockets again and close those no longer allowed
+ * (docs/realtime.md). */
+enum db_rc sessions_auth_check(struct req *r, long long user_id);
 enum err sessions_end_mine(struct req *r);
 
 /* uploads.c: seed 000's image uploads and avatars, seed 001's service images */

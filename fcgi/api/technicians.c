@@ -598,7 +598,8 @@ create_work(struct req *r, void *ctx)
 		return fail_msg(r, ERR_CONFLICT, MSG_TECHNICIAN_EXISTS);
 	if (user_role_is_staff(u.role))
 		return fail_msg(r, ERR_CONFLICT, MSG_TECHNICIAN_STAFF_ACCOUNT);
-	if ((rc = db_users_set_role(r->db, r->a, t->id, "technician")) != DB_OK)
+	if ((rc = db_users_set_role(r->db, r->a, t->id, "technician")) != DB_OK ||
+	    (rc = sessions_auth_check(r, t->id)) != DB_OK)
 		return fail_db(r, rc);
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "from", json_new_str(u.role));

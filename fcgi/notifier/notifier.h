@@ -113,6 +113,9 @@ struct ws {
 	unsigned short         close_code;        /* non-zero: close with it */
 	long long              user_id;           /* 0: not authenticated yet */
 	long long              token_exp;         /* the token's exp: the socket closes then */
+	char                   tok_jti[33];       /* the token's jti, sid and issue time: */
+	char                   tok_sid[33];       /* checked again when an auth:check event */
+	long long              tok_iat_us;        /* comes for the user (ws_still_valid) */
 	int                    role;              /* enum role */
 	int                    lang;              /* enum lang, for error texts */
 	char                  *token;             /* from the query, cookie or header */
@@ -169,6 +172,10 @@ void ws_shutdown(struct notifier *n);
 int  ws_authenticate(struct ws *w, const char *token, const char **code, int *msg);
 /* After a good token: the user's rooms, presence, and the "authenticated" event. */
 void ws_welcome(struct ws *w);
+/* The socket's token checked again as at connect (a ban, a password change, an ended
+ * session, a new role since): 1 still good, 0 no longer, -1 the database did not
+ * answer (the socket stays). */
+int  ws_still_valid(struct ws *w);
 /* One client event: name, its data (may be NULL), the ack id or -1. */
 void ws_client_event(struct ws *w, const char *event, json_object *data, long long ack);
 /* The error event: {code, message, messageAr, event?}. */

@@ -125,6 +125,25 @@ fan_out(struct room *r, const char *event, const char *payload)
 	ws_msg_unref(plain);
 }
 
+/* auth:check (written by the workers when a user's tokens may have ended: a ban, a
+ * deletion, a new role, a password change, a sign-out, a session ended): the room's
+ * sockets are checked again and those whose token no longer holds are closed (1008).
+ * The event itself is never sent to clients. */
+static void
+recheck(struct room *r)
+{
+	size_t i;
+
+	for (i = room_size(r); i-- > 0;) {
+		struct ws *w = room_member(r, i);
+
+		if (ws_still_valid(w) == 0) {
+			log_info("msg=ws_closed reason=token_revoked user=%lld", w->user_id);
+			ws_close(w, LWS_CLOSE_STATUS_POLICY_VIOLATION, 1);
+		}
+	}
+}
+
 static void
 deliver(struct notifier *n, const char *room, const char *event, const char *payload)
 {
@@ -132,6 +151,10 @@ deliver(struct notifier *n, const char *room, const char *event, const char *pay
 
 	if (r == NULL || payload == NULL || event == NULL)
 		return;
+	if (strcmp(event, "auth:check") == 0) {
+		recheck(r);
+		return;
+	}
 	fan_out(r, event, payload);
 	if (strcmp(event, "notification:new") == 0 && (r = room_find(n, room)) != NULL)
 		fan_out(r, "newNotification", payload);

@@ -111,12 +111,39 @@ ws_authenticate(struct ws *w, const char *token, const char **code, int *msg)
 	}
 	w->user_id = c.sub;
 	w->token_exp = c.exp;
+	memcpy(w->tok_jti, c.jti, sizeof(w->tok_jti));
+	memcpy(w->tok_sid, c.sid, sizeof(w->tok_sid));
+	w->tok_iat_us = c.iat_us;
 	w->role = role;
 	w->lang = lang;
 	ret = 0;
 out:
 	arena_reset(&n->arena);
 	return ret;
+}
+
+int
+ws_still_valid(struct ws *w)
+{
+	struct notifier *n = w->n;
+	struct user_caller u;
+	enum db_rc rc;
+	enum role role;
+	int ok;
+
+	if (w->user_id == 0)
+		return 1;
+	rc = db_users_caller(n->db, &n->arena, w->user_id, w->tok_jti, w->tok_sid,
+	    w->tok_iat_us, &u);
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
+		log_error("msg=ws_db_failed rc=%d", (int)rc);
+		arena_reset(&n->arena);
+		return -1;
+	}
+	ok = rc == DB_OK && !u.token_revoked && !u.is_banned && u.is_active &&
+	    role_parse(u.role, &role) == 0 && (int)role == w->role;
+	arena_reset(&n->arena);
+	return ok;
 }
 
 /* presence:update for the admins (and technician:status-change for a technician), a

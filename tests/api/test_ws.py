@@ -438,6 +438,52 @@ def test_admins_follow_technicians_work_status_and_position():
     cs.close()
     adm.close()
 
+
+def _closed_1008(sock, seconds=5):
+    try:
+        sock.pump(seconds)
+    except Closed as e:
+        return e.code
+    return None
+
+
+def test_open_sockets_close_when_their_tokens_end():
+    """A ban, a new password, a sign-out, a new role and an ended session reach sockets
+    already open (auth:check): each closes with 1008; other users' sockets stay."""
+    adm = admin_token()
+    bystander = register_user(role="customer")
+    b = SocketIO(BASE_URL, auth={"token": bystander["token"]})
+    b.wait_event("authenticated")
+    # a ban
+    u = register_user(role="customer")
+    s = SocketIO(BASE_URL, auth={"token": u["token"]})
+    s.wait_event("authenticated")
+    expect(200, api("PATCH", "/api/admin/users/%d/ban" % u["id"], {"reason": "abuse"}, token=adm))
+    check(_closed_1008(s) == 1008, "a banned user's socket stayed open")
+    # a new password: the other device's socket closes
+    u = register_user(role="customer")
+    s = SocketIO(BASE_URL, auth={"token": u["token"]})
+    s.wait_event("authenticated")
+    expect(200, api("POST", "/api/auth/change-password", {"currentPassword": u["password"],
+                    "newPassword": "N3w-Passw0rd!x"}, token=u["token"]))
+    check(_closed_1008(s) == 1008, "a socket outlived the password change")
+    # signing out ends the socket of that token
+    u = register_user(role="customer")
+    s = SocketIO(BASE_URL, auth={"token": u["token"]})
+    s.wait_event("authenticated")
+    expect(200, api("POST", "/api/auth/logout", {"refreshToken": u["refresh"]}, token=u["token"]))
+    check(_closed_1008(s) == 1008, "a socket outlived its sign-out")
+    # a new role: the socket closes (its rooms were the old role's)
+    u = register_user(role="customer")
+    s = SocketIO(BASE_URL, auth={"token": u["token"]})
+    s.wait_event("authenticated")
+    expect(200, api("PUT", "/api/users/%d/role" % u["id"], {"role": "technician"}, token=adm))
+    check(_closed_1008(s) == 1008, "a socket kept its old role")
+    # the bystander heard nothing and is still connected
+    b.pump(0.3)
+    check(not [e for e in b.events if e[0] == "auth:check"], "auth:check reached a client")
+    b.close()
+
 def test_a_client_too_far_behind_is_dropped():
     """A socket that reads nothing while its room gets more than the kernel's buffers and
     its send queue hold is dropped (logged, counted); one that reads keeps up."""
