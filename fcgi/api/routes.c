@@ -174,6 +174,39 @@ const struct route app_routes[] = {
 	{ PUT, "/api/notification/read-all", notifications_read_all, ROLE_ANY, 0 },
 	{ PUT, "/api/notification/:id/read", notifications_read, ROLE_ANY, 0 },
 
+	/* reviews (seed 000; seed 004's response; seed 002's /api/review family, its
+	 * /api/user/:id/reviews and PUT /api/booking/:id/rating): reviews.c. A review the
+	 * caller may not see is 404. */
+	{ POST, "/api/reviews", reviews_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	    .body = &reviews_create_input },
+	{ GET, "/api/reviews/service/:serviceId", reviews_of_service, ROUTE_PUBLIC,
+	    ROUTE_OPTIONAL_AUTH, .query = &reviews_list_query },
+	{ GET, "/api/reviews/technician/:technicianId", reviews_of_technician, ROUTE_PUBLIC,
+	    ROUTE_OPTIONAL_AUTH, .query = &reviews_list_query },
+	{ GET, "/api/reviews/user/:id", reviews_of_user, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .query = &reviews_user_query },
+	{ GET, "/api/reviews/:id", reviews_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/reviews/:id", reviews_update, ROLE_ANY, 0, .body = &reviews_update_input },
+	{ DELETE, "/api/reviews/:id", reviews_delete, ROLE_ANY, 0 },
+	{ POST, "/api/reviews/:id/helpful", reviews_helpful, ROLE_ANY, 0 },
+	{ POST, "/api/reviews/:id/report", reviews_report, ROLE_ANY, 0,
+	    .body = &reviews_report_input },
+	{ PUT, "/api/reviews/:id/response", reviews_response, ROLE_TECHNICIAN, 0,
+	    .body = &reviews_response_input },
+	{ POST, "/api/review", reviews_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	    .body = &reviews_create_input },
+	{ GET, "/api/review", reviews_list, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .query = &reviews_all_query },
+	{ GET, "/api/review/:id", reviews_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/review/:id", reviews_update, ROLE_ANY, 0, .body = &reviews_update_input },
+	{ DELETE, "/api/review/:id", reviews_delete, ROLE_ANY, 0 },
+	{ GET, "/api/user/:id/reviews", reviews_of_user, ROLE_ANY, 0,
+	    .query = &reviews_user_query },
+	{ PUT, "/api/booking/:id/rating", booking_rating, ROLE_ANY, 0,
+	    .body = &booking_rating_input },
+	{ GET, "/api/technicians/:id/performance", technicians_performance,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0 },
+
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
 };

@@ -1,5 +1,6 @@
 #include "store.h"
 #include "technicians.h"
+#include "reviews.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct db_family *const store_families[] = {
 	&store_bookings,
 	&store_technicians,
 	&store_notifications,
+	&store_reviews,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
