@@ -751,7 +751,7 @@ reviews_list(struct req *r)
 
 	if (in->professional.set && in->service.set)
 		return fail_field(r, ERR_VALIDATION, "serviceId", "INVALID_VALUE",
-		    MSG_V_BOOKING_ONE_FILTER);
+		    MSG_V_REVIEW_ONE_TARGET);
 	if (in->professional.set)
 		return list_of(r, REVIEWS_OF_USER, in->professional.i);
 	if (in->service.set)

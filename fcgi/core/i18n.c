@@ -224,6 +224,10 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	    "A customer reviewed your work" },
 	[MSG_TECHNICIAN_PERFORMANCE] = { "technician.performance", "أداء الفني",
 	    "Technician performance" },
+	[MSG_V_REVIEW_ONE_TARGET] = { "v.review_one_target", "استخدم professionalId أو serviceId وليس كليهما",
+	    "Use professionalId or serviceId, not both" },
+	[MSG_V_TECHNICIAN_RATING_SORT] = { "v.technician_rating_sort", "الترتيب حسب التقييم لا يقبل أي فلتر (الحالة أو التخصص أو المدينة)",
+	    "sort=rating takes no filter (status, specialization, city)" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

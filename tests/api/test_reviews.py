@@ -591,6 +591,38 @@ def test_tallies_stay_exact_under_sixteen_parallel_writes():
     check_exact(service_id=sid)
 
 
+# ------------------------------------------------------------------ staff list by rating
+
+def test_staff_list_of_technicians_by_rating():
+    ts = [make_user_with_role("technician") for _ in range(5)]
+    for t, r in zip(ts, ("4.50", "4.50", "3.25", "5.00", "0.50")):
+        db_query("UPDATE users SET rating = %s WHERE id = %d" % (r, t["id"]))
+    want = [int(r[0]) for r in db_query(
+        "SELECT u.id FROM users u JOIN technician_profiles p ON p.user_id = u.id"
+        " WHERE u.role = 'technician' AND u.deleted_at IS NULL"
+        " ORDER BY u.rating DESC, u.id DESC")]
+    ids, body = walk("/api/technicians", 3, token=admin_token(), sort="rating")
+    check(ids == want, "by rating %s, expected %s" % (ids[:20], want[:20]))
+    mine = [i for i in ids if i in {t["id"] for t in ts}]
+    check(mine == [ts[3]["id"], ts[1]["id"], ts[0]["id"], ts[2]["id"], ts[4]["id"]],
+          "ties and order %s" % mine)
+    first = expect_list(api("GET", q("/api/technicians", sort="rating", limit=1),
+                            token=admin_token()), limit=1)["data"][0]
+    check(first["rating"] >= 5.0, "best first %r" % first["rating"])
+    # the newest-first list and its cursor are another order
+    newest = expect_list(api("GET", q("/api/technicians", limit=1), token=admin_token()),
+                         limit=1)["pagination"]["nextCursor"]
+    expect(422, api("GET", q("/api/technicians", sort="rating", cursor=newest),
+                    token=admin_token()), "VALIDATION_ERROR", ["cursor"])
+    expect(422, api("GET", q("/api/technicians", sort="rating", status="available"),
+                    token=admin_token()), "VALIDATION_ERROR", ["sort"])
+    expect(422, api("GET", q("/api/technicians", sort="stars"), token=admin_token()),
+           "VALIDATION_ERROR", ["sort"])
+    expect(403, api("GET", q("/api/technicians", sort="rating"), token=ts[0]["token"]))
+    expect_bilingual("GET", q("/api/technicians", sort="rating", city="Cairo"),
+                     token=admin_token(), status=422)
+
+
 # ------------------------------------------------------------------ plans
 
 def test_list_statements_read_their_index():
@@ -608,6 +640,9 @@ def test_list_statements_read_their_index():
     plans = [l.split("\t") for l in out.splitlines() if l.startswith("plan\treviews\t")]
     stmts = {l.split("\t")[2] for l in out.splitlines() if l.startswith("stmt\treviews\t")}
     check(len(stmts) == 16, "reviews list statements explained: %s" % sorted(stmts))
+    rating = [l.split("\t") for l in out.splitlines() if l.startswith("plan\ttechnicians\t")
+              and "ix_users_technician_rating" in l]
+    check(len(rating) == 1 and "filesort" not in rating[0][-1], "the list by rating: %s" % rating)
     for cols in plans:
         f = dict(c.split("=", 1) for c in cols[3:])
         if f["table"] == "r":
