@@ -110,12 +110,17 @@ CREATE TABLE IF NOT EXISTS review_counts (
 -- The exact sums beside the rounded averages: users had rating and rating_count; the
 -- sum is taken from them for rows that already carry a rating. Services get all three.
 -- ix_users_technician_rating serves the staff's technicians list by rating (best first).
+--
+-- InnoDB cannot add a column instantly to a table with a FULLTEXT index: users is
+-- rebuilt, ft_users_name_key with it, so it is rebuilt as 0002 built it, without stop
+-- words ("Will" is a name).
+SET SESSION innodb_ft_enable_stopword = OFF;
 ALTER TABLE users
-  ADD COLUMN IF NOT EXISTS rating_sum BIGINT UNSIGNED NOT NULL DEFAULT 0 AFTER rating_count;
+  ADD COLUMN IF NOT EXISTS rating_sum BIGINT UNSIGNED NOT NULL DEFAULT 0 AFTER rating_count,
+  ADD INDEX IF NOT EXISTS ix_users_technician_rating (role, deleted_at, rating, id);
+SET SESSION innodb_ft_enable_stopword = ON;
 UPDATE users SET rating_sum = ROUND(rating * rating_count), updated_at = updated_at
   WHERE rating_count > 0 AND rating_sum = 0;
-ALTER TABLE users
-  ADD INDEX IF NOT EXISTS ix_users_technician_rating (role, deleted_at, rating, id);
 
 ALTER TABLE services
   ADD COLUMN IF NOT EXISTS rating DECIMAL(3,2) NOT NULL DEFAULT 0 AFTER sort_order,
