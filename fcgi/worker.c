@@ -341,7 +341,8 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		}
 		goto reply;
 	}
-	if ((e = route_authorize(&r, rt)) != ERR_OK ||
+	if ((e = app_version_gate(&r, rt->flags)) != ERR_OK ||
+	    (e = route_authorize(&r, rt)) != ERR_OK ||
 	    (e = read_body(&r, fr->in, len, &drained)) != ERR_OK ||
 	    (e = route_input(&r, rt)) != ERR_OK)
 		goto reply;

@@ -86,6 +86,12 @@ enum err settings_public(struct req *r);
 enum err settings_all(struct req *r);
 enum err settings_update(struct req *r);
 enum err settings_create(struct req *r);
+/* 426 for a mobile app older than the min_app_version setting (X-App-Platform and
+ * X-App-Version); others pass. Routes flagged ROUTE_ANY_APP_VERSION always pass. */
+enum err app_version_gate(struct req *r, unsigned route_flags);
+/* A registration that names no language takes the default_language setting (and the
+ * answer is in it); one that names one keeps it. */
+enum lang settings_default_lang(struct req *r);
 extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 
@@ -171,6 +177,31 @@ enum err    list_position(struct req *r, const struct in_val *cursor, long long 
 /* The cursor of the page after the row (at, id). */
 const char *list_next_cursor(struct arena *a, const char *at, long long id);
 
+/* bookings.c, for a booking's sub-resources: the caller's part in a booking
+ * (BK_STAFF, BK_TECHNICIAN for the assigned one, BK_CUSTOMER for its customer or the
+ * holder of its guest token, 0: not theirs to see), and whether the caller is neither
+ * signed in nor holds a guest token */
+struct booking_row;
+unsigned bookings_party(const struct req *r, const struct booking_row *b);
+int      bookings_anonymous(const struct req *r);
+
+/* progress.c: seed 000's service progress of a booking (docs/bookings.md, "Progress") */
+enum err progress_get(struct req *r);
+enum err progress_stage(struct req *r);
+enum err progress_blocker_report(struct req *r);
+enum err progress_blocker_resolve(struct req *r);
+enum err progress_check(struct req *r);
+enum err progress_interaction(struct req *r);
+enum err progress_interaction_answer(struct req *r);
+enum err progress_milestone_add(struct req *r);
+enum err progress_milestone_reach(struct req *r);
+extern const struct input progress_stage_input;
+extern const struct input progress_blocker_input;
+extern const struct input progress_resolve_input;
+extern const struct input progress_check_input;
+extern const struct input progress_interaction_input;
+extern const struct input progress_answer_input;
+extern const struct input progress_milestone_input;
 /* reviews.c: reviews of bookings (seed 000's review endpoints, seed 004's categories
  * and response, seed 002's /api/review and PUT /api/booking/:id/rating) and a
  * technician's performance */

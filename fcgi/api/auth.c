@@ -384,7 +384,7 @@ auth_register(struct req *r)
 	s.username = in->username.set ? in->username.s : NULL;
 	s.password = in->password.s;
 	s.role = in->role.set ? in->role.s : role_for_signup(NULL);
-	s.lang = r->lang;
+	s.lang = settings_default_lang(r);
 	if (in->preferred_language.set)
 		(void)lang_parse(in->preferred_language.s, &s.lang);
 	s.with_session = 1;
@@ -440,7 +440,7 @@ auth_v1_register(struct req *r)
 	s.first_name = in->first_name.s;
 	s.last_name = in->last_name.s;
 	s.role = in->user_type.set ? in->user_type.s : role_for_signup(NULL);
-	s.lang = r->lang;
+	s.lang = settings_default_lang(r);
 	if ((e = signup(r, &s)) != ERR_OK)
 		return e;
 	out = json_object_new_object();

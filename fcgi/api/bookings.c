@@ -1440,3 +1440,17 @@ bookings_location(struct req *r)
 		return e;
 	return bookings_tracking(r);
 }
+
+/* --- for a booking's sub-resources (progress.c) --- */
+
+unsigned
+bookings_party(const struct req *r, const struct booking_row *b)
+{
+	return party(r, b);
+}
+
+int
+bookings_anonymous(const struct req *r)
+{
+	return anonymous(r);
+}

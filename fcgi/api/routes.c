@@ -14,9 +14,9 @@
 #define DELETE HTTP_DELETE
 
 const struct route app_routes[] = {
-	{ GET, "/", api_root, ROUTE_PUBLIC, 0 },
-	{ GET, "/health", api_health, ROUTE_PUBLIC, 0 },
-	{ GET, "/api/health", api_health, ROUTE_PUBLIC, 0 },
+	{ GET, "/", api_root, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
+	{ GET, "/health", api_health, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
+	{ GET, "/api/health", api_health, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
 
 	/* auth (seeds 000, 001, 002) */
 	{ POST, "/api/auth/register", auth_register, ROUTE_PUBLIC, 0,
@@ -118,7 +118,7 @@ const struct route app_routes[] = {
 	    .body = &technicians_update_input },
 
 	/* settings (seed 000) */
-	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, 0 },
+	{ GET, "/api/settings", settings_public, ROUTE_PUBLIC, ROUTE_ANY_APP_VERSION },
 	{ GET, "/api/settings/all", settings_all, ROLE_ADMIN, 0 },
 	{ PUT, "/api/settings/:key", settings_update, ROLE_ADMIN, 0, .body = &settings_update_input },
 	{ POST, "/api/settings", settings_create, ROLE_ADMIN, 0, .body = &settings_create_input },
@@ -209,6 +209,28 @@ const struct route app_routes[] = {
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },
+
+	/* a booking's service progress (seed 000's model; progress.c): read by the
+	 * booking's readers (404 for others), written by its assigned technician and staff;
+	 * the customer (or guest token) answers interactions */
+	{ GET, "/api/bookings/:id/progress", progress_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/bookings/:id/progress/stages/:stage", progress_stage,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_stage_input },
+	{ POST, "/api/bookings/:id/progress/blockers", progress_blocker_report,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_blocker_input },
+	{ PUT, "/api/bookings/:id/progress/blockers/:blockerId/resolve", progress_blocker_resolve,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_resolve_input },
+	{ POST, "/api/bookings/:id/progress/quality-checks", progress_check,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_check_input },
+	{ POST, "/api/bookings/:id/progress/interactions", progress_interaction,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_interaction_input },
+	{ PUT, "/api/bookings/:id/progress/interactions/:interactionId/response",
+	    progress_interaction_answer, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &progress_answer_input },
+	{ POST, "/api/bookings/:id/progress/milestones", progress_milestone_add,
+	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_milestone_input },
+	{ PUT, "/api/bookings/:id/progress/milestones/:milestoneId/complete",
+	    progress_milestone_reach, ROLE_TECHNICIAN | ROLE_STAFF, 0 },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

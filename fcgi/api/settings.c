@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "../core/cache.h"
+#include "../core/router.h"
 #include "../core/validate.h"
+#include "../domain/settings_rules.h"
 #include "../store/activity.h"
 #include "../store/settings.h"
 #include "api.h"
@@ -38,6 +40,46 @@ value_text(struct arena *a, const struct in_val *v)
 	return v->null ? "null" : arena_strdup(a, json_text(a, v->j, NULL));
 }
 
+/* Facts of the code, served beside the settings but not settings: no value an admin
+ * could store would change them (docs/settings.md). */
+static const struct { const char *key, *json; } facts[] = {
+	{ "currency", "\"EGP\"" },                     /* amounts are piastres of EGP */
+	{ "timezone", "\"Africa/Cairo\"" },            /* core/cairo_time.c */
+	{ "supported_languages", "[\"ar\",\"en\"]" },  /* core/i18n.c */
+};
+
+static int
+is_fact(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		if (strcmp(facts[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_facts(json_object *pub)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		json_object_object_add(pub, facts[i].key, json_tokener_parse(facts[i].json));
+}
+
+/* A value for a setting the code reads must fit its rule: 422 naming "value". */
+static enum err
+check_value(struct req *r, const char *key, json_object *v)
+{
+	const struct setting_rule *rule = setting_rule(key);
+	const char *code;
+
+	if (rule == NULL || (code = setting_value_check(rule, v)) == NULL)
+		return ERR_OK;
+	return fail_field(r, ERR_VALIDATION, "value", code, MSG_V_SETTING_VALUE);
+}
+
 enum err
 settings_public(struct req *r)
 {
@@ -51,6 +93,7 @@ settings_public(struct req *r)
 		return reply_raw(r, c->status, "application/json; charset=utf-8", c->body, c->len);
 	if ((rc = db_settings_public(r->db, r->a, &pub)) != DB_OK)
 		return fail_db(r, rc);
+	add_facts(pub);
 	if ((e = reply_ok(r, 200, MSG_SETTINGS_LIST, pub)) == ERR_OK)
 		cache_put("settings", lang_code(r->lang), r->status, r->resp_body, r->resp_len);
 	return e;
@@ -136,6 +179,8 @@ settings_update(struct req *r)
 	u.key = r->params[0];
 	if (!key_ok(u.key))
 		return fail(r, ERR_NOT_FOUND);
+	if ((e = check_value(r, u.key, in->value.null ? NULL : in->value.j)) != ERR_OK)
+		return e;
 	u.value = value_text(r->a, &in->value);
 	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
 		return e;
@@ -197,6 +242,10 @@ settings_create(struct req *r)
 	enum err e;
 
 	s.key = in->key.s;
+	if (is_fact(s.key))
+		return fail_field(r, ERR_CONFLICT, "key", "DUPLICATE", MSG_V_SETTING_KEY_TAKEN);
+	if ((e = check_value(r, s.key, in->value.null ? NULL : in->value.j)) != ERR_OK)
+		return e;
 	s.value = value_text(r->a, &in->value);
 	s.is_public = in->is_public.set && in->is_public.i;
 	s.description_ar = in->description_ar.set ? in->description_ar.s : NULL;
@@ -205,4 +254,73 @@ settings_create(struct req *r)
 	if ((e = req_tx(r, create_work, &s)) != ERR_OK)
 		return e;
 	return reply_setting(r, 201, MSG_SETTING_CREATED, s.key);
+}
+
+/* --- the language of people who name none --- */
+
+enum lang
+settings_default_lang(struct req *r)
+{
+	const char *v;
+	json_object *j;
+
+	/* a failed read keeps the code's default (Arabic): a registration never fails
+	 * for its language */
+	if (!r->lang_fixed && db_settings_value(r->db, r->a, "default_language", &v) == DB_OK &&
+	    (j = json_owned(r->a, json_tokener_parse(v))) != NULL &&
+	    json_object_is_type(j, json_type_string))
+		req_set_user_lang(r, json_object_get_string(j));
+	return r->lang;
+}
+
+/* --- the app version gate (docs/settings.md) --- */
+
+#define MIN_VERSION_KEY "min_app_version"
+
+/* The min_app_version setting's JSON text, or NULL when it is absent or unreadable;
+ * cached with the settings (absent too, as a 404 entry). */
+static const char *
+min_versions(struct req *r)
+{
+	const struct cached *c;
+	const char *v;
+	enum db_rc rc;
+
+	if ((c = cache_get(r->db, r->a, "settings", MIN_VERSION_KEY,
+	    r->cfg->cache_check_ms)) != NULL)
+		return c->status == 200 ? c->body : NULL;
+	rc = db_settings_value(r->db, r->a, MIN_VERSION_KEY, &v);
+	if (rc == DB_NOTFOUND)
+		cache_put("settings", MIN_VERSION_KEY, 404, "", 0);
+	if (rc != DB_OK)
+		return NULL;   /* unreadable: the handler meets the outage itself */
+	cache_put("settings", MIN_VERSION_KEY, 200, v, strlen(v));
+	return v;
+}
+
+enum err
+app_version_gate(struct req *r, unsigned route_flags)
+{
+	const char *platform = req_env(r, "HTTP_X_APP_PLATFORM");
+	const char *version = req_env(r, "HTTP_X_APP_VERSION");
+	const char *text;
+	json_object *all, *min;
+	long have[4], need[4];
+
+	/* the web and other clients send no platform: never gated */
+	if ((route_flags & ROUTE_ANY_APP_VERSION) || platform == NULL || version == NULL ||
+	    (strcmp(platform, "android") != 0 && strcmp(platform, "ios") != 0))
+		return ERR_OK;
+	if (app_version_parse(version, have) != 0)
+		return fail_msg(r, ERR_BAD_REQUEST, MSG_APP_VERSION_BAD);
+	if ((text = min_versions(r)) == NULL ||
+	    (all = json_owned(r->a, json_tokener_parse(text))) == NULL ||
+	    !json_object_object_get_ex(all, platform, &min) ||
+	    !json_object_is_type(min, json_type_string) ||
+	    app_version_parse(json_object_get_string(min), need) != 0 ||
+	    app_version_cmp(have, need) >= 0)
+		return ERR_OK;
+	/* the value passed the setting's rule: digits and dots only */
+	resp_header_keep(r, "X-Min-App-Version: %s", json_object_get_string(min));
+	return fail(r, ERR_UPGRADE_REQUIRED);
 }

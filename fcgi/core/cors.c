@@ -36,7 +36,7 @@ cors_apply(struct req *r, const char *origin)
 		return 0;
 	resp_header_keep(r, "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE");
 	resp_header_keep(r, "Access-Control-Allow-Headers: Authorization, Content-Type, "
-	    "Accept-Language, X-Requested-With, X-Guest-Token");
+	    "Accept-Language, X-Requested-With, X-Guest-Token, X-App-Platform, X-App-Version");
 	resp_header_keep(r, "Access-Control-Max-Age: 600");
 	reply_raw(r, 204, "text/plain", "", 0);
 	return 1;

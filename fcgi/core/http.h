@@ -64,6 +64,7 @@ enum err {
 	ERR_RATE_LIMITED,
 	ERR_INTERNAL,
 	ERR_UNAVAILABLE,
+	ERR_UPGRADE_REQUIRED,   /* 426: the app is older than min_app_version */
 	ERR__MAX
 };
 

@@ -16,6 +16,7 @@ typedef enum err (*handler_fn)(struct req *r);
 #define ROUTE_PUBLIC        0u       /* roles == 0: anyone, no token needed */
 #define ROUTE_OPTIONAL_AUTH 0x1u     /* public, but a valid token identifies the caller */
 #define ROUTE_MAINTENANCE   0x2u     /* guarded by X-Maintenance-Token instead of a user */
+#define ROUTE_ANY_APP_VERSION 0x4u   /* answered to apps older than min_app_version too */
 
 struct route {
 	unsigned            methods;   /* HTTP_GET | HTTP_POST ... */

@@ -5,5 +5,6 @@
 #include "booking.h"
 #include "identity.h"
 #include "limits.h"
+#include "settings_rules.h"
 
 #endif

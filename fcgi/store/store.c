@@ -1,5 +1,6 @@
 #include "store.h"
 #include "technicians.h"
+#include "progress.h"
 #include "reviews.h"
 
 #include <stdio.h>
@@ -23,6 +24,7 @@ struct db_family *const store_families[] = {
 	&store_bookings,
 	&store_technicians,
 	&store_notifications,
+	&store_progress,
 	&store_reviews,
 };
 
