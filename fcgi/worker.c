@@ -31,13 +31,16 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "admin/admin.h"
 #include "api/api.h"
 #include "core/arena.h"
 #include "core/cache.h"
 #include "core/config.h"
 #include "core/cors.h"
 #include "core/db.h"
+#include "core/form.h"
 #include "core/http.h"
+#include "core/image.h"
 #include "core/log.h"
 #include "core/migrate.h"
 #include "store/store.h"
@@ -185,9 +188,33 @@ body_length(struct req *r, const char *cl, long long *len)
 	*len = strtoll(cl, &end, 10);
 	if (*end != '\0' || *len < 0)
 		return fail(r, ERR_BAD_REQUEST);
-	if (*len > r->cfg->body_limit)
+	/* the larger limit here; a route's own once it is known (body_fits) */
+	if (*len > r->cfg->body_limit && *len > r->cfg->upload_body_limit)
 		return fail(r, ERR_PAYLOAD_TOO_LARGE);
 	return ERR_OK;
+}
+
+/* The body limit of the route: an upload's (ROUTE_STREAM_BODY) or a JSON body's. */
+static long
+route_body_limit(const struct req *r, const struct route *rt)
+{
+	return rt != NULL && (rt->flags & ROUTE_STREAM_BODY) ? r->cfg->upload_body_limit :
+	    r->cfg->body_limit;
+}
+
+/* An upload's body is read by its handler as it arrives (req_body_read): never whole
+ * into memory. */
+static long
+stdin_read(void *stream, void *buf, size_t n)
+{
+	int got;
+
+	if (n > 1 << 20)
+		n = 1 << 20;
+	got = FCGX_GetStr(buf, (int)n, stream);
+	if (got < 0 || (got == 0 && FCGX_GetError(stream) != 0))
+		return -1;
+	return got;
 }
 
 /* Reads and parses the body of len bytes: ERR_OK, or 400/415. *drained is set when
@@ -205,7 +232,9 @@ read_body(struct req *r, FCGX_Stream *in, long long len, int *drained)
 			r->json = json_owned(r->a, json_object_new_object());
 		return ERR_OK;
 	}
-	if (!is_json_type(r->content_type))
+	/* the dashboard's forms post urlencoded bodies, which its pages read (fcgi/admin/) */
+	if (!is_json_type(r->content_type) && !(admin_page_path(r->path) &&
+	    admin_form_type(r->content_type)))
 		return fail(r, ERR_UNSUPPORTED_MEDIA);
 	buf = arena_alloc(r->a, (size_t)len + 1);
 	got = FCGX_GetStr(buf, (int)len, in);
@@ -215,6 +244,10 @@ read_body(struct req *r, FCGX_Stream *in, long long len, int *drained)
 	*drained = drain(in);
 	r->body = buf;
 	r->body_len = (size_t)len;
+	if (!is_json_type(r->content_type)) {
+		r->json = json_owned(r->a, json_object_new_object());
+		return ERR_OK;
+	}
 	if ((r->json = parse_json_body(r->a, buf, (size_t)len)) == NULL)
 		return fail(r, ERR_BAD_REQUEST);
 	return ERR_OK;
@@ -241,6 +274,7 @@ status_text(int s)
 	case 201: return "Created";
 	case 202: return "Accepted";
 	case 204: return "No Content";
+	case 303: return "See Other";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -294,6 +328,7 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	unsigned allowed;
 	int drained = 0;
 	long long len = 0;
+	long limit = cfg->body_limit;
 	enum err e = ERR_OK;
 	char path_log[256], ip_log[64];
 	struct params p;
@@ -329,6 +364,15 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 	 * a large body is read or parsed */
 	if ((e = body_length(&r, p.content_length, &len)) != ERR_OK)
 		goto reply;
+	if (admin_page_path(r.path)) {
+		/* the dashboard: its own page table, session cookie and HTML answers; its
+		 * forms are JSON-sized (body_limit), never uploads */
+		if (len > limit)
+			e = fail(&r, ERR_PAYLOAD_TOO_LARGE);
+		else if ((e = read_body(&r, fr->in, len, &drained)) == ERR_OK)
+			e = admin_dispatch(&r);
+		goto ran;
+	}
 	if ((rt = route_match(app_routes, app_nroutes, &r, &allowed)) == NULL) {
 		if (allowed != 0) {
 			char allow[64];
@@ -341,12 +385,25 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 		}
 		goto reply;
 	}
+	limit = route_body_limit(&r, rt);
+	if (len > limit) {
+		e = fail(&r, ERR_PAYLOAD_TOO_LARGE);
+		goto reply;
+	}
 	if ((e = app_version_gate(&r, rt->flags)) != ERR_OK ||
-	    (e = route_authorize(&r, rt)) != ERR_OK ||
-	    (e = read_body(&r, fr->in, len, &drained)) != ERR_OK ||
-	    (e = route_input(&r, rt)) != ERR_OK)
+	    (e = route_authorize(&r, rt)) != ERR_OK)
+		goto reply;
+	if (rt->flags & ROUTE_STREAM_BODY) {
+		r.body_length = p.content_length != NULL && *p.content_length != '\0' ? len : -1;
+		r.body_reader = stdin_read;
+		r.body_stream = fr->in;
+	} else if ((e = read_body(&r, fr->in, len, &drained)) != ERR_OK) {
+		goto reply;
+	}
+	if ((e = route_input(&r, rt)) != ERR_OK)
 		goto reply;
 	e = route_run(&r, rt);
+ran:
 	if (db_in_transaction(db)) {
 		/* a handler that leaves its transaction open has not said whether it meant it:
 		 * roll back, and never answer success for work that was not committed */
@@ -356,8 +413,11 @@ handle(FCGX_Request *fr, struct arena *a, struct db *db, const struct config *cf
 			e = fail(&r, ERR_INTERNAL);
 	}
 reply:
-	/* an early refusal still reads a body within the limit, so the close is plain */
-	if (!drained && len <= r.cfg->body_limit)
+	/* an early refusal still reads a body within the limit, so the close is plain. An
+	 * upload refused at its 5 MiB + 1st byte reads (and drops) the rest too: nginx
+	 * passes an upload on as it arrives (fastcgi_request_buffering off) and takes no
+	 * answer before it has sent the whole body; answering first leaves both waiting. */
+	if (!drained && len <= limit)
 		drained = drain(fr->in);
 	if (!r.replied || e != ERR_OK)
 		reply_finish(&r, e);
@@ -443,6 +503,10 @@ worker_main(int sock, const struct config *cfg)
 	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) & ~O_NONBLOCK);
 	if ((db = db_open(cfg)) == NULL)
 		return 1;
+	/* libvips once per worker, after the fork (its threads do not survive one) */
+	if (image_init() != 0)
+		log_error("msg=image_uploads_off note=\"libvips did not start\"");
+	form_tmp_sweep(cfg->upload_dir);
 	arena_init(&a, 64 * 1024);
 	/* no listening socket for libfcgi: after a broken request it must not block in an
 	 * accept of its own (with signals blocked); it fails and we wait again */
@@ -476,6 +540,7 @@ worker_main(int sock, const struct config *cfg)
 	cache_clear_all();
 	arena_free(&a);
 	db_close(db);
+	image_shutdown();
 	return 0;
 }
 

@@ -24,6 +24,11 @@ WARSHA_DEB_PACKAGES=(
 	curl ca-certificates openssl
 	# tests/install: systemd-analyze, systemd-sysusers, systemd-tmpfiles; /bin/kill
 	systemd procps
+	# tests/browser: the dashboard in headless Chromium, driven by playwright-core (npm)
+	chromium nodejs npm
+	# image uploads: libvips decodes and re-encodes (fcgi/core/image.c); the vips
+	# command makes the test images (tests/api/test_uploads.py)
+	libvips-dev libvips-tools
 )
 
 BUILD_JOBS=2
@@ -47,6 +52,8 @@ as_root() {
 deps_missing() {
 	local p
 	for p in "${WARSHA_DEB_PACKAGES[@]}"; do
+		# NodeSource's nodejs carries npm itself and conflicts with Debian's npm package
+		[ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
 		# "ii" = installed; a package that left only its config files is missing.
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || echo "$p"
 	done
@@ -103,6 +110,24 @@ build_tree() {
 	shift
 	log "building $dir ($*)"
 	cmake -S "$REPO" -B "$REPO/$dir" "$@" && cmake --build "$REPO/$dir" -j"$BUILD_JOBS"
+}
+
+# npm packages of the black-box tests (tests/browser/package.json: playwright-core for
+# the dashboard in headless Chromium), installed exactly as locked (npm ci) next to
+# each package-lock.json under tests/, again only when the lock changed.
+npm_deps() {
+	local lock dir
+	command -v npm >/dev/null 2>&1 || { warn "npm not found: the browser tests will be skipped"; return 0; }
+	for lock in "$REPO"/tests/package-lock.json "$REPO"/tests/*/package-lock.json; do
+		[ -f "$lock" ] || continue
+		dir=$(dirname "$lock")
+		if [ -f "$dir/node_modules/.package-lock.json" ] &&
+			[ "$dir/node_modules/.package-lock.json" -nt "$lock" ]; then
+			continue
+		fi
+		log "npm ci in ${dir#"$REPO"/}"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $dir"
+	done
 }
 
 # ---------------------------------------------------------------- stack layout
@@ -188,11 +213,14 @@ maintenance_token = $(openssl rand -hex 32)
 body_limit = 1048576
 sql_dir = $REPO/sql
 spool_dir = $SPOOL_DIR
+templates_dir = $REPO/templates
 notifier_listen = $NOTIFIER_ADDR
 public_url = $BASE_URL
 # a web app's dev server (Vite's default port) may call the API with credentials
 cors_origins = http://localhost:5173 http://127.0.0.1:5173
 log_level = info
+upload_dir = $UPLOAD_DIR
+files_key = $(openssl rand -hex 32)
 EOF
 	umask "$umask_old"
 	mv "$CONF.tmp" "$CONF"
@@ -203,7 +231,7 @@ EOF
 # are brought up to date; the secrets are kept (and must not be empty).
 conf_check() {
 	local key want have bad=0
-	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url; do
+	for key in db_port db_socket listen sql_dir spool_dir notifier_listen public_url templates_dir upload_dir; do
 		case "$key" in
 		db_port) want=$DB_PORT ;;
 		db_socket) want=$DB_SOCKET ;;
@@ -212,6 +240,8 @@ conf_check() {
 		spool_dir) want=$SPOOL_DIR ;;
 		notifier_listen) want=$NOTIFIER_ADDR ;;
 		public_url) want=$BASE_URL ;;
+		templates_dir) want=$REPO/templates ;;
+		upload_dir) want=$UPLOAD_DIR ;;
 		esac
 		have=$(conf_get "$key")
 		if [ "$have" != "$want" ]; then
@@ -221,6 +251,11 @@ conf_check() {
 			grep -q "^$key = " "$CONF" || printf '%s = %s\n' "$key" "$want" >>"$CONF"
 		fi
 	done
+	# private files' key (docs/uploads.md): a file made before it existed gets one
+	if [ -z "$(conf_get files_key)" ] && [ -z "$(conf_get files_key_file)" ]; then
+		printf 'files_key = %s\n' "$(openssl rand -hex 32)" >>"$CONF"
+		log "$CONF: files_key generated"
+	fi
 	for key in db_password jwt_secret maintenance_token; do
 		[ -n "$(conf_get "$key")" ] || [ -n "$(conf_get "${key}_file")" ] ||
 			{ warn "$CONF: $key is empty"; bad=1; }

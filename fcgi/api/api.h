@@ -40,6 +40,13 @@ extern const struct input auth_verify_phone_input;
 extern const struct input auth_change_password_input;
 extern const struct input auth_v1_register_input;
 extern const struct input auth_v1_login_input;
+/* The dashboard's sign-in (fcgi/admin/): the same limits, password check and refusals
+ * as POST /api/auth/login with type admins; instead of tokens, open runs inside the
+ * sign-in's transaction with the account (and returns ERR_OK or a failure). */
+typedef enum err (*staff_session_fn)(struct req *r, long long uid, const char *role,
+    void *ctx);
+enum err auth_sign_in_staff(struct req *r, const char *email, const char *password,
+    staff_session_fn open, void *ctx);
 
 /* users.c */
 enum err users_profile_get(struct req *r);
@@ -92,6 +99,13 @@ enum err app_version_gate(struct req *r, unsigned route_flags);
 /* A registration that names no language takes the default_language setting (and the
  * answer is in it); one that names one keeps it. */
 enum lang settings_default_lang(struct req *r);
+
+/* privacy.c: the contact form, a person's export and the erasure of their account */
+extern const struct input contact_send_input;
+extern const struct input users_me_delete_input;
+enum err contact_send(struct req *r);
+enum err users_me_export(struct req *r);
+enum err users_me_delete(struct req *r);
 extern const struct input settings_update_input;
 extern const struct input settings_create_input;
 
@@ -138,6 +152,12 @@ extern const struct input notifications_send_input;
 /* maintenance.c */
 enum err maintenance_run(struct req *r);
 
+/* devices.c (seed 004's push device tokens) */
+enum err devices_register(struct req *r);
+enum err devices_unregister(struct req *r);
+extern const struct input devices_register_input;
+extern const struct input devices_unregister_input;
+
 /* technicians.c (seed 000's technician management; seed 004's nearby search) */
 enum err technicians_list(struct req *r);
 enum err technicians_available(struct req *r);
@@ -160,6 +180,21 @@ enum err sessions_get(struct req *r);
 enum err sessions_end(struct req *r);
 enum err sessions_mine(struct req *r);
 enum err sessions_end_mine(struct req *r);
+
+/* uploads.c: seed 000's image uploads and avatars, seed 001's service images */
+enum err uploads_image(struct req *r);
+enum err uploads_images(struct req *r);
+enum err uploads_delete(struct req *r);
+/* Inside the unit of work that erases an account: the person's uploads and their files. */
+enum err uploads_erase_owner(struct req *r, long long owner_id);
+enum err uploads_avatar(struct req *r);
+enum err uploads_service_images(struct req *r);
+
+/* files.c: seed 002's /api/files */
+enum err files_create(struct req *r);
+enum err files_get(struct req *r);
+enum err files_update(struct req *r);
+enum err files_delete(struct req *r);
 
 /* paging.c: the paging every list shares (docs/data-layer.md, "Lists") */
 /* The check of a `cursor` query parameter (a vfield's .check). */
@@ -202,6 +237,28 @@ extern const struct input progress_check_input;
 extern const struct input progress_interaction_input;
 extern const struct input progress_answer_input;
 extern const struct input progress_milestone_input;
+/* analytics.c: seed 000's /api/analytics, seed 002's admin stats, seed 001's activity
+ * log (admin only); the dashboard's pages draw the same data */
+struct analytics_period {
+	char from[11], to[11];     /* UTC days, both included */
+	long days;
+	char word[16];             /* the period asked for, or "custom" */
+};
+enum err analytics_period(struct req *r, const char *period, const char *start,
+    const char *end, struct analytics_period *out);
+enum err analytics_dashboard_data(struct req *r, const struct analytics_period *p,
+    json_object **out);
+/* daily rows [{date, n...}] summed into [{period, n...}] by day, week or month */
+json_object *analytics_group(json_object *days, const char *group);
+enum err analytics_dashboard(struct req *r);
+enum err analytics_bookings(struct req *r);
+enum err analytics_revenue(struct req *r);
+enum err analytics_technicians(struct req *r);
+enum err analytics_services(struct req *r);
+enum err admin_stats(struct req *r);
+enum err admin_activity_log(struct req *r);
+extern const struct input analytics_period_query;
+extern const struct input admin_activity_query;
 /* reviews.c: reviews of bookings (seed 000's review endpoints, seed 004's categories
  * and response, seed 002's /api/review and PUT /api/booking/:id/rating) and a
  * technician's performance */

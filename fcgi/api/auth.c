@@ -486,6 +486,9 @@ struct sign_in {
 	enum login_type      type;
 	struct login_limits *limits;
 	struct session       session;
+	/* the dashboard's sign-in: its own session instead of tokens (auth_sign_in_staff) */
+	staff_session_fn     staff_open;
+	void                *staff_ctx;
 };
 
 static enum err
@@ -559,6 +562,8 @@ sign_in_work(struct req *r, void *ctx)
 		return fail(r, ERR_ROLE_NOT_ALLOWED);
 	if ((rc = db_accounts_last_login(r->db, r->a, t->id)) != DB_OK)
 		return fail_db(r, rc);
+	if (t->staff_open != NULL)
+		return t->staff_open(r, t->id, acc.role, t->staff_ctx);
 	return open_session(r, t->id, acc.role, NULL, &t->session);
 }
 
@@ -682,6 +687,21 @@ auth_login(struct req *r)
 	data = session_data(r, &t.session);
 	json_object_object_add(data, "user", user);
 	return reply_ok(r, 200, MSG_AUTH_LOGGED_IN, data);
+}
+
+enum err
+auth_sign_in_staff(struct req *r, const char *email, const char *password,
+    staff_session_fn open, void *ctx)
+{
+	struct sign_in t;
+
+	if (strchr(email, '@') == NULL)
+		return fail_field(r, ERR_VALIDATION, "identifier", "INVALID_FORMAT",
+		    MSG_AUTH_STAFF_EMAIL_ONLY);
+	memset(&t, 0, sizeof(t));
+	t.staff_open = open;
+	t.staff_ctx = ctx;
+	return sign_in(r, email, password, LOGIN_ADMINS, &t);
 }
 
 /* Seed 003: {username, password} -> 202 {token, refresh_token}. */

@@ -58,6 +58,13 @@ const struct route app_routes[] = {
 	{ GET, "/api/user/settings", users_settings_get, ROLE_ANY, 0 },
 	{ PUT, "/api/user/settings", users_settings_put, ROLE_ANY, 0,
 	    .body = &users_settings_put_input },
+	/* the erasure of one's own account (privacy.c), above the admins' :id row */
+	{ DELETE, "/api/users/me", users_me_delete, ROLE_ANY, 0, .body = &users_me_delete_input },
+	/* seed 004's push devices (devices.c): before /api/users/:id */
+	{ POST, "/api/users/fcm-token", devices_register, ROLE_ANY, 0,
+	    .body = &devices_register_input },
+	{ DELETE, "/api/users/fcm-token", devices_unregister, ROLE_ANY, 0,
+	    .body = &devices_unregister_input },
 	/* whole for staff, the public view for the others (users.c) */
 	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },
@@ -67,6 +74,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/users/me/sessions", sessions_mine, ROLE_ANY, 0,
 	    .query = &sessions_list_query },
 	{ DELETE, "/api/users/me/sessions/:id", sessions_end_mine, ROLE_ANY, 0 },
+	/* a person's own data (seed 001 §4): everything held about them */
+	{ GET, "/api/users/me/export", users_me_export, ROLE_ANY, 0 },
 	{ GET, "/api/refresh-token", sessions_list, ROLE_ADMIN, 0, .query = &sessions_list_query },
 	{ GET, "/api/refresh-token/:id", sessions_get, ROLE_ADMIN, 0 },
 	{ DELETE, "/api/refresh-token/:id", sessions_end, ROLE_ANY, 0 },
@@ -93,6 +102,8 @@ const struct route app_routes[] = {
 	{ GET, "/api/services/emergency", services_emergency, ROUTE_PUBLIC, 0,
 	    .query = &services_list_query },
 	{ GET, "/api/services/categories", services_categories, ROUTE_PUBLIC, 0 },
+	/* seed 001's service images (uploads.c): a literal row, above the :id rows */
+	{ POST, "/api/services/uploads", uploads_service_images, ROLE_STAFF, ROUTE_STREAM_BODY },
 	{ GET, "/api/services/:id", services_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
 	{ POST, "/api/services", services_create, ROLE_STAFF, 0, .body = &services_create_input },
 	/* a bare array or {"services": [...]}: each item is read by services_create_input */
@@ -174,6 +185,33 @@ const struct route app_routes[] = {
 	{ PUT, "/api/notification/read-all", notifications_read_all, ROLE_ANY, 0 },
 	{ PUT, "/api/notification/:id/read", notifications_read, ROLE_ANY, 0 },
 
+	/* the contact form (seed 001 §5.9): anyone; a valid token names the sender */
+	{ POST, "/api/send-email", contact_send, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
+	    .body = &contact_send_input },
+	/* analytics (seed 000, admin only), admin statistics (seed 002) and the activity log
+	 * (seed 001: admin only, not moderators) */
+	{ GET, "/api/analytics/dashboard", analytics_dashboard, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/bookings", analytics_bookings, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/revenue", analytics_revenue, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/analytics/technicians", analytics_technicians, ROLE_ADMIN, 0 },
+	{ GET, "/api/analytics/services", analytics_services, ROLE_ADMIN, 0,
+	    .query = &analytics_period_query },
+	{ GET, "/api/admin/stats", admin_stats, ROLE_ADMIN, 0 },
+	{ GET, "/api/admin/activity-log", admin_activity_log, ROLE_ADMIN, 0,
+	    .query = &admin_activity_query },
+	/* uploads (seed 000; uploads.c) and files (seed 002; files.c): the handler streams
+	 * the body (ROUTE_STREAM_BODY, docs/uploads.md) */
+	{ POST, "/api/upload/image", uploads_image, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ POST, "/api/upload/images", uploads_images, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ DELETE, "/api/upload/:filename", uploads_delete, ROLE_ANY, 0 },
+	{ POST, "/api/users/upload-avatar", uploads_avatar, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ POST, "/api/files", files_create, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ GET, "/api/files/:id", files_get, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH },
+	{ PUT, "/api/files/:id", files_update, ROLE_ANY, ROUTE_STREAM_BODY },
+	{ DELETE, "/api/files/:id", files_delete, ROLE_ANY, 0 },
 	/* reviews (seed 000; seed 004's response; seed 002's /api/review family, its
 	 * /api/user/:id/reviews and PUT /api/booking/:id/rating): reviews.c. A review the
 	 * caller may not see is 404. */

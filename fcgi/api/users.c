@@ -48,6 +48,7 @@
 #include "../domain/identity.h"
 #include "api.h"
 #include "user_view.h"
+#include "../store/privacy.h"
 #include "../store/users.h"
 #include "../store/user_lists.h"
 
@@ -315,13 +316,17 @@ delete_work(struct req *r, void *ctx)
 	struct user_target u;
 	json_object *d;
 	enum db_rc rc;
+	enum err e;
 
 	if ((rc = db_users_lock_target(r->db, r->a, *id, &u)) != DB_OK)
 		return fail_db(r, rc);
 	/* the log keeps what kind of account it was, nothing that identifies the person */
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "role", json_object_new_string(u.role));
+	if ((e = uploads_erase_owner(r, *id)) != ERR_OK)
+		return e;
 	if ((rc = db_users_anonymize(r->db, r->a, *id)) != DB_OK ||
+	    (rc = db_privacy_erase(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, *id, "deleted")) != DB_OK ||
 	    (rc = db_codes_retire_user(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user", *id,

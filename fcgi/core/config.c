@@ -41,8 +41,9 @@ struct ckey {
 };
 
 /* The installed paths come from CMakeLists.txt (GNUInstallDirs), never from here. */
-#if !defined(WARSHA_DEFAULT_SQL_DIR) || !defined(WARSHA_DEFAULT_SPOOL_DIR)
-#error "CMakeLists.txt defines WARSHA_DEFAULT_SQL_DIR and WARSHA_DEFAULT_SPOOL_DIR"
+#if !defined(WARSHA_DEFAULT_SQL_DIR) || !defined(WARSHA_DEFAULT_SPOOL_DIR) || \
+    !defined(WARSHA_DEFAULT_UPLOAD_DIR)
+#error "CMakeLists.txt defines WARSHA_DEFAULT_SQL_DIR, _SPOOL_DIR and _UPLOAD_DIR"
 #endif
 
 #define K(f, t, d, v, lo, hi, ch) { #f, t, offsetof(struct config, f), d, v, lo, hi, ch }
@@ -89,7 +90,33 @@ static const struct ckey keys[] = {
 	S(email_from, "Warsha <no-reply@warsha.local>"),
 	SECRET(resend_api_key, 0),
 	S(fcm_credentials, ""),
-	ENUM(sms_provider, "file", "file"),
+	ENUM(sms_provider, "file", "file|http"),
+	/* outbox delivery (warsha-notifier, docs/notifications.md "Delivery") */
+	S(templates_dir, WARSHA_DEFAULT_TEMPLATE_DIR),
+	I(outbox_batch, "50", 1, 1000),
+	I(outbox_poll_ms, "1000", 10, 60000),
+	I(outbox_lease_seconds, "120", 5, 86400),
+	I(outbox_max_attempts, "8", 1, 100),
+	I(outbox_backoff_ms, "30000", 1, 86400000),
+	I(outbox_backoff_max_ms, "3600000", 1, 86400000),
+	I(outbox_timeout_seconds, "30", 1, 600),
+	ENUM(smtp_tls, "starttls", "starttls|none"),
+	SV(resend_url, "https://api.resend.com", V_URL),
+	S(sms_url, ""),
+	S(sms_user, ""),
+	SECRET(sms_password, 0),
+	SECRET(sms_auth_header, 0),
+	S(sms_body, "to={{{to_url}}}&message={{{text_url}}}"),
+	S(sms_content_type, "application/x-www-form-urlencoded"),
+	SV(fcm_url, "https://fcm.googleapis.com", V_URL),
+	S(upload_dir, WARSHA_DEFAULT_UPLOAD_DIR),
+	L(upload_body_limit, "12582912", 1024, 1L << 30),
+	L(upload_file_limit, "5242880", 1024, 1L << 30),
+	I(upload_max_files, "10", 1, 100),
+	L(upload_max_pixels, "40000000", 1, 1000000000L),
+	S(files_types, "image/jpeg image/png image/webp application/pdf"),
+	SECRET(files_key, 64),
+	S(files_key_file, ""),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -97,7 +124,8 @@ _Static_assert(sizeof(keys) / sizeof(keys[0]) <= CONFIG_MAX_KEYS, "CONFIG_MAX_KE
 
 /* The secrets that may live in a file of their own (<key>_file, or a systemd credential
  * named <key>). */
-static const char *const file_secrets[] = { "jwt_secret", "db_password", "maintenance_token" };
+static const char *const file_secrets[] = { "jwt_secret", "db_password", "maintenance_token",
+	"files_key" };
 
 /* Secrets no deployment may run with: the example file's values, and any "change-me". */
 #define PLACEHOLDER "change-me"
@@ -655,9 +683,33 @@ validate(const struct config *c, char *err, size_t errlen)
 		    "smtps://... (got '%s')", where(c, key_index("email_provider")), c->smtp_url);
 		return -1;
 	}
+	if (c->files_key[0] != '\0' && (strlen(c->files_key) != 64 ||
+	    strspn(c->files_key, "0123456789abcdefABCDEF") != 64)) {
+		snprintf(err, errlen, "%s: files_key must be 64 hex digits, a 256-bit key "
+		    "(openssl rand -hex 32)", where(c, key_index("files_key")));
+		return -1;
+	}
+	if (c->upload_file_limit > c->upload_body_limit) {
+		snprintf(err, errlen, "%s: upload_file_limit (%ld) is larger than upload_body_limit "
+		    "(%ld)", where(c, key_index("upload_file_limit")), c->upload_file_limit,
+		    c->upload_body_limit);
+		return -1;
+	}
 	if (strcmp(c->email_provider, "resend") == 0 && c->resend_api_key[0] == '\0') {
 		snprintf(err, errlen, "%s: email_provider = resend needs resend_api_key",
 		    where(c, key_index("email_provider")));
+		return -1;
+	}
+	if (strcmp(c->sms_provider, "http") == 0 && strncmp(c->sms_url, "http://", 7) != 0 &&
+	    strncmp(c->sms_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "%s: sms_provider = http needs sms_url = http://... or "
+		    "https://... (got '%s')", where(c, key_index("sms_provider")), c->sms_url);
+		return -1;
+	}
+	if (c->outbox_backoff_max_ms < c->outbox_backoff_ms) {
+		snprintf(err, errlen, "%s: outbox_backoff_max_ms (%d) is below outbox_backoff_ms "
+		    "(%d)", where(c, key_index("outbox_backoff_max_ms")), c->outbox_backoff_max_ms,
+		    c->outbox_backoff_ms);
 		return -1;
 	}
 	return 0;

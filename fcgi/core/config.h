@@ -46,7 +46,34 @@ struct config {
 	char *email_from;
 	char *resend_api_key;
 	char *fcm_credentials;    /* path to a service-account JSON; empty: log only */
-	char *sms_provider;       /* file */
+	char *sms_provider;       /* file | http */
+	/* outbox delivery (docs/notifications.md, "Delivery") */
+	char *templates_dir;
+	int   outbox_batch;           /* rows claimed at once */
+	int   outbox_poll_ms;         /* the wait when nothing is due */
+	int   outbox_lease_seconds;
+	int   outbox_max_attempts;    /* then dead */
+	int   outbox_backoff_ms;      /* the first retry's delay; doubled each attempt */
+	int   outbox_backoff_max_ms;
+	int   outbox_timeout_seconds; /* one SMTP or HTTP exchange */
+	char *smtp_tls;               /* starttls | none (smtp:// only) */
+	char *resend_url;
+	char *sms_url;
+	char *sms_user;
+	char *sms_password;
+	char *sms_auth_header;        /* a whole header line, "Authorization: ..." */
+	char *sms_body;               /* a Mustache template of the request body */
+	char *sms_content_type;
+	char *fcm_url;
+	/* uploads (docs/uploads.md) */
+	char *upload_dir;         /* content-addressed files; nginx serves the public ones */
+	long  upload_body_limit;  /* bytes of one upload request (nginx's client_max_body_size) */
+	long  upload_file_limit;  /* bytes of one file in it (seed 000: 5 MB) */
+	int   upload_max_files;   /* files in one request (seed 000: 10) */
+	long  upload_max_pixels;  /* width x height an image may declare before it is decoded */
+	char *files_types;        /* MIME types /api/files takes, space separated */
+	char *files_key;          /* AES-256-GCM key of private files: 64 hex digits */
+	char *files_key_file;
 
 	/* Not keys. */
 	int   migrate_session;    /* set by --migrate: its connection has no read timeout */

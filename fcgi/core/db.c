@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,13 +527,19 @@ family_stmt(struct db *db, struct db_family *f, unsigned i, enum db_rc *rc)
 	MYSQL_RES *meta;
 	unsigned ncols = 0;
 
-	if (f->slot < 0) {
-		if (next_family_slot == FAMILIES_MAX) {
+	if (__atomic_load_n(&f->slot, __ATOMIC_ACQUIRE) < 0) {
+		/* the notifier's threads each have a connection; the slot is shared */
+		static pthread_mutex_t slot_mu = PTHREAD_MUTEX_INITIALIZER;
+
+		pthread_mutex_lock(&slot_mu);
+		if (f->slot < 0 && next_family_slot < FAMILIES_MAX)
+			__atomic_store_n(&f->slot, next_family_slot++, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&slot_mu);
+		if (f->slot < 0) {
 			log_error("msg=db_too_many_families family=%s", f->name);
 			*rc = DB_ERR;
 			return NULL;
 		}
-		f->slot = next_family_slot++;
 	}
 	if (db->family[f->slot] == NULL) {
 		if ((db->family[f->slot] = calloc(f->n, sizeof(MYSQL_STMT *))) == NULL) {

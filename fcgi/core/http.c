@@ -62,6 +62,25 @@ err_code(enum err e)
 	return errors[e].code;
 }
 
+enum msg
+err_msg(enum err e)
+{
+	return errors[e].msg;
+}
+
+long
+req_body_read(struct req *r, void *buf, size_t n)
+{
+	long got;
+
+	if (r->body_reader == NULL || n == 0)
+		return 0;
+	got = r->body_reader(r->body_stream, buf, n);
+	if (got > 0)
+		r->body_read += (unsigned long long)got;
+	return got;
+}
+
 const char *
 req_env(const struct req *r, const char *name)
 {

@@ -141,7 +141,17 @@ struct req {
 	struct resp_header  *keep_headers;  /* any reply's: CORS, Allow, Retry-After */
 	int                  replied;       /* a success body is recorded */
 	struct req_fail      fail;
+
+	/* A streamed body (routes with ROUTE_STREAM_BODY: uploads): the worker reads none
+	 * of it; the handler reads it through req_body_read() as it arrives. */
+	long long            body_length;   /* CONTENT_LENGTH; -1 when not given */
+	long               (*body_reader)(void *stream, void *buf, size_t n);
+	void                *body_stream;
+	unsigned long long   body_read;     /* bytes read so far */
 };
+
+/* The next bytes of a streamed body: their number, 0 at its end, -1 on an error. */
+long        req_body_read(struct req *r, void *buf, size_t n);
 
 /* --- request access --- */
 const char *req_env(const struct req *r, const char *name);      /* "HTTP_AUTHORIZATION" */
@@ -235,6 +245,7 @@ void resp_header_keep(struct req *r, const char *fmt, ...)
 
 int         err_status(enum err e);
 const char *err_code(enum err e);
+enum msg    err_msg(enum err e);       /* the error's own message */
 
 /* json helpers */
 const char *json_get_str(json_object *o, const char *key);       /* string members only */

@@ -13,8 +13,9 @@
 
 static const char *log_ident = "warsha";
 static enum log_level log_min = LOG_INFO;
-static time_t last_sec = -1;
-static char last_ts[40];
+/* per thread: the notifier logs from its service and delivery threads */
+static __thread time_t last_sec = -1;
+static __thread char last_ts[40];
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 /* A log file shared by several processes must be written O_APPEND: every write then

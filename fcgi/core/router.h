@@ -17,6 +17,8 @@ typedef enum err (*handler_fn)(struct req *r);
 #define ROUTE_OPTIONAL_AUTH 0x1u     /* public, but a valid token identifies the caller */
 #define ROUTE_MAINTENANCE   0x2u     /* guarded by X-Maintenance-Token instead of a user */
 #define ROUTE_ANY_APP_VERSION 0x4u   /* answered to apps older than min_app_version too */
+#define ROUTE_STREAM_BODY   0x8u     /* an upload: the handler streams the body itself, up
+                                      * to upload_body_limit (docs/uploads.md) */
 
 struct route {
 	unsigned            methods;   /* HTTP_GET | HTTP_POST ... */

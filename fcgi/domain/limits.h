@@ -20,6 +20,14 @@
 #define SIGNUP_CONFLICT_MAX         10
 #define SIGNUP_CONFLICT_WINDOW      900
 
+/* Contact-form messages (POST /api/send-email) from one address, and signed with one
+ * e-mail address, in an hour; a person's data exports in an hour. */
+#define CONTACT_MAX                 5
+#define CONTACT_EMAIL_MAX           3
+#define CONTACT_WINDOW              3600
+#define EXPORT_MAX                  3
+#define EXPORT_WINDOW               3600
+
 /* A counter at n of max, whose window started window_age seconds ago and lasts window
  * seconds: the seconds to wait (0: allowed). Never 0 once at the limit. */
 long limit_retry_after(long n, long max, long window_age, long window);

@@ -22,6 +22,9 @@ const struct setting_rule setting_rules[] = {
 	{ "average_speed_kmh",         SK_NUMBER,    5, 150 },
 	{ "max_login_attempts",        SK_INT,       3, 20 },
 	{ "login_window_minutes",      SK_INT,       1, 1440 },
+	/* the dashboard's sessions (fcgi/admin/page.c) */
+	{ "admin_session_idle_minutes", SK_INT,      1, 10080 },
+	{ "admin_session_max_hours",   SK_INT,       1, 720 },
 	{ NULL, 0, 0, 0 },
 };
 

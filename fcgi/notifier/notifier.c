@@ -14,6 +14,7 @@
 
 #include "core/log.h"
 #include "notifier.h"
+#include "delivery.h"
 
 #define SIGNALS_PROTOCOL "warsha-signals"
 
@@ -197,6 +198,8 @@ main(int argc, char *argv[])
 	if (signals_adopt(n.ctx, SIGNALS_PROTOCOL) != 0)
 		goto out;
 	tick_start(&n);
+	if (delivery_start(&n.cfg) != 0)
+		goto out;
 	log_info("msg=started listen=%s db=%s", log_clean(clean, sizeof(clean),
 	    n.cfg.notifier_listen), n.db_up ? "connected" : "disconnected");
 
@@ -208,6 +211,7 @@ main(int argc, char *argv[])
 	}
 	rc = n.stop == STOP_SIGNAL ? 0 : 1;
 out:
+	delivery_stop();
 	if (n.ctx != NULL) {
 		tick_stop(&n);
 		lws_context_destroy(n.ctx);

@@ -52,9 +52,15 @@ scope_name(enum limit_scope s)
 	case LIMIT_CODE_GUESS:
 		return "code_guess";
 	case LIMIT_SIGNUP_CONFLICT:
+		return "signup_conflict";
+	case LIMIT_CONTACT:
+		return "contact";
+	case LIMIT_CONTACT_EMAIL:
+		return "contact_email";
+	case LIMIT_EXPORT:
 		break;
 	}
-	return "signup_conflict";
+	return "export";
 }
 
 #define KEY_ARGS(k) DB_STR(scope_name((k)->scope)), DB_STR((k)->subject ? (k)->subject : ""), \

@@ -13,6 +13,9 @@ enum limit_scope {
 	LIMIT_LOGIN_IP,         /* an address, every account */
 	LIMIT_CODE_GUESS,       /* wrong reset or verification tokens from an address */
 	LIMIT_SIGNUP_CONFLICT,  /* registrations refused as taken from an address */
+	LIMIT_CONTACT,          /* contact-form messages from an address */
+	LIMIT_CONTACT_EMAIL,    /* contact-form messages signed with an e-mail address */
+	LIMIT_EXPORT,           /* a person's data exports */
 };
 
 /* A counter: subject "user:<id>" or "id:<identifier>", or NULL; ip or NULL. */

@@ -1,6 +1,11 @@
 #include "store.h"
 #include "technicians.h"
 #include "progress.h"
+#include "contact.h"
+#include "privacy.h"
+#include "admin_sessions.h"
+#include "analytics.h"
+#include "activity_list.h"
 #include "reviews.h"
 
 #include <stdio.h>
@@ -25,6 +30,13 @@ struct db_family *const store_families[] = {
 	&store_technicians,
 	&store_notifications,
 	&store_progress,
+	&store_contact,
+	&store_privacy,
+	&store_devices,
+	&store_admin_sessions,
+	&store_analytics,
+	&store_activity_list,
+	&store_uploads,
 	&store_reviews,
 };
 

@@ -35,6 +35,8 @@ extern struct db_family store_cache;        /* cache.c: cache_versions */
 extern struct db_family store_user_lists;   /* user_lists.c: user lists and search */
 extern struct db_family store_bookings;     /* bookings.c: bookings, history, numbers */
 extern struct db_family store_notifications; /* notifications.c: in-app notifications */
+extern struct db_family store_devices;      /* devices.c: push registration tokens */
+extern struct db_family store_uploads;      /* uploads.c: uploaded images and files */
 
 extern struct db_family *const store_families[];
 extern const size_t store_nfamilies;

@@ -39,10 +39,25 @@ enum stmt {
 	STMT_COUNT_USERNAME,
 	STMT_COUNT_FIRST_NAME,
 	STMT_COUNT_NAME,
+	/* names through user_name_words (0016): how many rows a word prefix spans (capped),
+	 * the next distinct word it spans, a page merged from up to NAME_WORDS_MAX words each
+	 * in list order, a page of a small prefix range sorted, a capped count */
+	STMT_WORD_SPAN,
+	STMT_WORD_NEXT,
+	STMT_NAME_WORDS,
+	STMT_NAME_SORTED,
+	STMT_NAME_COUNT,
 	STMT__MAX
 };
 
 enum kind { K_EMAIL, K_PHONE, K_USERNAME, K_FIRST_NAME, K_NAME, K_NONE };
+
+/* A name search through user_name_words: at most this many words of the search (more:
+ * FULLTEXT), merged from at most this many distinct words its driving prefix spans. */
+#define NAME_WORDS_MAX 4
+/* A driving prefix spanning more distinct words is read whole and sorted when it spans
+ * at most this many rows (else FULLTEXT). */
+#define NAME_SPAN_SORTED 2000
 
 #define NEWEST " ORDER BY u.created_at DESC, u.id DESC"
 /* the rows at or after the key (created_at, id) in NEWEST order: <= keeps one range
@@ -70,6 +85,25 @@ enum kind { K_EMAIL, K_PHONE, K_USERNAME, K_FIRST_NAME, K_NAME, K_NONE };
 #define W_USERNAME "u.username LIKE ?"
 #define W_FIRST_NAME "u.name_key LIKE ?"
 #define W_NAME "MATCH (u.name_key) AGAINST (? IN BOOLEAN MODE)"
+
+/* Names by their words (user_name_words, sql/migrations/0016_user_name_words.sql). The
+ * driving word's rows are read in the list's order (the primary key (word, created_at,
+ * user_id) backwards); each of the other words of the search must start a word of the
+ * same user (their (user_id, word) index; an unused slot binds "%"). */
+#define NW_FILTERS " AND w.role IN (?, ?, ?, ?, ?) AND w.list_state IN (?, ?, ?)"
+/* A scalar subquery, not EXISTS: the optimizer would turn EXISTS into a semi-join and
+ * may materialize it, reading the whole (user_id, word) index for every search. */
+#define NW_ALSO " AND (SELECT 1 FROM user_name_words o FORCE INDEX" \
+	" (ix_user_name_words_user) WHERE o.user_id = w.user_id AND o.word LIKE ? LIMIT 1)" \
+	" IS NOT NULL"
+#define NW_WHERE(word) " FROM user_name_words w FORCE INDEX (PRIMARY) WHERE w.word " word \
+	NW_FILTERS NW_ALSO NW_ALSO NW_ALSO
+#define NW_NEWEST " ORDER BY w.created_at DESC, w.user_id DESC"
+/* one word's first rows in list order */
+#define NW_BRANCH "(SELECT w.created_at, w.user_id" NW_WHERE("= ?") NW_NEWEST " LIMIT ?)"
+/* the users of the keys k, in list order */
+#define NW_USERS(keys) DB_LIST_LIMIT USER_SHOWN_COLUMNS " JOIN (" keys ") k ON u.id = k.user_id" \
+	" ORDER BY k.created_at DESC, k.user_id DESC"
 
 static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SEEK_ALL] = { SEEK(F_ALL), 1, 2, DBS_LIST },
@@ -99,6 +133,25 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_COUNT_USERNAME] = { COUNT(W_USERNAME), 10, 1, DBS_LIST },
 	[STMT_COUNT_FIRST_NAME] = { COUNT(W_FIRST_NAME), 10, 1, DBS_LIST },
 	[STMT_COUNT_NAME] = { COUNT(W_NAME), 10, 1, DBS_LIST },
+	[STMT_WORD_SPAN] = { DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM user_name_words"
+	    " FORCE INDEX (PRIMARY) WHERE word LIKE ? LIMIT ?) t", 2, 1, DBS_LIST },
+	/* one index dive per distinct word (a prepared SELECT DISTINCT reads every row of
+	 * the range instead of skipping: 36,000 for "mahmoud") */
+	[STMT_WORD_NEXT] = { DB_LIST_LIMIT "SELECT word FROM user_name_words"
+	    " FORCE INDEX (PRIMARY) WHERE word LIKE ? AND word > ? ORDER BY word LIMIT 1", 2, 1,
+	    DBS_LIST },
+	/* UNION (not ALL): a user two of whose words start with the search's first word
+	 * comes once; each branch's first offset + limit + 1 rows hold every user of the
+	 * merged page */
+	[STMT_NAME_WORDS] = { NW_USERS("SELECT created_at, user_id FROM (" NW_BRANCH
+	    " UNION " NW_BRANCH " UNION " NW_BRANCH " UNION " NW_BRANCH ") m"
+	    " ORDER BY created_at DESC, user_id DESC LIMIT ? OFFSET ?"), 4 * 13 + 2,
+	    USER_SHOWN_NCOLS, DBS_LIST },
+	[STMT_NAME_SORTED] = { NW_USERS("SELECT w.created_at, w.user_id" NW_WHERE("LIKE ?")
+	    " GROUP BY w.created_at, w.user_id" NW_NEWEST " LIMIT ? OFFSET ?"), 14,
+	    USER_SHOWN_NCOLS, DBS_LIST },
+	[STMT_NAME_COUNT] = { DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT DISTINCT w.user_id"
+	    NW_WHERE("LIKE ?") " LIMIT ?) t", 13, 1, DBS_LIST },
 };
 
 /* The arguments --explain-lists binds: the widest case of each statement (the top of
@@ -146,6 +199,18 @@ static const struct db_arg s_count_first_name[] = { DB_SAMPLE_STR("mo%"), S_ROLE
 static const struct db_arg s_count_name[] = { DB_SAMPLE_STR("+mohamed*"), S_ROLES, S_STATES,
 	S_CAP };
 
+#define S_NW_FILTERS S_ROLES, S_STATES, DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%"), \
+	DB_SAMPLE_STR("%")
+#define S_NW_BRANCH(word) DB_SAMPLE_STR(word), S_NW_FILTERS, DB_SAMPLE_INT(11)
+static const struct db_arg s_word_span[] = { DB_SAMPLE_STR("mohamed%"),
+	DB_SAMPLE_INT(NAME_SPAN_SORTED + 1) };
+static const struct db_arg s_word_next[] = { DB_SAMPLE_STR("mohamed%"), DB_SAMPLE_STR("") };
+static const struct db_arg s_name_words[] = { S_NW_BRANCH("mohamed"), S_NW_BRANCH("mahmoud"),
+	S_NW_BRANCH("ahmed"), S_NW_BRANCH("hassan"), S_PAGE };
+/* a prefix spanning at most NAME_SPAN_SORTED rows: the sort is bounded */
+static const struct db_arg s_name_sorted[] = { DB_SAMPLE_STR("elwak%"), S_NW_FILTERS, S_PAGE };
+static const struct db_arg s_name_count[] = { DB_SAMPLE_STR("mohamed%"), S_NW_FILTERS, S_CAP };
+
 static const struct db_sample samples[STMT__MAX] = {
 	[STMT_SEEK_ALL] = DB_SAMPLE(s_seek_all),
 	[STMT_SEEK_ROLE] = DB_SAMPLE(s_seek_role),
@@ -166,6 +231,11 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_COUNT_USERNAME] = DB_SAMPLE(s_count_username),
 	[STMT_COUNT_FIRST_NAME] = DB_SAMPLE(s_count_first_name),
 	[STMT_COUNT_NAME] = DB_SAMPLE(s_count_name),
+	[STMT_WORD_SPAN] = DB_SAMPLE(s_word_span),
+	[STMT_WORD_NEXT] = DB_SAMPLE(s_word_next),
+	[STMT_NAME_WORDS] = DB_SAMPLE(s_name_words),
+	[STMT_NAME_SORTED] = DB_SAMPLE(s_name_sorted),
+	[STMT_NAME_COUNT] = DB_SAMPLE(s_name_count),
 };
 
 struct db_family store_user_lists = DB_FAMILY_SAMPLES("user_lists", stmts, samples);
@@ -303,6 +373,36 @@ name_query(struct arena *a, const char *folded, const char **first)
 	}
 	*o = '\0';
 	return o != q ? q : NULL;
+}
+
+/* The words of a folded name search that the name index is asked for: those of three
+ * characters or more, split as name_query() splits them (and as the triggers of
+ * sql/migrations/0016_user_name_words.sql split a name). Returns how many, or -1 when
+ * there are more than max. */
+static int
+name_words(struct arena *a, const char *folded, const char **words, int max)
+{
+	const char *p = folded;
+	int n = 0;
+
+	while (*p != '\0') {
+		const char *w;
+		size_t chars = 0;
+
+		while (*p != '\0' && !word_byte((unsigned char)*p))
+			p++;
+		for (w = p; *p != '\0' && word_byte((unsigned char)*p); p++)
+			if (((unsigned char)*p & 0xC0) != 0x80)
+				chars++;
+		if (p == w)
+			break;
+		if (chars < 3)
+			continue;
+		if (n == max)
+			return -1;
+		words[n++] = arena_strndup(a, w, (size_t)(p - w));
+	}
+	return n;
 }
 
 static const char *
@@ -598,6 +698,127 @@ search_page(struct db *db, struct arena *a, const struct user_list_query *q, enu
 	return DB_OK;
 }
 
+/* The role and state lists of a search, then the search's other words (each the
+ * prefix of a word of the same user; "%" for an unused slot) after the driving one. */
+static size_t
+words_filters(const struct user_list_query *q, const char *const *prefix, size_t nw,
+    size_t drive, struct db_arg *args)
+{
+	size_t i, n = in_filters(q, args), also = 0;
+
+	for (i = 0; i < nw; i++)
+		if (i != drive) {
+			args[n++] = DB_STR(prefix[i]);
+			also++;
+		}
+	for (; also < NAME_WORDS_MAX - 1; also++)
+		args[n++] = DB_STR("%");
+	return n;
+}
+
+/* A name search through user_name_words, in the list's order (newest first).
+ *
+ * The word whose prefix spans the fewest rows drives (a search of one word skips the
+ * spans): the distinct words its prefix spans ("mahm": mahmoud) are each read in list
+ * order from the primary key and merged, and each of the other words of the search must
+ * start a word of the same user. When the prefix spans more than NAME_WORDS_MAX distinct
+ * words, its rows are read whole and sorted if there are at most NAME_SPAN_SORTED of
+ * them; beyond that (a short prefix of many common words) DB_NOTFOUND: FULLTEXT serves
+ * it, as does a search of more than NAME_WORDS_MAX words.
+ *
+ * Totals: a full page is not counted (a lower bound, as for FULLTEXT); a page that is
+ * not full is the last and its total is exact without a count; an empty page after the
+ * end is counted (capped). */
+static enum db_rc
+words_page(struct db *db, struct arena *a, const struct user_list_query *q,
+    const char *const *words, size_t nw, struct user_list_page *out)
+{
+	const char *prefix[NAME_WORDS_MAX], *word[NAME_WORDS_MAX + 1];
+	long long span = -1, offset = (q->page - 1) * q->limit, shown, more;
+	struct db_arg args[NAME_WORDS_MAX * 13 + 2], two[2];
+	struct db_result res;
+	size_t n = 0, i, nd, drive = 0;
+	int stmt;
+	enum db_rc rc;
+
+	for (i = 0; i < nw; i++)
+		prefix[i] = like_prefix(a, words[i]);
+	for (i = 0; nw > 1 && i < nw; i++) {
+		two[0] = DB_STR(prefix[i]);
+		two[1] = DB_INT(NAME_SPAN_SORTED + 1);
+		if ((rc = RUN(db, a, STMT_WORD_SPAN, two, 2, &res)) != DB_OK)
+			return rc;
+		if (span < 0 || db_get_ll(&res, 0, 0, 0) < span) {
+			span = db_get_ll(&res, 0, 0, 0);
+			drive = i;
+		}
+	}
+	for (nd = 0; nd <= NAME_WORDS_MAX; nd++) {
+		two[0] = DB_STR(prefix[drive]);
+		two[1] = DB_STR(nd > 0 ? word[nd - 1] : "");
+		if ((rc = RUN(db, a, STMT_WORD_NEXT, two, 2, &res)) != DB_OK)
+			return rc;
+		if (res.nrows == 0)
+			break;
+		word[nd] = arena_strdup(a, db_get(&res, 0, 0));
+	}
+	if (nd == 0) {
+		out->items = json_object_new_array();
+		return DB_OK;
+	}
+	if (nd > NAME_WORDS_MAX) {
+		if (span < 0) {
+			two[0] = DB_STR(prefix[drive]);
+			two[1] = DB_INT(NAME_SPAN_SORTED + 1);
+			if ((rc = RUN(db, a, STMT_WORD_SPAN, two, 2, &res)) != DB_OK)
+				return rc;
+			span = db_get_ll(&res, 0, 0, 0);
+		}
+		if (span > NAME_SPAN_SORTED)
+			return DB_NOTFOUND;
+		args[n++] = DB_STR(prefix[drive]);
+		n += words_filters(q, prefix, nw, drive, args + n);
+		stmt = STMT_NAME_SORTED;
+	} else {
+		for (i = 0; i < NAME_WORDS_MAX; i++) {
+			/* '' for an unused branch: no word is empty */
+			args[n++] = DB_STR(i < nd ? word[i] : "");
+			n += words_filters(q, prefix, nw, drive, args + n);
+			args[n++] = DB_INT(offset + q->limit + 1);
+		}
+		stmt = STMT_NAME_WORDS;
+	}
+	args[n++] = DB_INT(q->limit + 1);
+	args[n++] = DB_INT(offset);
+	if ((rc = RUN(db, a, stmt, args, n, &res)) != DB_OK)
+		return rc;
+	shown = (long long)res.nrows > q->limit ? q->limit : (long long)res.nrows;
+	more = (long long)res.nrows > q->limit;
+	out->total = offset + shown + more;
+	out->total_capped = (int)more;
+	if (shown == 0 && offset > 0) {
+		struct db_result cnt;
+
+		n = 0;
+		args[n++] = DB_STR(prefix[drive]);
+		n += words_filters(q, prefix, nw, drive, args + n);
+		args[n++] = DB_INT(USER_LIST_WINDOW + 1);
+		rc = RUN(db, a, STMT_NAME_COUNT, args, n, &cnt);
+		if (rc == DB_OK) {
+			long long count = db_get_ll(&cnt, 0, 0, 0);
+
+			out->total_capped = count > USER_LIST_WINDOW;
+			out->total = out->total_capped ? USER_LIST_WINDOW : count;
+		} else if (rc == DB_TIMEOUT) {
+			out->total_capped = 1;   /* what the pages so far show, flagged */
+		} else {
+			return rc;
+		}
+	}
+	rows_json(a, &res, q->limit, out);
+	return DB_OK;
+}
+
 enum db_rc
 db_user_lists_page(struct db *db, struct arena *a, const struct user_list_query *q,
     struct user_list_page *out)
@@ -609,5 +830,13 @@ db_user_lists_page(struct db *db, struct arena *a, const struct user_list_query 
 	k = classify(a, q->search, &arg);
 	if (k == K_NONE)
 		return list_page(db, a, q, out);
+	if (k == K_NAME) {
+		const char *words[NAME_WORDS_MAX];
+		int nw = name_words(a, fold_arabic(a, q->search), words, NAME_WORDS_MAX);
+		enum db_rc rc;
+
+		if (nw > 0 && (rc = words_page(db, a, q, words, (size_t)nw, out)) != DB_NOTFOUND)
+			return rc;
+	}
 	return search_page(db, a, q, k, arg, out);
 }

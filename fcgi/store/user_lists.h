@@ -11,11 +11,13 @@
  *                               as well), in phone order
  *   one word with a digit, "_" or "." and only username characters: username prefix
  *   anything else               name: each word of three characters or more is a
- *                               prefix of a word of the first or last name (FULLTEXT;
- *                               Arabic alef, teh marbuta and yeh forms folded, harakat
- *                               dropped), in the index's order (oldest account first);
- *                               without such a word, the first word is a prefix of
- *                               the first name, in name order.
+ *                               prefix of a word of the first or last name (Arabic
+ *                               alef, teh marbuta and yeh forms folded, harakat
+ *                               dropped), newest first, read from user_name_words
+ *                               (FULLTEXT, in its own order, for a short prefix of
+ *                               many words or more than four words); without such a
+ *                               word, the first word is a prefix of the first name,
+ *                               in name order.
  * A search's total counts at most USER_LIST_WINDOW + 1 matches: beyond the window it is
  * a lower bound. Searches page within the window only (no cursor). */
 #ifndef WARSHA_STORE_USER_LISTS_H

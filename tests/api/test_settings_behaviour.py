@@ -69,8 +69,17 @@ def test_support_phone_is_what_the_apps_show():
     _shown_at_once("support_phone", "+20223%06d" % (int(time.time()) % 1000000))
 
 
-def test_support_email_is_what_the_apps_show():
-    _shown_at_once("support_email", "help-%s@warsha.example" % uniq(6))
+def test_support_email_is_what_the_apps_show_and_where_contact_mail_goes():
+    addr = "help-%s@warsha.example" % uniq(6)
+    _shown_at_once("support_email", addr)
+    with changed(support_email=addr):
+        db_query("DELETE FROM rate_limits WHERE scope IN ('contact', 'contact_email')")
+        cid = expect(201, api("POST", "/api/send-email", {
+            "name": "Mona", "email": "mona.%s@example.com" % uniq(6),
+            "message": "Where is my technician?"}))["data"]["id"]
+        to = db_scalar("SELECT recipient FROM outbox WHERE template = 'contact_message' AND"
+                       " JSON_VALUE(payload, '$.contactId') = %d" % cid)
+        check(to == addr, "contact mail went to %r" % to)
 
 
 def test_emergency_hotline_is_what_the_apps_show():
@@ -230,7 +239,7 @@ def test_login_settings_drive_the_limiter():
 PROOFS = {
     "app_name": test_app_name_is_what_the_apps_show,
     "support_phone": test_support_phone_is_what_the_apps_show,
-    "support_email": test_support_email_is_what_the_apps_show,
+    "support_email": test_support_email_is_what_the_apps_show_and_where_contact_mail_goes,
     "emergency_hotline": test_emergency_hotline_is_what_the_apps_show,
     "default_language": test_default_language_is_given_to_new_accounts,
     "min_app_version": test_min_app_version_asks_older_apps_to_update,

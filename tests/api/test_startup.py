@@ -86,6 +86,7 @@ def _base_lines(d, drop=(), **over):
             "jwt_secret", "maintenance_token", "sql_dir", "spool_dir", "public_url"]
     vals = {k: conf[k] for k in keys if k in conf}
     vals.update(listen=os.path.join(d, "fcgi.sock"), workers="1", log_level="info",
+                templates_dir=os.path.join(SOURCE_DIR, "templates"),
                 notifier_listen="127.0.0.1:%d" % _free_port())
     vals.update(over)
     return ["%s = %s" % (k, v) for k, v in vals.items() if k not in drop]

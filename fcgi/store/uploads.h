@@ -1,0 +1,47 @@
+/* uploads: a row per uploaded image or file (sql/migrations/0017_uploads.sql); the
+ * bytes are on disk under upload_dir (docs/uploads.md). */
+#ifndef WARSHA_STORE_UPLOADS_H
+#define WARSHA_STORE_UPLOADS_H
+
+#include "store.h"
+
+struct upload_row {
+	long long   id;
+	long long   owner_id;       /* 0: none */
+	const char *kind;           /* image | avatar | service | file */
+	int         is_private;
+	const char *mime;
+	long long   size;
+	long long   width, height;  /* 0 when not an image */
+	const char *sha256;
+	const char *storage;        /* path under upload_dir (images: the variants' prefix) */
+	const char *variants;       /* JSON text, or NULL */
+	const char *filename;
+	const char *created_at;     /* ISO 8601 */
+	const char *updated_at;
+};
+
+enum db_rc db_uploads_insert(struct db *db, struct arena *a, const struct upload_row *u,
+    long long *id);
+enum db_rc db_uploads_get(struct db *db, struct arena *a, long long id, struct upload_row *out);
+/* The row, locked (inside a transaction). */
+enum db_rc db_uploads_lock(struct db *db, struct arena *a, long long id, struct upload_row *out);
+/* Every row of this hash, locked: *rows (arena) and *n. DB_OK with *n = 0 when none. */
+enum db_rc db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
+    struct upload_row **rows, size_t *n);
+/* Every upload of this owner, locked (the erasure of their account). */
+enum db_rc db_uploads_lock_owner(struct db *db, struct arena *a, long long owner_id,
+    struct upload_row **rows, size_t *n);
+enum db_rc db_uploads_delete(struct db *db, struct arena *a, long long id);
+/* A file's new content (PUT /api/files/:id). */
+enum db_rc db_uploads_replace(struct db *db, struct arena *a, const struct upload_row *u);
+/* users.avatar and users.avatar_upload_id: the user's picture is this upload. */
+enum db_rc db_uploads_set_avatar(struct db *db, struct arena *a, long long user_id,
+    long long upload_id, const char *url);
+/* The user's current picture (users.avatar_upload_id, 0 when none), the row locked. */
+enum db_rc db_uploads_lock_user_avatar(struct db *db, struct arena *a, long long user_id,
+    long long *upload_id);
+/* An upload that goes: users showing it as their picture show none. */
+enum db_rc db_uploads_unset_avatar(struct db *db, struct arena *a, long long upload_id);
+
+#endif

@@ -1,0 +1,277 @@
+// The admin dashboard in a real browser: Debian's headless Chromium driven by
+// playwright-core (pinned in tests/browser/package.json, installed by scripts/dev with
+// npm ci). It signs in, bans and unbans a user, approves a booking, assigns a
+// technician, creates a service, checks that a form posted without its CSRF token
+// changes nothing and that a name written as a script is shown as text, and writes a
+// screenshot of every page to $WARSHA_TEST_ARTIFACT_DIR/browser/.
+//
+// Exit 77 (ctest: skipped) without a test stack, without chromium or without the npm
+// packages; 1 on any failure.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SKIP = 77;
+const BASE = (process.env.WARSHA_TEST_URL || '').replace(/\/$/, '');
+const ADMIN_EMAIL = process.env.WARSHA_TEST_ADMIN_EMAIL;
+const ADMIN_PASSWORD = process.env.WARSHA_TEST_ADMIN_PASSWORD;
+const CHROMIUM = process.env.WARSHA_CHROMIUM || '/usr/bin/chromium';
+const SHOTS = join(process.env.WARSHA_TEST_ARTIFACT_DIR ||
+  join(process.env.WARSHA_SOURCE_DIR || '.', 'build', 'test-artifacts'), 'browser');
+
+if (!BASE || !ADMIN_EMAIL || !ADMIN_PASSWORD) {
+  console.log('skip: no test stack (WARSHA_TEST_URL, WARSHA_TEST_ADMIN_EMAIL/PASSWORD)');
+  process.exit(SKIP);
+}
+if (!existsSync(CHROMIUM)) {
+  console.log(`skip: no ${CHROMIUM}`);
+  process.exit(SKIP);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (e) {
+  console.log('skip: playwright-core is not installed (npm ci in tests/browser)');
+  process.exit(SKIP);
+}
+
+// ---------------------------------------------------------------- the API, for setup
+
+function uniq(n = 10) {
+  return Math.random().toString(36).slice(2, 2 + n).padEnd(n, '0');
+}
+
+async function api(method, path, body, token) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, body: json, text };
+}
+
+async function expectApi(status, p) {
+  const r = await p;
+  if (r.status !== status) throw new Error(`API: want ${status}, got ${r.status} ${r.text.slice(0, 400)}`);
+  return r.body;
+}
+
+function phone() {
+  return '010' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+}
+
+async function register(fields = {}) {
+  for (let i = 0; i < 3; i++) {
+    const u = { email: `b${uniq(12)}@example.com`, phone: phone(), password: `Pw${uniq(8)}A9z`,
+      firstName: 'Browser', lastName: 'User', ...fields };
+    const r = await api('POST', '/api/auth/register', u);
+    if (r.status === 409) continue;
+    if (r.status !== 201) throw new Error(`register: ${r.status} ${r.text}`);
+    return { ...u, id: r.body.data.user.id, token: r.body.data.token };
+  }
+  throw new Error('register: could not find a free phone');
+}
+
+const adminToken = (await expectApi(200, api('POST', '/api/auth/login',
+  { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, type: 'admins' }))).data.token;
+
+async function makeService(requiresApproval = true) {
+  const b = { nameAr: 'خدمة متصفح ' + uniq(6), nameEn: 'Browser QA ' + uniq(8),
+    descriptionAr: 'وصف', descriptionEn: 'For the browser tests', category: 'plumbing',
+    duration: 60, price: { basePrice: 15000 },
+    availability: { isActive: true, workingHours: { start: '00:00', end: '23:59' },
+      workingDays: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] },
+    requirements: { requiresApproval } };
+  return (await expectApi(201, api('POST', '/api/services', b, adminToken))).data.id;
+}
+
+async function makeBooking(customer, serviceId) {
+  const d = new Date(Date.now() + 2 * 86400e3).toISOString().slice(0, 10);
+  const b = { serviceId, scheduledDateTime: `${d}T10:00:00.000Z`,
+    location: { address: '5 Corniche', city: 'Cairo', governorate: 'cairo',
+      coordinates: { lat: 30.0444, lng: 31.2357 } },
+    customerInfo: { customerName: 'Mona Ali', phoneNumber: '01012345678' },
+    serviceDetails: { problemDescription: 'The tap leaks' }, isEmergency: false };
+  return (await expectApi(201, api('POST', '/api/bookings', b, customer.token))).data;
+}
+
+async function userRow(id) {
+  const d = (await expectApi(200, api('GET', `/api/users/${id}`, undefined, adminToken))).data;
+  return d.user || d;
+}
+
+// ---------------------------------------------------------------- the browser
+
+mkdirSync(SHOTS, { recursive: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+const problems = [];
+page.on('dialog', async (d) => { problems.push(`a dialog opened: ${d.message()}`); await d.dismiss(); });
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+// refusals (401, 403, 422) are answers the tests ask for; a favicon is not served
+page.on('console', (m) => {
+  if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+});
+page.on('response', (r) => {
+  if (r.url().includes('/static/') && r.status() !== 200 && r.status() !== 304) problems.push(`${r.url()}: ${r.status()}`);
+});
+
+async function shot(name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function go(path, status = 200) {
+  const r = await page.goto(BASE + path);
+  check(r.status() === status, `GET ${path}: want ${status}, got ${r.status()}`);
+  return r;
+}
+
+const tests = [];
+const test = (name, fn) => tests.push([name, fn]);
+
+test('signs_in_in_arabic', async () => {
+  await go('/admin/login');
+  check(await page.getAttribute('html', 'dir') === 'rtl', 'the sign-in page is not right to left');
+  check(await page.getAttribute('html', 'lang') === 'ar', 'the sign-in page is not Arabic');
+  await shot('login');
+  await page.fill('#email', ADMIN_EMAIL);
+  await page.fill('#password', 'Wrong-pass1');
+  await page.click('button[type=submit]');
+  check(await page.inputValue('#email') === ADMIN_EMAIL, 'the typed e-mail is gone after a refusal');
+  check(await page.locator('.alert').count() === 1, 'no refusal shown');
+  await page.fill('#password', ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL(BASE + '/admin/'), page.click('button[type=submit]')]);
+  check(await page.locator('#stat-bookings').count() === 1, 'no overview figures after sign-in');
+  const bg = await page.evaluate(() => getComputedStyle(document.querySelector('header.top')).backgroundColor);
+  check(bg === 'rgb(11, 110, 79)', `the stylesheet is not applied (header ${bg})`);
+  await shot('overview');
+  await go('/admin/?period=1year');
+  check(await page.locator('figure.card').count() === 4, 'the overview lacks its four charts');
+  await go('/admin/?lang=en');
+  check(await page.getAttribute('html', 'dir') === 'ltr', 'the English switch did not turn the page');
+  await shot('overview-en');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await go('/admin/');
+  await shot('overview-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await go('/admin/?lang=ar');
+});
+
+test('bans_and_unbans_a_user_and_shows_a_script_name_as_text', async () => {
+  const evil = '<script>alert(1)</script>';
+  const u = await register({ firstName: evil, lastName: 'Hacker' });
+  await go(`/admin/users?search=${encodeURIComponent(u.email)}`);
+  await shot('users');
+  const link = page.locator(`a[href="/admin/users/${u.id}"]`);
+  check(await link.count() === 1, 'the user is not in the list');
+  check((await link.textContent()).includes(evil), 'the name is not shown as text in the list');
+  await Promise.all([page.waitForURL(`${BASE}/admin/users/${u.id}`), link.click()]);
+  check((await page.textContent('#user-name')).includes(evil), 'the name is not shown as text');
+  check(await page.locator('#user-name script').count() === 0, 'the name became a script element');
+  await shot('user');
+  await page.fill('#reason', 'Abusive messages');
+  await Promise.all([page.waitForURL(/saved=1/), page.click('#ban-form button[type=submit]')]);
+  check(await page.locator('#unban-form').count() === 1, 'no unban form after the ban');
+  check((await userRow(u.id)).isBanned === true, 'the user is not banned');
+  await shot('user-banned');
+  await Promise.all([page.waitForURL(/saved=1/), page.click('#unban-form button[type=submit]')]);
+  check(await page.locator('#ban-form').count() === 1, 'no ban form after the unban');
+  check((await userRow(u.id)).isBanned === false, 'the user is still banned');
+});
+
+test('a_form_without_its_csrf_token_changes_nothing', async () => {
+  const u = await register();
+  await go(`/admin/users/${u.id}`);
+  await page.fill('#reason', 'Should not happen');
+  await page.evaluate(() => document.querySelector('#ban-form input[name=_csrf]').remove());
+  const [resp] = await Promise.all([page.waitForNavigation(), page.click('#ban-form button[type=submit]')]);
+  check(resp.status() === 403, `a form without its token answered ${resp.status()}`);
+  await shot('csrf-refused');
+  check((await userRow(u.id)).isBanned === false, 'the user was banned without a token');
+  await go(`/admin/users/${u.id}`);
+  await page.evaluate(() => { document.querySelector('#ban-form input[name=_csrf]').value = 'f'.repeat(64); });
+  await page.fill('#reason', 'Should not happen');
+  const [resp2] = await Promise.all([page.waitForNavigation(), page.click('#ban-form button[type=submit]')]);
+  check(resp2.status() === 403, `a wrong token answered ${resp2.status()}`);
+  check((await userRow(u.id)).isBanned === false, 'the user was banned with a wrong token');
+});
+
+test('approves_a_booking_and_assigns_a_technician', async () => {
+  const sid = await makeService(true);
+  const customer = await register();
+  const booking = await makeBooking(customer, sid);
+  const tech = await register({ role: 'technician', firstName: 'Karim', lastName: 'Fixer' });
+  await go(`/admin/bookings?serviceId=${sid}`);
+  await shot('bookings');
+  await go(`/admin/bookings/${booking.id}`);
+  await shot('booking');
+  await page.fill('#notes', 'Approved from the browser');
+  await Promise.all([page.waitForURL(/saved=1/), page.click('#approve-form button[value=true]')]);
+  let b = (await expectApi(200, api('GET', `/api/bookings/${booking.id}`, undefined, adminToken))).data;
+  check(b.status === 'approved', `after approval the status is ${b.status}`);
+  check((await page.textContent('#booking-status')).includes('approved'), 'the page does not show approved');
+  await page.fill('#technicianId', String(tech.id));
+  await Promise.all([page.waitForURL(/saved=1/), page.click('#assign-form button[type=submit]')]);
+  b = (await expectApi(200, api('GET', `/api/bookings/${booking.id}`, undefined, adminToken))).data;
+  check(b.technicianId === tech.id, `the technician is ${b.technicianId}, not ${tech.id}`);
+  check((await page.textContent('#booking-technician')).includes(String(tech.id)), 'the page does not show the technician');
+  await shot('booking-assigned');
+});
+
+test('creates_a_service', async () => {
+  const nameEn = 'Browser made ' + uniq(8);
+  await go('/admin/services/new');
+  await page.fill('#nameEn', nameEn);
+  await page.fill('#descriptionEn', 'Made in the browser test');
+  await page.fill('#category', 'plumbing');
+  await page.fill('#basePrice', '25000');
+  await page.click('#service-form button[type=submit]');
+  check(await page.locator('.field-error').count() >= 1, 'no field error for the missing Arabic name');
+  check(await page.inputValue('#nameEn') === nameEn, 'the typed name is gone');
+  await shot('service-form-errors');
+  await page.fill('#nameAr', 'خدمة من المتصفح ' + uniq(4));
+  await page.fill('#descriptionAr', 'وصف من المتصفح');
+  await Promise.all([page.waitForURL(/\/admin\/services\?saved=1/), page.click('#service-form button[type=submit]')]);
+  await page.fill('input[name=search]', nameEn);
+  await Promise.all([page.waitForURL(/search=/), page.click('form.filters button[type=submit]')]);
+  check((await page.content()).includes(nameEn), 'the new service is not in the list');
+  await shot('services');
+});
+
+test('every_page_answers', async () => {
+  for (const [path, name] of [['/admin/users/new', 'user-new'], ['/admin/notifications', 'notifications'],
+    ['/admin/settings', 'settings'], ['/admin/activity', 'activity']]) {
+    await go(path);
+    await shot(name);
+  }
+  await Promise.all([page.waitForURL(/\/admin\/login/), page.click('header form button[type=submit]')]);
+  await go('/admin/users', 200);
+  check(page.url().startsWith(BASE + '/admin/login'), 'signed out, the users page still opens');
+});
+
+let failed = 0;
+for (const [name, fn] of tests) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    console.log(`ok ${name} (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+    try { await shot(`FAIL-${name}`); } catch { /* the page is gone */ }
+  }
+}
+if (problems.length) {
+  failed++;
+  console.log(`FAIL browser_problems:\n  ${problems.join('\n  ')}`);
+}
+await browser.close();
+console.log(`${tests.length - failed} passed, ${failed} failed; screenshots in ${SHOTS}`);
+process.exit(failed ? 1 : 0);
