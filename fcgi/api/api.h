@@ -292,5 +292,29 @@ enum err jobs_respond(struct req *r);
 /* bookings.c, for jobs.c: a new start code for the booking (its hash on b, the code by
  * SMS to the booking's contact phone), as every assignment gets */
 enum err bookings_new_start_code(struct req *r, struct booking_row *b);
+/* reviews.c: reviews of bookings (seed 000's review endpoints, seed 004's categories
+ * and response, seed 002's /api/review and PUT /api/booking/:id/rating) and a
+ * technician's performance */
+enum err reviews_create(struct req *r);
+enum err reviews_get(struct req *r);
+enum err reviews_update(struct req *r);
+enum err reviews_delete(struct req *r);
+enum err reviews_helpful(struct req *r);
+enum err reviews_report(struct req *r);
+enum err reviews_response(struct req *r);
+enum err reviews_of_service(struct req *r);
+enum err reviews_of_technician(struct req *r);
+enum err reviews_of_user(struct req *r);            /* GET /api/user/:id/reviews */
+enum err reviews_list(struct req *r);               /* GET /api/review */
+enum err booking_rating(struct req *r);             /* PUT /api/booking/:id/rating */
+enum err technicians_performance(struct req *r);    /* GET /api/technicians/:id/performance */
+extern const struct input reviews_create_input;
+extern const struct input reviews_update_input;
+extern const struct input reviews_report_input;
+extern const struct input reviews_response_input;
+extern const struct input reviews_list_query;
+extern const struct input reviews_all_query;
+extern const struct input reviews_user_query;
+extern const struct input booking_rating_input;
 
 #endif

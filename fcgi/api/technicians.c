@@ -8,6 +8,7 @@
  * staff and the technician themself the location and the verification's details.
  * Every write is one unit of work; a staff member's write logs an activity row. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,7 +199,12 @@ static const char *const work_statuses[] = { "available", "busy", "offline", NUL
 
 struct list_q {
 	struct in_val status, specialization, city, limit, cursor;
+	struct in_val sort;
 };
+
+/* sort=rating: the list by rating, best first (list_by_rating, at the end) */
+static const char *const list_sorts[] = { "newest", "rating", NULL };
+static enum err list_by_rating(struct req *r);
 
 static const struct vfield list_fields[] = {
 	{ "status", V_ENUM, 0, 0, 0, work_statuses, IN(struct list_q, status), NULL },
@@ -207,6 +213,7 @@ static const struct vfield list_fields[] = {
 	{ "city", V_STRING, 0, 1, 100, NULL, IN(struct list_q, city), NULL },
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_q, limit), NULL },
 	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_q, cursor), list_cursor_check },
+	{ "sort", V_ENUM, 0, 0, 0, list_sorts, IN(struct list_q, sort), NULL },
 };
 
 const struct input technicians_list_query = INPUT(struct list_q, list_fields, NULL);
@@ -221,6 +228,8 @@ technicians_list(struct req *r)
 	struct page pg = { 0 };
 	enum db_rc rc;
 
+	if (q->sort.set && strcmp(q->sort.s, "rating") == 0)
+		return list_by_rating(r);
 	pg.page = 1;
 	pg.limit = q->limit.set ? q->limit.i : 20;
 	if (q->status.set)
@@ -719,4 +728,68 @@ technicians_status(struct req *r)
 	if ((e = req_tx(r, status_work, &t)) != ERR_OK)
 		return e;
 	return reply_technician(r, 200, MSG_TECHNICIAN_STATUS_UPDATED, t.id);
+}
+
+/* --- GET /api/technicians?sort=rating (staff): best rated first --- */
+
+/* The list's key (rating, id) travels in the cursor format of every list (a time and an
+ * id): the rating in hundredths as the seconds after 2000-01-01 00:00:00, so 4.50 is
+ * 00:07:30. A cursor of the newest-first list is no such time: 422 naming cursor. */
+#define RATING_EPOCH "2000-01-01 00:"
+
+static const char *
+rating_cursor(struct arena *a, const struct technician_rating_key *k)
+{
+	char at[32];
+	int whole = 0, cents = 0, h;
+
+	sscanf(k->rating, "%d.%d", &whole, &cents);
+	h = whole * 100 + cents;
+	snprintf(at, sizeof(at), RATING_EPOCH "%02d:%02d.000", h / 60, h % 60);
+	return list_next_cursor(a, at, k->id);
+}
+
+static int
+rating_key(const char *cursor, struct technician_rating_key *k)
+{
+	struct user_cursor c;
+	int h;
+
+	if (user_lists_cursor_decode(cursor, &c) != 0 ||
+	    strncmp(c.created_at, RATING_EPOCH, strlen(RATING_EPOCH)) != 0 ||
+	    strcmp(c.created_at + 19, ".000") != 0)
+		return -1;
+	h = atoi(c.created_at + 14) * 60 + atoi(c.created_at + 17);
+	if (h < 0 || h > 999)
+		return -1;
+	snprintf(k->rating, sizeof(k->rating), "%u.%02u", (unsigned)h / 100 % 10,
+	    (unsigned)h % 100);
+	k->id = c.id;
+	return 0;
+}
+
+static enum err
+list_by_rating(struct req *r)
+{
+	const struct list_q *q = r->qin;
+	struct technician_filter f = { NULL, NULL, NULL };
+	struct technician_rating_page out;
+	struct technician_rating_key after;
+	struct page pg = { 0 };
+	enum db_rc rc;
+
+	/* the rating's index holds no profile: no filter with this order */
+	if (q->status.set || q->specialization.set || q->city.set)
+		return fail_field(r, ERR_VALIDATION, "sort", "INVALID_VALUE",
+		    MSG_V_TECHNICIAN_RATING_SORT);
+	if (q->cursor.set && rating_key(q->cursor.s, &after) != 0)
+		return fail_field(r, ERR_VALIDATION, "cursor", "INVALID_FORMAT", MSG_NONE);
+	pg.page = 1;
+	pg.limit = q->limit.set ? q->limit.i : 20;
+	if ((rc = db_technicians_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK ||
+	    (rc = db_technicians_list_by_rating(r->db, r->a, q->cursor.set ? &after : NULL,
+	    pg.limit, &out)) != DB_OK)
+		return fail_db(r, rc);
+	pg.next_cursor = out.has_next ? rating_cursor(r->a, &out.next) : NULL;
+	return reply_list(r, MSG_TECHNICIAN_LIST, items_for(r, out.items, out.shown), &pg);
 }

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The list variants: one per combination of filters, indexed by these bits added to
@@ -27,6 +28,7 @@ enum stmt {
 	STMT_SPEC_INSERT,
 	STMT_STATUS,
 	STMT_STATUS_LOCATION,
+	STMT_LIST_RATING,
 	STMT__MAX
 };
 
@@ -147,6 +149,15 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_STATUS_LOCATION] = { "UPDATE technician_profiles SET work_status = ?,"
 	    " latitude = ?, longitude = ?, location_updated_at = CURRENT_TIMESTAMP(3)"
 	    " WHERE user_id = ?", 4, 0, 0 },
+	/* the staff's list by rating, best first (sort=rating): ix_users_technician_rating
+	 * (role, deleted_at, rating, id) read backwards from the key (rating, id), each
+	 * profile joined by primary key; the rating bound as exact decimal text */
+	[STMT_LIST_RATING] = { DB_LIST_LIMIT TECH_SELECT
+	    " FROM users u FORCE INDEX (ix_users_technician_rating)"
+	    " STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = u.id"
+	    " WHERE " W_USER " AND u.rating <= CAST(? AS DECIMAL(3,2))"
+	    " AND (u.rating < CAST(? AS DECIMAL(3,2)) OR u.id < ?)"
+	    " ORDER BY u.rating DESC, u.id DESC LIMIT ?", 4, TECH_NCOLS, DBS_LIST },
 };
 
 /* Sample arguments for each statement's EXPLAIN (warsha-fcgi --explain-lists): the
@@ -175,6 +186,8 @@ SAMPLES(csy, S_C S_S S_Y)
 #define S_BOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.944"), DB_SAMPLE_STR("30.196"), \
 	DB_SAMPLE_STR("32.275"), S_POINT, DB_SAMPLE_INT(100), DB_SAMPLE_INT(50)
 static const struct db_arg s_nearby[] = { S_POINT, S_BOX };
+static const struct db_arg s_list_rating[] = { DB_SAMPLE_STR("9.99"), DB_SAMPLE_STR("9.99"),
+	DB_SAMPLE_INT(LLONG_MAX), DB_SAMPLE_INT(21) };
 static const struct db_arg s_nearby_category[] = { S_POINT, DB_SAMPLE_STR("plumbing"), S_BOX };
 
 static const struct db_sample samples[STMT__MAX] = {
@@ -195,7 +208,7 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_list_csy),
 	[STMT_COUNT + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_count_csy),
 	[STMT_NEARBY] = DB_SAMPLE(s_nearby),
-	[STMT_NEARBY_CATEGORY] = DB_SAMPLE(s_nearby_category),
+	[STMT_NEARBY_CATEGORY] = DB_SAMPLE(s_nearby_category),	[STMT_LIST_RATING] = DB_SAMPLE(s_list_rating),
 };
 
 struct db_family store_technicians = DB_FAMILY_SAMPLES("technicians", stmts, samples);
@@ -394,4 +407,29 @@ db_technicians_set_status(struct db *db, struct arena *a, long long id, const ch
 		return RUN(db, a, STMT_STATUS_LOCATION, NULL, DB_STR(status), DB_DBL(lat), DB_DBL(lng),
 		    DB_INT(id));
 	return RUN(db, a, STMT_STATUS, NULL, DB_STR(status), DB_INT(id));
+}
+
+enum db_rc
+db_technicians_list_by_rating(struct db *db, struct arena *a, const struct technician_rating_key *after,
+    long long limit, struct technician_rating_page *out)
+{
+	struct db_result res;
+	const char *at = after != NULL ? after->rating : "9.99";
+	enum db_rc rc;
+	int c_rating, c_id;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = RUN(db, a, STMT_LIST_RATING, &res, DB_STR(at), DB_STR(at),
+	    DB_INT(after != NULL ? after->id : LLONG_MAX), DB_INT(limit + 1))) != DB_OK)
+		return rc;
+	if ((long long)res.nrows > limit && limit > 0 && (c_rating = db_col(&res, "rating")) >= 0 &&
+	    (c_id = db_col(&res, "id")) >= 0 && db_get(&res, (size_t)limit - 1,
+	    (size_t)c_rating) != NULL) {
+		out->has_next = 1;
+		snprintf(out->next.rating, sizeof(out->next.rating), "%s",
+		    db_get(&res, (size_t)limit - 1, (size_t)c_rating));
+		out->next.id = db_get_ll(&res, (size_t)limit - 1, (size_t)c_id, 0);
+	}
+	rows_json(a, &res, (size_t)limit, &out->items, &out->shown);
+	return DB_OK;
 }

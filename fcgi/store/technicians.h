@@ -84,4 +84,20 @@ enum db_rc db_technicians_set_specializations(struct db *db, struct arena *a, lo
 enum db_rc db_technicians_set_status(struct db *db, struct arena *a, long long id,
     const char *status, int has_location, double lat, double lng);
 
+/* The staff's list ordered by rating, best first, then by id (newest account first among
+ * equals); no filter. The key of a row is its rating as decimal text ("4.50") and id. */
+struct technician_rating_key {
+	char      rating[8];
+	long long id;
+};
+struct technician_rating_page {
+	json_object                 *items;
+	struct user_shown           *shown;
+	int                          has_next;
+	struct technician_rating_key next;
+};
+/* One page of limit technicians after *after (NULL: from the best). */
+enum db_rc db_technicians_list_by_rating(struct db *db, struct arena *a,
+    const struct technician_rating_key *after, long long limit, struct technician_rating_page *out);
+
 #endif

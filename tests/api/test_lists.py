@@ -191,6 +191,8 @@ def test_every_list_statement_reads_an_index():
           "the user_lists family's statements were not all explained:\n%s" % out)
     check(len([s for s in stmts if s[0] == "progress"]) == 7,
           "the progress family's per-booking lists were not all explained:\n%s" % out)
+    check(len([s for s in stmts if s[0] == "reviews"]) == 16,
+          "the reviews family's statements were not all explained:\n%s" % out)
     check(stmts == planned, "statements without a plan: %s" % sorted(stmts - planned))
     bad = []
     for l in lines:
