@@ -14,6 +14,7 @@ enum stmt {
 	STMT_X_UPLOADS,
 	STMT_X_QUOTES,
 	STMT_X_INVITATIONS,
+	STMT_X_REVIEWS,
 	STMT_OPEN_BOOKING,
 	STMT_OPEN_WORK,
 	STMT_E_BOOKINGS,
@@ -109,6 +110,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_X_INVITATIONS] = { "SELECT id, job_id AS jobId, status,"
 	    " responded_at AS respondedAt, created_at AS createdAt FROM job_invitations"
 	    " WHERE technician_id = ? ORDER BY created_at, id", 1, 5, 0 },
+	/* the reviews the person wrote (those about them are in their profile's rating) */
+	[STMT_X_REVIEWS] = { "SELECT id, booking_id AS bookingId, reviewee_id AS revieweeId,"
+	    " rating, quality, professionalism, communication, punctuality,"
+	    " value_for_money AS valueForMoney, comment, status, created_at AS createdAt,"
+	    " updated_at AS updatedAt FROM reviews WHERE reviewer_id = ?"
+	    " ORDER BY created_at, id", 1, 13, 0 },
 	[STMT_OPEN_BOOKING] = { "SELECT id FROM bookings WHERE customer_id = ? AND status"
 	    " NOT IN " ENDED " LIMIT 1", 1, 1, 0 },
 	[STMT_OPEN_WORK] = { "SELECT id FROM bookings WHERE technician_id = ? AND status"
@@ -174,7 +181,8 @@ db_privacy_export(struct db *db, struct arena *a, long long user_id, json_object
 	    (rc = part(db, a, STMT_X_DEVICES, user_id, out, "devices", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_UPLOADS, user_id, out, "uploads", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_QUOTES, user_id, out, "quotes", 0)) != DB_OK ||
-	    (rc = part(db, a, STMT_X_INVITATIONS, user_id, out, "invitations", 0)) != DB_OK)
+	    (rc = part(db, a, STMT_X_INVITATIONS, user_id, out, "invitations", 0)) != DB_OK ||
+	    (rc = part(db, a, STMT_X_REVIEWS, user_id, out, "reviews", 0)) != DB_OK)
 		return rc;
 	return DB_OK;
 }
