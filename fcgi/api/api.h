@@ -288,4 +288,16 @@ enum err jobs_respond(struct req *r);
  * SMS to the booking's contact phone), as every assignment gets */
 enum err bookings_new_start_code(struct req *r, struct booking_row *b);
 
+/* verifications.c: craftsmen's verification (KYC; docs/technicians.md, "Verification") */
+enum err verification_submit(struct req *r);
+enum err verification_mine(struct req *r);
+enum err verification_list(struct req *r);
+enum err verification_get(struct req *r);
+enum err verification_approve(struct req *r);
+enum err verification_reject(struct req *r);
+extern const struct input verification_submit_input;
+extern const struct input verification_list_query;
+extern const struct input verification_approve_input;
+extern const struct input verification_reject_input;
+
 #endif
