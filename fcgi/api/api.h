@@ -299,5 +299,7 @@ extern const struct input verification_submit_input;
 extern const struct input verification_list_query;
 extern const struct input verification_approve_input;
 extern const struct input verification_reject_input;
+/* ERR_OK when the caller (a technician) may quote under unverified_can_quote, else 403 */
+enum err verification_may_quote(struct req *r);
 
 #endif

@@ -21,6 +21,7 @@
 #include "../domain/notify_rules.h"
 #include "../store/activity.h"
 #include "../store/notifications.h"
+#include "../store/settings.h"
 #include "../store/technicians.h"
 #include "../store/uploads.h"
 #include "../store/verifications.h"
@@ -29,6 +30,7 @@
 #define DOCS_MAX 10
 #define ADULT_AGE 18
 #define NID_MAC_CONTEXT "national_id"
+#define UNVERIFIED_CAN_QUOTE "unverified_can_quote"
 
 static const char *const doc_types[] = {
 	"national_id_front", "national_id_back", "certificate", "other", NULL
@@ -508,4 +510,26 @@ enum err
 verification_reject(struct req *r)
 {
 	return decide(r, 0);
+}
+
+/* --- the marketplace's rule: may this craftsman quote? --- */
+
+enum err
+verification_may_quote(struct req *r)
+{
+	const char *value, *state, *reason, *at;
+	enum db_rc rc;
+
+	rc = db_settings_value(r->db, r->a, UNVERIFIED_CAN_QUOTE, &value);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	/* the default (no row, or a value that is not false): they may */
+	if (rc == DB_NOTFOUND || value == NULL || strcmp(value, "false") != 0)
+		return ERR_OK;
+	rc = db_verifications_profile(r->db, r->a, r->user.id, &state, &reason, &at);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	if (rc == DB_OK && state != NULL && strcmp(state, "verified") == 0)
+		return ERR_OK;
+	return fail_msg(r, ERR_FORBIDDEN, MSG_QUOTE_UNVERIFIED);
 }
