@@ -353,4 +353,44 @@ def test_a_replaced_document_shows_as_replaced():
     check(d["documents"][0]["fileId"] is None and d["documents"][0]["url"] is None, d["documents"])
 
 
+def test_the_lists_read_their_indexes():
+    """EXPLAIN (warsha-fcgi --explain-lists, the DB_SAMPLE of each list statement) over
+    5,000 requests: the queue and the whole list read ix_verifications_queue and
+    ix_verifications_list, never a full scan or a sort of the table."""
+    import os
+    import subprocess
+    from warsha_test import ENV, Skip, SOURCE_DIR
+    conf = ENV("WARSHA_TEST_CONFIG")
+    binary = ENV("WARSHA_TEST_FCGI_BIN") or os.path.join(SOURCE_DIR, "build", "warsha-fcgi")
+    if not conf or not os.path.exists(binary):
+        raise Skip("WARSHA_TEST_CONFIG or the warsha-fcgi binary is missing")
+    t = craftsman()
+    db_query("INSERT INTO verifications (user_id, status, national_id_enc, national_id_hash,"
+             " national_id_last4, birth_date, governorate, created_at)"
+             " SELECT %d, ELT(1 + seq %% 3, 'pending', 'approved', 'rejected'), 'x', SHA2(seq, 256),"
+             " '0000', '1990-01-01', '01', NOW(3) - INTERVAL seq SECOND FROM seq_1_to_5000" % t["id"])
+    try:
+        db_query("ANALYZE TABLE verifications, verification_documents")
+        p = subprocess.run([binary, "--config", conf, "--explain-lists"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        out = p.stdout.decode("utf-8", "replace")
+        mine = [l for l in out.split("\n") if l.startswith("plan\tverifications\t")]
+        stmts = {l.split("\t")[2] for l in out.split("\n") if l.startswith("stmt\tverifications\t")}
+        check(len(stmts) == 4, "the four list statements were not explained:\n%s" % out)
+        check(mine, "no plan lines:\n%s" % out)
+        for l in mine:
+            f = dict(c.split("=", 1) for c in l.split("\t")[3:] if "=" in c)
+            check(f.get("type") != "ALL" or f.get("table", "").startswith("<"),
+                  "a full scan: %s" % l)
+            if f.get("table") == "v" and "Using filesort" in f.get("Extra", ""):
+                fail_rows = int((f.get("rows") or "0").split(" ")[0] or 0)
+                check(fail_rows <= 10000, "a sort of the table: %s" % l)
+        keys = {dict(c.split("=", 1) for c in l.split("\t")[3:] if "=" in c).get("key")
+                for l in mine}
+        check({"ix_verifications_queue", "ix_verifications_list"} <= keys, "keys read: %s\n%s"
+              % (keys, "\n".join(mine)))
+    finally:
+        db_query("DELETE FROM verifications WHERE user_id = %d" % t["id"])
+
+
 run(globals())
