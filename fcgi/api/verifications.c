@@ -112,6 +112,7 @@ struct doc {
 	long long   file;
 	const char *type;
 	const char *field;      /* "documents[i].fileId" */
+	const char *sha256;     /* the file's, as it is now (read in the transaction) */
 };
 
 struct submit_tx {
@@ -243,7 +244,7 @@ submit_work(struct req *r, void *ctx)
 		    strcmp(u.kind, "file") != 0)
 			return fail_field(r, ERR_VALIDATION, t->docs[i].field, "INVALID_VALUE",
 			    MSG_V_DOC_FILE);
-		t->docs[i].field = u.sha256;   /* kept: the file as it was sent */
+		t->docs[i].sha256 = u.sha256;   /* kept: the file as it was sent */
 	}
 	memset(&v, 0, sizeof(v));
 	v.user_id = r->user.id;
@@ -257,7 +258,7 @@ submit_work(struct req *r, void *ctx)
 		return fail_db(r, rc);
 	for (i = 0; i < t->ndocs; i++)
 		if ((rc = db_verifications_add_document(r->db, r->a, t->id, t->docs[i].file,
-		    t->docs[i].type, t->docs[i].field)) != DB_OK)
+		    t->docs[i].type, t->docs[i].sha256)) != DB_OK)
 			return fail_db(r, rc);
 	return ERR_OK;
 }
