@@ -317,4 +317,18 @@ extern const struct input reviews_all_query;
 extern const struct input reviews_user_query;
 extern const struct input booking_rating_input;
 
+/* verifications.c: craftsmen's verification (KYC; docs/technicians.md, "Verification") */
+enum err verification_submit(struct req *r);
+enum err verification_mine(struct req *r);
+enum err verification_list(struct req *r);
+enum err verification_get(struct req *r);
+enum err verification_approve(struct req *r);
+enum err verification_reject(struct req *r);
+extern const struct input verification_submit_input;
+extern const struct input verification_list_query;
+extern const struct input verification_approve_input;
+extern const struct input verification_reject_input;
+/* ERR_OK when the caller (a technician) may quote under unverified_can_quote, else 403 */
+enum err verification_may_quote(struct req *r);
+
 #endif

@@ -1090,8 +1090,9 @@ quotes_create(struct req *r)
 	struct quote_tx t = { 0, 0, r->in, 0 };
 	enum err e;
 
-	if ((e = req_param_id(r, 0, &t.job)) != ERR_OK || (e = req_tx(r, quote_work, &t)) !=
-	    ERR_OK)
+	if ((e = req_param_id(r, 0, &t.job)) != ERR_OK ||
+	    (e = verification_may_quote(r)) != ERR_OK ||   /* unverified_can_quote */
+	    (e = req_tx(r, quote_work, &t)) != ERR_OK)
 		return e;
 	return reply_quote(r, 201, MSG_QUOTE_CREATED, t.quote);
 }

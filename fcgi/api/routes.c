@@ -300,6 +300,19 @@ const struct route app_routes[] = {
 	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_milestone_input },
 	{ PUT, "/api/bookings/:id/progress/milestones/:milestoneId/complete",
 	    progress_milestone_reach, ROLE_TECHNICIAN | ROLE_STAFF, 0 },
+
+	/* craftsmen's verification (KYC, seed 001 §5.2, §5.8; verifications.c): the
+	 * craftsman sends and reads their own; staff list, read and decide */
+	{ POST, "/api/users/craftsman/verification", verification_submit, ROLE_TECHNICIAN, 0,
+	    .body = &verification_submit_input },
+	{ GET, "/api/users/craftsman/verification", verification_mine, ROLE_TECHNICIAN, 0 },
+	{ GET, "/api/admin/verifications", verification_list, ROLE_STAFF, 0,
+	    .query = &verification_list_query },
+	{ GET, "/api/admin/verifications/:id", verification_get, ROLE_STAFF, 0 },
+	{ POST, "/api/admin/verifications/:id/approve", verification_approve, ROLE_STAFF, 0,
+	    .body = &verification_approve_input },
+	{ POST, "/api/admin/verifications/:id/reject", verification_reject, ROLE_STAFF, 0,
+	    .body = &verification_reject_input },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

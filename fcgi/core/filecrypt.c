@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "crypto.h"
 
@@ -168,4 +169,115 @@ filecrypt_decrypt_fd(const unsigned char key[FILECRYPT_KEY_LEN], const char *lab
 done:
 	EVP_CIPHER_CTX_free(c);
 	return rc;
+}
+
+char *
+filecrypt_seal(const unsigned char key[FILECRYPT_KEY_LEN], const char *label,
+    const void *plain, size_t len, struct arena *a)
+{
+	unsigned char *buf, *ct;
+	EVP_CIPHER_CTX *c;
+	char *hex = NULL;
+	int n = 0, fin = 0;
+
+	if (len > 4096)
+		return NULL;
+	buf = arena_alloc(a, FILECRYPT_OVERHEAD + len + 16);
+	memcpy(buf, FILECRYPT_MAGIC, 4);
+	ct = buf + 4 + FILECRYPT_NONCE_LEN;
+	if (random_bytes(buf + 4, FILECRYPT_NONCE_LEN) != 0 || (c = EVP_CIPHER_CTX_new()) == NULL)
+		return NULL;
+	if (start(c, 1, key, buf + 4, label) == 0 &&
+	    EVP_EncryptUpdate(c, ct, &n, plain, (int)len) == 1 &&
+	    EVP_EncryptFinal_ex(c, ct + n, &fin) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, FILECRYPT_TAG_LEN, ct + n + fin) == 1) {
+		size_t total = 4 + FILECRYPT_NONCE_LEN + (size_t)(n + fin) + FILECRYPT_TAG_LEN;
+
+		hex = arena_alloc(a, 2 * total + 1);
+		hex_encode(buf, total, hex);
+	}
+	EVP_CIPHER_CTX_free(c);
+	return hex;
+}
+
+static int
+unhex(const char *hex, unsigned char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned v = 0, k;
+
+		for (k = 0; k < 2; k++) {
+			char ch = hex[2 * i + k];
+
+			v <<= 4;
+			if (ch >= '0' && ch <= '9')
+				v |= (unsigned)(ch - '0');
+			else if (ch >= 'a' && ch <= 'f')
+				v |= (unsigned)(ch - 'a' + 10);
+			else if (ch >= 'A' && ch <= 'F')
+				v |= (unsigned)(ch - 'A' + 10);
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+int
+filecrypt_open(const unsigned char key[FILECRYPT_KEY_LEN], const char *label,
+    const char *hex, struct arena *a, char **plain, size_t *len)
+{
+	size_t hl = hex != NULL ? strlen(hex) : 0, total, clen;
+	unsigned char *buf;
+	EVP_CIPHER_CTX *c;
+	char *out;
+	int n = 0, fin = 0, rc = -1;
+
+	*plain = NULL;
+	*len = 0;
+	if (hl % 2 != 0 || hl / 2 < FILECRYPT_OVERHEAD || hl / 2 > FILECRYPT_OVERHEAD + 4096)
+		return -1;
+	total = hl / 2;
+	buf = arena_alloc(a, total);
+	if (unhex(hex, buf, total) != 0 || memcmp(buf, FILECRYPT_MAGIC, 4) != 0)
+		return -1;
+	clen = total - FILECRYPT_OVERHEAD;
+	out = arena_alloc(a, clen + 32);
+	if ((c = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	if (start(c, 0, key, buf + 4, label) == 0 &&
+	    EVP_DecryptUpdate(c, (unsigned char *)out, &n, buf + 4 + FILECRYPT_NONCE_LEN,
+	    (int)clen) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, FILECRYPT_TAG_LEN,
+	    buf + total - FILECRYPT_TAG_LEN) == 1 &&
+	    EVP_DecryptFinal_ex(c, (unsigned char *)out + n, &fin) == 1) {
+		out[n + fin] = '\0';
+		*plain = out;
+		*len = (size_t)(n + fin);
+		rc = 0;
+	}
+	EVP_CIPHER_CTX_free(c);
+	return rc;
+}
+
+void
+filecrypt_mac(const unsigned char key[FILECRYPT_KEY_LEN], const char *context,
+    const void *data, size_t len, char out[65])
+{
+	unsigned char sub[32], mac[32];
+	unsigned int n = 0;
+	size_t cl = strlen(context);
+	unsigned char lbuf[128];
+
+	/* a key of its own for the context: HMAC(key, "warsha-mac:" context) */
+	if (cl > sizeof(lbuf) - 11)
+		cl = sizeof(lbuf) - 11;
+	memcpy(lbuf, "warsha-mac:", 11);
+	memcpy(lbuf + 11, context, cl);
+	HMAC(EVP_sha256(), key, FILECRYPT_KEY_LEN, lbuf, 11 + cl, sub, &n);
+	HMAC(EVP_sha256(), sub, sizeof(sub), data, len, mac, &n);
+	hex_encode(mac, sizeof(mac), out);
 }

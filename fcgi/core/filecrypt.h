@@ -35,4 +35,20 @@ int filecrypt_encrypt_fd(const unsigned char key[FILECRYPT_KEY_LEN], const char 
 int filecrypt_decrypt_fd(const unsigned char key[FILECRYPT_KEY_LEN], const char *label,
     int fd, uint64_t max, struct arena *a, char **plain, size_t *len);
 
+/* Short secrets in database columns (a national ID number): the same format and key as
+ * a file, as hex text ("WSF1" | nonce | ciphertext | tag, 2 hex digits a byte). The
+ * label (the owner's id, say) is authenticated: a value copied to another row fails.
+ * seal: the hex text in the arena, or NULL (OpenSSL failed). open: 0 and the plaintext
+ * (NUL-terminated) in the arena, or -1 for a value that fails authentication or is no
+ * sealed value. */
+char *filecrypt_seal(const unsigned char key[FILECRYPT_KEY_LEN], const char *label,
+    const void *plain, size_t len, struct arena *a);
+int   filecrypt_open(const unsigned char key[FILECRYPT_KEY_LEN], const char *label,
+    const char *hex, struct arena *a, char **plain, size_t *len);
+/* HMAC-SHA256 of data under the key and a context word (kept apart from the cipher's
+ * use of the key), as 64 hex digits: equal secrets are found by their digest without
+ * storing them, and without the key the digest cannot be tried against guesses. */
+void  filecrypt_mac(const unsigned char key[FILECRYPT_KEY_LEN], const char *context,
+    const void *data, size_t len, char out[65]);
+
 #endif

@@ -25,6 +25,8 @@ const struct setting_rule setting_rules[] = {
 	/* the dashboard's sessions (fcgi/admin/page.c) */
 	{ "admin_session_idle_minutes", SK_INT,      1, 10080 },
 	{ "admin_session_max_hours",   SK_INT,       1, 720 },
+	/* the marketplace: whether craftsmen not yet verified may quote (fcgi/api/jobs.c) */
+	{ "unverified_can_quote",      SK_BOOL,      0, 0 },
 	{ NULL, 0, 0, 0 },
 };
 
@@ -146,6 +148,8 @@ setting_value_check(const struct setting_rule *rule, json_object *v)
 		    NULL : "INVALID_FORMAT";
 	case SK_VERSIONS:
 		return object_check(v, platforms, version_part, 0);
+	case SK_BOOL:
+		return json_object_is_type(v, json_type_boolean) ? NULL : "INVALID_TYPE";
 	}
 	return "INVALID_FORMAT";
 }

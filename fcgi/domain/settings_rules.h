@@ -14,7 +14,8 @@ enum setting_kind {
 	SK_BILINGUAL,   /* {"ar": text, "en": text}, each 1..hi characters */
 	SK_PHONE,       /* digits with an optional leading '+', lo..hi characters */
 	SK_EMAIL,       /* an e-mail address */
-	SK_VERSIONS     /* {"android": "1.2.3", "ios": "1.2.3"} */
+	SK_VERSIONS,    /* {"android": "1.2.3", "ios": "1.2.3"} */
+	SK_BOOL         /* true or false */
 };
 
 struct setting_rule {

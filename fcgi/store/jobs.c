@@ -86,8 +86,11 @@ enum stmt {
 	" u.avatar AS `craftsman.avatar`, u.rating AS `craftsman.rating`," \
 	" u.rating_count AS `craftsman.ratingCount`, q.price, q.currency, q.notes," \
 	" q.valid_until AS validUntil, q.status, q.revisions, q.created_at AS createdAt," \
-	" q.updated_at AS updatedAt FROM quotes q JOIN users u ON u.id = q.technician_id"
-#define QUOTE_NCOLS 16
+	" q.updated_at AS updatedAt," \
+	" COALESCE((SELECT p.verification = 'verified' FROM technician_profiles p" \
+	" WHERE p.user_id = q.technician_id), 0) AS `craftsman.verified:bool`" \
+	" FROM quotes q JOIN users u ON u.id = q.technician_id"
+#define QUOTE_NCOLS 17
 #define INVITATION_SELECT \
 	"SELECT i.id, i.job_id AS jobId, i.technician_id AS craftsmanId," \
 	" u.first_name AS `craftsman.firstName`, u.last_name AS `craftsman.lastName`," \

@@ -8,6 +8,7 @@
 #include "activity_list.h"
 #include "jobs.h"
 #include "reviews.h"
+#include "verifications.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct db_family *const store_families[] = {
 	&store_uploads,
 	&store_jobs,
 	&store_reviews,
+	&store_verifications,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);

@@ -56,7 +56,10 @@ INSERT INTO settings (`key`, value, is_public, description_ar, description_en) V
    'Emergency requests guests without an account may make from one address per hour.'),
   ('average_speed_kmh', '30', 0,
    'متوسط سرعة الفني بالكيلومتر في الساعة، لحساب وقت الوصول المتوقع من المسافة.',
-   'Average speed of a technician in km/h, used to estimate the arrival time from the distance.')
+   'Average speed of a technician in km/h, used to estimate the arrival time from the distance.'),
+  ('unverified_can_quote', 'true', 0,
+   'الحرفي اللي لسه حسابه ما اتوثقش يقدر يقدم عروض أسعار (والعميل بيشوف إنه مش موثق). false = لازم التوثيق الأول.',
+   'Craftsmen not yet verified may quote (clients see they are not verified). false: only verified craftsmen quote.')
 ON DUPLICATE KEY UPDATE
   description_ar = VALUES(description_ar),
   description_en = VALUES(description_en);

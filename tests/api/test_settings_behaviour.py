@@ -236,6 +236,46 @@ def test_login_settings_drive_the_limiter():
 
 # ------------------------------------------------------------------ the list itself
 
+# ------------------------------------------------------------------ the marketplace
+
+def test_unverified_can_quote_lets_unverified_craftsmen_quote():
+    """Seeded true: a craftsman not yet verified quotes, and the client sees
+    craftsman.verified false beside the quote. false: refused 403 (bilingual) until staff
+    verify them; a verified craftsman quotes either way."""
+    from warsha_test import make_user_with_role, expect_bilingual
+    def craftsman():
+        t = make_user_with_role("technician")
+        expect(200, api("PUT", "/api/technicians/%d" % t["id"], {"specializations": ["plumbing"]},
+                        token=t["token"]))
+        return t
+
+    def job(c):
+        return expect(201, api("POST", "/api/jobs", {
+            "title": "Leaking tap " + uniq(6), "description": "Drips all night.",
+            "category": "plumbing", "address": "3 Nile St"}, token=c["token"]))["data"]["id"]
+
+    check(_value("unverified_can_quote") is True, "seeded %r" % _value("unverified_can_quote"))
+    c, t, v = make_user_with_role("customer"), craftsman(), craftsman()
+    expect(200, api("PUT", "/api/technicians/%d" % v["id"], {"verification": {"status": "verified"}},
+                    token=admin_token()))
+    j1 = job(c)
+    q = expect(201, api("POST", "/api/jobs/%d/quotes" % j1, {"price": 20000}, token=t["token"]))["data"]
+    check(q["craftsman"]["verified"] is False, "unverified shown as %r" % q["craftsman"])
+    with changed(unverified_can_quote=False):
+        j2 = job(c)
+        r = api("POST", "/api/jobs/%d/quotes" % j2, {"price": 20000}, token=t["token"])
+        expect(403, r, "FORBIDDEN")
+        expect_bilingual("POST", "/api/jobs/%d/quotes" % j2, {"price": 20000}, token=t["token"],
+                         status=403)
+        check(db_scalar("SELECT COUNT(*) FROM quotes WHERE job_id = %d" % j2) in (0, "0"),
+              "a refused quote was stored")
+        q = expect(201, api("POST", "/api/jobs/%d/quotes" % j2, {"price": 21000},
+                            token=v["token"]))["data"]
+        check(q["craftsman"]["verified"] is True, "verified shown as %r" % q["craftsman"])
+    # back to true: the unverified craftsman quotes again
+    expect(201, api("POST", "/api/jobs/%d/quotes" % j2, {"price": 19000}, token=t["token"]))
+
+
 PROOFS = {
     "app_name": test_app_name_is_what_the_apps_show,
     "support_phone": test_support_phone_is_what_the_apps_show,
@@ -251,6 +291,7 @@ PROOFS = {
     "average_speed_kmh": test_average_speed_kmh_sets_the_arrival_time,
     "max_login_attempts": test_login_settings_drive_the_limiter,
     "login_window_minutes": test_login_settings_drive_the_limiter,
+    "unverified_can_quote": test_unverified_can_quote_lets_unverified_craftsmen_quote,
 }
 
 
@@ -281,7 +322,8 @@ def test_values_outside_a_rule_are_refused_and_change_nothing():
            ("app_name", "Warsha", "INVALID_TYPE"), ("app_name", {"ar": "ورشة"}, "INVALID_FORMAT"),
            ("support_email", "nobody", "INVALID_FORMAT"),
            ("emergency_hotline", "call us", "INVALID_FORMAT"),
-           ("min_app_version", {"android": "latest", "ios": "1.0"}, "INVALID_FORMAT")]
+           ("min_app_version", {"android": "latest", "ios": "1.0"}, "INVALID_FORMAT"),
+           ("unverified_can_quote", "yes", "INVALID_TYPE"), ("unverified_can_quote", 1, "INVALID_TYPE")]
     adm = admin_token()
     for key, value, code in bad:
         before = db_scalar("SELECT value FROM settings WHERE `key` = '%s'" % key)

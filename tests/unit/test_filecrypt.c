@@ -154,3 +154,46 @@ TEST(two_encryptions_differ)
 	close(e1);
 	close(e2);
 }
+
+TEST(seal_open_and_mac)
+{
+	unsigned char key[FILECRYPT_KEY_LEN], other[FILECRYPT_KEY_LEN];
+	char m1[65], m2[65], m3[65], *hex, *hex2, *out;
+	struct arena a;
+	size_t len;
+
+	arena_init(&a, 4096);
+	CHECK_INT(filecrypt_key_parse(KEY_HEX, key), 0);
+	memcpy(other, key, sizeof(key));
+	other[0] ^= 1;
+	hex = filecrypt_seal(key, "nid:7", "29001011234567", 14, &a);
+	REQUIRE(hex != NULL);
+	CHECK_INT(strlen(hex), 2 * (FILECRYPT_OVERHEAD + 14));
+	CHECK(strstr(hex, "29001011234567") == NULL);
+	CHECK_INT(filecrypt_open(key, "nid:7", hex, &a, &out, &len), 0);
+	CHECK_STR(out, "29001011234567");
+	CHECK_INT(len, 14);
+	/* another label (row), another key, a changed digit: refused */
+	CHECK_INT(filecrypt_open(key, "nid:8", hex, &a, &out, &len), -1);
+	CHECK_INT(filecrypt_open(other, "nid:7", hex, &a, &out, &len), -1);
+	hex[40] = hex[40] == '0' ? '1' : '0';
+	CHECK_INT(filecrypt_open(key, "nid:7", hex, &a, &out, &len), -1);
+	CHECK_INT(filecrypt_open(key, "nid:7", "zz", &a, &out, &len), -1);
+	CHECK_INT(filecrypt_open(key, "nid:7", NULL, &a, &out, &len), -1);
+	/* a fresh nonce every time */
+	hex = filecrypt_seal(key, "nid:7", "29001011234567", 14, &a);
+	hex2 = filecrypt_seal(key, "nid:7", "29001011234567", 14, &a);
+	CHECK(strcmp(hex, hex2) != 0);
+	/* the digest: the same for the same input, not for another key, context or input */
+	filecrypt_mac(key, "national_id", "29001011234567", 14, m1);
+	filecrypt_mac(key, "national_id", "29001011234567", 14, m2);
+	CHECK_STR(m1, m2);
+	CHECK_INT(strlen(m1), 64);
+	filecrypt_mac(other, "national_id", "29001011234567", 14, m3);
+	CHECK(strcmp(m1, m3) != 0);
+	filecrypt_mac(key, "other", "29001011234567", 14, m3);
+	CHECK(strcmp(m1, m3) != 0);
+	filecrypt_mac(key, "national_id", "29001011234568", 14, m3);
+	CHECK(strcmp(m1, m3) != 0);
+	arena_free(&a);
+}

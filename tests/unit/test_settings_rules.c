@@ -108,3 +108,12 @@ TEST(app_versions)
 	CHECK_INT(app_version_parse(" 1", a), -1);
 	CHECK_INT(app_version_parse("1.2-beta", a), -1);
 }
+
+TEST(booleans)
+{
+	CHECK_STR(check_text("unverified_can_quote", "true"), "ok");
+	CHECK_STR(check_text("unverified_can_quote", "false"), "ok");
+	CHECK_STR(check_text("unverified_can_quote", "1"), "INVALID_TYPE");
+	CHECK_STR(check_text("unverified_can_quote", "\"true\""), "INVALID_TYPE");
+	CHECK_STR(check_text("unverified_can_quote", "null"), "INVALID_TYPE");
+}
