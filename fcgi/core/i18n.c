@@ -304,6 +304,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_NOTIFY_JOB_QUOTE_DECLINED] = { "notify.job.quote_declined", "لم يتم اختيار عرض سعرك", "Your quote was not chosen" },
 	[MSG_NOTIFY_JOB_STATUS] = { "notify.job.status", "تغيرت حالة المهمة", "The job's status changed" },
 	[MSG_NOTIFY_JOB_CANCELLED] = { "notify.job.cancelled", "تم إلغاء المهمة", "The job was cancelled" },
+	[MSG_RECOMMENDATIONS] = { "recommendations.list", "الحرفيون المقترحون لهذه المهمة", "Craftsmen recommended for this job" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */
