@@ -18,10 +18,11 @@ enum stmt {
 	"POW(SIN(RADIANS(p.latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(p.latitude))" \
 	" * POW(SIN(RADIANS(p.longitude - ?) / 2), 2))))"
 
-/* Inside: the nearest ids, from ix_technicians_nearby (two work statuses, then the
- * latitude range of the box; longitude, distance and radius checked on the index
- * entries) and the specialization by primary key; only these are sorted. Outside: the
- * few rows of each, by primary key, and its stats row. */
+/* Inside: the nearest ids, from technician_reach's ix_technician_reach_near (the
+ * category, two work statuses, then the latitude range of the box; longitude, distance
+ * and radius checked on the index entries, so only the craftsmen of the job's trade
+ * are read); only those inside the circle are sorted. Outside: the few rows of each,
+ * by primary key, and its stats row. */
 #define CANDIDATES_SQL DB_LIST_LIMIT \
 	"SELECT n.user_id, n.distanceKm, p.work_status = 'available' AS available," \
 	" p.experience_years, JSON_LENGTH(p.specializations) AS nspec, p.specializations," \
@@ -29,10 +30,9 @@ enum stmt {
 	" COALESCE(s.completed, 0), COALESCE(s.dropped, 0), COALESCE(s.responses, 0)," \
 	" COALESCE(s.response_seconds, 0)" \
 	" FROM (SELECT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm" \
-	" FROM technician_profiles p FORCE INDEX (ix_technicians_nearby)" \
-	" STRAIGHT_JOIN technician_specializations k FORCE INDEX (PRIMARY)" \
-	" ON k.category = ? AND k.user_id = p.user_id" \
-	" WHERE p.work_status IN ('available', 'busy') AND p.verification = 'verified'" \
+	" FROM technician_reach p FORCE INDEX (ix_technician_reach_near)" \
+	" WHERE p.category = ? AND p.work_status IN ('available', 'busy')" \
+	" AND p.verification = 'verified'" \
 	" AND p.user_bookable = 1" \
 	" AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?" \
 	" AND " HAVERSINE " <= LEAST(?, p.service_radius_km)" \

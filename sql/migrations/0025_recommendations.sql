@@ -108,3 +108,66 @@ INSERT INTO technician_stats (user_id, responses, response_seconds)
   GROUP BY technician_id
   ON DUPLICATE KEY UPDATE responses = VALUES(responses),
     response_seconds = VALUES(response_seconds);
+
+-- The craftsmen of one category near a point. ix_technicians_nearby (0008) holds every
+-- technician, so a search for one trade reads every bookable technician in the box and
+-- probes each one's specializations; around Cairo that is thousands of index entries a
+-- request. technician_reach is one row per specialization with the profile's search
+-- columns copied beside it, so the recommendations read the box of one category only.
+-- Kept by triggers: a specialization row inserted copies its profile; a profile changed
+-- in a search column updates its rows; a specialization or a profile deleted takes its
+-- rows along (the foreign keys cascade: cascaded deletes fire no trigger).
+CREATE TABLE IF NOT EXISTS technician_reach (
+  category          VARCHAR(40)     NOT NULL,
+  user_id           BIGINT UNSIGNED NOT NULL,
+  work_status       VARCHAR(10)     NOT NULL,
+  verification      VARCHAR(10)     NOT NULL,
+  user_bookable     TINYINT(1)      NOT NULL,
+  latitude          DECIMAL(9,6)    NULL,
+  longitude         DECIMAL(9,6)    NULL,
+  service_radius_km SMALLINT UNSIGNED NOT NULL,
+  PRIMARY KEY (category, user_id),
+  KEY ix_technician_reach_user (user_id),
+  KEY ix_technician_reach_near (category, verification, user_bookable, work_status,
+    latitude, longitude, service_radius_km),
+  CONSTRAINT fk_technician_reach_specialization FOREIGN KEY (category, user_id)
+    REFERENCES technician_specializations (category, user_id) ON DELETE CASCADE,
+  CONSTRAINT fk_technician_reach_profile FOREIGN KEY (user_id)
+    REFERENCES technician_profiles (user_id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+DROP TRIGGER IF EXISTS tr_technician_specializations_reach;
+CREATE TRIGGER tr_technician_specializations_reach AFTER INSERT ON technician_specializations
+FOR EACH ROW
+  INSERT IGNORE INTO technician_reach (category, user_id, work_status, verification,
+    user_bookable, latitude, longitude, service_radius_km)
+  SELECT NEW.category, p.user_id, p.work_status, p.verification, p.user_bookable,
+    p.latitude, p.longitude, p.service_radius_km
+  FROM technician_profiles p WHERE p.user_id = NEW.user_id;
+
+DROP TRIGGER IF EXISTS tr_technician_profiles_reach;
+CREATE TRIGGER tr_technician_profiles_reach AFTER UPDATE ON technician_profiles
+FOR EACH ROW
+BEGIN
+  IF OLD.work_status <> NEW.work_status OR OLD.verification <> NEW.verification
+     OR OLD.user_bookable <> NEW.user_bookable
+     OR NOT (OLD.latitude <=> NEW.latitude) OR NOT (OLD.longitude <=> NEW.longitude)
+     OR OLD.service_radius_km <> NEW.service_radius_km THEN
+    UPDATE technician_reach SET work_status = NEW.work_status,
+      verification = NEW.verification, user_bookable = NEW.user_bookable,
+      latitude = NEW.latitude, longitude = NEW.longitude,
+      service_radius_km = NEW.service_radius_km
+    WHERE user_id = NEW.user_id;
+  END IF;
+END;
+
+-- The specializations of today (running this again refreshes the copies).
+INSERT INTO technician_reach (category, user_id, work_status, verification,
+    user_bookable, latitude, longitude, service_radius_km)
+  SELECT k.category, p.user_id, p.work_status, p.verification, p.user_bookable,
+    p.latitude, p.longitude, p.service_radius_km
+  FROM technician_specializations k JOIN technician_profiles p ON p.user_id = k.user_id
+  ON DUPLICATE KEY UPDATE work_status = VALUES(work_status),
+    verification = VALUES(verification), user_bookable = VALUES(user_bookable),
+    latitude = VALUES(latitude), longitude = VALUES(longitude),
+    service_radius_km = VALUES(service_radius_km);

@@ -227,4 +227,32 @@ def test_stats_are_kept_on_write():
           items[0]["stats"]["completionRate"] == 1.0, items)
 
 
+def test_the_search_copy_follows_the_profile():
+    """technician_reach (the per-category copy the search reads) follows every change."""
+    lat, lng = spot()
+    c = client()
+    t = craftsman(*east(lat, lng, 2))
+    j = post_job(c, lat, lng)
+    check(ids(recs(c, j["id"])) == [t["id"]], "found")
+    db_query("UPDATE technician_profiles SET work_status = 'offline' WHERE user_id = %d"
+             % t["id"])
+    check(ids(recs(c, j["id"])) == [], "offline: gone")
+    db_query("UPDATE technician_profiles SET work_status = 'available', latitude = %f,"
+             " longitude = %f WHERE user_id = %d" % (east(lat, lng, 40) + (t["id"],)))
+    check(ids(recs(c, j["id"])) == [], "moved away: gone")
+    db_query("UPDATE technician_profiles SET latitude = %f, longitude = %f WHERE user_id = %d"
+             % (east(lat, lng, 2) + (t["id"],)))
+    check(ids(recs(c, j["id"])) == [t["id"]], "back")
+    expect(200, api("PATCH", "/api/admin/users/%d/ban" % t["id"], {"reason": "test"},
+                    token=admin_token()))
+    check(ids(recs(c, j["id"])) == [], "banned: gone")
+    expect(200, api("PATCH", "/api/admin/users/%d/unban" % t["id"], token=admin_token()))
+    check(ids(recs(c, j["id"])) == [t["id"]], "unbanned: back")
+    expect(200, api("PUT", "/api/technicians/%d" % t["id"], {"specializations": ["electrical"]},
+                    token=t["token"]))
+    check(ids(recs(c, j["id"])) == [], "another trade: gone")
+    rows = db_query("SELECT category FROM technician_reach WHERE user_id = %d" % t["id"])
+    check(rows == [["electrical"]], rows)
+
+
 run(globals())
