@@ -289,6 +289,9 @@ enum err quotes_accept(struct req *r);
 enum err jobs_invite(struct req *r);
 enum err jobs_invitations(struct req *r);
 enum err jobs_respond(struct req *r);
+/* recommendations.c: GET /api/users/recommendations (seed 001 §5.12) */
+extern const struct input recommendations_query;
+enum err recommendations_get(struct req *r);
 /* bookings.c, for jobs.c: a new start code for the booking (its hash on b, the code by
  * SMS to the booking's contact phone), as every assignment gets */
 enum err bookings_new_start_code(struct req *r, struct booking_row *b);

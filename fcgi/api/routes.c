@@ -65,6 +65,10 @@ const struct route app_routes[] = {
 	    .body = &devices_register_input },
 	{ DELETE, "/api/users/fcm-token", devices_unregister, ROLE_ANY, 0,
 	    .body = &devices_unregister_input },
+	/* seed 001 §5.12: craftsmen recommended for the caller's job (recommendations.c):
+	 * before /api/users/:id */
+	{ GET, "/api/users/recommendations", recommendations_get, ROLE_CUSTOMER | ROLE_CORPORATE, 0,
+	    .query = &recommendations_query },
 	/* whole for staff, the public view for the others (users.c) */
 	{ GET, "/api/users", users_list, ROLE_ANY, 0, .query = &users_list_query },
 	{ GET, "/api/users/:id", users_get, ROLE_ANY, 0 },

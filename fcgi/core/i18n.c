@@ -377,6 +377,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_NOTIFY_VERIFICATION_REJECTED] = { "notify.verification.rejected", "تم رفض طلب توثيق حسابك، راجع السبب وأرسل طلبا جديدا", "Your verification request was rejected: see the reason and send a new one" },
 	[MSG_QUOTE_UNVERIFIED] = { "quote.unverified", "يجب توثيق حسابك قبل تقديم عروض الأسعار", "Your account must be verified before you can quote" },
 	[MSG_VERIFICATION_ALREADY] = { "verification.already", "حسابك موثق بالفعل", "Your account is already verified" },
+	[MSG_RECOMMENDATIONS] = { "recommendations.list", "الحرفيون المقترحون لهذه المهمة", "Craftsmen recommended for this job" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -9,6 +9,7 @@
 #include "jobs.h"
 #include "reviews.h"
 #include "verifications.h"
+#include "recommendations.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct db_family *const store_families[] = {
 	&store_jobs,
 	&store_reviews,
 	&store_verifications,
+	&store_recommendations,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
