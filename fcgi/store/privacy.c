@@ -15,6 +15,7 @@ enum stmt {
 	STMT_X_QUOTES,
 	STMT_X_INVITATIONS,
 	STMT_X_REVIEWS,
+	STMT_X_VERIFICATIONS,
 	STMT_OPEN_BOOKING,
 	STMT_OPEN_WORK,
 	STMT_E_BOOKINGS,
@@ -25,6 +26,7 @@ enum stmt {
 	STMT_E_SESSIONS,
 	STMT_E_TECHNICIAN,
 	STMT_E_DEVICES,
+	STMT_E_VERIFICATIONS,
 	STMT__MAX
 };
 
@@ -80,6 +82,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " scheduled_at AS scheduledAt, city, governorate, total, currency,"
 	    " created_at AS createdAt FROM bookings WHERE technician_id = ?"
 	    " ORDER BY created_at, id", 1, 13, 0 },
+	/* a craftsman's verification requests: what the lists show, never the number */
+	[STMT_X_VERIFICATIONS] = { "SELECT id, status, national_id_last4 AS nationalIdLast4,"
+	    " birth_date AS birthDate, governorate, reason, reviewed_at AS reviewedAt,"
+	    " created_at AS createdAt FROM verifications WHERE user_id = ?"
+	    " ORDER BY created_at, id", 1, 8, 0 },
 	[STMT_X_NOTIFICATIONS] = { "SELECT id, type, title_ar AS titleAr, title_en AS titleEn,"
 	    " body_ar AS bodyAr, body_en AS bodyEn, data AS `data:json`, is_read AS isRead,"
 	    " read_at AS readAt, created_at AS createdAt FROM notifications WHERE user_id = ?"
@@ -138,6 +145,9 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " longitude = NULL, location_updated_at = NULL, working_city = NULL,"
 	    " work_status = 'offline', verification_reason = NULL WHERE user_id = ?", 1, 0, 0 },
 	[STMT_E_DEVICES] = { "DELETE FROM device_tokens WHERE user_id = ?", 1, 0, 0 },
+	/* the encrypted national ID and its hash go with the requests (their documents are
+	 * uploads, erased with the others; the rows cascade) */
+	[STMT_E_VERIFICATIONS] = { "DELETE FROM verifications WHERE user_id = ?", 1, 0, 0 },
 };
 
 struct db_family store_privacy = DB_FAMILY("privacy", stmts);
@@ -182,7 +192,8 @@ db_privacy_export(struct db *db, struct arena *a, long long user_id, json_object
 	    (rc = part(db, a, STMT_X_UPLOADS, user_id, out, "uploads", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_QUOTES, user_id, out, "quotes", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_INVITATIONS, user_id, out, "invitations", 0)) != DB_OK ||
-	    (rc = part(db, a, STMT_X_REVIEWS, user_id, out, "reviews", 0)) != DB_OK)
+	    (rc = part(db, a, STMT_X_REVIEWS, user_id, out, "reviews", 0)) != DB_OK ||
+	    (rc = part(db, a, STMT_X_VERIFICATIONS, user_id, out, "verifications", 0)) != DB_OK)
 		return rc;
 	return DB_OK;
 }
@@ -210,7 +221,7 @@ db_privacy_erase(struct db *db, struct arena *a, long long user_id)
 {
 	static const enum stmt steps[] = { STMT_E_BOOKINGS, STMT_E_NOTIFICATIONS,
 		STMT_E_NOTIFICATION_COUNTS, STMT_E_OUTBOX, STMT_E_CONTACT, STMT_E_SESSIONS,
-		STMT_E_TECHNICIAN, STMT_E_DEVICES };
+		STMT_E_TECHNICIAN, STMT_E_DEVICES, STMT_E_VERIFICATIONS };
 	enum db_rc rc;
 	size_t i;
 
