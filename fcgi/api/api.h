@@ -288,4 +288,18 @@ enum err jobs_respond(struct req *r);
  * SMS to the booking's contact phone), as every assignment gets */
 enum err bookings_new_start_code(struct req *r, struct booking_row *b);
 
+/* disputes.c: a job's disputes, evidence and the admins' decision (seed 001 §5.7, §5.8;
+ * docs/bookings.md, "Disputes") */
+enum err disputes_open(struct req *r);
+enum err disputes_get(struct req *r);
+enum err disputes_evidence(struct req *r);
+enum err disputes_admin_list(struct req *r);
+enum err disputes_admin_stats(struct req *r);
+enum err disputes_admin_resolve(struct req *r);
+extern const struct input disputes_open_input;
+extern const struct input disputes_evidence_input;
+extern const struct input disputes_list_query;
+extern const struct input disputes_stats_query;
+extern const struct input disputes_resolve_input;
+
 #endif

@@ -7,6 +7,7 @@
 #include "analytics.h"
 #include "activity_list.h"
 #include "jobs.h"
+#include "disputes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct db_family *const store_families[] = {
 	&store_activity_list,
 	&store_uploads,
 	&store_jobs,
+	&store_disputes,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
