@@ -244,6 +244,10 @@ def test_evidence_messages_files_and_the_first_response():
     n = int(db_scalar("SELECT COUNT(*) FROM dispute_evidence WHERE dispute_id = %d"
                       % d["id"]))
     check(n == 2, "refused evidence leaves no row: %d" % n)
+    # a file given as evidence stays: its owner cannot delete it
+    expect(409, api("DELETE", "/api/files/%d" % mine["id"], token=c["token"]),
+           fields={"id": "IN_USE"})
+    check(int(db_scalar("SELECT COUNT(*) FROM uploads WHERE id = %d" % mine["id"])) == 1, "")
     # staff's first answer starts the clock and the review
     mod = make_user_with_role("moderator")
     n_c = notes(c["id"])
