@@ -334,4 +334,18 @@ extern const struct input verification_reject_input;
 /* ERR_OK when the caller (a technician) may quote under unverified_can_quote, else 403 */
 enum err verification_may_quote(struct req *r);
 
+/* disputes.c: a job's disputes, evidence and the admins' decision (seed 001 §5.7, §5.8;
+ * docs/bookings.md, "Disputes") */
+enum err disputes_open(struct req *r);
+enum err disputes_get(struct req *r);
+enum err disputes_evidence(struct req *r);
+enum err disputes_admin_list(struct req *r);
+enum err disputes_admin_stats(struct req *r);
+enum err disputes_admin_resolve(struct req *r);
+extern const struct input disputes_open_input;
+extern const struct input disputes_evidence_input;
+extern const struct input disputes_list_query;
+extern const struct input disputes_stats_query;
+extern const struct input disputes_resolve_input;
+
 #endif

@@ -317,6 +317,19 @@ const struct route app_routes[] = {
 	    .body = &verification_approve_input },
 	{ POST, "/api/admin/verifications/:id/reject", verification_reject, ROLE_STAFF, 0,
 	    .body = &verification_reject_input },
+	/* disputes (seed 001 §5.7, §5.8; disputes.c): a party of a job opens one, parties
+	 * and staff add evidence, staff follow them, an admin decides */
+	{ POST, "/api/disputes", disputes_open, ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_TECHNICIAN,
+	    0, .body = &disputes_open_input },
+	{ GET, "/api/disputes/:disputeId", disputes_get, ROLE_ANY, 0 },
+	{ POST, "/api/disputes/:disputeId/evidence", disputes_evidence, ROLE_ANY, 0,
+	    .body = &disputes_evidence_input },
+	{ GET, "/api/admin/disputes", disputes_admin_list, ROLE_STAFF, 0,
+	    .query = &disputes_list_query },
+	{ GET, "/api/admin/disputes/stats", disputes_admin_stats, ROLE_STAFF, 0,
+	    .query = &disputes_stats_query },
+	{ POST, "/api/admin/disputes/:disputeId/resolve", disputes_admin_resolve, ROLE_ADMIN, 0,
+	    .body = &disputes_resolve_input },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

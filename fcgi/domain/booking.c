@@ -45,6 +45,11 @@ const struct bk_transition bk_transitions[] = {
 	{ SJ, BK_VERIFIED,            EV_REQUEST_PAYMENT, BK_PAYMENT_PENDING,     ST | SY, 0 },
 	{ SJ, BK_PAYMENT_PENDING,     EV_PAY,             BK_PAID,                ST | SY, 0 },
 	{ SJ, BK_COMPLETED,           EV_DISPUTE,         BK_DISPUTED,            CU | TE, 0 },
+	/* a job may be disputed while the hired craftsman works on it, too (seed 001 §2.3) */
+	{ J,  BK_HIRED,               EV_DISPUTE,         BK_DISPUTED,            CU | TE, 0 },
+	{ J,  BK_ON_WAY,              EV_DISPUTE,         BK_DISPUTED,            CU | TE, 0 },
+	{ J,  BK_ARRIVED,             EV_DISPUTE,         BK_DISPUTED,            CU | TE, 0 },
+	{ J,  BK_IN_PROGRESS,         EV_DISPUTE,         BK_DISPUTED,            CU | TE, 0 },
 	{ SJ, BK_DISPUTED,            EV_RESOLVE,         BK_VERIFIED,            ST,      0 },
 	/* cancellation: free until the technician sets off (bk_cancel_fee) */
 	{ S,  BK_PENDING_APPROVAL,    EV_CANCEL,          BK_CANCELLED,           CU | ST, 0 },

@@ -14,6 +14,8 @@ const struct key_field store_keys[] = {
 	{ "fk_bookings_category", ERR_VALIDATION, "category", "INVALID_VALUE", MSG_V_JOB_CATEGORY },
 	{ "uq_quotes_live", ERR_CONFLICT, "jobId", "DUPLICATE", MSG_QUOTE_EXISTS },
 	{ "uq_job_invitations", ERR_CONFLICT, "craftsmanId", "DUPLICATE", MSG_INVITE_TWICE },
+	{ "uq_disputes_open", ERR_CONFLICT, "jobId", "DUPLICATE", MSG_DISPUTE_EXISTS },
+	{ "fk_dispute_evidence_upload", ERR_CONFLICT, "id", "IN_USE", MSG_DISPUTE_FILE_IN_USE },
 };
 
 const size_t store_nkeys = sizeof(store_keys) / sizeof(store_keys[0]);

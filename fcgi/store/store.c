@@ -10,6 +10,7 @@
 #include "reviews.h"
 #include "verifications.h"
 #include "recommendations.h"
+#include "disputes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct db_family *const store_families[] = {
 	&store_reviews,
 	&store_verifications,
 	&store_recommendations,
+	&store_disputes,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);

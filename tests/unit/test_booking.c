@@ -132,6 +132,34 @@ TEST(who_may_do_what)
 	CHECK_INT(t->to, BK_TECHNICIAN_ASSIGNED);
 }
 
+TEST(a_job_is_disputed_while_hired_at_work_or_completed)
+{
+	static const enum bk_status open[] = { BK_HIRED, BK_ON_WAY, BK_ARRIVED, BK_IN_PROGRESS,
+	    BK_COMPLETED };
+	static const enum bk_status closed[] = { BK_POSTED, BK_QUOTED, BK_VERIFIED,
+	    BK_DISPUTED, BK_CANCELLED };
+	const struct bk_transition *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(open) / sizeof(open[0]); i++) {
+		CHECK_INT(bk_apply(BK_JOB, open[i], EV_DISPUTE, BK_CUSTOMER, 0, &t), BK_OK);
+		CHECK_INT(t->to, BK_DISPUTED);
+		CHECK_INT(bk_apply(BK_JOB, open[i], EV_DISPUTE, BK_TECHNICIAN, 0, &t), BK_OK);
+		CHECK_INT(bk_apply(BK_JOB, open[i], EV_DISPUTE, BK_STAFF, 0, &t), BK_NOT_ALLOWED);
+	}
+	for (i = 0; i < sizeof(closed) / sizeof(closed[0]); i++)
+		CHECK_INT(bk_apply(BK_JOB, closed[i], EV_DISPUTE, BK_CUSTOMER, 0, &t), BK_NO_MOVE);
+	/* a service booking is disputed only once completed */
+	CHECK_INT(bk_apply(BK_SERVICE, BK_IN_PROGRESS, EV_DISPUTE, BK_CUSTOMER, 0, &t),
+	    BK_NO_MOVE);
+	/* the decision: resolve (verified) or the staff's cancel */
+	CHECK_INT(bk_apply(BK_JOB, BK_DISPUTED, EV_RESOLVE, BK_STAFF, 0, &t), BK_OK);
+	CHECK_INT(t->to, BK_VERIFIED);
+	CHECK_INT(bk_apply(BK_JOB, BK_DISPUTED, EV_CANCEL, BK_STAFF, 0, &t), BK_OK);
+	CHECK_INT(t->to, BK_CANCELLED);
+	CHECK_INT(bk_apply(BK_JOB, BK_DISPUTED, EV_RESOLVE, BK_CUSTOMER, 0, &t), BK_NOT_ALLOWED);
+}
+
 TEST(cancellation_by_status_and_party)
 {
 	static const struct bk_cancel_policy p = { .fee_fixed = 5000, .fee_percent = 20 };
