@@ -260,4 +260,12 @@ enum err admin_activity_log(struct req *r);
 extern const struct input analytics_period_query;
 extern const struct input admin_activity_query;
 
+/* search (docs/search.md): services.c, technicians.c, users.c */
+extern const struct input search_services_query;
+extern const struct input search_technicians_query;
+extern const struct input search_users_query;
+enum err search_services(struct req *r);
+enum err search_technicians(struct req *r);
+enum err search_users(struct req *r);
+
 #endif

@@ -237,6 +237,13 @@ const struct route app_routes[] = {
 	    ROLE_TECHNICIAN | ROLE_STAFF, 0, .body = &progress_milestone_input },
 	{ PUT, "/api/bookings/:id/progress/milestones/:milestoneId/complete",
 	    progress_milestone_reach, ROLE_TECHNICIAN | ROLE_STAFF, 0 },
+
+	/* search (seed 000; docs/search.md): services public, technicians and users staff */
+	{ GET, "/api/search/services", search_services, ROUTE_PUBLIC, 0,
+	    .query = &search_services_query },
+	{ GET, "/api/search/technicians", search_technicians, ROLE_STAFF, 0,
+	    .query = &search_technicians_query },
+	{ GET, "/api/search/users", search_users, ROLE_STAFF, 0, .query = &search_users_query },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -261,6 +261,8 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_FILE_DELETED] = { "file.deleted", "تم حذف الملف", "File deleted" },
 	[MSG_FILE_UNAVAILABLE] = { "file.unavailable", "الملفات الخاصة غير متاحة حالياً",
 	    "Private files are not available at the moment" },
+	[MSG_SEARCH_RESULTS] = { "search.results", "نتائج البحث", "Search results" },
+	[MSG_GEOCODE_FOUND] = { "geocode.found", "تم تحديد الموقع", "Location found" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */
