@@ -268,4 +268,10 @@ enum err search_services(struct req *r);
 enum err search_technicians(struct req *r);
 enum err search_users(struct req *r);
 
+/* geocode.c (docs/search.md, "Geocoding") */
+extern const struct input geocode_reverse_query;
+extern const struct input geocode_forward_query;
+enum err geocode_reverse(struct req *r);
+enum err geocode_forward(struct req *r);
+
 #endif

@@ -74,6 +74,10 @@ struct config {
 	char *files_types;        /* MIME types /api/files takes, space separated */
 	char *files_key;          /* AES-256-GCM key of private files: 64 hex digits */
 	char *files_key_file;
+	/* geocoding (docs/search.md): a Nominatim-compatible base URL; empty, none */
+	char *geocode_url;
+	char *geocode_user_agent;     /* sent with every call: who calls (provider policies) */
+	int   geocode_timeout_ms;     /* one call, connecting included */
 
 	/* Not keys. */
 	int   migrate_session;    /* set by --migrate: its connection has no read timeout */

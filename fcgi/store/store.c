@@ -6,6 +6,7 @@
 #include "admin_sessions.h"
 #include "analytics.h"
 #include "activity_list.h"
+#include "geocode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct db_family *const store_families[] = {
 	&store_analytics,
 	&store_activity_list,
 	&store_uploads,
+	&store_geocode,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
