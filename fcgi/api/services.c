@@ -708,7 +708,7 @@ search_services(struct req *r)
 	struct service_filter f = { NULL, 0, -1, NULL };
 	struct page pg = { 0 };
 	json_object *items = NULL;
-	long long offset;
+	long long offset, n;
 	enum db_rc rc;
 
 	pg.page = q->page.set ? q->page.i : 1;
@@ -719,11 +719,22 @@ search_services(struct req *r)
 	f.search = q->q.s;
 	if (q->category.set)
 		f.category = q->category.s;
-	if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK)
+	/* One row more than the page: a full page is not counted (its total is the lower
+	 * bound it proves, as the users' name search); a page short of it is the last, its
+	 * total exact. Only a page past the end is counted (capped): counting would build
+	 * the match set a second time. */
+	if ((rc = db_services_search(r->db, r->a, &f, pg.limit + 1, offset, &items)) != DB_OK)
 		return fail_db(r, rc);
-	if (offset >= pg.total)
-		items = json_object_new_array();
-	else if ((rc = db_services_search(r->db, r->a, &f, pg.limit, offset, &items)) != DB_OK)
+	n = (long long)json_object_array_length(items);
+	if (n > pg.limit) {
+		json_object_array_del_idx(items, (size_t)pg.limit, 1);
+		pg.total = offset + pg.limit + 1;
+		pg.total_capped = 1;
+	} else if (n > 0 || offset == 0) {
+		pg.total = offset + n;
+	} else if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK) {
+		json_object_put(items);
 		return fail_db(r, rc);
+	}
 	return reply_list(r, MSG_SEARCH_RESULTS, items, &pg);
 }

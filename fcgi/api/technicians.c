@@ -740,6 +740,7 @@ search_technicians(struct req *r)
 	struct page pg = { 0 };
 	json_object *rows;
 	const char *text = "";
+	long long offset, n;
 	enum db_rc rc;
 
 	/* q, specialization and city are words the technician's text must all hold (a
@@ -774,12 +775,23 @@ search_technicians(struct req *r)
 	pg.limit = in->limit.set ? in->limit.i : 20;
 	if (pg.page * pg.limit > TECHNICIANS_COUNT_CAP)
 		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
-	if ((rc = db_technicians_search_count(r->db, r->a, &q, &pg.total, &pg.total_capped)) != DB_OK)
+	/* one row more than the page, and a total counted only past the end, as
+	 * search_services() */
+	offset = (pg.page - 1) * pg.limit;
+	if ((rc = db_technicians_search(r->db, r->a, &q, pg.limit + 1, offset, &rows, &shown)) !=
+	    DB_OK)
 		return fail_db(r, rc);
-	if ((pg.page - 1) * pg.limit >= pg.total)
-		return reply_list(r, MSG_SEARCH_RESULTS, json_object_new_array(), &pg);
-	if ((rc = db_technicians_search(r->db, r->a, &q, pg.limit, (pg.page - 1) * pg.limit, &rows,
-	    &shown)) != DB_OK)
+	n = (long long)json_object_array_length(rows);
+	if (n > pg.limit) {
+		json_object_array_del_idx(rows, (size_t)pg.limit, 1);
+		pg.total = offset + pg.limit + 1;
+		pg.total_capped = 1;
+	} else if (n > 0 || offset == 0) {
+		pg.total = offset + n;
+	} else if ((rc = db_technicians_search_count(r->db, r->a, &q, &pg.total,
+	    &pg.total_capped)) != DB_OK) {
+		json_object_put(rows);
 		return fail_db(r, rc);
+	}
 	return reply_list(r, MSG_SEARCH_RESULTS, items_for(r, rows, shown), &pg);
 }
