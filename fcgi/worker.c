@@ -227,8 +227,9 @@ read_body(struct req *r, FCGX_Stream *in, long long len, int *drained)
 
 	if (len == 0) {
 		*drained = drain(in);
-		/* handlers that take a body see {} when none came; reads need none */
-		if (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH))
+		/* handlers that take a body see {} when none came (a DELETE's optional reason
+		 * too); reads need none */
+		if (r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE))
 			r->json = json_owned(r->a, json_object_new_object());
 		return ERR_OK;
 	}

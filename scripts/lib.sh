@@ -85,7 +85,8 @@ cmd_deps() {
 	mapfile -t missing < <(deps_missing)
 	if [ "${#missing[@]}" -eq 0 ]; then
 		log "Debian packages: all ${#WARSHA_DEB_PACKAGES[@]} present"
-		return 0
+		npm_deps
+		return
 	fi
 	command -v apt-get >/dev/null 2>&1 || die "apt-get not found: scripts/dev needs Debian 12"
 	log "installing Debian packages: ${missing[*]}"
@@ -100,6 +101,7 @@ cmd_deps() {
 	[ "$rc" -eq 0 ] || die "apt-get failed (exit $rc)"
 	mapfile -t missing < <(deps_missing)
 	[ "${#missing[@]}" -eq 0 ] || die "still missing after apt-get: ${missing[*]}"
+	npm_deps
 }
 
 # ---------------------------------------------------------------- build
@@ -112,12 +114,20 @@ build_tree() {
 	cmake -S "$REPO" -B "$REPO/$dir" "$@" && cmake --build "$REPO/$dir" -j"$BUILD_JOBS"
 }
 
-# npm packages of the black-box tests (tests/browser/package.json: playwright-core for
-# the dashboard in headless Chromium), installed exactly as locked (npm ci) next to
-# each package-lock.json under tests/, again only when the lock changed.
+# The npm packages of the tests, exactly as locked (npm ci), next to each
+# package-lock.json under tests/ (tests/: socket.io-client against the notifier;
+# tests/browser/: playwright-core for the dashboard in headless Chromium), again only
+# when the lock changed since (node_modules/.package-lock.json is npm's own record).
 npm_deps() {
 	local lock dir
-	command -v npm >/dev/null 2>&1 || { warn "npm not found: the browser tests will be skipped"; return 0; }
+	# Debian's npm only when no npm came with nodejs: a nodejs that bundles npm (as
+	# NodeSource's does) conflicts with the package
+	if ! command -v npm >/dev/null 2>&1; then
+		log "installing Debian package: npm"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+			as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+				--no-install-recommends npm || die "apt-get could not install npm"
+	fi
 	for lock in "$REPO"/tests/package-lock.json "$REPO"/tests/*/package-lock.json; do
 		[ -f "$lock" ] || continue
 		dir=$(dirname "$lock")
@@ -126,7 +136,8 @@ npm_deps() {
 			continue
 		fi
 		log "npm ci in ${dir#"$REPO"/}"
-		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $dir"
+		(cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) ||
+			die "npm ci failed in ${dir#"$REPO"/}"
 	done
 }
 

@@ -553,7 +553,9 @@ session_open(struct req *r, long long uid, const char *role, void *ctx)
 	s.user_id = uid;
 	s.csrf_secret = random_hex(r->a, 32);
 	s.ip = r->remote_addr;
-	s.user_agent = r->user_agent != NULL ? arena_strndup(r->a, r->user_agent, 255) : NULL;
+	/* at most the column's 255 bytes: arena_strndup copies exactly n */
+	s.user_agent = r->user_agent != NULL ? arena_strndup(r->a, r->user_agent,
+	    strnlen(r->user_agent, 255)) : NULL;
 	s.idle_seconds = idle * 60;
 	s.max_seconds = hours * 3600;
 	o->max_seconds = s.max_seconds;

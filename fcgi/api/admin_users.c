@@ -174,6 +174,7 @@ ban_work(struct req *r, void *ctx)
 	json_object_object_add(d, "reason", json_object_new_string(b->reason));
 	if ((rc = db_users_ban(r->db, r->a, b->id, b->reason, r->user.id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, b->id, "banned")) != DB_OK ||
+	    (rc = sessions_auth_check(r, b->id)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.ban", "user", b->id,
 	    d)) != DB_OK)
 		return fail_db(r, rc);

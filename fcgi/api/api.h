@@ -179,6 +179,11 @@ enum err sessions_list(struct req *r);
 enum err sessions_get(struct req *r);
 enum err sessions_end(struct req *r);
 enum err sessions_mine(struct req *r);
+/* Inside a unit of work that may end a user's tokens (a ban, a deletion, a new role, a
+ * new password, a sign-out, an ended session): an auth:check event for their room, so
+ * the notifiers check their open sockets again and close those no longer allowed
+ * (docs/realtime.md). */
+enum db_rc sessions_auth_check(struct req *r, long long user_id);
 enum err sessions_end_mine(struct req *r);
 
 /* uploads.c: seed 000's image uploads and avatars, seed 001's service images */
@@ -259,6 +264,34 @@ enum err admin_stats(struct req *r);
 enum err admin_activity_log(struct req *r);
 extern const struct input analytics_period_query;
 extern const struct input admin_activity_query;
+/* jobs.c: seed 001's jobs, quotes and invitations (bookings of kind job) */
+extern const struct input jobs_create_input;
+extern const struct input jobs_update_input;
+extern const struct input jobs_list_query;
+extern const struct input jobs_status_input;
+extern const struct input quotes_create_input;
+extern const struct input quotes_revise_input;
+extern const struct input jobs_invite_input;
+extern const struct input jobs_respond_input;
+enum err jobs_create(struct req *r);
+enum err jobs_list(struct req *r);
+enum err jobs_get(struct req *r);
+enum err jobs_update(struct req *r);
+enum err jobs_cancel(struct req *r);
+extern const struct input jobs_remove_input;
+enum err jobs_remove(struct req *r);
+enum err jobs_status(struct req *r);
+enum err quotes_create(struct req *r);
+enum err quotes_list(struct req *r);
+enum err quotes_revise(struct req *r);
+enum err quotes_withdraw(struct req *r);
+enum err quotes_accept(struct req *r);
+enum err jobs_invite(struct req *r);
+enum err jobs_invitations(struct req *r);
+enum err jobs_respond(struct req *r);
+/* bookings.c, for jobs.c: a new start code for the booking (its hash on b, the code by
+ * SMS to the booking's contact phone), as every assignment gets */
+enum err bookings_new_start_code(struct req *r, struct booking_row *b);
 
 /* search (docs/search.md): services.c, technicians.c, users.c */
 extern const struct input search_services_query;

@@ -841,8 +841,8 @@ logout_work(struct req *r, void *ctx)
 	if (t->hash != NULL && (rc = db_sessions_revoke_family_of(r->db, r->a, t->hash)) != DB_OK)
 		return fail_db(r, rc);
 	/* the access token itself stops working too, not only at its expiry */
-	if (r->user.id != 0 && (rc = db_sessions_revoke_access(r->db, r->a, r->user.jti,
-	    r->user.token_exp)) != DB_OK)
+	if (r->user.id != 0 && ((rc = db_sessions_revoke_access(r->db, r->a, r->user.jti,
+	    r->user.token_exp)) != DB_OK || (rc = sessions_auth_check(r, r->user.id)) != DB_OK))
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -1024,7 +1024,8 @@ reset_work(struct req *r, void *ctx)
 	if ((rc = db_accounts_set_password(r->db, r->a, c.user_id, t->password_hash, 1)) != DB_OK ||
 	    (rc = db_codes_use(r->db, r->a, c.id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, c.user_id, "password")) != DB_OK ||
-	    (rc = db_sessions_end_access(r->db, r->a, c.user_id, auth_now_us())) != DB_OK)
+	    (rc = db_sessions_end_access(r->db, r->a, c.user_id, auth_now_us())) != DB_OK ||
+	    (rc = sessions_auth_check(r, c.user_id)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }
@@ -1085,7 +1086,8 @@ change_work(struct req *r, void *ctx)
 	if (rc != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, r->user.id, "password")) != DB_OK ||
 	    (rc = db_sessions_end_access(r->db, r->a, r->user.id, now)) != DB_OK ||
-	    (rc = db_sessions_revoke_access(r->db, r->a, r->user.jti, r->user.token_exp)) != DB_OK)
+	    (rc = db_sessions_revoke_access(r->db, r->a, r->user.jti, r->user.token_exp)) != DB_OK ||
+	    (rc = sessions_auth_check(r, r->user.id)) != DB_OK)
 		return fail_db(r, rc);
 	return open_session(r, r->user.id, role_name(r->user.role), NULL, &t->session);
 }

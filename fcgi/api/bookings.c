@@ -1454,3 +1454,10 @@ bookings_anonymous(const struct req *r)
 {
 	return anonymous(r);
 }
+
+/* For jobs.c: a hired job's start code, made as an assignment's is. */
+enum err
+bookings_new_start_code(struct req *r, struct booking_row *b)
+{
+	return issue_code(r, b);
+}

@@ -243,6 +243,7 @@ erase_work(struct req *r, void *ctx)
 	    (rc = db_privacy_erase(r->db, r->a, r->user.id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, r->user.id, "deleted")) != DB_OK ||
 	    (rc = db_sessions_end_access(r->db, r->a, r->user.id, auth_now_us())) != DB_OK ||
+	    (rc = sessions_auth_check(r, r->user.id)) != DB_OK ||
 	    (rc = db_codes_retire_user(r->db, r->a, r->user.id)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user",
 	    r->user.id, d)) != DB_OK)

@@ -168,6 +168,37 @@ const struct route app_routes[] = {
 	{ PUT, "/api/booking/:id/status", bookings_status, ROLE_ANY, 0,
 	    .body = &booking_status_input },
 
+	/* jobs, quotes and invitations (seed 001 §5.3-5.5; jobs.c): a job is a booking of
+	 * kind job; one the caller may not see is 404 */
+	{ POST, "/api/jobs", jobs_create, ROLE_CUSTOMER | ROLE_CORPORATE, 0,
+	    .body = &jobs_create_input },
+	{ GET, "/api/jobs", jobs_list, ROLE_ANY, 0, .query = &jobs_list_query },
+	{ GET, "/api/jobs/:jobId", jobs_get, ROLE_ANY, 0 },
+	{ PUT, "/api/jobs/:jobId", jobs_update, ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_STAFF, 0,
+	    .body = &jobs_update_input },
+	{ DELETE, "/api/jobs/:jobId", jobs_cancel, ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_STAFF,
+	    0 },
+	{ PATCH, "/api/jobs/:jobId/status", jobs_status, ROLE_ANY, 0,
+	    .body = &jobs_status_input },
+	/* seed 001 §5.8, §7.6: staff take a posting down (jobs.c, jobs_remove) */
+	{ DELETE, "/api/admin/jobs/:jobId", jobs_remove, ROLE_STAFF, 0,
+	    .body = &jobs_remove_input },
+	{ POST, "/api/jobs/:jobId/quotes", quotes_create, ROLE_TECHNICIAN, 0,
+	    .body = &quotes_create_input },
+	{ GET, "/api/jobs/:jobId/quotes", quotes_list, ROLE_ANY, 0 },
+	{ PUT, "/api/jobs/:jobId/quotes/:quoteId", quotes_revise, ROLE_TECHNICIAN, 0,
+	    .body = &quotes_revise_input },
+	{ POST, "/api/jobs/:jobId/quotes/:quoteId/withdraw", quotes_withdraw, ROLE_TECHNICIAN,
+	    0 },
+	{ POST, "/api/jobs/:jobId/quotes/:quoteId/accept", quotes_accept,
+	    ROLE_CUSTOMER | ROLE_CORPORATE, 0 },
+	{ POST, "/api/jobs/:jobId/invite", jobs_invite, ROLE_CUSTOMER | ROLE_CORPORATE, 0,
+	    .body = &jobs_invite_input },
+	{ GET, "/api/jobs/:jobId/invitations", jobs_invitations,
+	    ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_STAFF, 0 },
+	{ POST, "/api/jobs/:jobId/invitations/respond", jobs_respond, ROLE_TECHNICIAN, 0,
+	    .body = &jobs_respond_input },
+
 	/* notifications: the caller's own (someone else's id is 404); sending is the
 	 * admins' (seed 000). /api/v1/notifications (seed 004) reaches the same rows. */
 	{ GET, "/api/notifications", notifications_list, ROLE_ANY, 0,

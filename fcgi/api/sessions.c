@@ -3,11 +3,13 @@
  * lastUsedAt, expiresAt, current}, never its token or hash. Ending one revokes its
  * refresh family and, at once, every access token it issued: they carry the family as
  * "sid", which the per-request read checks (fcgi/core/auth.h, fcgi/store/users.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../store/activity.h"
+#include "../store/bookings.h"
 #include "../store/sessions.h"
 #include "api.h"
 
@@ -140,6 +142,16 @@ struct end_tx {
 	long long   owner;
 };
 
+enum db_rc
+sessions_auth_check(struct req *r, long long user_id)
+{
+	char room[32];
+
+	snprintf(room, sizeof(room), "user:%lld", user_id);
+	return db_bookings_realtime(r->db, r->a, room, "auth:check",
+	    json_owned(r->a, json_object_new_object()));
+}
+
 static enum err
 end_work(struct req *r, void *ctx)
 {
@@ -151,7 +163,8 @@ end_work(struct req *r, void *ctx)
 	 * revoked until the longest of them has expired) */
 	if ((rc = db_sessions_revoke_family(r->db, r->a, t->family, "logout")) != DB_OK ||
 	    (rc = db_sessions_revoke_access(r->db, r->a, t->family,
-	    (long long)time(NULL) + r->cfg->access_token_ttl + 60)) != DB_OK)
+	    (long long)time(NULL) + r->cfg->access_token_ttl + 60)) != DB_OK ||
+	    (rc = sessions_auth_check(r, t->owner)) != DB_OK)
 		return fail_db(r, rc);
 	if (t->owner != r->user.id) {
 		d = json_owned(r->a, json_object_new_object());

@@ -14,6 +14,7 @@
 #include "../core/validate.h"
 #include "../domain/identity.h"
 #include "../store/activity.h"
+#include "../store/bookings.h"
 #include "../store/services.h"
 #include "../store/technicians.h"
 #include "../store/user_lists.h"
@@ -598,7 +599,8 @@ create_work(struct req *r, void *ctx)
 		return fail_msg(r, ERR_CONFLICT, MSG_TECHNICIAN_EXISTS);
 	if (user_role_is_staff(u.role))
 		return fail_msg(r, ERR_CONFLICT, MSG_TECHNICIAN_STAFF_ACCOUNT);
-	if ((rc = db_users_set_role(r->db, r->a, t->id, "technician")) != DB_OK)
+	if ((rc = db_users_set_role(r->db, r->a, t->id, "technician")) != DB_OK ||
+	    (rc = sessions_auth_check(r, t->id)) != DB_OK)
 		return fail_db(r, rc);
 	d = json_owned(r->a, json_object_new_object());
 	json_object_object_add(d, "from", json_new_str(u.role));
@@ -671,6 +673,23 @@ status_work(struct req *r, void *ctx)
 	if ((rc = db_technicians_set_status(r->db, r->a, t->id, t->in->status.s, t->in->lat.set,
 	    t->in->lat.d, t->in->lng.d)) != DB_OK)
 		return fail_db(r, rc);
+	/* the admins' live map (seed 000's events; docs/realtime.md), in the same unit */
+	d = json_owned(r->a, json_object_new_object());
+	json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
+	json_object_object_add(d, "status", json_object_new_string(t->in->status.s));
+	json_object_object_add(d, "kind", json_object_new_string("work"));
+	if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:status-change", d)) !=
+	    DB_OK)
+		return fail_db(r, rc);
+	if (t->in->lat.set) {
+		d = json_owned(r->a, json_object_new_object());
+		json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
+		json_object_object_add(d, "latitude", json_object_new_double(t->in->lat.d));
+		json_object_object_add(d, "longitude", json_object_new_double(t->in->lng.d));
+		if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:location-update",
+		    d)) != DB_OK)
+			return fail_db(r, rc);
+	}
 	if (!t->staff)
 		return ERR_OK;
 	d = json_owned(r->a, json_object_new_object());

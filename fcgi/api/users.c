@@ -287,6 +287,7 @@ role_work(struct req *r, void *ctx)
 	if (strcmp(u.role, t->role) == 0)
 		return ERR_OK;
 	if ((rc = db_users_set_role(r->db, r->a, t->id, t->role)) != DB_OK ||
+	    (rc = sessions_auth_check(r, t->id)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.role_change", "user", t->id,
 	    change(r->a, u.role, t->role))) != DB_OK)
 		return fail_db(r, rc);
@@ -328,6 +329,7 @@ delete_work(struct req *r, void *ctx)
 	if ((rc = db_users_anonymize(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_privacy_erase(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_sessions_revoke_user(r->db, r->a, *id, "deleted")) != DB_OK ||
+	    (rc = sessions_auth_check(r, *id)) != DB_OK ||
 	    (rc = db_codes_retire_user(r->db, r->a, *id)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "user.delete", "user", *id,
 	    d)) != DB_OK)

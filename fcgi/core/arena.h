@@ -18,6 +18,7 @@ struct arena {
 void  arena_init(struct arena *a, size_t block_size);
 void *arena_alloc(struct arena *a, size_t n);          /* zeroed, aligned, never NULL */
 char *arena_strdup(struct arena *a, const char *s);    /* NULL stays NULL */
+/* exactly n bytes of s (which must hold them; they may include NUL) and a NUL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

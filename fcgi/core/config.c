@@ -117,6 +117,8 @@ static const struct ckey keys[] = {
 	S(files_types, "image/jpeg image/png image/webp application/pdf"),
 	SECRET(files_key, 64),
 	S(files_key_file, ""),
+	I(notifier_ping_interval_ms, "25000", 100, 3600 * 1000),
+	I(notifier_ping_timeout_ms, "20000", 100, 3600 * 1000),
 	S(geocode_url, ""),
 	S(geocode_user_agent, "Warsha/" WARSHA_VERSION " (car and home services, Egypt)"),
 	I(geocode_timeout_ms, "3000", 100, 30000),

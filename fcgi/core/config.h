@@ -74,6 +74,8 @@ struct config {
 	char *files_types;        /* MIME types /api/files takes, space separated */
 	char *files_key;          /* AES-256-GCM key of private files: 64 hex digits */
 	char *files_key_file;
+	int   notifier_ping_interval_ms;   /* Engine.IO pingInterval of the notifier's sockets */
+	int   notifier_ping_timeout_ms;    /* Engine.IO pingTimeout: no pong by then drops it */
 	/* geocoding (docs/search.md): a Nominatim-compatible base URL; empty, none */
 	char *geocode_url;
 	char *geocode_user_agent;     /* sent with every call: who calls (provider policies) */

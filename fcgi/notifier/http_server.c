@@ -95,6 +95,13 @@ health_body(const struct notifier *n, int up)
 	json_object_object_add(o, "service", json_object_new_string(NOTIFIER_NAME));
 	json_object_object_add(o, "uptimeSeconds",
 	    json_object_new_int64((int64_t)(now.tv_sec - n->started.tv_sec)));
+	/* the WebSockets open here, and the realtime_events id delivered up to (null
+	 * until the tail has started) */
+	json_object_object_add(o, "sockets", json_object_new_int64(n->nsocks));
+	json_object_object_add(o, "lastEventId", n->last_event >= 0 ?
+	    json_object_new_int64(n->last_event) : NULL);
+	json_object_object_add(o, "eventsDelivered", json_object_new_int64(n->delivered));
+	json_object_object_add(o, "socketsDropped", json_object_new_int64(n->dropped));
 	return o;
 }
 
@@ -109,6 +116,10 @@ route(const struct notifier *n, struct http_reply *r, const char *path, int meth
 		return reply_set(r, err_status(ERR_METHOD_NOT_ALLOWED),
 		    error_body(ERR_METHOD_NOT_ALLOWED, "Method not allowed"));
 	}
+	/* Engine.IO's polling transport is not served: WebSocket only (docs/realtime.md) */
+	if (strcmp(path, "/socket.io/") == 0 || strcmp(path, "/socket.io") == 0)
+		return reply_set(r, err_status(ERR_BAD_REQUEST), error_body(ERR_BAD_REQUEST,
+		    "Transport unknown: connect with transport=websocket"));
 	return reply_set(r, err_status(ERR_NOT_FOUND), error_body(ERR_NOT_FOUND, "Not found"));
 }
 

@@ -1,15 +1,17 @@
 /* warsha-notifier: the realtime and delivery daemon (docs/architecture.md).
  *
- * Today it serves GET /health from libwebsockets' built-in poll loop, keeps its MariaDB
- * connection checked from a once-a-second tick, and stops cleanly on SIGTERM or SIGINT:
- * the loop ends, the context, the database connection and the configuration are
- * released, and the exit status is 0. notifier.h lists the parts and where the
- * WebSocket and outbox work will hook in. */
+ * It serves GET /health and the WebSockets of /socket.io/ and /ws from libwebsockets'
+ * built-in poll loop, keeps its MariaDB connection checked from a once-a-second tick,
+ * tails realtime_events to the sockets' rooms, and stops cleanly on SIGTERM or SIGINT:
+ * every socket gets a close frame (1001, going away), the loop ends once they are
+ * closed (or after SHUTDOWN_MS), the context, the database connection and the
+ * configuration are released, and the exit status is 0. notifier.h lists the parts. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -17,6 +19,7 @@
 #include "delivery.h"
 
 #define SIGNALS_PROTOCOL "warsha-signals"
+#define SHUTDOWN_MS      3000     /* SIGTERM: how long the sockets get to close */
 
 struct notifier *
 notifier_of(struct lws *wsi)
@@ -41,17 +44,25 @@ conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 			return -1;
 		return http_callback(wsi, reason, user, in, len);
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		/* WebSocket upgrades for /socket.io/ and /ws come with the next issue: they
-		 * will be admitted here and told apart by path in
-		 * LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION, which records the kind of socket in
-		 * struct conn. Until then every WebSocket upgrade is hung up on (-1: lws
-		 * sends nothing and logs nothing). */
-		if (in == NULL || strcmp(in, "websocket") != 0)
-			return 0;
-		if (lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) < 0)
-			path[0] = '\0';
-		log_info("msg=upgrade_refused path=%s", log_clean(clean, sizeof(clean), path));
-		return -1;
+		/* WebSocket upgrades are admitted here; FILTER_PROTOCOL_CONNECTION below tells
+		 * /socket.io/ from /ws by path (ws.c) and refuses any other. Anything but a
+		 * WebSocket upgrade (h2c) is hung up on. */
+		if (in == NULL || strcmp(in, "websocket") != 0) {
+			if (lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) < 0)
+				path[0] = '\0';
+			log_info("msg=upgrade_refused path=%s", log_clean(clean, sizeof(clean),
+			    path));
+			return -1;
+		}
+		return 0;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+	case LWS_CALLBACK_ESTABLISHED:
+	case LWS_CALLBACK_RECEIVE:
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+	case LWS_CALLBACK_CLOSED:
+		if (user == NULL)
+			return -1;
+		return ws_callback(wsi, reason, user, in, len);
 	default:
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	}
@@ -88,6 +99,11 @@ lws_log_emit(int level, const char *line)
 	    log_clean(clean, sizeof(clean), text));
 }
 
+static const lws_retry_bo_t idle_policy = {
+	.secs_since_valid_ping = 60,
+	.secs_since_valid_hangup = 90,
+};
+
 static struct lws_context *
 create_context(struct notifier *n, const char *host, int port)
 {
@@ -111,10 +127,60 @@ create_context(struct notifier *n, const char *host, int port)
 	    LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
 	    LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
 	info.max_http_header_data = 8192;    /* Socket.IO clients send long auth headers */
+	/* headers are held only until the upgrade; a burst of connections waits for one */
+	info.max_http_header_pool = 256;
 	info.timeout_secs = 10;
+	/* plain /ws clients have no Engine.IO heartbeat: WebSocket PINGs find the dead */
+	info.retry_and_idle_policy = &idle_policy;
 	info.uid = -1;
 	info.gid = -1;
 	return lws_create_context(&info);
+}
+
+/* Every socket is a descriptor: the soft limit goes up to the hard one. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("msg=fd_limit_unchanged error=\"%s\"", strerror(errno));
+	}
+}
+
+static void
+wake_run(lws_sorted_usec_list_t *sul)
+{
+	struct notifier *n = lws_container_of(sul, struct notifier, wake);
+
+	lws_sul_schedule(n->ctx, 0, &n->wake, wake_run, 50 * LWS_US_PER_MS);
+}
+
+/* SIGTERM: a close frame (1001) to every socket, then the loop runs until they are
+ * closed or SHUTDOWN_MS passed. */
+static void
+close_sockets(struct notifier *n)
+{
+	struct timespec t0, t;
+	long ms = 0;
+	long before = n->nsocks;
+
+	if (n->nsocks == 0)
+		return;
+	ws_shutdown(n);
+	wake_run(&n->wake);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (n->nsocks > 0 && ms < SHUTDOWN_MS) {
+		if (lws_service(n->ctx, 0) < 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+	}
+	lws_sul_cancel(&n->wake);
+	log_info("msg=sockets_closed closed=%ld left=%ld ms=%ld", before - n->nsocks,
+	    n->nsocks, ms);
 }
 
 #ifndef WARSHA_VERSION
@@ -147,6 +213,8 @@ main(int argc, char *argv[])
 
 	memset(&n, 0, sizeof(n));
 	n.db_up = -1;
+	n.last_event = -1;
+	arena_init(&n.arena, 16384);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
@@ -181,6 +249,11 @@ main(int argc, char *argv[])
 	if (signals_block() != 0)
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &n.started);
+	raise_fd_limit();
+	if (rooms_init(&n) != 0) {
+		log_error("msg=out_of_memory");
+		goto out;
+	}
 
 	/* A database that is down is a state /health reports, not a reason to exit. */
 	if ((n.db = db_open(&n.cfg)) == NULL) {
@@ -198,6 +271,7 @@ main(int argc, char *argv[])
 	if (signals_adopt(n.ctx, SIGNALS_PROTOCOL) != 0)
 		goto out;
 	tick_start(&n);
+	realtime_start(&n);
 	if (delivery_start(&n.cfg) != 0)
 		goto out;
 	log_info("msg=started listen=%s db=%s", log_clean(clean, sizeof(clean),
@@ -210,12 +284,17 @@ main(int argc, char *argv[])
 		}
 	}
 	rc = n.stop == STOP_SIGNAL ? 0 : 1;
+	if (n.stop == STOP_SIGNAL)
+		close_sockets(&n);
 out:
 	delivery_stop();
 	if (n.ctx != NULL) {
+		realtime_stop(&n);
 		tick_stop(&n);
 		lws_context_destroy(n.ctx);
 	}
+	rooms_free(&n);
+	arena_free(&n.arena);
 	db_close(n.db);
 	config_free(&n.cfg);
 	log_info("msg=stopped status=%d", rc);

@@ -59,7 +59,7 @@ enum stmt {
 	" b.cancellation_reason AS cancellationReason, b.cancellation_fee AS cancellationFee," \
 	" b.admin_notes AS adminNotes, b.created_at AS createdAt, b.updated_at AS updatedAt"
 #define VIEW_NCOLS 35
-#define VIEW_JOIN " JOIN services s ON s.id = b.service_id"
+#define VIEW_JOIN " LEFT JOIN services s ON s.id = b.service_id"   /* jobs have none */
 
 /* A page: the variant's index read backwards from the key (created_at, id), inside
  * the created_at bounds. The upper bound is the smaller of `to` and the key's time

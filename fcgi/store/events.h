@@ -7,4 +7,10 @@
 /* Maintenance, a batch at a time: events over a day old. *n: the rows deleted. */
 enum db_rc db_events_purge(struct db *db, struct arena *a, unsigned long long *n);
 
+/* The notifier's tail: the newest id now (0 for none), and up to limit rows after an
+ * id, oldest first, as columns id, room, event, payload (JSON text). */
+enum db_rc db_events_last_id(struct db *db, struct arena *a, long long *id);
+enum db_rc db_events_tail(struct db *db, struct arena *a, long long after, int limit,
+    struct db_result *res);
+
 #endif

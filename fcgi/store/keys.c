@@ -11,6 +11,9 @@ const struct key_field store_keys[] = {
 	    MSG_V_GOVERNORATE },
 	{ "uq_services_name_en", ERR_CONFLICT, "nameEn", "DUPLICATE", MSG_V_SERVICE_NAME_TAKEN },
 	{ "fk_services_category", ERR_VALIDATION, "category", "INVALID_VALUE", MSG_V_CATEGORY },
+	{ "fk_bookings_category", ERR_VALIDATION, "category", "INVALID_VALUE", MSG_V_JOB_CATEGORY },
+	{ "uq_quotes_live", ERR_CONFLICT, "jobId", "DUPLICATE", MSG_QUOTE_EXISTS },
+	{ "uq_job_invitations", ERR_CONFLICT, "craftsmanId", "DUPLICATE", MSG_INVITE_TWICE },
 };
 
 const size_t store_nkeys = sizeof(store_keys) / sizeof(store_keys[0]);

@@ -12,6 +12,8 @@ enum stmt {
 	STMT_X_CONTACT,
 	STMT_X_DEVICES,
 	STMT_X_UPLOADS,
+	STMT_X_QUOTES,
+	STMT_X_INVITATIONS,
 	STMT_OPEN_BOOKING,
 	STMT_OPEN_WORK,
 	STMT_E_BOOKINGS,
@@ -59,7 +61,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " expires_at AS expiresAt, revoked_at AS revokedAt, revoke_reason AS revokeReason"
 	    " FROM refresh_tokens WHERE user_id = ? ORDER BY id", 1, 7, 0 },
 	/* as a customer: the whole booking but its secrets (guest token, start code) */
-	[STMT_X_BOOKINGS] = { "SELECT id, number, kind, service_id AS serviceId,"
+	[STMT_X_BOOKINGS] = { "SELECT id, number, kind, service_id AS serviceId, title, category,"
+	    " budget_min AS budgetMin, budget_max AS budgetMax,"
 	    " technician_id AS technicianId, status, scheduled_at AS scheduledAt,"
 	    " is_emergency AS isEmergency, address, city, governorate,"
 	    " location_notes AS locationNotes, latitude, longitude,"
@@ -70,12 +73,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " payment_status AS paymentStatus, cancellation_reason AS cancellationReason,"
 	    " cancellation_fee AS cancellationFee, created_at AS createdAt,"
 	    " updated_at AS updatedAt FROM bookings WHERE customer_id = ?"
-	    " ORDER BY created_at, id", 1, 30, 0 },
+	    " ORDER BY created_at, id", 1, 34, 0 },
 	/* as a technician: the work, without the customers' own details */
-	[STMT_X_WORK] = { "SELECT id, number, kind, service_id AS serviceId, status,"
+	[STMT_X_WORK] = { "SELECT id, number, kind, service_id AS serviceId, title, category, status,"
 	    " scheduled_at AS scheduledAt, city, governorate, total, currency,"
 	    " created_at AS createdAt FROM bookings WHERE technician_id = ?"
-	    " ORDER BY created_at, id", 1, 11, 0 },
+	    " ORDER BY created_at, id", 1, 13, 0 },
 	[STMT_X_NOTIFICATIONS] = { "SELECT id, type, title_ar AS titleAr, title_en AS titleEn,"
 	    " body_ar AS bodyAr, body_en AS bodyEn, data AS `data:json`, is_read AS isRead,"
 	    " read_at AS readAt, created_at AS createdAt FROM notifications WHERE user_id = ?"
@@ -98,6 +101,14 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_X_UPLOADS] = { "SELECT id, kind, is_private AS isPrivate, mime, size, width,"
 	    " height, filename, variants AS `variants:json`, created_at AS createdAt"
 	    " FROM uploads WHERE owner_id = ? ORDER BY created_at, id", 1, 10, 0 },
+	/* a craftsman's quotes and the invitations they received (the marketplace) */
+	[STMT_X_QUOTES] = { "SELECT id, job_id AS jobId, price, currency, notes,"
+	    " valid_until AS validUntil, status, revisions, created_at AS createdAt,"
+	    " updated_at AS updatedAt FROM quotes WHERE technician_id = ?"
+	    " ORDER BY created_at, id", 1, 10, 0 },
+	[STMT_X_INVITATIONS] = { "SELECT id, job_id AS jobId, status,"
+	    " responded_at AS respondedAt, created_at AS createdAt FROM job_invitations"
+	    " WHERE technician_id = ? ORDER BY created_at, id", 1, 5, 0 },
 	[STMT_OPEN_BOOKING] = { "SELECT id FROM bookings WHERE customer_id = ? AND status"
 	    " NOT IN " ENDED " LIMIT 1", 1, 1, 0 },
 	[STMT_OPEN_WORK] = { "SELECT id FROM bookings WHERE technician_id = ? AND status"
@@ -161,7 +172,9 @@ db_privacy_export(struct db *db, struct arena *a, long long user_id, json_object
 	    (rc = part(db, a, STMT_X_MESSAGES, user_id, out, "messages", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_CONTACT, user_id, out, "contactMessages", 0)) != DB_OK ||
 	    (rc = part(db, a, STMT_X_DEVICES, user_id, out, "devices", 0)) != DB_OK ||
-	    (rc = part(db, a, STMT_X_UPLOADS, user_id, out, "uploads", 0)) != DB_OK)
+	    (rc = part(db, a, STMT_X_UPLOADS, user_id, out, "uploads", 0)) != DB_OK ||
+	    (rc = part(db, a, STMT_X_QUOTES, user_id, out, "quotes", 0)) != DB_OK ||
+	    (rc = part(db, a, STMT_X_INVITATIONS, user_id, out, "invitations", 0)) != DB_OK)
 		return rc;
 	return DB_OK;
 }

@@ -18,8 +18,8 @@ extern struct db_family store_privacy;
 /* Adds the person's data to out (an object): profile, technicianProfile, sessions,
  * bookings (as customer, whole; as technician, without the customers' details),
  * notifications, activity, messages (what was sent to them, never the codes),
- * contactMessages, devices (push; never the token) and uploads (what and where, not the
- * bytes). DB_NOTFOUND when there is no such user. */
+ * contactMessages, devices (push; never the token), uploads (what and where, not the
+ * bytes), and a craftsman's quotes and invitations. DB_NOTFOUND when there is no such user. */
 enum db_rc db_privacy_export(struct db *db, struct arena *a, long long user_id,
     json_object *out);
 

@@ -6,6 +6,7 @@
 #include "admin_sessions.h"
 #include "analytics.h"
 #include "activity_list.h"
+#include "jobs.h"
 #include "geocode.h"
 
 #include <stdio.h>
@@ -37,6 +38,7 @@ struct db_family *const store_families[] = {
 	&store_analytics,
 	&store_activity_list,
 	&store_uploads,
+	&store_jobs,
 	&store_geocode,
 };
 

@@ -491,5 +491,20 @@ def test_fail2ban_filter_matches():
                   "%s does not find the client in %r" % (rx, lines[0]))
 
 
+def test_websockets_through_the_site():
+    """/socket.io/ and /ws upgrade through the production site to the notifier."""
+    if not ENV("WARSHA_TEST_NOTIFIER_URL"):
+        raise Skip("WARSHA_TEST_NOTIFIER_URL is not set")
+    from wsclient import SocketIO, PlainWS
+    u = warsha_test.register_user(role="customer")
+    with ProdNginx() as ng:
+        s = SocketIO(ng.base, auth={"token": u["token"]})
+        check(s.wait_event("authenticated")["userId"] == u["id"], "Socket.IO through nginx")
+        s.close()
+        p = PlainWS(ng.base, token=u["token"])
+        check(p.wait_event("authenticated")["userId"] == u["id"], "/ws through nginx")
+        p.close()
+
+
 if __name__ == "__main__":
     run(globals())

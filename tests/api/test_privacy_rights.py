@@ -178,6 +178,7 @@ def test_a_technicians_export_leaves_out_the_customers_details():
     check(not ({"customerName", "customerPhone", "address", "latitude"} & set(work[0])),
           "customer details in a technician's export %r" % work[0])
     check(d["technicianProfile"] is not None, "technician profile")
+    check(d["quotes"] == [] and d["invitations"] == [], "quotes %r" % d["quotes"])
 
 
 def test_export_is_limited_and_needs_a_caller():
