@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define CONFIG_MAX_KEYS 64
+#define CONFIG_MAX_KEYS 80
 
 struct config {
 	char *db_host;
