@@ -348,4 +348,18 @@ extern const struct input disputes_list_query;
 extern const struct input disputes_stats_query;
 extern const struct input disputes_resolve_input;
 
+/* search (docs/search.md): services.c, technicians.c, users.c */
+extern const struct input search_services_query;
+extern const struct input search_technicians_query;
+extern const struct input search_users_query;
+enum err search_services(struct req *r);
+enum err search_technicians(struct req *r);
+enum err search_users(struct req *r);
+
+/* geocode.c (docs/search.md, "Geocoding") */
+extern const struct input geocode_reverse_query;
+extern const struct input geocode_forward_query;
+enum err geocode_reverse(struct req *r);
+enum err geocode_forward(struct req *r);
+
 #endif

@@ -330,6 +330,17 @@ const struct route app_routes[] = {
 	    .query = &disputes_stats_query },
 	{ POST, "/api/admin/disputes/:disputeId/resolve", disputes_admin_resolve, ROLE_ADMIN, 0,
 	    .body = &disputes_resolve_input },
+	/* search (seed 000; docs/search.md): services public, technicians and users staff */
+	{ GET, "/api/search/services", search_services, ROUTE_PUBLIC, 0,
+	    .query = &search_services_query },
+	{ GET, "/api/search/technicians", search_technicians, ROLE_STAFF, 0,
+	    .query = &search_technicians_query },
+	{ GET, "/api/search/users", search_users, ROLE_STAFF, 0, .query = &search_users_query },
+	/* geocoding (seed 002; geocode.c): public */
+	{ GET, "/api/geocode/reverse", geocode_reverse, ROUTE_PUBLIC, 0,
+	    .query = &geocode_reverse_query },
+	{ GET, "/api/geocode/forward", geocode_forward, ROUTE_PUBLIC, 0,
+	    .query = &geocode_forward_query },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -682,3 +682,59 @@ services_delete(struct req *r)
 		return e;
 	return reply_ok(r, 200, MSG_SERVICE_DELETED, NULL);
 }
+
+/* --- GET /api/search/services (seed 000, public; docs/search.md) --- */
+
+struct search_q {
+	struct in_val q, category, location, page, limit;
+};
+
+static const struct vfield search_fields[] = {
+	{ "q", V_STRING, VF_REQUIRED, 1, 100, NULL, IN(struct search_q, q), NULL },
+	{ "category", V_STRING, 0, 1, 40, NULL, IN(struct search_q, category), NULL },
+	/* seed 000 sends it; the catalog is the same in every governorate, so it narrows
+	 * nothing (docs/search.md) */
+	{ "location", V_STRING, 0, 1, 100, NULL, IN(struct search_q, location), NULL },
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct search_q, page), NULL },
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct search_q, limit), NULL },
+};
+
+const struct input search_services_query = INPUT(struct search_q, search_fields, NULL);
+
+enum err
+search_services(struct req *r)
+{
+	const struct search_q *q = r->qin;
+	struct service_filter f = { NULL, 0, -1, NULL };
+	struct page pg = { 0 };
+	json_object *items = NULL;
+	long long offset, n;
+	enum db_rc rc;
+
+	pg.page = q->page.set ? q->page.i : 1;
+	pg.limit = q->limit.set ? q->limit.i : 10;
+	if (pg.page * pg.limit > SERVICES_WINDOW)
+		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
+	offset = (pg.page - 1) * pg.limit;
+	f.search = q->q.s;
+	if (q->category.set)
+		f.category = q->category.s;
+	/* One row more than the page: a full page is not counted (its total is the lower
+	 * bound it proves, as the users' name search); a page short of it is the last, its
+	 * total exact. Only a page past the end is counted (capped): counting would build
+	 * the match set a second time. */
+	if ((rc = db_services_search(r->db, r->a, &f, pg.limit + 1, offset, &items)) != DB_OK)
+		return fail_db(r, rc);
+	n = (long long)json_object_array_length(items);
+	if (n > pg.limit) {
+		json_object_array_del_idx(items, (size_t)pg.limit, 1);
+		pg.total = offset + pg.limit + 1;
+		pg.total_capped = 1;
+	} else if (n > 0 || offset == 0) {
+		pg.total = offset + n;
+	} else if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK) {
+		json_object_put(items);
+		return fail_db(r, rc);
+	}
+	return reply_list(r, MSG_SEARCH_RESULTS, items, &pg);
+}

@@ -18,6 +18,7 @@
 #include "../store/bookings.h"
 #include "../store/services.h"
 #include "../store/technicians.h"
+#include "../store/user_lists.h"
 #include "../store/users.h"
 #include "api.h"
 #include "user_view.h"
@@ -792,4 +793,95 @@ list_by_rating(struct req *r)
 		return fail_db(r, rc);
 	pg.next_cursor = out.has_next ? rating_cursor(r->a, &out.next) : NULL;
 	return reply_list(r, MSG_TECHNICIAN_LIST, items_for(r, out.items, out.shown), &pg);
+/* --- GET /api/search/technicians (seed 000, staff; docs/search.md) --- */
+
+struct search_q {
+	struct in_val q, specialization, city, rating, location, distance, page, limit;
+};
+
+/* a minimum rating, 0 to 5 */
+static const char *
+check_rating(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	(void)a;
+	return check_range(v, msg, MSG_V_OUT_OF_RANGE, 0, 5, 0);
+}
+
+static const struct vfield search_fields[] = {
+	{ "q", V_STRING, 0, 1, 100, NULL, IN(struct search_q, q), NULL },
+	/* words of a specialization (a category's key or name) and of a city or governorate */
+	{ "specialization", V_STRING, 0, 1, 100, NULL, IN(struct search_q, specialization), NULL },
+	{ "city", V_STRING, 0, 1, 100, NULL, IN(struct search_q, city), NULL },
+	{ "rating", V_STRING, 0, 1, 10, NULL, IN(struct search_q, rating), check_rating },
+	{ "location", V_STRING, 0, 3, 50, NULL, IN(struct search_q, location), check_location },
+	{ "distance", V_STRING, 0, 1, 20, NULL, IN(struct search_q, distance), check_km },
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct search_q, page), NULL },
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct search_q, limit), NULL },
+};
+
+const struct input search_technicians_query = INPUT(struct search_q, search_fields, NULL);
+
+enum err
+search_technicians(struct req *r)
+{
+	const struct search_q *in = r->qin;
+	struct technician_search q = { 0 };
+	struct user_shown *shown;
+	struct page pg = { 0 };
+	json_object *rows;
+	const char *text = "";
+	long long offset, n;
+	enum db_rc rc;
+
+	/* q, specialization and city are words the technician's text must all hold (a
+	 * category key's "_" is a space there) */
+	if (in->q.set)
+		text = in->q.s;
+	if (in->specialization.set)
+		text = arena_join(r->a, " ", text, in->specialization.s, (char *)NULL);
+	if (in->city.set)
+		text = arena_join(r->a, " ", text, in->city.s, (char *)NULL);
+	text = arena_strdup(r->a, text);
+	for (char *p = (char *)text; *p != '\0'; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (*text != '\0' && (q.ft = user_lists_ft_query(r->a, user_lists_fold(r->a, text))) == NULL)
+		return fail_field(r, ERR_VALIDATION, in->q.set ? "q" : in->specialization.set ?
+		    "specialization" : "city", "TOO_SHORT", MSG_V_INVALID_VALUE);
+	q.min_rating = in->rating.set ? in->rating.d : 0;
+	if (in->location.set) {
+		struct point pt;
+		const char *code;
+
+		parse_point(r->a, in->location.s, &pt, &code);   /* checked by check_location */
+		q.near = 1;
+		q.lat = pt.lat;
+		q.lng = pt.lng;
+		q.km = in->distance.set ? in->distance.d : NEAR_DEFAULT_KM;
+	} else if (in->distance.set) {
+		return fail_field(r, ERR_VALIDATION, "location", "REQUIRED", MSG_V_REQUIRED);
+	}
+	pg.page = in->page.set ? in->page.i : 1;
+	pg.limit = in->limit.set ? in->limit.i : 20;
+	if (pg.page * pg.limit > TECHNICIANS_COUNT_CAP)
+		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
+	/* one row more than the page, and a total counted only past the end, as
+	 * search_services() */
+	offset = (pg.page - 1) * pg.limit;
+	if ((rc = db_technicians_search(r->db, r->a, &q, pg.limit + 1, offset, &rows, &shown)) !=
+	    DB_OK)
+		return fail_db(r, rc);
+	n = (long long)json_object_array_length(rows);
+	if (n > pg.limit) {
+		json_object_array_del_idx(rows, (size_t)pg.limit, 1);
+		pg.total = offset + pg.limit + 1;
+		pg.total_capped = 1;
+	} else if (n > 0 || offset == 0) {
+		pg.total = offset + n;
+	} else if ((rc = db_technicians_search_count(r->db, r->a, &q, &pg.total,
+	    &pg.total_capped)) != DB_OK) {
+		json_object_put(rows);
+		return fail_db(r, rc);
+	}
+	return reply_list(r, MSG_SEARCH_RESULTS, items_for(r, rows, shown), &pg);
 }

@@ -926,3 +926,45 @@ users_settings_put(struct req *r)
 		return e;
 	return reply_settings(r, MSG_USER_SETTINGS_UPDATED, settings);
 }
+
+/* --- GET /api/search/users (seed 000, staff; docs/search.md) ---
+ * The staff's users list with its search (docs/data-layer.md, "Searches"): q, or phone
+ * when q is absent, is its search. */
+
+struct search_users_in {
+	struct in_val q, phone, role, status, page, limit;
+};
+
+static const struct vfield search_users_fields[] = {
+	{ "q", V_STRING, 0, 1, 100, NULL, IN(struct search_users_in, q), NULL },
+	{ "phone", V_STRING, 0, 1, 30, NULL, IN(struct search_users_in, phone), NULL },
+	{ "role", V_STRING, 0, 1, 32, NULL, IN(struct search_users_in, role), list_role },
+	{ "status", V_ENUM, 0, 0, 0, list_statuses, IN(struct search_users_in, status), NULL },
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct search_users_in, page), NULL },
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct search_users_in, limit), NULL },
+};
+
+const struct input search_users_query = INPUT(struct search_users_in, search_users_fields, NULL);
+
+enum err
+search_users(struct req *r)
+{
+	const struct search_users_in *in = r->qin;
+	struct users_list_in l;
+	enum err e;
+
+	if (in->q.set && in->phone.set)
+		return fail_field(r, ERR_VALIDATION, "phone", "INVALID_VALUE", MSG_V_INVALID_VALUE);
+	if (!user_lists_searching(in->q.set ? in->q.s : in->phone.set ? in->phone.s : NULL))
+		return fail_field(r, ERR_VALIDATION, "q", "REQUIRED", MSG_V_REQUIRED);
+	memset(&l, 0, sizeof(l));
+	l.page = in->page;
+	l.limit = in->limit;
+	l.role = in->role;
+	l.status = in->status;
+	l.search = in->q.set ? in->q : in->phone;
+	r->qin = &l;
+	e = users_list_filtered(r);
+	r->qin = in;
+	return e;
+}

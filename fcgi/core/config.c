@@ -119,6 +119,9 @@ static const struct ckey keys[] = {
 	S(files_key_file, ""),
 	I(notifier_ping_interval_ms, "25000", 100, 3600 * 1000),
 	I(notifier_ping_timeout_ms, "20000", 100, 3600 * 1000),
+	S(geocode_url, ""),
+	S(geocode_user_agent, "Warsha/" WARSHA_VERSION " (car and home services, Egypt)"),
+	I(geocode_timeout_ms, "3000", 100, 30000),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -689,6 +692,18 @@ validate(const struct config *c, char *err, size_t errlen)
 	    strspn(c->files_key, "0123456789abcdefABCDEF") != 64)) {
 		snprintf(err, errlen, "%s: files_key must be 64 hex digits, a 256-bit key "
 		    "(openssl rand -hex 32)", where(c, key_index("files_key")));
+		return -1;
+	}
+	if (c->geocode_url[0] != '\0' && strncmp(c->geocode_url, "http://", 7) != 0 &&
+	    strncmp(c->geocode_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "%s: geocode_url must be empty (no provider) or an http:// or "
+		    "https:// URL (got '%s')", where(c, key_index("geocode_url")), c->geocode_url);
+		return -1;
+	}
+	if (strlen(c->geocode_user_agent) < 8 ||
+	    strcspn(c->geocode_user_agent, "\r\n") != strlen(c->geocode_user_agent)) {
+		snprintf(err, errlen, "%s: geocode_user_agent must name the application in 8 "
+		    "characters or more, on one line", where(c, key_index("geocode_user_agent")));
 		return -1;
 	}
 	if (c->upload_file_limit > c->upload_body_limit) {

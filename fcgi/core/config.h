@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define CONFIG_MAX_KEYS 64
+#define CONFIG_MAX_KEYS 80
 
 struct config {
 	char *db_host;
@@ -76,6 +76,10 @@ struct config {
 	char *files_key_file;
 	int   notifier_ping_interval_ms;   /* Engine.IO pingInterval of the notifier's sockets */
 	int   notifier_ping_timeout_ms;    /* Engine.IO pingTimeout: no pong by then drops it */
+	/* geocoding (docs/search.md): a Nominatim-compatible base URL; empty, none */
+	char *geocode_url;
+	char *geocode_user_agent;     /* sent with every call: who calls (provider policies) */
+	int   geocode_timeout_ms;     /* one call, connecting included */
 
 	/* Not keys. */
 	int   migrate_session;    /* set by --migrate: its connection has no read timeout */

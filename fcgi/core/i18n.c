@@ -399,6 +399,8 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_NOTIFY_DISPUTE_EVIDENCE] = { "notify.dispute.evidence", "تمت إضافة دليل جديد إلى النزاع", "New evidence was added to the dispute" },
 	[MSG_NOTIFY_DISPUTE_RESOLVED] = { "notify.dispute.resolved", "تم حسم النزاع على مهمتك", "The dispute on your job was resolved" },
 	[MSG_DISPUTE_FILE_IN_USE] = { "dispute.file_in_use", "هذا الملف دليل في نزاع ولا يمكن حذفه", "This file is evidence in a dispute and cannot be deleted" },
+	[MSG_SEARCH_RESULTS] = { "search.results", "نتائج البحث", "Search results" },
+	[MSG_GEOCODE_FOUND] = { "geocode.found", "تم تحديد الموقع", "Location found" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

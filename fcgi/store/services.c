@@ -1,5 +1,8 @@
 #include "services.h"
 
+#include <string.h>
+#include "user_lists.h"
+
 /* The list statements: one per combination of filters, indexed by these bits added to
  * STMT_LIST or STMT_COUNT. */
 enum {
@@ -20,6 +23,8 @@ enum stmt {
 	STMT_INSERT,
 	STMT_UPDATE,
 	STMT_DELETE,
+	STMT_SEARCH,            /* GET /api/search/services: by relevance */
+	STMT_SEARCH_CATEGORY,
 	STMT__MAX
 };
 
@@ -51,17 +56,21 @@ enum stmt {
 /* Lists. The leading filters pick the index that gives the ORDER BY (popular first, then
  * sortOrder, then id): ix_services_category_list with a category, else
  * ix_services_emergency_list for emergency services, else ix_services_popular_sort;
- * isPopular is the next column of each. The search is infix (names are searched by any
- * part of a word), so it filters the rows that index walks, under the statement's time
- * limit; the catalog is reference data, hundreds of rows, not millions. */
+ * isPopular is the next column of each. A search reads ft_services_search (the folded
+ * text of sql/migrations/0022_search_geocode.sql: each word of three characters or more
+ * starts a word of the service) and sorts what it finds; docs/search.md. */
 #define W_CATEGORY "s.category = ? AND "
 #define W_EMERGENCY "s.is_emergency = 1 AND "
 #define W_ACTIVE "s.is_active = 1"
 #define W_POPULAR " AND s.is_popular = ?"
-#define W_SEARCH " AND (s.name_ar LIKE ? OR s.name_en LIKE ? OR s.description_ar LIKE ?" \
-	" OR s.description_en LIKE ? OR s.tags LIKE ?)"
-#define NSEARCH 5
+#define W_SEARCH " AND MATCH(s.search_key) AGAINST (? IN BOOLEAN MODE)"
+#define NSEARCH 1
 
+#define SEARCH_IDS(where) "SELECT s.id, MATCH(s.search_key) AGAINST (? IN BOOLEAN MODE) AS score," \
+	" s.is_popular, s.sort_order FROM services s WHERE " where W_ACTIVE W_SEARCH \
+	" ORDER BY score DESC, s.is_popular DESC, s.sort_order, s.id LIMIT ? OFFSET ?"
+#define SEARCH_SQL(where) DB_LIST_LIMIT SERVICE_COLUMNS " JOIN (" SEARCH_IDS(where) ") n" \
+	" ON n.id = s.id ORDER BY n.score DESC, n.is_popular DESC, n.sort_order, n.id"
 #define LIST_SQL(where) DB_LIST_LIMIT SERVICE_COLUMNS " WHERE " where \
 	" ORDER BY s.is_popular DESC, s.sort_order, s.id LIMIT ? OFFSET ?"
 /* a capped count: at most SERVICES_WINDOW + 1 index entries are read */
@@ -124,6 +133,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	/* is_active goes with deleted_at: the lists rely on it (services.h) */
 	[STMT_DELETE] = { "UPDATE services SET deleted_at = CURRENT_TIMESTAMP(3), is_active = 0"
 	    " WHERE id = ? AND deleted_at IS NULL", 1, 0, 0 },
+	/* the most relevant first, then popular, then sortOrder: the matches are sorted
+	 * narrow (ids and keys, in memory), then the page's rows are read. Sorting the wide
+	 * rows made MariaDB 10.11 put them in an on-disk temporary table, and a statement
+	 * stopped by its time limit then crashed the server while dropping it. */
+	[STMT_SEARCH] = { SEARCH_SQL(""), 4, SERVICE_NCOLS, DBS_LIST },
+	[STMT_SEARCH_CATEGORY] = { SEARCH_SQL(W_CATEGORY), 5, SERVICE_NCOLS, DBS_LIST },
 };
 
 /* Sample arguments for each variant's EXPLAIN (warsha-fcgi --explain-lists), in the
@@ -132,8 +147,7 @@ static const struct db_stmt stmts[STMT__MAX] = {
 #define SMP_C DB_SAMPLE_STR("emergency"),
 #define SMP_E
 #define SMP_P DB_SAMPLE_INT(1),
-#define SMP_S DB_SAMPLE_STR("%oil%"), DB_SAMPLE_STR("%oil%"), DB_SAMPLE_STR("%oil%"), \
-	DB_SAMPLE_STR("%oil%"), DB_SAMPLE_STR("%oil%"),
+#define SMP_S DB_SAMPLE_STR("+oil*"),
 #define SAMPLES(name, filters) \
 	static const struct db_arg s_list_##name[] = { filters DB_SAMPLE_INT(20), DB_SAMPLE_INT(40) }; \
 	static const struct db_arg s_count_##name[] = { filters DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
@@ -154,6 +168,9 @@ SAMPLES(ps, SMP_P SMP_S)
 SAMPLES(cps, SMP_C SMP_P SMP_S)
 SAMPLES(eps, SMP_E SMP_P SMP_S)
 SAMPLES(ceps, SMP_C SMP_E SMP_P SMP_S)
+static const struct db_arg s_search[] = { SMP_S SMP_S DB_SAMPLE_INT(20), DB_SAMPLE_INT(40) };
+static const struct db_arg s_search_c[] = { SMP_S SMP_C SMP_S DB_SAMPLE_INT(20),
+	DB_SAMPLE_INT(40) };
 
 static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + (0)] = DB_SAMPLE(s_list_0),
@@ -188,6 +205,8 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_COUNT + (F_E | F_P | F_S)] = DB_SAMPLE(s_count_eps),
 	[STMT_LIST + (F_C | F_E | F_P | F_S)] = DB_SAMPLE(s_list_ceps),
 	[STMT_COUNT + (F_C | F_E | F_P | F_S)] = DB_SAMPLE(s_count_ceps),
+	[STMT_SEARCH] = DB_SAMPLE(s_search),
+	[STMT_SEARCH_CATEGORY] = DB_SAMPLE(s_search_c),
 };
 
 struct db_family store_services = DB_FAMILY_SAMPLES("services", stmts, samples);
@@ -214,12 +233,13 @@ filter_args(struct arena *a, const struct service_filter *f, unsigned *bits,
 		args[n++] = DB_INT(f->popular != 0);
 	}
 	if (f->search != NULL) {
-		/* the text is data: its % _ \ are escaped, never wildcards */
-		const char *like = db_like_contains(a, f->search);
+		/* the words as FULLTEXT operands (no operator of the text is kept); none
+		 * long enough: the empty query, which matches nothing */
+		const char *ft = user_lists_ft_query(a, user_lists_fold(a, f->search));
 
 		*bits |= F_SEARCH;
 		for (i = 0; i < NSEARCH; i++)
-			args[n++] = DB_STR(like);
+			args[n++] = DB_STR(ft != NULL ? ft : "");
 	}
 	return n;
 }
@@ -354,4 +374,30 @@ db_services_delete(struct db *db, struct arena *a, long long id)
 	if ((rc = RUN(db, a, STMT_DELETE, &res, DB_INT(id))) != DB_OK)
 		return rc;
 	return res.affected == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+enum db_rc
+db_services_search(struct db *db, struct arena *a, const struct service_filter *f,
+    long long limit, long long offset, json_object **items)
+{
+	struct db_arg args[1 + 2 + 2];
+	struct db_result res;
+	unsigned bits;
+	size_t n = filter_args(a, f, &bits, args);
+	enum db_rc rc;
+
+	*items = NULL;
+	if (bits != F_SEARCH && bits != (F_SEARCH | F_CATEGORY))
+		return DB_ERR;
+	/* the query first too, for the relevance it selects */
+	memmove(args + 1, args, n * sizeof(args[0]));
+	args[0] = args[n];
+	n++;
+	args[n++] = DB_INT(limit);
+	args[n++] = DB_INT(offset);
+	if ((rc = db_exec(db, a, &store_services, (bits & F_CATEGORY) ? STMT_SEARCH_CATEGORY :
+	    STMT_SEARCH, args, n, &res)) != DB_OK)
+		return rc;
+	*items = db_rows_json(&res);
+	return DB_OK;
 }

@@ -11,6 +11,7 @@
 #include "verifications.h"
 #include "recommendations.h"
 #include "disputes.h"
+#include "geocode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct db_family *const store_families[] = {
 	&store_verifications,
 	&store_recommendations,
 	&store_disputes,
+	&store_geocode,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The search variants (docs/search.md), added to STMT_SEARCH or STMT_SEARCH_COUNT. */
+enum { TS_RATING, TS_TEXT, TS_NEAR, TS_TEXT_NEAR, TS__MAX };
+
 /* The list variants: one per combination of filters, indexed by these bits added to
  * STMT_LIST or STMT_COUNT. */
 enum {
@@ -29,7 +32,9 @@ enum stmt {
 	STMT_STATUS,
 	STMT_STATUS_LOCATION,
 	STMT_LIST_RATING,
-	STMT__MAX
+	STMT_SEARCH,                 /* GET /api/search/technicians: TS_* added */
+	STMT_SEARCH_COUNT = STMT_SEARCH + TS__MAX,
+	STMT__MAX = STMT_SEARCH_COUNT + TS__MAX
 };
 
 /* The user view with the user's choices (as USER_SHOWN_COLUMNS, which ends in its own
@@ -110,6 +115,34 @@ enum stmt {
 #define NEAR_CATEGORY " STRAIGHT_JOIN technician_specializations k FORCE INDEX (PRIMARY)" \
 	" ON k.category = ? AND k.user_id = p.user_id"
 
+/* The search, in two steps as near a point: inside, the ids (and distances) of one page
+ * in the search's order, read from the profile (its folded text, rating and position,
+ * kept by sql/migrations/0022_search_geocode.sql) and the user's primary key; outside,
+ * the views of that page's rows. Text: ft_technicians_search, the matches sorted by
+ * relevance, then rating. Near a point: the bounding box of the circle (as
+ * db_technicians_nearby()) on ix_technicians_geo, or on the text's matches, nearest
+ * first. Neither: ix_technicians_rating backwards, best rated first. */
+#define TS_FROM(ix) " FROM technician_profiles p" ix \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id WHERE "
+#define TS_MATCH "MATCH(p.search_key) AGAINST (? IN BOOLEAN MODE)"
+#define TS_BOX " AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?" \
+	" AND " HAVERSINE " <= ?"
+#define TS_RATING_W "p.rating >= ? AND " W_USER
+#define TS_IDS_RATING "SELECT p.user_id, NULL AS distanceKm, 0 AS score" \
+	TS_FROM(" FORCE INDEX (ix_technicians_rating)") TS_RATING_W \
+	" ORDER BY p.rating DESC, p.user_id DESC LIMIT ? OFFSET ?"
+#define TS_IDS_TEXT "SELECT p.user_id, NULL AS distanceKm, " TS_MATCH " AS score" \
+	TS_FROM("") TS_MATCH " AND " TS_RATING_W \
+	" ORDER BY score DESC, p.rating DESC, p.user_id LIMIT ? OFFSET ?"
+#define TS_IDS_NEAR(ix, text) "SELECT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm," \
+	" 0 AS score" TS_FROM(ix) text TS_RATING_W TS_BOX \
+	" ORDER BY distanceKm, p.user_id LIMIT ? OFFSET ?"
+#define TS_SQL(ids, order) DB_LIST_LIMIT TECH_SELECT ", n.distanceKm FROM (" ids ") n" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = n.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = n.user_id ORDER BY " order
+#define TS_COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1" TS_FROM(ix) where \
+	" LIMIT ?) t"
+
 /* The writable columns in enum technician_col order. */
 #define LOCK_COLUMNS "p.specializations, p.experience_years, p.working_governorates," \
 	" p.working_city, p.service_radius_km, p.work_status, p.verification," \
@@ -126,6 +159,22 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	VARIANT(F_CATEGORY | F_CITY | F_STATUS, FROM_CATEGORY, W_CATEGORY W_STATUS W_CITY, "k", 3),
 
 	[STMT_NEARBY] = { NEAR_SQL(""), 12, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_SEARCH + TS_RATING] = { TS_SQL(TS_IDS_RATING, "p.rating DESC, p.user_id DESC"), 3,
+	    TECH_NCOLS + 1, DBS_LIST },
+	[STMT_SEARCH + TS_TEXT] = { TS_SQL(TS_IDS_TEXT, "n.score DESC, p.rating DESC, p.user_id"),
+	    5, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_SEARCH + TS_NEAR] = { TS_SQL(TS_IDS_NEAR(" FORCE INDEX (ix_technicians_geo)", ""),
+	    "n.distanceKm, p.user_id"), 14, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_SEARCH + TS_TEXT_NEAR] = { TS_SQL(TS_IDS_NEAR("", TS_MATCH " AND "),
+	    "n.distanceKm, p.user_id"), 15, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_SEARCH_COUNT + TS_RATING] = { TS_COUNT(" FORCE INDEX (ix_technicians_rating)",
+	    TS_RATING_W), 2, 1, DBS_LIST },
+	[STMT_SEARCH_COUNT + TS_TEXT] = { TS_COUNT("", TS_MATCH " AND " TS_RATING_W), 3, 1,
+	    DBS_LIST },
+	[STMT_SEARCH_COUNT + TS_NEAR] = { TS_COUNT(" FORCE INDEX (ix_technicians_geo)",
+	    TS_RATING_W TS_BOX), 10, 1, DBS_LIST },
+	[STMT_SEARCH_COUNT + TS_TEXT_NEAR] = { TS_COUNT("", TS_MATCH " AND " TS_RATING_W TS_BOX),
+	    11, 1, DBS_LIST },
 	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY), 13, TECH_NCOLS + 1, DBS_LIST },
 	[STMT_VIEW] = { TECH_SELECT " FROM technician_profiles p JOIN users u ON u.id = p.user_id"
 	    " WHERE p.user_id = ? AND " W_USER, 1, TECH_NCOLS, 0 },
@@ -188,6 +237,19 @@ SAMPLES(csy, S_C S_S S_Y)
 static const struct db_arg s_nearby[] = { S_POINT, S_BOX };
 static const struct db_arg s_list_rating[] = { DB_SAMPLE_STR("9.99"), DB_SAMPLE_STR("9.99"),
 	DB_SAMPLE_INT(LLONG_MAX), DB_SAMPLE_INT(21) };
+#define S_TQ DB_SAMPLE_STR("+plumb*")
+#define S_TBOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.944"), DB_SAMPLE_STR("30.196"), \
+	DB_SAMPLE_STR("32.275"), S_POINT, DB_SAMPLE_INT(100)
+#define S_PAGE DB_SAMPLE_INT(21), DB_SAMPLE_INT(20)
+static const struct db_arg s_ts_rating[] = { DB_SAMPLE_INT(3), S_PAGE };
+static const struct db_arg s_ts_text[] = { S_TQ, S_TQ, DB_SAMPLE_INT(0), S_PAGE };
+static const struct db_arg s_ts_near[] = { S_POINT, DB_SAMPLE_INT(0), S_TBOX, S_PAGE };
+static const struct db_arg s_ts_text_near[] = { S_POINT, S_TQ, DB_SAMPLE_INT(0), S_TBOX, S_PAGE };
+static const struct db_arg s_tc_rating[] = { DB_SAMPLE_INT(3), DB_SAMPLE_INT(10001) };
+static const struct db_arg s_tc_text[] = { S_TQ, DB_SAMPLE_INT(0), DB_SAMPLE_INT(10001) };
+static const struct db_arg s_tc_near[] = { DB_SAMPLE_INT(0), S_TBOX, DB_SAMPLE_INT(10001) };
+static const struct db_arg s_tc_text_near[] = { S_TQ, DB_SAMPLE_INT(0), S_TBOX,
+	DB_SAMPLE_INT(10001) };
 static const struct db_arg s_nearby_category[] = { S_POINT, DB_SAMPLE_STR("plumbing"), S_BOX };
 
 static const struct db_sample samples[STMT__MAX] = {
@@ -208,7 +270,16 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_list_csy),
 	[STMT_COUNT + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_count_csy),
 	[STMT_NEARBY] = DB_SAMPLE(s_nearby),
-	[STMT_NEARBY_CATEGORY] = DB_SAMPLE(s_nearby_category),	[STMT_LIST_RATING] = DB_SAMPLE(s_list_rating),
+	[STMT_LIST_RATING] = DB_SAMPLE(s_list_rating),
+	[STMT_SEARCH + TS_RATING] = DB_SAMPLE(s_ts_rating),
+	[STMT_SEARCH + TS_TEXT] = DB_SAMPLE(s_ts_text),
+	[STMT_SEARCH + TS_NEAR] = DB_SAMPLE(s_ts_near),
+	[STMT_SEARCH + TS_TEXT_NEAR] = DB_SAMPLE(s_ts_text_near),
+	[STMT_SEARCH_COUNT + TS_RATING] = DB_SAMPLE(s_tc_rating),
+	[STMT_SEARCH_COUNT + TS_TEXT] = DB_SAMPLE(s_tc_text),
+	[STMT_SEARCH_COUNT + TS_NEAR] = DB_SAMPLE(s_tc_near),
+	[STMT_SEARCH_COUNT + TS_TEXT_NEAR] = DB_SAMPLE(s_tc_text_near),
+	[STMT_NEARBY_CATEGORY] = DB_SAMPLE(s_nearby_category),
 };
 
 struct db_family store_technicians = DB_FAMILY_SAMPLES("technicians", stmts, samples);
@@ -431,5 +502,77 @@ db_technicians_list_by_rating(struct db *db, struct arena *a, const struct techn
 		out->next.id = db_get_ll(&res, (size_t)limit - 1, (size_t)c_id, 0);
 	}
 	rows_json(a, &res, (size_t)limit, &out->items, &out->shown);
+/* The arguments of a search's variant up to its paging (or its cap): returns how many;
+ * *ts the variant. */
+static size_t
+search_args(const struct technician_search *q, int *ts, int count, struct db_arg *args)
+{
+	double dlat = q->km / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
+	size_t n = 0;
+
+	*ts = (q->ft != NULL ? TS_TEXT : TS_RATING) + (q->near ? TS_NEAR : 0);
+	/* the box around the circle, as db_technicians_nearby() */
+	c = edge >= 89.0 ? 0.0 : cos(edge * M_PI / 180.0);
+	dlng = c < 0.01 ? 180.0 : q->km / (111.195 * c);
+	if (q->near && !count) {
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lng);
+	}
+	if (q->ft != NULL) {
+		args[n++] = DB_STR(q->ft);
+		if (*ts == TS_TEXT && !count)
+			args[n++] = DB_STR(q->ft);
+	}
+	args[n++] = DB_DBL(q->min_rating);
+	if (q->near) {
+		args[n++] = DB_DBL(q->lat - dlat);
+		args[n++] = DB_DBL(q->lat + dlat);
+		args[n++] = DB_DBL(q->lng - dlng);
+		args[n++] = DB_DBL(q->lng + dlng);
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lng);
+		args[n++] = DB_DBL(q->km);
+	}
+	return n;
+}
+
+enum db_rc
+db_technicians_search(struct db *db, struct arena *a, const struct technician_search *q,
+    long long limit, long long offset, json_object **items, struct user_shown **shown)
+{
+	struct db_arg args[16];
+	struct db_result res;
+	int ts;
+	size_t n = search_args(q, &ts, 0, args);
+	enum db_rc rc;
+
+	*items = NULL;
+	args[n++] = DB_INT(limit);
+	args[n++] = DB_INT(offset);
+	if ((rc = db_exec(db, a, &store_technicians, STMT_SEARCH + ts, args, n, &res)) != DB_OK)
+		return rc;
+	rows_json(a, &res, res.nrows, items, shown);
+	return DB_OK;
+}
+
+enum db_rc
+db_technicians_search_count(struct db *db, struct arena *a, const struct technician_search *q,
+    long long *total, int *capped)
+{
+	struct db_arg args[16];
+	struct db_result res;
+	int ts;
+	size_t n = search_args(q, &ts, 1, args);
+	enum db_rc rc;
+	long long c;
+
+	args[n++] = DB_INT(TECHNICIANS_COUNT_CAP + 1);
+	if ((rc = db_exec(db, a, &store_technicians, STMT_SEARCH_COUNT + ts, args, n, &res)) != DB_OK)
+		return rc;
+	c = db_get_ll(&res, 0, 0, 0);
+	*capped = c > TECHNICIANS_COUNT_CAP;
+	*total = *capped ? TECHNICIANS_COUNT_CAP : c;
 	return DB_OK;
 }

@@ -99,5 +99,20 @@ struct technician_rating_page {
 /* One page of limit technicians after *after (NULL: from the best). */
 enum db_rc db_technicians_list_by_rating(struct db *db, struct arena *a,
     const struct technician_rating_key *after, long long limit, struct technician_rating_page *out);
+/* GET /api/search/technicians (docs/search.md): ft, the FULLTEXT query of the folded
+ * words (user_lists_ft_query()), or NULL; near, a point and a distance in km. Text alone
+ * is ordered by relevance then rating; near a point, nearest first; neither, best rated
+ * first. Every technician not deleted, whatever their status. */
+struct technician_search {
+	const char *ft;
+	double      min_rating;
+	int         near;
+	double      lat, lng, km;
+};
+enum db_rc db_technicians_search(struct db *db, struct arena *a, const struct technician_search *q,
+    long long limit, long long offset, json_object **items, struct user_shown **shown);
+/* Counted up to TECHNICIANS_COUNT_CAP + 1: *capped beyond. */
+enum db_rc db_technicians_search_count(struct db *db, struct arena *a,
+    const struct technician_search *q, long long *total, int *capped);
 
 #endif

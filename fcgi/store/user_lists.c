@@ -840,3 +840,33 @@ db_user_lists_page(struct db *db, struct arena *a, const struct user_list_query 
 	}
 	return search_page(db, a, q, k, arg, out);
 }
+
+char *
+user_lists_fold(struct arena *a, const char *text)
+{
+	char *s = fold_arabic(a, text), *o = s;
+	const unsigned char *p = (const unsigned char *)s;
+
+	/* digits last: two bytes in, one out, in place */
+	while (*p != '\0') {
+		if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
+			*o++ = (char)('0' + (p[1] - 0xA0));   /* Arabic-Indic */
+			p += 2;
+		} else if (p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
+			*o++ = (char)('0' + (p[1] - 0xB0));   /* Persian */
+			p += 2;
+		} else {
+			*o++ = (char)*p++;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+const char *
+user_lists_ft_query(struct arena *a, const char *folded)
+{
+	const char *first;
+
+	return name_query(a, folded, &first);
+}

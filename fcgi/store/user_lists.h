@@ -84,4 +84,12 @@ enum user_search user_lists_search_kind(struct arena *a, const char *text);
 const char *user_lists_cursor_encode(struct arena *a, const struct user_cursor *c);
 int         user_lists_cursor_decode(const char *text, struct user_cursor *c);
 
+/* The folding of users.name_key, for the other searches (fcgi/store/search rules,
+ * docs/search.md): the Arabic letters people write either way folded, harakat and
+ * tatweel dropped, Arabic-Indic and Persian digits as ASCII. */
+char *user_lists_fold(struct arena *a, const char *text);
+/* The FULLTEXT boolean query of folded text: "+word*" for each word of three characters
+ * or more, split where the FULLTEXT parser splits; NULL when there is no such word. */
+const char *user_lists_ft_query(struct arena *a, const char *folded);
+
 #endif
