@@ -793,6 +793,8 @@ list_by_rating(struct req *r)
 		return fail_db(r, rc);
 	pg.next_cursor = out.has_next ? rating_cursor(r->a, &out.next) : NULL;
 	return reply_list(r, MSG_TECHNICIAN_LIST, items_for(r, out.items, out.shown), &pg);
+}
+
 /* --- GET /api/search/technicians (seed 000, staff; docs/search.md) --- */
 
 struct search_q {

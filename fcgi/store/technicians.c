@@ -502,6 +502,9 @@ db_technicians_list_by_rating(struct db *db, struct arena *a, const struct techn
 		out->next.id = db_get_ll(&res, (size_t)limit - 1, (size_t)c_id, 0);
 	}
 	rows_json(a, &res, (size_t)limit, &out->items, &out->shown);
+	return DB_OK;
+}
+
 /* The arguments of a search's variant up to its paging (or its cap): returns how many;
  * *ts the variant. */
 static size_t
