@@ -468,7 +468,7 @@ db_reviews_summary(struct db *db, struct arena *a, enum review_scope scope, long
 	long long count, n[6];
 	json_object *dist;
 	enum db_rc rc;
-	char key[2];
+	char key[12];
 	int s;
 
 	*out = NULL;

@@ -374,7 +374,7 @@ def test_only_the_reviewed_technician_responds():
 
 # ------------------------------------------------------------------ lists
 
-def walk(path, limit, token=None, **params):
+def walk(path, limit, token=None, max_pages=50, **params):
     ids, cursor, pages, body = [], None, 0, None
     while True:
         p = dict(params, limit=limit)
@@ -386,7 +386,7 @@ def walk(path, limit, token=None, **params):
         pages += 1
         if not cursor:
             return ids, body
-        check(pages < 50, "too many pages")
+        check(pages < max_pages, "too many pages")
 
 
 def test_lists_summaries_filters_and_paging():
@@ -601,7 +601,11 @@ def test_staff_list_of_technicians_by_rating():
         "SELECT u.id FROM users u JOIN technician_profiles p ON p.user_id = u.id"
         " WHERE u.role = 'technician' AND u.deleted_at IS NULL"
         " ORDER BY u.rating DESC, u.id DESC")]
-    ids, body = walk("/api/technicians", 3, token=admin_token(), sort="rating")
+    # pages of 3 while the test database is small, larger ones when other suites have
+    # filled it (the order is the same; the cursor is what is under test)
+    limit = 3 if len(want) <= 120 else 100
+    ids, body = walk("/api/technicians", limit, token=admin_token(),
+                     max_pages=len(want) // limit + 3, sort="rating")
     check(ids == want, "by rating %s, expected %s" % (ids[:20], want[:20]))
     mine = [i for i in ids if i in {t["id"] for t in ts}]
     check(mine == [ts[3]["id"], ts[1]["id"], ts[0]["id"], ts[2]["id"], ts[4]["id"]],
