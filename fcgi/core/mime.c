@@ -131,7 +131,7 @@ mime_header(struct arena *a, const char *name, const char *value)
 			max = 4;
 		n = utf8_cut(v + used, len - used, max);
 		b64 = mime_base64(a, v + used, n, 0);
-		o += (size_t)sprintf(out + o, "=?UTF-8?B?%s?=", b64);
+		o += (size_t)snprintf(out + o, out_cap - o, "=?UTF-8?B?%s?=", b64);
 		if (used + n < len) {
 			memcpy(out + o, "\r\n ", 3);
 			o += 3;
