@@ -8,21 +8,18 @@ search radius, available or busy; each carries its score and the parts that made
 the score; the order is the score's, ties by id, the same for the same data. Each test
 works in its own far corner of the desert, so other tests' craftsmen are never near."""
 import os
-import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, check, admin_token, make_user_with_role, db_query,
-                         db_scalar, uniq, run)
+                         db_scalar, uniq, run, free_spot)
 
 RECS = "/api/users/recommendations"
 
 
 def spot():
-    """A point of the Western Desert no other test uses, and a point about d km east."""
-    lat = round(random.uniform(23.0, 27.0), 4)
-    lng = round(random.uniform(25.5, 28.5), 4)
-    return lat, lng
+    """A point of the Western Desert with no craftsman (of any suite) within about 60 km."""
+    return free_spot((22.5, 28.5), (25.2, 29.5), 0.55, 0.55, 0.65, 0.65)
 
 
 def east(lat, lng, km):

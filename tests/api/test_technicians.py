@@ -6,7 +6,6 @@ Each run works around its own random point in the Western Desert, where no gener
 technician lives, so its technicians are the only ones near it."""
 import math
 import os
-import random
 import subprocess
 import sys
 import time
@@ -14,9 +13,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (ENV, SOURCE_DIR, Skip, api, q, expect, expect_list, check,
                          admin_token, make_user_with_role, register_user, db_query, db_scalar,
-                         activity_rows, uniq, run)
+                         activity_rows, uniq, run, free_spot)
 
-CENTER = (22.0 + random.random(), 26.0 + random.random() * 2)
+CENTER = free_spot((22.0, 23.0), (26.0, 28.0), south=0.6, north=1.1)
 KM_LAT = 111.195
 
 

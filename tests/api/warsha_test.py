@@ -365,6 +365,23 @@ def max_id(table):
     return int(db_scalar("SELECT COALESCE(MAX(id), 0) FROM %s" % table))
 
 
+def free_spot(lat_range, lng_range, south=0.6, north=0.6, west=0.7, east=0.7):
+    """A random point (lat, lng) in the ranges (a corner of the Western Desert, say)
+    with no technician of any suite in the box [lat - south, lat + north] x
+    [lng - west, lng + east] degrees, so searches around it see only the caller's own
+    technicians whatever ran before."""
+    import random
+    for _ in range(200):
+        lat = round(random.uniform(*lat_range), 4)
+        lng = round(random.uniform(*lng_range), 4)
+        near = db_scalar("SELECT COUNT(*) FROM technician_profiles WHERE latitude BETWEEN"
+                         " %f AND %f AND longitude BETWEEN %f AND %f"
+                         % (lat - south, lat + north, lng - west, lng + east))
+        if int(near) == 0:
+            return lat, lng
+    fail("no free point left in %r x %r" % (lat_range, lng_range))
+
+
 # ------------------------------------------------------------------ users
 
 def uniq(n=10):
