@@ -23,6 +23,7 @@
 #include "../store/jobs.h"
 #include "../store/notifications.h"
 #include "../store/settings.h"
+#include "../store/events.h"
 #include "api.h"
 
 #define MAX_MOVES 8
@@ -212,7 +213,7 @@ event(struct req *r, const struct booking_row *b, const char *name, json_object 
 
 	json_object_object_add(payload, "bookingId", json_object_new_int64(b->id));
 	json_object_object_add(payload, "jobId", json_object_new_int64(b->id));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
 	    name, payload)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
