@@ -12,6 +12,52 @@ static const char *const invitation_names[MKI__MAX] = {
 	[MKI_PENDING] = "Pending", [MKI_ACCEPTED] = "Accepted", [MKI_REJECTED] = "Rejected",
 };
 
+static const char *const payment_names[MKP__MAX] = {
+	[MKP_ESCROW] = "Escrow", [MKP_CASH] = "Cash", [MKP_CASH_PROTECTED] = "CashProtected",
+};
+
+static const char *const payment_keys[MKP__MAX] = {
+	[MKP_ESCROW] = "escrow", [MKP_CASH] = "cash", [MKP_CASH_PROTECTED] = "cash_protected",
+};
+
+const char *
+mk_payment_name(enum mk_payment p)
+{
+	return (unsigned)p < MKP__MAX ? payment_names[p] : NULL;
+}
+
+const char *
+mk_payment_key(enum mk_payment p)
+{
+	return (unsigned)p < MKP__MAX ? payment_keys[p] : NULL;
+}
+
+enum mk_payment
+mk_payment_parse(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return MKP_NONE;
+	if (strcasecmp(s, "Cash Protected") == 0)
+		return MKP_CASH_PROTECTED;
+	for (i = MKP_NONE + 1; i < MKP__MAX; i++)
+		if (strcasecmp(s, payment_names[i]) == 0 || strcasecmp(s, payment_keys[i]) == 0)
+			return (enum mk_payment)i;
+	return MKP_NONE;
+}
+
+long long
+mk_platform_fee(long long price, long long bps)
+{
+	if (price <= 0 || bps <= 0)
+		return 0;
+	if (bps >= 10000)
+		return price;
+	/* price < 10^14 and bps < 10^4: the product stays below 2^63 */
+	return (price * bps + 5000) / 10000;
+}
+
 const char *
 mk_quote_name(enum mk_quote q)
 {
