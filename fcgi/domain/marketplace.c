@@ -20,6 +20,18 @@ static const char *const payment_keys[MKP__MAX] = {
 	[MKP_ESCROW] = "escrow", [MKP_CASH] = "cash", [MKP_CASH_PROTECTED] = "cash_protected",
 };
 
+/* The index of s among names[1..n-1] in any letter case, or 0 (the NONE of each enum). */
+static int
+name_index(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 1; s != NULL && i < n; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return i;
+	return 0;
+}
+
 const char *
 mk_payment_name(enum mk_payment p)
 {
@@ -37,14 +49,11 @@ mk_payment_parse(const char *s)
 {
 	int i;
 
-	if (s == NULL)
-		return MKP_NONE;
-	if (strcasecmp(s, "Cash Protected") == 0)
+	if (s != NULL && strcasecmp(s, "Cash Protected") == 0)
 		return MKP_CASH_PROTECTED;
-	for (i = MKP_NONE + 1; i < MKP__MAX; i++)
-		if (strcasecmp(s, payment_names[i]) == 0 || strcasecmp(s, payment_keys[i]) == 0)
-			return (enum mk_payment)i;
-	return MKP_NONE;
+	if ((i = name_index(payment_names, MKP__MAX, s)) == 0)
+		i = name_index(payment_keys, MKP__MAX, s);
+	return (enum mk_payment)i;
 }
 
 long long
@@ -67,12 +76,7 @@ mk_quote_name(enum mk_quote q)
 enum mk_quote
 mk_quote_parse(const char *s)
 {
-	int i;
-
-	for (i = MKQ_NONE + 1; s != NULL && i < MKQ__MAX; i++)
-		if (strcasecmp(s, quote_names[i]) == 0)
-			return (enum mk_quote)i;
-	return MKQ_NONE;
+	return (enum mk_quote)name_index(quote_names, MKQ__MAX, s);
 }
 
 const char *
@@ -84,12 +88,7 @@ mk_invitation_name(enum mk_invitation v)
 enum mk_invitation
 mk_invitation_parse(const char *s)
 {
-	int i;
-
-	for (i = MKI_NONE + 1; s != NULL && i < MKI__MAX; i++)
-		if (strcasecmp(s, invitation_names[i]) == 0)
-			return (enum mk_invitation)i;
-	return MKI_NONE;
+	return (enum mk_invitation)name_index(invitation_names, MKI__MAX, s);
 }
 
 int
