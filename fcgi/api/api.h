@@ -10,6 +10,7 @@
 #include "../core/config.h"
 #include "../core/http.h"
 #include "../core/validate.h"
+#include "../domain/booking.h"
 
 /* health.c */
 enum err api_root(struct req *r);
@@ -223,6 +224,9 @@ const char *list_next_cursor(struct arena *a, const char *at, long long id);
  * signed in nor holds a guest token */
 struct booking_row;
 unsigned bookings_party(const struct req *r, const struct booking_row *b);
+/* A move the state machine refused, answered: 403 not theirs to make, 422 naming
+ * startCode when the move needs one, else 409. */
+enum err bookings_refuse(struct req *r, enum bk_result why);
 int      bookings_anonymous(const struct req *r);
 
 /* progress.c: seed 000's service progress of a booking (docs/bookings.md, "Progress") */

@@ -45,21 +45,9 @@
 #define JOB_CHANNELS (NOTIFY_PUSH | NOTIFY_EMAIL)
 
 static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
-static int
 is_technician(const struct req *r)
 {
 	return (r->user.role & ROLE_TECHNICIAN) != 0;
-}
-
-static const char *
-opt_str(const struct in_val *v)
-{
-	return v->set && !v->null ? v->s : NULL;
 }
 
 static int
@@ -92,20 +80,6 @@ status_of(const struct booking_row *b)
 	return bk_status_parse(b->status, BK_NAMES_CORE);
 }
 
-/* The caller's party for the machine: staff, the job's client, its hired craftsman;
- * 0 for anyone else. */
-static unsigned
-party(const struct req *r, const struct booking_row *b)
-{
-	if (is_staff(r))
-		return BK_STAFF;
-	if (is_technician(r) && b->technician_id == r->user.id)
-		return BK_TECHNICIAN;
-	if (b->customer_id != 0 && b->customer_id == r->user.id)
-		return BK_CUSTOMER;
-	return 0;
-}
-
 /* Whether the caller may see the job: its parties; any technician while it is open
  * (the board); a technician who quoted on it or was invited to it. */
 static enum err
@@ -113,7 +87,7 @@ visible(struct req *r, const struct booking_row *b, int *yes)
 {
 	enum db_rc rc;
 
-	*yes = party(r, b) != 0;
+	*yes = bookings_party(r, b) != 0;
 	if (*yes || !is_technician(r))
 		return ERR_OK;
 	if (mk_job_open(status_of(b))) {
@@ -227,17 +201,6 @@ event(struct req *r, const struct booking_row *b, const char *name, json_object 
 	return ERR_OK;
 }
 
-static enum db_rc
-setting_ll(struct req *r, const char *key, long long def, long long *out)
-{
-	enum db_rc rc = db_settings_int(r->db, r->a, key, 0, LLONG_MAX, out);
-
-	if (rc == DB_OK)
-		return DB_OK;
-	*out = def;
-	return rc == DB_NOTFOUND ? DB_OK : rc;
-}
-
 /* Applies the machine's moves to the locked job b: a history row per move, the row
  * written, the status event, staff's activity row, and both parties told (seed 001
  * §2.5: "job status changes: both parties"). actor 0: the platform. */
@@ -261,8 +224,8 @@ apply(struct req *r, struct booking_row *b, const struct bk_transition **path, i
 			struct bk_cancel_policy pol;
 			long long fixed, pct;
 
-			if ((rc = setting_ll(r, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
-			    (rc = setting_ll(r, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
+			if ((rc = db_settings_int_or(r->db, r->a, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
+			    (rc = db_settings_int_or(r->db, r->a, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
 				return fail_db(r, rc);
 			pol.fee_fixed = fixed;
 			pol.fee_percent = pct > 100 ? 100 : (int)pct;
@@ -294,7 +257,7 @@ apply(struct req *r, struct booking_row *b, const struct bk_transition **path, i
 		    json_object_new_int64(b->cancellation_fee));
 	if ((e = event(r, b, "booking:status-update", ev)) != ERR_OK)
 		return e;
-	if (!system && is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r),
+	if (!system && req_is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r),
 	    arena_printf(r->a, "job.%s", bk_event_name(last)), "booking", b->id, ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (last == EV_QUOTE || last == EV_HIRE)
@@ -305,19 +268,6 @@ apply(struct req *r, struct booking_row *b, const struct bk_transition **path, i
 	    MSG_NOTIFY_JOB_CANCELLED : MSG_NOTIFY_JOB_STATUS, b, NULL, 0)) != ERR_OK)
 		return e;
 	return ERR_OK;
-}
-
-static enum err
-refuse(struct req *r, enum bk_result why)
-{
-	switch (why) {
-	case BK_NOT_ALLOWED:
-		return fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED);
-	case BK_NEEDS_CODE:
-		return fail_field(r, ERR_VALIDATION, "startCode", "REQUIRED", MSG_V_START_CODE);
-	default:
-		return fail_msg(r, ERR_CONFLICT, MSG_BOOKING_NO_MOVE);
-	}
 }
 
 /* The marketplace's refusals, each with its answer. */
@@ -560,7 +510,7 @@ create_work(struct req *r, void *ctx)
 	j.customer_phone = phone != NULL ? phone : "";
 	j.images = in->photos.set && !in->photos.null ? json_text(r->a, in->photos.j, NULL) :
 	    NULL;
-	j.payment_type = opt_str(&in->payment);
+	j.payment_type = in_str(&in->payment);
 	if ((rc = db_jobs_insert(r->db, r->a, &j, &c->id)) != DB_OK ||
 	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, j.status, "create", r->user.id,
 	    req_actor(r)->role, NULL)) != DB_OK)
@@ -661,16 +611,16 @@ jobs_list(struct req *r)
 		board_only = "minBudget";
 	else if (in->budget_max.set)
 		board_only = "maxBudget";
-	if (is_staff(r) && in->all.set && in->all.i) {
+	if (req_is_staff(r) && in->all.set && in->all.i) {
 		q.scope = JOBS_ALL;
-	} else if (is_staff(r) || is_technician(r)) {
+	} else if (req_is_staff(r) || is_technician(r)) {
 		q.scope = JOBS_OPEN;
 		board_only = NULL;
 	} else {
 		q.scope = JOBS_CUSTOMER;
 		q.user_id = r->user.id;
 	}
-	if (in->all.set && in->all.i && !is_staff(r))
+	if (in->all.set && in->all.i && !req_is_staff(r))
 		return fail(r, ERR_FORBIDDEN);
 	if (board_only != NULL)
 		return fail_field(r, ERR_VALIDATION, board_only, "INVALID_VALUE",
@@ -737,7 +687,7 @@ jobs_get(struct req *r)
 		return e;
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
-	return reply_job(r, 200, MSG_JOB_FOUND, id, party(r, &b) != 0, NULL, NULL);
+	return reply_job(r, 200, MSG_JOB_FOUND, id, bookings_party(r, &b) != 0, NULL, NULL);
 }
 
 /* --- PUT /api/jobs/:jobId --- */
@@ -761,19 +711,19 @@ update_work(struct req *r, void *ctx)
 
 	if ((e = load(r, u->id, 1, &b)) != ERR_OK)
 		return e;
-	if (party(r, &b) != BK_CUSTOMER && party(r, &b) != BK_STAFF)
+	if (bookings_party(r, &b) != BK_CUSTOMER && bookings_party(r, &b) != BK_STAFF)
 		return fail(r, ERR_NOT_FOUND);
 	if (!mk_job_open(status_of(&b)))
 		return fail_msg(r, ERR_CONFLICT, MSG_JOB_NOT_OPEN);
 	if (in->category.set && (e = category_ok(r, in->category.s)) != ERR_OK)
 		return e;
 	memset(&ed, 0, sizeof(ed));
-	ed.title = opt_str(&in->title);
-	ed.description = opt_str(&in->description);
-	ed.category = opt_str(&in->category);
-	ed.address = opt_str(&in->address);
-	ed.city = opt_str(&in->city);
-	ed.governorate = opt_str(&in->governorate);
+	ed.title = in_str(&in->title);
+	ed.description = in_str(&in->description);
+	ed.category = in_str(&in->category);
+	ed.address = in_str(&in->address);
+	ed.city = in_str(&in->city);
+	ed.governorate = in_str(&in->governorate);
 	ed.budget_min = in->budget_min.set ? budget(&in->budget_min) : -2;
 	ed.budget_max = in->budget_max.set ? budget(&in->budget_max) : -2;
 	/* the budget as it will be: its minimum no more than its maximum */
@@ -801,7 +751,7 @@ update_work(struct req *r, void *ctx)
 		ed.set_images = 1;
 		ed.images = in->photos.null ? NULL : json_text(r->a, in->photos.j, NULL);
 	}
-	ed.payment_type = opt_str(&in->payment);
+	ed.payment_type = in_str(&in->payment);
 	if ((rc = db_jobs_edit(r->db, r->a, b.id, &ed)) != DB_OK)
 		return fail_db(r, rc);
 	v = json_owned(r->a, json_object_new_object());
@@ -809,7 +759,7 @@ update_work(struct req *r, void *ctx)
 	    status_of(&b), BK_NAMES_JOBS)));
 	if ((e = event(r, &b, "job:updated", v)) != ERR_OK)
 		return e;
-	if (is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "job.update",
+	if (req_is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "job.update",
 	    "booking", b.id, NULL)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
@@ -877,12 +827,12 @@ move_work(struct req *r, void *ctx)
 		return e;
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
-	who = party(r, &b);
+	who = bookings_party(r, &b);
 	if (m->word == NULL) {
 		if (who != BK_CUSTOMER && who != BK_STAFF)
 			return fail(r, ERR_NOT_FOUND);
 		if ((why = bk_apply(BK_JOB, status_of(&b), EV_CANCEL, who, 0, &path[0])) != BK_OK)
-			return refuse(r, why);
+			return bookings_refuse(r, why);
 		n = 1;
 	} else {
 		if (m->code != NULL && b.start_code_hash != NULL) {
@@ -905,7 +855,7 @@ move_work(struct req *r, void *ctx)
 			return ERR_OK;
 		}
 		if (n < 0)
-			return refuse(r, why);
+			return bookings_refuse(r, why);
 		if (n == 0)
 			return ERR_OK;
 		/* a hire names a quote: POST .../quotes/:quoteId/accept, or quoteId here */
@@ -961,7 +911,7 @@ enum err
 jobs_remove(struct req *r)
 {
 	const struct remove_in *in = r->in;
-	const char *why = in != NULL ? opt_str(&in->reason) : NULL;
+	const char *why = in != NULL ? in_str(&in->reason) : NULL;
 	struct move_tx m = { 0, NULL, NULL, why, why, 0 };
 
 	return move(r, &m, MSG_JOB_CANCELLED);
@@ -1016,14 +966,14 @@ jobs_status(struct req *r)
 {
 	const struct status_in *in = r->in;
 	struct move_tx m = { 0, in->status.s, in->code.set ? in->code.s : NULL,
-		opt_str(&in->notes), opt_str(&in->notes), 0 };
+		in_str(&in->notes), in_str(&in->notes), 0 };
 	enum err e;
 
 	if (strcmp(in->status.s, bk_status_name(BK_HIRED, BK_NAMES_JOBS)) == 0 &&
 	    in->quote.set) {
 		if ((e = req_param_id(r, 0, &m.id)) != ERR_OK)
 			return e;
-		return accept(r, m.id, in->quote.i, opt_str(&in->payment));
+		return accept(r, m.id, in->quote.i, in_str(&in->payment));
 	}
 	return move(r, &m, MSG_BOOKING_UPDATED);
 }
@@ -1083,7 +1033,7 @@ quote_work(struct req *r, void *ctx)
 	    live != 0)) != MK_OK)
 		return refuse_mk(r, why);
 	if ((rc = db_quotes_insert(r->db, r->a, b.id, r->user.id, t->in->price.i,
-	    opt_str(&t->in->notes), db_time(r, &t->in->valid_until), &t->quote)) != DB_OK)
+	    in_str(&t->in->notes), db_time(r, &t->in->valid_until), &t->quote)) != DB_OK)
 		return fail_db(r, rc);
 	/* the first quote moves a posted job to quoted (the platform's move) */
 	if (status_of(&b) == BK_POSTED) {
@@ -1144,7 +1094,7 @@ quotes_list(struct req *r)
 		return e;
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
-	who = party(r, &b);
+	who = bookings_party(r, &b);
 	/* the client and staff see every quote; a technician only their own */
 	rc = db_quotes_list(r->db, r->a, id, who == BK_CUSTOMER || who == BK_STAFF ? 0 :
 	    r->user.id, &items);
@@ -1184,7 +1134,7 @@ change_work(struct req *r, void *ctx)
 		if (t->in->price.set)
 			q.price = t->in->price.i;
 		if (t->in->notes.set)
-			q.notes = opt_str(&t->in->notes);
+			q.notes = in_str(&t->in->notes);
 		if (t->in->valid_until.set)
 			q.valid_until = db_time(r, &t->in->valid_until);
 		q.revisions++;
@@ -1252,7 +1202,7 @@ accept_work(struct req *r, void *ctx)
 	if ((e = load(r, t->job, 1, &b)) != ERR_OK || (e = visible(r, &b, &yes)) != ERR_OK)
 		return e;
 	/* the client's step: others who see the job are refused, others do not see it */
-	if (party(r, &b) != BK_CUSTOMER)
+	if (bookings_party(r, &b) != BK_CUSTOMER)
 		return yes ? fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED) :
 		    fail(r, ERR_NOT_FOUND);
 	if ((rc = db_quotes_lock(r->db, r->a, b.id, t->quote, &q)) != DB_OK)
@@ -1260,9 +1210,9 @@ accept_work(struct req *r, void *ctx)
 	if ((why = mk_can_accept(status_of(&b), mk_quote_parse(q.status), q.expired)) != MK_OK)
 		return refuse_mk(r, why);
 	if ((bw = bk_apply(BK_JOB, status_of(&b), EV_HIRE, BK_CUSTOMER, 0, &path[0])) != BK_OK)
-		return refuse(r, bw);
+		return bookings_refuse(r, bw);
 	q.status = mk_quote_name(MKQ_ACCEPTED);
-	if ((rc = setting_ll(r, PLATFORM_FEE_KEY, PLATFORM_FEE_DEFAULT, &bps)) != DB_OK ||
+	if ((rc = db_settings_int_or(r->db, r->a, PLATFORM_FEE_KEY, PLATFORM_FEE_DEFAULT, &bps)) != DB_OK ||
 	    (rc = db_quotes_update(r->db, r->a, &q)) != DB_OK ||
 	    (rc = db_jobs_hire(r->db, r->a, b.id, q.price, t->payment,
 	    mk_platform_fee(q.price, bps))) != DB_OK)
@@ -1310,7 +1260,7 @@ quotes_accept(struct req *r)
 	if ((e = req_param_id(r, 0, &job)) != ERR_OK || (e = req_param_id(r, 1, &quote)) !=
 	    ERR_OK)
 		return e;
-	return accept(r, job, quote, opt_str(&in->payment));
+	return accept(r, job, quote, in_str(&in->payment));
 }
 
 /* --- invitations --- */
@@ -1346,7 +1296,7 @@ invite_work(struct req *r, void *ctx)
 
 	if ((e = load(r, t->job, 1, &b)) != ERR_OK)
 		return e;
-	if (party(r, &b) != BK_CUSTOMER)
+	if (bookings_party(r, &b) != BK_CUSTOMER)
 		return fail(r, ERR_NOT_FOUND);
 	if ((rc = db_bookings_technician_ok(r->db, r->a, t->craftsman, &ok)) != DB_OK)
 		return fail_db(r, rc);
@@ -1407,7 +1357,7 @@ jobs_invitations(struct req *r)
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK || (e = load(r, id, 0, &b)) != ERR_OK)
 		return e;
-	who = party(r, &b);
+	who = bookings_party(r, &b);
 	if (who != BK_CUSTOMER && who != BK_STAFF)
 		return fail(r, ERR_NOT_FOUND);
 	if ((rc = db_invitations_list(r->db, r->a, id, &items)) != DB_OK)

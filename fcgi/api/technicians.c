@@ -29,12 +29,6 @@
 #define NEAR_DEFAULT_LIMIT 20
 #define NEAR_MAX_LIMIT 50
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
 /* --- decimals in a query ("30.0444", "-0.5") --- */
 
 /* A plain decimal number of at most 20 characters: an optional '-', digits, an optional
@@ -153,7 +147,7 @@ technician_for(struct req *r, json_object *row, const struct user_shown *shown)
 		json_object_put(dist);
 		return NULL;
 	}
-	if (tech != NULL && !is_staff(r) && r->user.id != id) {
+	if (tech != NULL && !req_is_staff(r) && r->user.id != id) {
 		json_object_object_del(tech, "location");
 		json_object_object_del(tech, "verification");
 	}
@@ -572,7 +566,7 @@ any_field(const struct profile_in *in)
 enum err
 technicians_update(struct req *r)
 {
-	struct profile_tx t = { 0, r->in, NULL, NULL, is_staff(r) };
+	struct profile_tx t = { 0, r->in, NULL, NULL, req_is_staff(r) };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
@@ -716,7 +710,7 @@ enum err
 technicians_status(struct req *r)
 {
 	const struct status_in *in = r->in;
-	struct status_tx t = { r->user.id, in, is_staff(r) };
+	struct status_tx t = { r->user.id, in, req_is_staff(r) };
 	enum err e;
 
 	if (t.staff) {
