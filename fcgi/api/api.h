@@ -217,6 +217,12 @@ enum err    list_position(struct req *r, const struct in_val *cursor, long long 
     long long limit, long long window, struct list_pos *pos);
 /* The cursor of the page after the row (at, id). */
 const char *list_next_cursor(struct arena *a, const char *at, long long id);
+/* The paging fields of a keyset list's query, into T's members page, limit and cursor:
+ * page 1-1000000 (within the list's window), limit 1-100, an opaque cursor. */
+#define LIST_PAGING_FIELDS(T) \
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(T, page), NULL }, \
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(T, limit), NULL }, \
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(T, cursor), list_cursor_check }
 
 /* bookings.c, for a booking's sub-resources: the caller's part in a booking
  * (BK_STAFF, BK_TECHNICIAN for the assigned one, BK_CUSTOMER for its customer or the

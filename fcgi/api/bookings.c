@@ -763,9 +763,7 @@ struct list_in {
 };
 
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "status", V_ENUM, 0, 0, 0, v0_words, IN(struct list_in, status), NULL },
 	/* created on or after this day, on or before that one (UTC days) */
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
@@ -783,9 +781,7 @@ const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL
 
 /* GET /api/booking: no status filter (its words are not the lists' index). */
 static const struct vfield booking_list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
 	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
 	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },

@@ -567,9 +567,7 @@ check_decimal(struct in_val *v, struct arena *a, enum msg *msg)
 }
 
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "category", V_STRING, 0, 1, 40, NULL, IN(struct list_in, category), check_category },
 	{ "lat", V_STRING, 0, 1, 24, NULL, IN(struct list_in, lat), check_decimal },
 	{ "lng", V_STRING, 0, 1, 24, NULL, IN(struct list_in, lng), check_decimal },

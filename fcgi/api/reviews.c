@@ -608,9 +608,7 @@ struct list_in {
 };
 
 #define LIST_FIELDS \
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL }, \
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL }, \
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check }, \
+	LIST_PAGING_FIELDS(struct list_in), \
 	/* only the reviews of this many stars */ \
 	{ "rating", V_INT, 0, 1, 5, NULL, IN(struct list_in, rating), NULL }
 

@@ -121,9 +121,7 @@ static const char *const list_statuses[] = { "all", "active", "banned", NULL };
 
 /* status last: the admin list declares it, GET /api/users does not */
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct users_list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct users_list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct users_list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct users_list_in),
 	{ "role", V_STRING, 0, 1, 32, NULL, IN(struct users_list_in, role), list_role },
 	{ "search", V_STRING, 0, 1, 100, NULL, IN(struct users_list_in, search), NULL },
 	{ "status", V_ENUM, 0, 0, 0, list_statuses, IN(struct users_list_in, status), NULL },
