@@ -285,6 +285,30 @@ def test_who_may_review_and_when():
     review(c2["token"], j2, 409)
 
 
+def test_both_sides_at_once_show_both_once_and_one_side_twice_is_409():
+    c, t, j = completed_job()
+    bt, bc = tally(t["id"]), tally(c["id"])
+    path = "/api/jobs/%d/reviews" % j
+    a, b = at_once(lambda: api("POST", path, {"rating": 3}, token=c["token"]),
+                   lambda: api("POST", path, {"rating": 4}, token=t["token"]))
+    expect(201, a)
+    expect(201, b)
+    rows = db_query("SELECT status FROM reviews WHERE booking_id = %d" % j)
+    check(sorted(r[0] for r in rows) == ["published", "published"], rows)
+    check(tally(t["id"])[1:] == [bt[1] + 1, bt[2] + 3], tally(t["id"]))
+    check(tally(c["id"])[1:] == [bc[1] + 1, bc[2] + 4], tally(c["id"]))
+    check_exact(t["id"])
+    check_exact(c["id"])
+    # one side twice at once: one review, one 409
+    c, t, j = completed_job()
+    path = "/api/jobs/%d/reviews" % j
+    a, b = at_once(lambda: api("POST", path, {"rating": 3}, token=c["token"]),
+                   lambda: api("POST", path, {"rating": 5}, token=c["token"]))
+    check(sorted([a.status, b.status]) == [201, 409], (a.describe(), b.describe()))
+    check(int(db_scalar("SELECT COUNT(*) FROM reviews WHERE booking_id = %d" % j)) == 1,
+          "two reviews of one side")
+
+
 # ------------------------------------------------------------------ the reveal task
 
 def test_the_task_reveals_after_the_window_once():
