@@ -271,6 +271,7 @@ extern const struct input jobs_list_query;
 extern const struct input jobs_status_input;
 extern const struct input quotes_create_input;
 extern const struct input quotes_revise_input;
+extern const struct input quotes_accept_input;
 extern const struct input jobs_invite_input;
 extern const struct input jobs_respond_input;
 enum err jobs_create(struct req *r);

@@ -22,6 +22,7 @@
 #include "../store/outbox.h"
 #include "../store/settings.h"
 #include "../store/user_lists.h"
+#include "../store/events.h"
 #include "api.h"
 
 /* Settings of the cancellation fee (docs/bookings.md): a fixed fee in piastres and a
@@ -460,10 +461,10 @@ assign_requested(struct req *r, struct create_tx *c, enum bk_status st)
 	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
 	/* seed 000's events: every move is a status update; an assignment is also told as
 	 * such */
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
 	    "booking:status-update", ev)) != DB_OK)
 		return fail_db(r, rc);
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
 	    "booking:technician-assigned", ev)) != DB_OK)
 		return fail_db(r, rc);
 	return tell(r, b.technician_id, MSG_NOTIFY_BOOKING_YOURS, &b);
@@ -570,7 +571,7 @@ create_work(struct req *r, void *ctx)
 	json_object_object_add(ev, "bookingNumber", json_object_new_string(number));
 	json_object_object_add(ev, "status", json_object_new_string(b.list_status));
 	json_object_object_add(ev, "detailedStatus", json_object_new_string(b.status));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", c->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", c->id),
 	    "booking.created", ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "booking.create",
@@ -1276,10 +1277,10 @@ move_work(struct req *r, void *ctx)
 		    json_object_new_int64(b.cancellation_fee));
 	/* seed 000's events: every move is a status update; an assignment is also told as
 	 * such */
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
 	    "booking:status-update", ev)) != DB_OK)
 		return fail_db(r, rc);
-	if (path[n - 1]->event == EV_ASSIGN && (rc = db_bookings_realtime(r->db, r->a,
+	if (path[n - 1]->event == EV_ASSIGN && (rc = db_events_add(r->db, r->a,
 	    arena_printf(r->a, "booking:%lld", b.id), "booking:technician-assigned", ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (who == BK_STAFF && (rc = db_activity_record(r->db, r->a, req_actor(r),
@@ -1414,7 +1415,7 @@ location_work(struct req *r, void *ctx)
 	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
 	json_object_object_add(ev, "latitude", json_object_new_double(l->lat));
 	json_object_object_add(ev, "longitude", json_object_new_double(l->lng));
-	if ((rc = db_bookings_realtime(r->db, r->a, room, "booking:location-update", ev)) !=
+	if ((rc = db_events_add(r->db, r->a, room, "booking:location-update", ev)) !=
 	    DB_OK)
 		return fail_db(r, rc);
 	ev = json_owned(r->a, json_object_new_object());
@@ -1422,7 +1423,7 @@ location_work(struct req *r, void *ctx)
 	json_object_object_add(ev, "etaMinutes", minutes >= 0 ?
 	    json_object_new_int(minutes) : NULL);
 	json_object_object_add(ev, "distanceKm", km >= 0 ? json_object_new_double(km) : NULL);
-	if ((rc = db_bookings_realtime(r->db, r->a, room, "booking:eta-update", ev)) != DB_OK)
+	if ((rc = db_events_add(r->db, r->a, room, "booking:eta-update", ev)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }

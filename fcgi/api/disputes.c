@@ -20,6 +20,7 @@
 #include "../store/disputes.h"
 #include "../store/notifications.h"
 #include "../store/uploads.h"
+#include "../store/events.h"
 #include "api.h"
 
 /* A completed job may be disputed for this long after its completion. */
@@ -136,7 +137,7 @@ move_job(struct req *r, struct booking_row *b, enum bk_event ev, unsigned who,
 	json_object_object_add(p, "detailedStatus", json_new_str(b->status));
 	json_object_object_add(p, "from", json_new_str(bk_status_name(from, BK_NAMES_CORE)));
 	json_object_object_add(p, "event", json_new_str(bk_event_name(ev)));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
 	    "booking:status-update", p)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;

@@ -23,6 +23,7 @@
 #include "../store/jobs.h"
 #include "../store/notifications.h"
 #include "../store/settings.h"
+#include "../store/events.h"
 #include "api.h"
 
 #define MAX_MOVES 8
@@ -34,6 +35,9 @@
 /* GET /api/jobs near a point: the distance when none is asked, and the most. */
 #define NEAR_DEFAULT_KM 20.0
 #define NEAR_MAX_KM 100.0
+/* The platform's fee on a hired job's price, in basis points (1000 = 10 %). */
+#define PLATFORM_FEE_KEY     "platform_fee_bps"
+#define PLATFORM_FEE_DEFAULT 1000
 /* Money in piastres: at most a hundred million pounds. */
 #define MONEY_MAX 10000000000LL
 /* The channels a marketplace notification asks for besides in-app (seed 001 §2.5:
@@ -153,6 +157,11 @@ shape(json_object *j)
 	}
 	json_object_object_del(j, "lat");
 	json_object_object_del(j, "lng");
+	/* seed 001's paymentType: Escrow, Cash, CashProtected (null until chosen) */
+	if (json_object_object_get_ex(j, "paymentType", &st) && json_object_is_type(st,
+	    json_type_string))
+		json_object_object_add(j, "paymentType", json_object_new_string(mk_payment_name(
+		    mk_payment_parse(json_object_get_string(st)))));
 }
 
 static enum err
@@ -212,7 +221,7 @@ event(struct req *r, const struct booking_row *b, const char *name, json_object 
 
 	json_object_object_add(payload, "bookingId", json_object_new_int64(b->id));
 	json_object_object_add(payload, "jobId", json_object_new_int64(b->id));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
 	    name, payload)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
@@ -411,7 +420,23 @@ db_time(struct req *r, const struct in_val *v)
 struct job_in {
 	struct in_val title, description, category, budget_min, budget_max;
 	struct in_val address, city, governorate, location, type, coordinates, photos;
+	struct in_val payment;
 };
+
+/* Seed 001's paymentType in either form; the stored word from here on. */
+static const char *
+check_payment(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	enum mk_payment p = mk_payment_parse(v->s);
+
+	(void)a;
+	if (p == MKP_NONE) {
+		*msg = MSG_V_PAYMENT_TYPE;
+		return "INVALID_VALUE";
+	}
+	v->s = mk_payment_key(p);
+	return NULL;
+}
 
 static void
 check_budget(const void *p, json_object *errs, enum lang lang)
@@ -444,7 +469,8 @@ static const char *const point_types[] = { "Point", NULL };
 	{ "location.type", V_ENUM, 0, 0, 0, point_types, IN(struct job_in, type), NULL }, \
 	{ "location.coordinates", V_ANY, 0, 0, 0, NULL, \
 	    IN(struct job_in, coordinates), check_coordinates }, \
-	{ "photos", V_STRINGS, VF_NULLABLE, 0, 10, NULL, IN(struct job_in, photos), NULL },
+	{ "photos", V_STRINGS, VF_NULLABLE, 0, 10, NULL, IN(struct job_in, photos), NULL }, \
+	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct job_in, payment), check_payment },
 
 static const struct vfield create_fields[] = { JOB_FIELDS(VF_REQUIRED) };
 static const struct vfield update_fields[] = { JOB_FIELDS(0) };
@@ -534,6 +560,7 @@ create_work(struct req *r, void *ctx)
 	j.customer_phone = phone != NULL ? phone : "";
 	j.images = in->photos.set && !in->photos.null ? json_text(r->a, in->photos.j, NULL) :
 	    NULL;
+	j.payment_type = opt_str(&in->payment);
 	if ((rc = db_jobs_insert(r->db, r->a, &j, &c->id)) != DB_OK ||
 	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, j.status, "create", r->user.id,
 	    req_actor(r)->role, NULL)) != DB_OK)
@@ -774,6 +801,7 @@ update_work(struct req *r, void *ctx)
 		ed.set_images = 1;
 		ed.images = in->photos.null ? NULL : json_text(r->a, in->photos.j, NULL);
 	}
+	ed.payment_type = opt_str(&in->payment);
 	if ((rc = db_jobs_edit(r->db, r->a, b.id, &ed)) != DB_OK)
 		return fail_db(r, rc);
 	v = json_owned(r->a, json_object_new_object());
@@ -798,7 +826,7 @@ jobs_update(struct req *r)
 		return e;
 	if (!in->title.set && !in->description.set && !in->category.set &&
 	    !in->budget_min.set && !in->budget_max.set && !in->address.set && !in->city.set &&
-	    !in->governorate.set && !in->location.set && !in->photos.set)
+	    !in->governorate.set && !in->location.set && !in->photos.set && !in->payment.set)
 		return fail_field(r, ERR_VALIDATION, "body", "NO_KNOWN_FIELD", MSG_V_NO_KNOWN_FIELD);
 	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
 		return e;
@@ -940,7 +968,7 @@ jobs_remove(struct req *r)
 }
 
 struct status_in {
-	struct in_val status, code, notes, quote;
+	struct in_val status, code, notes, quote, payment;
 };
 
 static const char *
@@ -977,10 +1005,11 @@ static const struct vfield status_fields[] = {
 	{ "startCode", V_STRING, 0, 1, 6, NULL, IN(struct status_in, code), check_code },
 	{ "notes", V_STRING, VF_NULLABLE, 0, 2000, NULL, IN(struct status_in, notes), NULL },
 	{ "quoteId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct status_in, quote), NULL },
+	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct status_in, payment), check_payment },
 };
 const struct input jobs_status_input = INPUT(struct status_in, status_fields, NULL);
 
-static enum err accept(struct req *r, long long job, long long quote);
+static enum err accept(struct req *r, long long job, long long quote, const char *payment);
 
 enum err
 jobs_status(struct req *r)
@@ -994,7 +1023,7 @@ jobs_status(struct req *r)
 	    in->quote.set) {
 		if ((e = req_param_id(r, 0, &m.id)) != ERR_OK)
 			return e;
-		return accept(r, m.id, in->quote.i);
+		return accept(r, m.id, in->quote.i, opt_str(&in->payment));
 	}
 	return move(r, &m, MSG_BOOKING_UPDATED);
 }
@@ -1024,6 +1053,7 @@ struct quote_tx {
 	long long               job, quote;
 	const struct quote_in  *in;
 	int                     withdraw;
+	const char             *payment;  /* acceptance: the stored word, or NULL */
 };
 
 static enum err
@@ -1087,7 +1117,7 @@ reply_quote(struct req *r, int status, enum msg msg, long long id)
 enum err
 quotes_create(struct req *r)
 {
-	struct quote_tx t = { 0, 0, r->in, 0 };
+	struct quote_tx t = { 0, 0, r->in, 0, NULL };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.job)) != ERR_OK ||
@@ -1175,7 +1205,7 @@ change_work(struct req *r, void *ctx)
 static enum err
 change(struct req *r, int withdraw, enum msg msg)
 {
-	struct quote_tx t = { 0, 0, r->in, withdraw };
+	struct quote_tx t = { 0, 0, r->in, withdraw, NULL };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.job)) != ERR_OK ||
@@ -1216,6 +1246,7 @@ accept_work(struct req *r, void *ctx)
 	enum bk_result bw;
 	enum db_rc rc;
 	enum err e;
+	long long bps;
 	int yes;
 
 	if ((e = load(r, t->job, 1, &b)) != ERR_OK || (e = visible(r, &b, &yes)) != ERR_OK)
@@ -1231,8 +1262,10 @@ accept_work(struct req *r, void *ctx)
 	if ((bw = bk_apply(BK_JOB, status_of(&b), EV_HIRE, BK_CUSTOMER, 0, &path[0])) != BK_OK)
 		return refuse(r, bw);
 	q.status = mk_quote_name(MKQ_ACCEPTED);
-	if ((rc = db_quotes_update(r->db, r->a, &q)) != DB_OK ||
-	    (rc = db_jobs_hire(r->db, r->a, b.id, q.price)) != DB_OK)
+	if ((rc = setting_ll(r, PLATFORM_FEE_KEY, PLATFORM_FEE_DEFAULT, &bps)) != DB_OK ||
+	    (rc = db_quotes_update(r->db, r->a, &q)) != DB_OK ||
+	    (rc = db_jobs_hire(r->db, r->a, b.id, q.price, t->payment,
+	    mk_platform_fee(q.price, bps))) != DB_OK)
 		return fail_db(r, rc);
 	b.technician_id = q.technician_id;
 	b.total = q.price;
@@ -1245,9 +1278,9 @@ accept_work(struct req *r, void *ctx)
 }
 
 static enum err
-accept(struct req *r, long long job, long long quote)
+accept(struct req *r, long long job, long long quote, const char *payment)
 {
-	struct quote_tx t = { job, quote, NULL, 0 };
+	struct quote_tx t = { job, quote, NULL, 0, payment };
 	json_object *q;
 	enum db_rc rc;
 	enum err e;
@@ -1259,16 +1292,25 @@ accept(struct req *r, long long job, long long quote)
 	return reply_job(r, 200, MSG_QUOTE_ACCEPTED, job, 1, q, "acceptedQuote");
 }
 
+struct accept_in {
+	struct in_val payment;
+};
+static const struct vfield accept_fields[] = {
+	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct accept_in, payment), check_payment },
+};
+const struct input quotes_accept_input = INPUT(struct accept_in, accept_fields, NULL);
+
 enum err
 quotes_accept(struct req *r)
 {
+	const struct accept_in *in = r->in;
 	long long job, quote;
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &job)) != ERR_OK || (e = req_param_id(r, 1, &quote)) !=
 	    ERR_OK)
 		return e;
-	return accept(r, job, quote);
+	return accept(r, job, quote, opt_str(&in->payment));
 }
 
 /* --- invitations --- */

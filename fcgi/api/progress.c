@@ -25,6 +25,7 @@
 #include "../store/bookings.h"
 #include "../store/notifications.h"
 #include "../store/progress.h"
+#include "../store/events.h"
 #include "api.h"
 
 #define EVENT "booking:progress-update"
@@ -132,7 +133,7 @@ announce(struct req *r, struct pg_tx *t, const char *kind, const char *action,
 	    pg_current_stage(t->status, t->st, PG_NSTAGES)));
 	json_object_object_add(ev, "overallProgress", json_object_new_int(
 	    pg_overall_percent(t->st, PG_NSTAGES, t->status)));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", t->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", t->id),
 	    EVENT, ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (t->who == BK_STAFF && (rc = db_activity_record(r->db, r->a, req_actor(r),

@@ -20,6 +20,7 @@
 #include "../store/technicians.h"
 #include "../store/user_lists.h"
 #include "../store/users.h"
+#include "../store/events.h"
 #include "api.h"
 #include "user_view.h"
 
@@ -687,7 +688,7 @@ status_work(struct req *r, void *ctx)
 	json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
 	json_object_object_add(d, "status", json_object_new_string(t->in->status.s));
 	json_object_object_add(d, "kind", json_object_new_string("work"));
-	if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:status-change", d)) !=
+	if ((rc = db_events_add(r->db, r->a, "admins", "technician:status-change", d)) !=
 	    DB_OK)
 		return fail_db(r, rc);
 	if (t->in->lat.set) {
@@ -695,7 +696,7 @@ status_work(struct req *r, void *ctx)
 		json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
 		json_object_object_add(d, "latitude", json_object_new_double(t->in->lat.d));
 		json_object_object_add(d, "longitude", json_object_new_double(t->in->lng.d));
-		if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:location-update",
+		if ((rc = db_events_add(r->db, r->a, "admins", "technician:location-update",
 		    d)) != DB_OK)
 			return fail_db(r, rc);
 	}

@@ -71,20 +71,6 @@ users_reply_user(struct req *r, int status, enum msg msg, long long id)
 	return reply_ok(r, status, msg, data);
 }
 
-/* Copy of s without surrounding white space. */
-static char *
-trimmed(struct arena *a, const char *s)
-{
-	size_t n;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 static int
 str_eq(const char *a, const char *b)
 {
@@ -368,7 +354,7 @@ static const char *
 name_text(struct in_val *v, struct arena *a, enum msg *msg)
 {
 	*msg = MSG_NONE;
-	v->s = trimmed(a, v->s);
+	v->s = arena_strtrim(a, v->s);
 	return *v->s == '\0' ? "REQUIRED" : NULL;
 }
 
@@ -377,7 +363,7 @@ static const char *
 optional_text(struct in_val *v, struct arena *a, enum msg *msg)
 {
 	*msg = MSG_NONE;
-	v->s = trimmed(a, v->s);
+	v->s = arena_strtrim(a, v->s);
 	if (*v->s == '\0') {
 		v->s = NULL;
 		v->null = 1;
@@ -581,7 +567,7 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 		p->first_name = sp == NULL ? in->full_name.s :
 		    arena_strndup(r->a, in->full_name.s, (size_t)(sp - in->full_name.s));
 		if (sp != NULL)
-			p->last_name = trimmed(r->a, sp + 1);
+			p->last_name = arena_strtrim(r->a, sp + 1);
 	}
 	put_text(&p->first_name, twin(&in->top.first_name, &in->nested.first_name));
 	put_text(&p->last_name, twin(&in->top.last_name, &in->nested.last_name));
