@@ -330,6 +330,11 @@ extern const struct input reviews_list_query;
 extern const struct input reviews_all_query;
 extern const struct input reviews_user_query;
 extern const struct input booking_rating_input;
+/* reviews.c: double-blind reviews of jobs (docs/reviews.md) */
+enum err reviews_job_create(struct req *r);         /* POST /api/jobs/:jobId/reviews */
+enum err reviews_job_list(struct req *r);           /* GET /api/jobs/:jobId/reviews */
+enum err reviews_reveal_task(struct req *r);        /* maintenance task reveal-reviews */
+extern const struct input reviews_job_input;
 
 /* verifications.c: craftsmen's verification (KYC; docs/technicians.md, "Verification") */
 enum err verification_submit(struct req *r);

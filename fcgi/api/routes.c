@@ -250,7 +250,8 @@ const struct route app_routes[] = {
 	/* reviews (seed 000; seed 004's response; seed 002's /api/review family, its
 	 * /api/user/:id/reviews and PUT /api/booking/:id/rating): reviews.c. A review the
 	 * caller may not see is 404. */
-	{ POST, "/api/reviews", reviews_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	{ POST, "/api/reviews", reviews_create,
+	    ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &reviews_create_input },
 	{ GET, "/api/reviews/service/:serviceId", reviews_of_service, ROUTE_PUBLIC,
 	    ROUTE_OPTIONAL_AUTH, .query = &reviews_list_query },
@@ -266,7 +267,8 @@ const struct route app_routes[] = {
 	    .body = &reviews_report_input },
 	{ PUT, "/api/reviews/:id/response", reviews_response, ROLE_TECHNICIAN, 0,
 	    .body = &reviews_response_input },
-	{ POST, "/api/review", reviews_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	{ POST, "/api/review", reviews_create,
+	    ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &reviews_create_input },
 	{ GET, "/api/review", reviews_list, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
 	    .query = &reviews_all_query },
@@ -279,6 +281,11 @@ const struct route app_routes[] = {
 	    .body = &booking_rating_input },
 	{ GET, "/api/technicians/:id/performance", technicians_performance,
 	    ROLE_TECHNICIAN | ROLE_STAFF, 0 },
+	/* double-blind reviews of jobs (seed 001 §2.3, §7.7): the job's client and hired
+	 * craftsman review each other once; POST /api/reviews takes a job too (reviews.c) */
+	{ POST, "/api/jobs/:jobId/reviews", reviews_job_create, ROLE_ANY, 0,
+	    .body = &reviews_job_input },
+	{ GET, "/api/jobs/:jobId/reviews", reviews_job_list, ROLE_ANY, 0 },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },

@@ -29,6 +29,8 @@ const struct setting_rule setting_rules[] = {
 	{ "unverified_can_quote",      SK_BOOL,      0, 0 },
 	/* the platform's fee on a hired job's price, basis points (fcgi/api/jobs.c) */
 	{ "platform_fee_bps",          SK_INT,       0, 10000 },
+	/* the days until a job's reviews show (fcgi/api/reviews.c; domain/blind_review.h) */
+	{ "review_reveal_days",        SK_INT,       1, 60 },
 	{ NULL, 0, 0, 0 },
 };
 

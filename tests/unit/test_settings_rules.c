@@ -121,3 +121,15 @@ TEST(booleans)
 	CHECK_STR(check_text("unverified_can_quote", "\"true\""), "INVALID_TYPE");
 	CHECK_STR(check_text("unverified_can_quote", "null"), "INVALID_TYPE");
 }
+
+/* the days until a job's reviews show: whole days, 1 to 60 (domain/blind_review.h) */
+TEST(review_reveal_days)
+{
+	CHECK_STR(check_text("review_reveal_days", "14"), "ok");
+	CHECK_STR(check_text("review_reveal_days", "1"), "ok");
+	CHECK_STR(check_text("review_reveal_days", "60"), "ok");
+	CHECK_STR(check_text("review_reveal_days", "0"), "OUT_OF_RANGE");
+	CHECK_STR(check_text("review_reveal_days", "61"), "OUT_OF_RANGE");
+	CHECK_STR(check_text("review_reveal_days", "\"14\""), "INVALID_TYPE");
+	CHECK_STR(check_text("review_reveal_days", "1.5"), "INVALID_TYPE");
+}
