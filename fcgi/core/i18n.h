@@ -349,6 +349,13 @@ enum msg {
 	MSG_DISPUTE_FILE_IN_USE,
 	MSG_SEARCH_RESULTS,
 	MSG_GEOCODE_FOUND,
+	/* the dashboard: prices typed in pounds (domain/money.h), reordering services */
+	MSG_V_POUNDS_FORMAT,
+	MSG_V_POUNDS_DECIMALS,
+	MSG_V_POUNDS_NEGATIVE,
+	MSG_V_POUNDS_RANGE,
+	MSG_SERVICE_MOVED,
+	MSG_SERVICE_NOT_LISTED,
 	MSG__MAX
 };
 
