@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../domain/money.h"
 #include "page.h"
 
 struct buf {
@@ -58,8 +59,10 @@ value_of(json_object *row, const char *key)
 static const char *
 shown(struct arena *a, long long v, int money)
 {
+	char b[32];
+
 	if (money)
-		return arena_printf(a, "%lld", v / 100);
+		return arena_strdup(a, money_format_pounds(v, b, sizeof(b)));
 	return arena_printf(a, "%lld", v);
 }
 

@@ -63,8 +63,8 @@ TEST(columns_scale_to_the_largest_and_show_money_in_pounds)
 	json_object_array_add(rows, row("2026-11-02", 0));
 	svg = svg_line(&A, rows, "name", "count", 1);
 	REQUIRE(svg != NULL);
-	CHECK(strstr(svg, ">2500<") != NULL);        /* the top tick, in pounds */
-	CHECK(strstr(svg, "2026-11-01: 2500") != NULL);
+	CHECK(strstr(svg, ">2500.00<") != NULL);     /* the top tick, in pounds */
+	CHECK(strstr(svg, "2026-11-01: 2500.00") != NULL);
 	CHECK(strstr(svg, "height=\"0.0\"") != NULL); /* an empty day has no bar */
 	json_object_put(rows);
 }
