@@ -1055,7 +1055,7 @@ analytics_page(struct req *r)
 	add_pounds(json_object_object_get(rev, "summary"), "totalRevenue", "totalPounds");
 	add_pounds(json_object_object_get(rev, "summary"), "averageBookingValue",
 	    "averagePounds");
-	json_object_object_add(d, "revenue", json_object_get(json_object_object_get(rev,
+	json_object_object_add(d, "rev", json_object_get(json_object_object_get(rev,
 	    "summary")));
 	rows = json_object_object_get(bk, "data");
 	add_chart(d, "chartBookings", svg_line(r->a, rows, "period", "bookings", 0));
