@@ -236,7 +236,7 @@ static const struct { const char *key, *ar, *en; } labels[] = {
 	{ "analytics.chart_status", "الحجوزات حسب الحالة", "Bookings by status" },
 	{ "analytics.chart_services", "الحجوزات حسب الخدمة", "Bookings by service" },
 	{ "analytics.chart_service_revenue", "الإيرادات حسب الخدمة (ج.م)", "Revenue by service (EGP)" },
-	{ "analytics.chart_technicians", "أكثر الفنيين إتماماً للحجوزات", "Technicians by completed bookings" },
+	{ "analytics.chart_technicians", "أكثر الفنيين إتماماً للحجوزات (منذ البداية)", "Technicians by completed bookings (all time)" },
 	{ "analytics.services", "الخدمات", "Services" },
 	{ "analytics.technicians", "الفنيون", "Technicians" },
 	{ "analytics.service", "الخدمة", "Service" },

@@ -589,10 +589,18 @@ services_page(struct req *r)
 		json_object *s = json_object_array_get_idx(items, i);
 
 		add_pounds(s, "price.basePrice", "pricePounds");
-		if (i == 0)
-			json_object_object_add(s, "isFirst", json_object_new_boolean(1));
-		if (i + 1 == json_object_array_length(items))
-			json_object_object_add(s, "isLast", json_object_new_boolean(1));
+	}
+	/* a move comes back to the list as it was (its filters and page) */
+	{
+		const char *back = "/admin/services?";
+		size_t k;
+
+		for (k = 0; k < r->query.n; k++)
+			if (strcmp(r->query.items[k].key, "saved") != 0 &&
+			    strcmp(r->query.items[k].key, "lang") != 0)
+				back = arena_printf(r->a, "%s%s=%s&", back, url_encode(r->a,
+				    r->query.items[k].key), url_encode(r->a, r->query.items[k].val));
+		json_object_object_add(d, "back", json_object_new_string(back));
 	}
 	return page_render(r, 200, "services", d);
 }
@@ -732,10 +740,14 @@ service_move_post(struct req *r)
 
 	/* a refusal (a switched-off service, a direction that is neither) is the error page
 	 * with the handler's message: the list has no field to show it beside */
+	const char *back = page_safe_next(form_get(r, "back"));
+
 	if ((e = page_api(r, services_move, NULL, &services_move_input,
 	    form_json(r, &services_move_input), &answer)) != ERR_OK)
 		return e;
-	return page_redirect(r, "/admin/services?saved=1");
+	if (back == NULL || strncmp(back, "/admin/services?", 16) != 0)
+		back = "/admin/services?";
+	return page_redirect(r, arena_printf(r->a, "%ssaved=1", back));
 }
 
 /* --- technicians --- */

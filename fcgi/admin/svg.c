@@ -77,6 +77,8 @@ svg_bars(struct arena *a, json_object *rows, const char *label_key, const char *
 
 	if (n == 0)
 		return NULL;
+	if (money)
+		max = 100;   /* an empty period's scale is one pound, not one piastre */
 	for (i = 0; i < n; i++)
 		if (value_of(json_object_array_get_idx(rows, i), value_key) > max)
 			max = value_of(json_object_array_get_idx(rows, i), value_key);
@@ -117,6 +119,8 @@ svg_line(struct arena *a, json_object *rows, const char *label_key, const char *
 
 	if (n == 0)
 		return NULL;
+	if (money)
+		max = 100;   /* an empty period's scale is one pound, not one piastre */
 	for (i = 0; i < n; i++)
 		if (value_of(json_object_array_get_idx(rows, i), value_key) > max)
 			max = value_of(json_object_array_get_idx(rows, i), value_key);
