@@ -215,6 +215,8 @@ def test_the_queue_shows_pending_requests_and_their_documents():
         check(r.status == 200 and r.headers.get("Content-Type", "").startswith("application/pdf")
               and r.raw.startswith(b"%PDF"), "document: %s" % r.describe())
         check("no-store" in (r.headers.get("Cache-Control") or ""), "a document may be cached")
+        check("sandbox" in (r.headers.get("Content-Security-Policy") or ""),
+              "a document is not sandboxed: %s" % r.headers.get("Content-Security-Policy"))
     # another private file of the same craftsman is not the request's: 404
     other = send_file(t["token"], "other.pdf")
     r = b.get("/admin/verifications/%d/documents/%d" % (v["id"], other))
