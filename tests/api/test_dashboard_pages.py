@@ -13,7 +13,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, expect, check, admin_login, admin_token, make_user_with_role,
-                         register_user, db_query, db_scalar, cookies_of, uniq, poll, run)
+                         register_user, db_query, db_scalar, cookies_of, uniq, poll, at_once, run)
 from booking_fixtures import make_service, create as create_booking
 import upload_media as m
 
@@ -379,6 +379,18 @@ def test_services_move_up_and_down_and_the_catalog_follows():
                            token=admin_token()))
     check(body["data"]["id"] == a, body)
     follows([a, c, d], [a, d, c], "after the API's move")
+    # moves at once apply one after the other: the group keeps distinct places
+    e = make_service()
+    expect(200, api("PUT", "/api/services/%d" % e, {"sortOrder": 999999, "isPopular": False},
+                    token=admin_token()))
+    tok = admin_token()
+    got = at_once(*[(lambda sid=sid, dr=dr: api("POST", "/api/services/%d/move" % sid,
+                                                 {"direction": dr}, token=tok))
+                    for sid, dr in ((a, "down"), (d, "up"), (c, "down"), (e, "up"))] * 2)
+    check(all(x.status == 200 for x in got), "a move at once: %s" % [x.describe() for x in got
+                                                                   if x.status != 200])
+    check(db_scalar("SELECT COUNT(*) - COUNT(DISTINCT sort_order) FROM services WHERE"
+                    " is_active = 1 AND is_popular = 0") == "0", "moves at once share a place")
     expect(200, api("PUT", "/api/services/%d" % c, {"availability": {"isActive": False}},
                     token=admin_token()))
     expect(409, api("POST", "/api/services/%d/move" % c, {"direction": "up"},
