@@ -66,6 +66,21 @@ shown(struct arena *a, long long v, int money)
 	return arena_printf(a, "%lld", v);
 }
 
+/* At most max characters of UTF-8 text, cut between characters (never inside one)
+ * and ended with an ellipsis when cut. */
+static const char *
+shorten(struct arena *a, const char *text, size_t max)
+{
+	size_t chars = 0, i;
+
+	if (text == NULL)
+		return NULL;
+	for (i = 0; text[i] != '\0'; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80 && chars++ == max)
+			return arena_printf(a, "%.*s…", (int)i, text);
+	return text;
+}
+
 char *
 svg_bars(struct arena *a, json_object *rows, const char *label_key, const char *value_key,
     int money, enum lang lang)
@@ -95,8 +110,7 @@ svg_bars(struct arena *a, json_object *rows, const char *label_key, const char *
 		(void)lang;
 		put(&b, "<g><title>%s: %s</title>", html_escape(a, text), shown(a, v, money));
 		put(&b, "<text x=\"0\" y=\"%d\" class=\"label\">%s</text>", y + 18,
-		    html_escape(a, text != NULL && strlen(text) > 28 ?
-		    arena_printf(a, "%.26s…", text) : text));
+		    html_escape(a, shorten(a, text, 26)));
 		put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" rx=\"3\" class=\"bar\"/>",
 		    label_w, y + 5, w > 0 ? w : 1, row_h - 10);
 		put(&b, "<text x=\"%lld\" y=\"%d\" class=\"value\">%s</text></g>",
