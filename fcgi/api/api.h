@@ -88,6 +88,8 @@ extern const struct input services_list_query;     /* /api/services and /emergen
 extern const struct input services_create_input;   /* also each item of /bulk */
 extern const struct input_list services_bulk_input;
 extern const struct input services_update_input;
+enum err services_move(struct req *r);
+extern const struct input services_move_input;     /* {"direction": "up" | "down"} */
 
 /* settings.c */
 enum err settings_public(struct req *r);

@@ -115,6 +115,9 @@ const struct route app_routes[] = {
 	    .body_list = &services_bulk_input },
 	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0, .body = &services_update_input },
 	{ DELETE, "/api/services/:id", services_delete, ROLE_STAFF, 0 },
+	/* the catalog's order, one place at a time (the dashboard's services page) */
+	{ POST, "/api/services/:id/move", services_move, ROLE_STAFF, 0,
+	    .body = &services_move_input },
 
 	/* technicians (seed 000): the literal paths before :id; the handlers refuse a
 	 * technician's writes to another technician */

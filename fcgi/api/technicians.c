@@ -195,8 +195,10 @@ static const char *const work_statuses[] = { "available", "busy", "offline", NUL
 
 struct list_q {
 	struct in_val status, specialization, city, limit, cursor;
-	struct in_val sort;
+	struct in_val sort, verification;
 };
+
+static const char *const list_verifications[] = { "pending", "verified", "rejected", NULL };
 
 /* sort=rating: the list by rating, best first (list_by_rating, at the end) */
 static const char *const list_sorts[] = { "newest", "rating", NULL };
@@ -210,6 +212,9 @@ static const struct vfield list_fields[] = {
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_q, limit), NULL },
 	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_q, cursor), list_cursor_check },
 	{ "sort", V_ENUM, 0, 0, 0, list_sorts, IN(struct list_q, sort), NULL },
+	/* the profile's verification state (the dashboard's technicians page) */
+	{ "verification", V_ENUM, 0, 0, 0, list_verifications, IN(struct list_q, verification),
+	    NULL },
 };
 
 const struct input technicians_list_query = INPUT(struct list_q, list_fields, NULL);
@@ -218,7 +223,7 @@ enum err
 technicians_list(struct req *r)
 {
 	const struct list_q *q = r->qin;
-	struct technician_filter f = { NULL, NULL, NULL };
+	struct technician_filter f = { NULL, NULL, NULL, NULL };
 	struct technician_page out;
 	struct user_cursor after;
 	struct page pg = { 0 };
@@ -234,6 +239,8 @@ technicians_list(struct req *r)
 		f.category = q->specialization.s;
 	if (q->city.set)
 		f.city = q->city.s;
+	if (q->verification.set)
+		f.verification = q->verification.s;
 	if (q->cursor.set)
 		user_lists_cursor_decode(q->cursor.s, &after);   /* checked by check_cursor */
 	if ((rc = db_technicians_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK ||
@@ -768,14 +775,15 @@ static enum err
 list_by_rating(struct req *r)
 {
 	const struct list_q *q = r->qin;
-	struct technician_filter f = { NULL, NULL, NULL };
+	struct technician_filter f = { NULL, NULL, NULL, NULL };
 	struct technician_rating_page out;
 	struct technician_rating_key after;
 	struct page pg = { 0 };
 	enum db_rc rc;
 
 	/* the rating's index holds no profile: no filter with this order */
-	if (q->status.set || q->specialization.set || q->city.set)
+	if (q->status.set || q->specialization.set || q->city.set ||
+	    q->verification.set)
 		return fail_field(r, ERR_VALIDATION, "sort", "INVALID_VALUE",
 		    MSG_V_TECHNICIAN_RATING_SORT);
 	if (q->cursor.set && rating_key(q->cursor.s, &after) != 0)

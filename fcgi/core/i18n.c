@@ -423,6 +423,12 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_NOTIFY_REVIEWS_REVEALED_BODY] = { "notify.reviews_revealed.body",
 	    "الطرفين قيّموا بعض على الشغلانة والتقييمات ظهرت دلوقتي",
 	    "Both sides of your job reviewed each other: the reviews show now" },
+	[MSG_V_POUNDS_FORMAT] = { "v.pounds_format", "السعر الأساسي (بالجنيه): اكتب رقماً مثل 150.50", "Base price (EGP): enter an amount such as 150.50" },
+	[MSG_V_POUNDS_DECIMALS] = { "v.pounds_decimals", "السعر الأساسي (بالجنيه): رقمان بعد العلامة العشرية على الأكثر", "Base price (EGP): at most two digits after the decimal point" },
+	[MSG_V_POUNDS_NEGATIVE] = { "v.pounds_negative", "السعر الأساسي (بالجنيه) لا يكون سالباً", "Base price (EGP) cannot be negative" },
+	[MSG_V_POUNDS_RANGE] = { "v.pounds_range", "السعر الأساسي (بالجنيه): مليون جنيه على الأكثر", "Base price (EGP): at most 1,000,000 pounds" },
+	[MSG_SERVICE_MOVED] = { "service.moved", "تم تغيير ترتيب الخدمة", "The service was moved in the catalog" },
+	[MSG_SERVICE_NOT_LISTED] = { "service.not_listed", "الخدمة موقوفة فلا مكان لها في ترتيب الكتالوج", "The service is switched off, so it has no place in the catalog's order" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */
