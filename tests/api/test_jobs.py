@@ -346,9 +346,9 @@ def test_a_job_to_completion_through_the_machine():
     check(events == ["create", "quote", "hire", "depart", "start", "complete"], events)
     # the same word again changes nothing
     expect(200, api("PATCH", status, {"status": "Completed"}, token=t["token"]))
-    # a dispute by the client
-    body = expect(200, api("PATCH", status, {"status": "Disputed"}, token=c["token"]))
-    check(body["data"]["status"] == "Disputed", body)
+    # a dispute opens through POST /api/disputes (with its reason), not a status change
+    expect(409, api("PATCH", status, {"status": "Disputed"}, token=c["token"]),
+           code="CONFLICT", message="POST /api/disputes")
     # a move the machine has not: 409
     expect(409, api("PATCH", status, {"status": "Posted"}, token=c["token"]),
            code="CONFLICT")
