@@ -482,7 +482,13 @@ GENERATED = 20000
 # own; every job
 JOB_INDEXES = ["ix_bookings_jobs_open", "ix_bookings_jobs_open_category",
                "ix_bookings_jobs_open", "ix_bookings_jobs_open_category",
-               "ix_bookings_jobs_customer", "ix_bookings_jobs_all"]
+               "ix_bookings_jobs_customer", "ix_bookings_jobs_all",
+               "ix_bookings_jobs_open_cell"]
+# Near a point without a category, the page is read from the box's cells and sorted only
+# when the count (read from the same cells, in no order) found few jobs in the circle
+# (CELLS_SORT_MAX in fcgi/store/jobs.c; tests/api/test_jobs_near.py): that sort is
+# bounded by the count, the one sort the board has.
+SORTED_INDEXES = {"ix_bookings_jobs_open_cell"}
 
 
 def test_the_board_reads_its_index_without_a_sort():
@@ -527,8 +533,8 @@ FROM seq_1_to_%d""" % (c["id"], GENERATED))
                 check(f["key"] == "PRIMARY", "rows not read by key: %s" % "\t".join(cols))
                 continue
             seen[cols[2]] = f["key"]
-            check(f["type"] in ("range", "ref") and "filesort" not in f["Extra"] and
-                  "Using index" in f["Extra"],
+            check(f["type"] in ("range", "ref") and "Using index" in f["Extra"] and
+                  ("filesort" not in f["Extra"] or f["key"] in SORTED_INDEXES),
                   "a jobs list that does not read a range of its index in order: %s"
                   % "\t".join(cols))
         keys = sorted(set(seen.values()))
