@@ -227,10 +227,10 @@ INSERT INTO bookings (number, kind, title, category, budget_min, budget_max, cus
 SELECT STRAIGHT_JOIN CONCAT('JBG-', LPAD(s.seq, 7, '0')), 'job',
     CONCAT('Generated ', c.cat, ' job ', s.seq), c.cat,
     CASE WHEN $(d bk) < 0.2 OR $(d bk) >= 0.85 THEN NULL
-         ELSE 100 * (10000 + 100 * FLOOR(2900 * POW($(d bl), 2))) END,
+         ELSE 100 * (100 + FLOOR(2900 * POW($(d bl), 2))) END,
     CASE WHEN $(d bk) < 0.2 OR ($(d bk) >= 0.7 AND $(d bk) < 0.85) THEN NULL
-         WHEN $(d bk) >= 0.85 THEN 100 * (10000 + 100 * FLOOR(2900 * POW($(d bl), 2)))
-         ELSE 100 * (10000 + 100 * FLOOR(2900 * POW($(d bl), 2)))
+         WHEN $(d bk) >= 0.85 THEN 100 * (100 + FLOOR(2900 * POW($(d bl), 2)))
+         ELSE 100 * (100 + FLOOR(2900 * POW($(d bl), 2)))
               * (12 + FLOOR(18 * $(d bh))) DIV 10 END,
     cu.id, NULL, IF(st.hired = 1, t.id, NULL), st.status, st.list_status,
     NOW(3) - INTERVAL $age SECOND + INTERVAL 2 DAY,
@@ -238,8 +238,8 @@ SELECT STRAIGHT_JOIN CONCAT('JBG-', LPAD(s.seq, 7, '0')), 'job',
     ROUND(v.lat + ($(d la) - 0.5) * 0.45, 6), ROUND(v.lng + ($(d lo) - 0.5) * 0.5, 6),
     CONCAT('Client Number ', cu.n), CONCAT('+2012', LPAD(cu.n, 8, '0')),
     'A generated job for the load tests of the marketplace.',
-    IF(st.hired = 1, 100 * (20000 + 100 * FLOOR(2900 * $(d pr))), 0),
-    IF(st.hired = 1, 100 * (20000 + 100 * FLOOR(2900 * $(d pr))), 0),
+    IF(st.hired = 1, 100 * (200 + FLOOR(2900 * $(d pr))), 0),
+    IF(st.hired = 1, 100 * (200 + FLOOR(2900 * $(d pr))), 0),
     'EGP', 'unpaid', IF(st.status = 'cancelled', 'Plans changed', NULL),
     IF(st.hired = 1, NOW(3) - INTERVAL $age SECOND + INTERVAL 6 HOUR, NULL),
     NOW(3) - INTERVAL $age SECOND, NOW(3) - INTERVAL $age SECOND
