@@ -389,6 +389,7 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 	const char *from = q->since != NULL ? q->since : BOTTOM_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
 	long long cells[2 * CELL_BANDS];
+	long long cap = q->scope == JOBS_OPEN ? JOBS_BOARD_COUNT : JOBS_WINDOW;
 	unsigned v;
 	size_t n = 0, nf, i, cn = 0, cnf = 0;
 	int by_cell = 0;
@@ -441,20 +442,20 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 		cnf = cn;
 		cargs[cn++] = DB_STR(from);
 		cargs[cn++] = DB_STR(TOP_TIME);
-		cargs[cn++] = DB_INT(JOBS_WINDOW + 1);
+		cargs[cn++] = DB_INT(cap + 1);
 		rc = db_exec(db, a, &store_jobs, STMT_COUNT + V_OPEN_CELLS, cargs, cn, &res);
 	} else {
 		args[n++] = DB_STR(from);
 		args[n++] = DB_STR(TOP_TIME);
-		args[n++] = DB_INT(JOBS_WINDOW + 1);
+		args[n++] = DB_INT(cap + 1);
 		rc = db_exec(db, a, &store_jobs, STMT_COUNT + v, args, n, &res);
 	}
 	if (rc != DB_OK)
 		return rc;
 	out->total = db_get_ll(&res, 0, 0, 0);
-	if ((out->total_capped = out->total > JOBS_WINDOW))
-		out->total = JOBS_WINDOW;
-	if (by_cell && out->total <= CELLS_SORT_MAX) {
+	if ((out->total_capped = out->total > cap))
+		out->total = cap;
+	if (by_cell && !out->total_capped && out->total <= CELLS_SORT_MAX) {
 		/* few jobs in the circle: read them from its cells and sort them */
 		cn = cnf;
 		cargs[cn++] = DB_STR(from);

@@ -546,6 +546,18 @@ FROM seq_1_to_%d""" % (c["id"], GENERATED))
                                token=t["token"]), limit=20)
         for it in body["data"]:
             check(it["category"] == "painting" and it["status"] in ("Posted", "Quoted"), it)
+        # the board counts up to 1,000 open jobs (JOBS_BOARD_COUNT), its pages go deeper;
+        # staff's whole list counts up to the 10,000 of the page window
+        body = expect_list(api("GET", q("/api/jobs", limit=20), token=t["token"]), limit=20)
+        check(body["pagination"]["totalItems"] == 1000 and
+              body["pagination"].get("totalIsLowerBound") is True, body["pagination"])
+        body = expect_list(api("GET", q("/api/jobs", limit=20, page=100), token=t["token"]),
+                           page=100, limit=20)
+        check(len(body["data"]) == 20, "page 100 of the board: %d rows" % len(body["data"]))
+        body = expect_list(api("GET", q("/api/jobs", all="true", limit=20),
+                               token=admin_token()), limit=20)
+        check(body["pagination"]["totalItems"] == 10000 and
+              body["pagination"].get("totalIsLowerBound") is True, body["pagination"])
     finally:
         db_query("DELETE FROM booking_history WHERE booking_id IN (SELECT id FROM bookings"
                  " WHERE number LIKE 'JB-GEN-%')")
