@@ -8,19 +8,20 @@
 #include "../core/http.h"
 
 /* The list variants (each with its own index): the board with or without a category,
- * with or without a point; a customer's own jobs; every job; the board near a point
- * without a category read by place (the cells of sql/migrations/0027_jobs_near.sql). */
+ * with or without a point; a customer's own jobs; every job; the board near a point,
+ * with or without a category, read by place (the cells of
+ * sql/migrations/0027_jobs_near.sql). */
 enum { V_OPEN, V_OPEN_CAT, V_OPEN_NEAR, V_OPEN_CAT_NEAR, V_CUSTOMER, V_ALL, V_OPEN_CELLS,
-	V__MAX };
+	V_OPEN_CAT_CELLS, V__MAX };
 
 /* geo_cell (0027): quarter-degree cells numbered row by row; a band of latitude is one
  * range of numbers. The box of the widest circle (100 km: 1.8 degrees of latitude)
  * touches at most 9 bands. */
 #define CELLS_PER_DEGREE 4
 #define CELL_BANDS 10
-/* Near a point without a category, a total (counted from the cells) up to this is read
- * from the cells and sorted by time; above it, from the time index, where the circle's
- * jobs come often enough that the walk stops soon. */
+/* Near a point, a total (counted from the cells) up to this is read from the cells and
+ * sorted by time; above it (or a capped total), from the time index, where the
+ * circle's jobs come often enough that the walk stops soon. */
 #define CELLS_SORT_MAX 3000
 
 enum stmt {
@@ -180,6 +181,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	VARIANT(V_ALL, "ix_bookings_jobs_all", W_ALL, 0),
 	VARIANT(V_OPEN_CELLS, "ix_bookings_jobs_open_cell", W_OPEN W_CELLS W_NEAR W_BUDGET,
 	    2 * CELL_BANDS + 10),
+	VARIANT(V_OPEN_CAT_CELLS, "ix_bookings_jobs_open_category_cell",
+	    W_OPEN W_CAT W_CELLS W_NEAR W_BUDGET, 2 * CELL_BANDS + 11),
 };
 
 /* --explain-lists: the widest case of each variant (the whole time range, the top of
@@ -211,6 +214,7 @@ SAMPLES(open_cat_near, S_CAT S_NEAR S_BUDGET)
 SAMPLES(customer, S_USER)
 SAMPLES(all, )
 SAMPLES(open_cells, S_CELLS S_NEAR S_BUDGET)
+SAMPLES(open_cat_cells, S_CAT S_CELLS S_NEAR S_BUDGET)
 
 #define SAMPLED(v, name) \
 	[STMT_PAGE + (v)] = DB_SAMPLE(s_page_##name), \
@@ -224,6 +228,7 @@ static const struct db_sample samples[STMT__MAX] = {
 	SAMPLED(V_CUSTOMER, customer),
 	SAMPLED(V_ALL, all),
 	SAMPLED(V_OPEN_CELLS, open_cells),
+	SAMPLED(V_OPEN_CAT_CELLS, open_cat_cells),
 };
 
 struct db_family store_jobs = DB_FAMILY_SAMPLES("jobs", stmts, samples);
@@ -391,7 +396,8 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 	long long cells[2 * CELL_BANDS];
 	long long cap = q->scope == JOBS_OPEN ? JOBS_BOARD_COUNT : JOBS_WINDOW;
 	unsigned v;
-	size_t n = 0, nf, i, cn = 0, cnf = 0;
+	size_t n = 0, nf, i, k, cn = 0, cnf = 0;
+	unsigned cv = V_OPEN_CELLS;
 	int by_cell = 0;
 	enum db_rc rc;
 
@@ -425,9 +431,9 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 			args[n++] = DB_DBL(q->lat);
 			args[n++] = DB_DBL(q->lng);
 			args[n++] = DB_DBL(q->km);
-			/* without a category: the same filters behind the box's cells */
-			by_cell = q->category == NULL && cell_ranges(q->lat - dlat, q->lat + dlat,
-			    q->lng - dlng, q->lng + dlng, cells);
+			/* the same filters behind the box's cells */
+			by_cell = cell_ranges(q->lat - dlat, q->lat + dlat, q->lng - dlng,
+			    q->lng + dlng, cells);
 		}
 		args[n++] = DB_INT(q->budget_min > 0 ? q->budget_min : 0);
 		args[n++] = DB_INT(q->budget_max >= 0 ? q->budget_max : LLONG_MAX);
@@ -435,15 +441,20 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 	}
 	nf = n;
 	if (by_cell) {
-		for (i = 0; i < 2 * CELL_BANDS; i++)
-			cargs[cn++] = DB_INT(cells[i]);
-		for (i = 0; i < nf; i++)
+		/* the category (when there is one), the cells, then the other filters */
+		cv = q->category != NULL ? V_OPEN_CAT_CELLS : V_OPEN_CELLS;
+		i = 0;
+		if (q->category != NULL)
+			cargs[cn++] = args[i++];
+		for (k = 0; k < 2 * CELL_BANDS; k++)
+			cargs[cn++] = DB_INT(cells[k]);
+		for (; i < nf; i++)
 			cargs[cn++] = args[i];
 		cnf = cn;
 		cargs[cn++] = DB_STR(from);
 		cargs[cn++] = DB_STR(TOP_TIME);
 		cargs[cn++] = DB_INT(cap + 1);
-		rc = db_exec(db, a, &store_jobs, STMT_COUNT + V_OPEN_CELLS, cargs, cn, &res);
+		rc = db_exec(db, a, &store_jobs, STMT_COUNT + cv, cargs, cn, &res);
 	} else {
 		args[n++] = DB_STR(from);
 		args[n++] = DB_STR(TOP_TIME);
@@ -464,7 +475,7 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 		cargs[cn++] = DB_INT(id);
 		cargs[cn++] = DB_INT(q->limit + 1);
 		cargs[cn++] = DB_INT(q->offset);
-		rc = db_exec(db, a, &store_jobs, STMT_PAGE + V_OPEN_CELLS, cargs, cn, &res);
+		rc = db_exec(db, a, &store_jobs, STMT_PAGE + cv, cargs, cn, &res);
 	} else {
 		n = nf;
 		args[n++] = DB_STR(from);

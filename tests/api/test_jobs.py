@@ -483,12 +483,12 @@ GENERATED = 20000
 JOB_INDEXES = ["ix_bookings_jobs_open", "ix_bookings_jobs_open_category",
                "ix_bookings_jobs_open", "ix_bookings_jobs_open_category",
                "ix_bookings_jobs_customer", "ix_bookings_jobs_all",
-               "ix_bookings_jobs_open_cell"]
-# Near a point without a category, the page is read from the box's cells and sorted only
-# when the count (read from the same cells, in no order) found few jobs in the circle
-# (CELLS_SORT_MAX in fcgi/store/jobs.c; tests/api/test_jobs_near.py): that sort is
-# bounded by the count, the one sort the board has.
-SORTED_INDEXES = {"ix_bookings_jobs_open_cell"}
+               "ix_bookings_jobs_open_cell", "ix_bookings_jobs_open_category_cell"]
+# Near a point, the page is read from the box's cells and sorted only when the count
+# (read from the same cells, in no order) found few jobs in the circle (CELLS_SORT_MAX in
+# fcgi/store/jobs.c; tests/api/test_jobs_near.py): that sort is bounded by the count, the
+# one sort the board has.
+SORTED_INDEXES = {"ix_bookings_jobs_open_cell", "ix_bookings_jobs_open_category_cell"}
 
 
 def test_the_board_reads_its_index_without_a_sort():

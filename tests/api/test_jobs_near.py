@@ -1,6 +1,6 @@
-"""GET /api/jobs near a point without a category (docs/bookings.md, "The board at a
-million jobs"): the count, and the page where the circle holds few jobs, read the
-quarter-degree cells of the box (bookings.geo_cell, sql/migrations/0027_jobs_near.sql)
+"""GET /api/jobs near a point (docs/bookings.md, "The board at a million jobs"): the
+count, and the page where the circle holds few jobs, read the quarter-degree cells of
+the box (bookings.geo_cell, sql/migrations/0027_jobs_near.sql)
 instead of walking every open job by time. The answer must be exactly the open jobs
 within the distance, newest first, whichever way it is read: jobs on and beside cell
 borders, across bands of latitude, at the edges of the circle, a box too wide for the
@@ -74,7 +74,9 @@ def test_near_a_point_is_exactly_the_open_jobs_in_the_circle_newest_first():
         (lat0, lng0 + 0.99),                       # ~101.6 km east
         (lat0 + 0.95, lng0 + 0.3),                 # north-east, ~110 km
     ]
-    jobs = [(post_at(c, la, ln), (la, ln)) for la, ln in places]
+    # every third an electrician's job: with a category the cells of its own index
+    jobs = [(post_at(c, la, ln, category="electrical" if k % 3 == 2 else "plumbing"),
+             (la, ln)) for k, (la, ln) in enumerate(places)]
     # a closed job at the corner is not on the board
     gone = post_at(c, lat0, lng0)
     expect(200, api("DELETE", "/api/jobs/%d" % gone["id"], token=c["token"]))
@@ -94,6 +96,14 @@ def test_near_a_point_is_exactly_the_open_jobs_in_the_circle_newest_first():
         if len(want) > 2:
             body = board(t["token"], lat=lat0, lng=lng0, distance=km, limit=2, page=2)
             check([it["id"] for it in body["data"]] == want[2:4], "%s km page 2" % km)
+        for cat in ("plumbing", "electrical"):
+            want_cat = [j["id"] for j, at in newest_first
+                        if km_between(CORNER, at) <= km and j["category"] == cat]
+            body = board(t["token"], lat=lat0, lng=lng0, distance=km, category=cat)
+            check([it["id"] for it in body["data"]] == want_cat,
+                  "%s km %s: got %s, want %s" % (km, cat, body["data"], want_cat))
+            check(walk(t["token"], lat=lat0, lng=lng0, distance=km, category=cat, limit=1) ==
+                  want_cat, "%s km %s by cursor" % (km, cat))
     # the other filters still apply beside the cells
     tomorrow = (datetime.datetime.utcnow() + datetime.timedelta(days=1)).date().isoformat()
     since_tomorrow = board(t["token"], lat=lat0, lng=lng0, distance=100, since=tomorrow)
