@@ -165,7 +165,7 @@ targets=(
 tok() { if [ "$1" = t ]; then echo "$ttoken"; else echo "$ctoken"; fi; }
 
 declare -A rps p50 p99 notes alone found total
-echo "jobs listed: ${jobs:-?}${capped:+ or more}; technicians listed: $gen"
+echo "jobs listed: ${jobs:-?}${capped:+ or more}; technicians listed: at least $gen"
 for t in "${targets[@]}"; do
 	IFS='|' read -r name who path rows <<<"$t"
 	get "$(tok "$who")" "$path"
@@ -235,9 +235,9 @@ ceiling=${rps[nginx return 200]}
 alone[nginx return 200]=-
 found[nginx return 200]=-
 total[nginx return 200]=-
-printf '\n%s cores (load average %s before the run, %s after), wrk -t%s -c%s -d%ss --timeout %s; %s jobs listed, %s technicians\n' \
+printf '\n%s cores (load average %s before the run, %s after), wrk -t%s -c%s -d%ss --timeout %s; %s jobs listed, at least %s technicians\n' \
 	"$(nproc)" "$load" "$load_after" "$threads" "$conns" "$secs" "$timeout" "${jobs:-?}${capped:+ or more}" "$gen"
-printf '"alone ms": the check request, sent by itself before the timed runs; "total": the list'"'"'s totalItems (capped at 10,000)\n\n'
+printf '"alone ms": the check request, sent by itself before the timed runs; "total": the list'"'"'s totalItems (the board counts up to 1,000)\n\n'
 printf '| %s | %5s | %6s | %10s | %9s | %9s | %9s | %10s |\n' "$(pad endpoint 34)" rows total "req/s" "p50 ms" \
 	"p99 ms" "alone ms" "% of nginx"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------" "-------" "--------" \
