@@ -72,8 +72,10 @@ enum stmt {
 #define HAVERSINE "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
 	"POW(SIN(RADIANS(b.latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(b.latitude))" \
 	" * POW(SIN(RADIANS(b.longitude - ?) / 2), 2))))"
-#define W_NEAR " b.latitude BETWEEN ? AND ? AND b.longitude BETWEEN ? AND ? AND " \
-	HAVERSINE " <= ? AND"
+/* near a point: the box (W_BOX), the budget, then the circle (W_HAV), so that the
+ * haversine, the dearest condition, is computed only for entries that passed the rest */
+#define W_BOX " b.latitude BETWEEN ? AND ? AND b.longitude BETWEEN ? AND ? AND"
+#define W_HAV " " HAVERSINE " <= ? AND"
 #define W_BUDGET " COALESCE(b.budget_max, b.budget_min, 0) >= ? AND" \
 	" COALESCE(b.budget_min, b.budget_max, 0) <= ? AND"
 #define CELL_RANGE " b.geo_cell BETWEEN ? AND ?"
@@ -174,15 +176,15 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_I_VIEW] = { INVITATION_SELECT " WHERE i.id = ?", 1, INVITATION_NCOLS, 0 },
 	VARIANT(V_OPEN, "ix_bookings_jobs_open", W_OPEN W_BUDGET, 2),
 	VARIANT(V_OPEN_CAT, "ix_bookings_jobs_open_category", W_OPEN W_CAT W_BUDGET, 3),
-	VARIANT(V_OPEN_NEAR, "ix_bookings_jobs_open", W_OPEN W_NEAR W_BUDGET, 10),
-	VARIANT(V_OPEN_CAT_NEAR, "ix_bookings_jobs_open_category", W_OPEN W_CAT W_NEAR W_BUDGET,
+	VARIANT(V_OPEN_NEAR, "ix_bookings_jobs_open", W_OPEN W_BOX W_BUDGET W_HAV, 10),
+	VARIANT(V_OPEN_CAT_NEAR, "ix_bookings_jobs_open_category", W_OPEN W_CAT W_BOX W_BUDGET W_HAV,
 	    11),
 	VARIANT(V_CUSTOMER, "ix_bookings_jobs_customer", W_CUSTOMER, 1),
 	VARIANT(V_ALL, "ix_bookings_jobs_all", W_ALL, 0),
-	VARIANT(V_OPEN_CELLS, "ix_bookings_jobs_open_cell", W_OPEN W_CELLS W_NEAR W_BUDGET,
+	VARIANT(V_OPEN_CELLS, "ix_bookings_jobs_open_cell", W_OPEN W_CELLS W_BOX W_BUDGET W_HAV,
 	    2 * CELL_BANDS + 10),
 	VARIANT(V_OPEN_CAT_CELLS, "ix_bookings_jobs_open_category_cell",
-	    W_OPEN W_CAT W_CELLS W_NEAR W_BUDGET, 2 * CELL_BANDS + 11),
+	    W_OPEN W_CAT W_CELLS W_BOX W_BUDGET W_HAV, 2 * CELL_BANDS + 11),
 };
 
 /* --explain-lists: the widest case of each variant (the whole time range, the top of
@@ -194,10 +196,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 #define S_PAGE DB_SAMPLE_INT(11), DB_SAMPLE_INT(0)
 #define S_CAP DB_SAMPLE_INT(JOBS_WINDOW + 1)
 #define S_CAT DB_SAMPLE_STR("plumbing"),
-#define S_NEAR DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.945"), DB_SAMPLE_STR("30.19"), \
-	DB_SAMPLE_STR("32.28"), DB_SAMPLE_STR("30.045"), DB_SAMPLE_STR("30.045"), \
-	DB_SAMPLE_STR("31.235"), DB_SAMPLE_INT(100),
+#define S_BOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.945"), DB_SAMPLE_STR("30.19"), \
+	DB_SAMPLE_STR("32.28"),
+#define S_HAV DB_SAMPLE_STR("30.045"), DB_SAMPLE_STR("30.045"), DB_SAMPLE_STR("31.235"), \
+	DB_SAMPLE_INT(100),
 #define S_BUDGET DB_SAMPLE_INT(0), DB_SAMPLE_INT(LLONG_MAX),
+#define S_NEAR S_BOX S_BUDGET S_HAV
 /* the 10 bands of the 100 km box around central Cairo, 9 cells of longitude each */
 #define S_BAND(b) DB_SAMPLE_INT((b) * 2000 + 840), DB_SAMPLE_INT((b) * 2000 + 848),
 #define S_CELLS S_BAND(476) S_BAND(477) S_BAND(478) S_BAND(479) S_BAND(480) S_BAND(481) \
@@ -209,12 +213,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 
 SAMPLES(open, S_BUDGET)
 SAMPLES(open_cat, S_CAT S_BUDGET)
-SAMPLES(open_near, S_NEAR S_BUDGET)
-SAMPLES(open_cat_near, S_CAT S_NEAR S_BUDGET)
+SAMPLES(open_near, S_NEAR)
+SAMPLES(open_cat_near, S_CAT S_NEAR)
 SAMPLES(customer, S_USER)
 SAMPLES(all, )
-SAMPLES(open_cells, S_CELLS S_NEAR S_BUDGET)
-SAMPLES(open_cat_cells, S_CAT S_CELLS S_NEAR S_BUDGET)
+SAMPLES(open_cells, S_CELLS S_NEAR)
+SAMPLES(open_cat_cells, S_CAT S_CELLS S_NEAR)
 
 #define SAMPLED(v, name) \
 	[STMT_PAGE + (v)] = DB_SAMPLE(s_page_##name), \
@@ -427,16 +431,18 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 			args[n++] = DB_DBL(q->lat + dlat);
 			args[n++] = DB_DBL(q->lng - dlng);
 			args[n++] = DB_DBL(q->lng + dlng);
-			args[n++] = DB_DBL(q->lat);
-			args[n++] = DB_DBL(q->lat);
-			args[n++] = DB_DBL(q->lng);
-			args[n++] = DB_DBL(q->km);
 			/* the same filters behind the box's cells */
 			by_cell = cell_ranges(q->lat - dlat, q->lat + dlat, q->lng - dlng,
 			    q->lng + dlng, cells);
 		}
 		args[n++] = DB_INT(q->budget_min > 0 ? q->budget_min : 0);
 		args[n++] = DB_INT(q->budget_max >= 0 ? q->budget_max : LLONG_MAX);
+		if (q->near) {
+			args[n++] = DB_DBL(q->lat);
+			args[n++] = DB_DBL(q->lat);
+			args[n++] = DB_DBL(q->lng);
+			args[n++] = DB_DBL(q->km);
+		}
 		break;
 	}
 	nf = n;
