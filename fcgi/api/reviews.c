@@ -21,19 +21,13 @@
 #include "../store/reviews.h"
 #include "api.h"
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
 /* --- how a review is shown --- */
 
 /* Whether the caller may see a review of this status by this author. */
 static int
 may_see(const struct req *r, const char *status, long long reviewer_id)
 {
-	return strcmp(status, "published") == 0 || is_staff(r) ||
+	return strcmp(status, "published") == 0 || req_is_staff(r) ||
 	    (r->user.id != 0 && r->user.id == reviewer_id);
 }
 
@@ -41,7 +35,7 @@ may_see(const struct req *r, const char *status, long long reviewer_id)
 static void
 shape(const struct req *r, json_object *v)
 {
-	if (!is_staff(r))
+	if (!req_is_staff(r))
 		json_object_object_del(v, "reportCount");
 }
 
@@ -228,7 +222,7 @@ create_work(struct req *r, void *ctx)
 		return fail_db(r, rc);
 	if (b.customer_id == 0 || b.customer_id != r->user.id) {
 		/* staff and the assigned technician see the booking: theirs is no review */
-		if (is_staff(r) || (b.technician_id != 0 && b.technician_id == r->user.id))
+		if (req_is_staff(r) || (b.technician_id != 0 && b.technician_id == r->user.id))
 			return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_CUSTOMER_ONLY);
 		return fail(r, ERR_NOT_FOUND);
 	}
@@ -423,11 +417,11 @@ reviews_update(struct req *r)
 	if (!may_see(r, rv.status, rv.reviewer_id))
 		return fail(r, ERR_NOT_FOUND);
 	author = rv.reviewer_id == r->user.id;
-	if (!author && !is_staff(r))
+	if (!author && !req_is_staff(r))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_AUTHOR_ONLY);
 	if (!author && any_content(in))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_STAFF_HIDE_ONLY);
-	if (in->hidden.set && !is_staff(r))
+	if (in->hidden.set && !req_is_staff(r))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_STAFF_HIDE_ONLY);
 	if (!any_content(in) && !in->hidden.set)
 		return fail_field(r, ERR_VALIDATION, "body", "NO_KNOWN_FIELD", MSG_V_NO_KNOWN_FIELD);
@@ -480,7 +474,7 @@ reviews_delete(struct req *r)
 		return fail_db(r, rc);
 	if (!may_see(r, rv.status, rv.reviewer_id))
 		return fail(r, ERR_NOT_FOUND);
-	if (rv.reviewer_id != r->user.id && !is_staff(r))
+	if (rv.reviewer_id != r->user.id && !req_is_staff(r))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_AUTHOR_ONLY);
 	if ((e = req_tx(r, delete_work, &id)) != ERR_OK)
 		return e;
@@ -614,9 +608,7 @@ struct list_in {
 };
 
 #define LIST_FIELDS \
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL }, \
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL }, \
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check }, \
+	LIST_PAGING_FIELDS(struct list_in), \
 	/* only the reviews of this many stars */ \
 	{ "rating", V_INT, 0, 1, 5, NULL, IN(struct list_in, rating), NULL }
 
@@ -773,7 +765,7 @@ technicians_performance(struct req *r)
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
 		return e;
-	if (!is_staff(r) && id != r->user.id)
+	if (!req_is_staff(r) && id != r->user.id)
 		return fail_msg(r, ERR_FORBIDDEN, MSG_TECHNICIAN_SELF_ONLY);
 	if ((rc = db_reviews_performance(r->db, r->a, id, &p)) != DB_OK)
 		return fail_db(r, rc);

@@ -195,7 +195,7 @@ const struct route app_routes[] = {
 	{ POST, "/api/jobs/:jobId/quotes/:quoteId/withdraw", quotes_withdraw, ROLE_TECHNICIAN,
 	    0 },
 	{ POST, "/api/jobs/:jobId/quotes/:quoteId/accept", quotes_accept,
-	    ROLE_CUSTOMER | ROLE_CORPORATE, 0 },
+	    ROLE_CUSTOMER | ROLE_CORPORATE, 0, .body = &quotes_accept_input },
 	{ POST, "/api/jobs/:jobId/invite", jobs_invite, ROLE_CUSTOMER | ROLE_CORPORATE, 0,
 	    .body = &jobs_invite_input },
 	{ GET, "/api/jobs/:jobId/invitations", jobs_invitations,

@@ -357,12 +357,6 @@ created(struct arena *a, const struct service_values *v)
 	return d;
 }
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
 /* --- reads --- */
 
 struct list_q {
@@ -493,7 +487,7 @@ reply_service(struct req *r, int status, enum msg msg, long long id)
 	json_object *svc;
 	enum db_rc rc;
 
-	if ((rc = db_services_view(r->db, r->a, id, is_staff(r), &svc)) != DB_OK)
+	if ((rc = db_services_view(r->db, r->a, id, req_is_staff(r), &svc)) != DB_OK)
 		return fail_db(r, rc);
 	return reply_ok(r, status, msg, svc);
 }

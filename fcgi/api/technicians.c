@@ -20,6 +20,7 @@
 #include "../store/technicians.h"
 #include "../store/user_lists.h"
 #include "../store/users.h"
+#include "../store/events.h"
 #include "api.h"
 #include "user_view.h"
 
@@ -27,12 +28,6 @@
 #define NEAR_MAX_KM 100.0
 #define NEAR_DEFAULT_LIMIT 20
 #define NEAR_MAX_LIMIT 50
-
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
 
 /* --- decimals in a query ("30.0444", "-0.5") --- */
 
@@ -152,7 +147,7 @@ technician_for(struct req *r, json_object *row, const struct user_shown *shown)
 		json_object_put(dist);
 		return NULL;
 	}
-	if (tech != NULL && !is_staff(r) && r->user.id != id) {
+	if (tech != NULL && !req_is_staff(r) && r->user.id != id) {
 		json_object_object_del(tech, "location");
 		json_object_object_del(tech, "verification");
 	}
@@ -571,7 +566,7 @@ any_field(const struct profile_in *in)
 enum err
 technicians_update(struct req *r)
 {
-	struct profile_tx t = { 0, r->in, NULL, NULL, is_staff(r) };
+	struct profile_tx t = { 0, r->in, NULL, NULL, req_is_staff(r) };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
@@ -687,7 +682,7 @@ status_work(struct req *r, void *ctx)
 	json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
 	json_object_object_add(d, "status", json_object_new_string(t->in->status.s));
 	json_object_object_add(d, "kind", json_object_new_string("work"));
-	if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:status-change", d)) !=
+	if ((rc = db_events_add(r->db, r->a, "admins", "technician:status-change", d)) !=
 	    DB_OK)
 		return fail_db(r, rc);
 	if (t->in->lat.set) {
@@ -695,7 +690,7 @@ status_work(struct req *r, void *ctx)
 		json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
 		json_object_object_add(d, "latitude", json_object_new_double(t->in->lat.d));
 		json_object_object_add(d, "longitude", json_object_new_double(t->in->lng.d));
-		if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:location-update",
+		if ((rc = db_events_add(r->db, r->a, "admins", "technician:location-update",
 		    d)) != DB_OK)
 			return fail_db(r, rc);
 	}
@@ -715,7 +710,7 @@ enum err
 technicians_status(struct req *r)
 {
 	const struct status_in *in = r->in;
-	struct status_tx t = { r->user.id, in, is_staff(r) };
+	struct status_tx t = { r->user.id, in, req_is_staff(r) };
 	enum err e;
 
 	if (t.staff) {

@@ -401,6 +401,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_DISPUTE_FILE_IN_USE] = { "dispute.file_in_use", "هذا الملف دليل في نزاع ولا يمكن حذفه", "This file is evidence in a dispute and cannot be deleted" },
 	[MSG_SEARCH_RESULTS] = { "search.results", "نتائج البحث", "Search results" },
 	[MSG_GEOCODE_FOUND] = { "geocode.found", "تم تحديد الموقع", "Location found" },
+	[MSG_V_PAYMENT_TYPE] = { "v.payment_type", "طريقة الدفع لازم تكون Escrow أو Cash أو CashProtected", "The payment type must be Escrow, Cash or CashProtected" },
 	[MSG_JOB_DISPUTE_ROUTE] = { "job.dispute_route", "يُفتح النزاع عبر POST /api/disputes مع سببه، لا بتغيير حالة المهمة", "A dispute opens through POST /api/disputes, with its reason, not by changing the job's status" },
 };
 

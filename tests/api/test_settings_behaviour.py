@@ -276,6 +276,38 @@ def test_unverified_can_quote_lets_unverified_craftsmen_quote():
     expect(201, api("POST", "/api/jobs/%d/quotes" % j2, {"price": 19000}, token=t["token"]))
 
 
+def test_platform_fee_bps_is_the_fee_recorded_at_hire():
+    """Seeded 1000 (10 %): the fee recorded when a client accepts a quote; changed, the
+    next acceptance records the new share, and jobs hired before keep theirs."""
+    from warsha_test import make_user_with_role
+
+    def hire(price):
+        c, t = make_user_with_role("customer"), make_user_with_role("technician")
+        expect(200, api("PUT", "/api/technicians/%d" % t["id"], {"specializations": ["plumbing"]},
+                        token=t["token"]))
+        j = expect(201, api("POST", "/api/jobs", {
+            "title": "Leaking tap " + uniq(6), "description": "Drips all night.",
+            "category": "plumbing", "address": "3 Nile St"}, token=c["token"]))["data"]["id"]
+        q = expect(201, api("POST", "/api/jobs/%d/quotes" % j, {"price": price},
+                            token=t["token"]))["data"]["id"]
+        d = expect(200, api("POST", "/api/jobs/%d/quotes/%d/accept" % (j, q),
+                            token=c["token"]))["data"]
+        return j, d["platformFee"]
+
+    check(_value("platform_fee_bps") == 1000, "seeded %r" % _value("platform_fee_bps"))
+    first, fee = hire(25000)
+    check(fee == 2500, "10 %% of 250 EGP: %r" % fee)
+    with changed(platform_fee_bps=750):
+        _, fee = hire(25000)
+        check(fee == 1875, "7.5 %% of 250 EGP: %r" % fee)
+    with changed(platform_fee_bps=0):
+        _, fee = hire(25000)
+        check(fee == 0, "no fee: %r" % fee)
+    check(db_scalar("SELECT platform_fee FROM bookings WHERE id = %d" % first) == "2500",
+          "a hired job keeps its fee")
+
+
+
 PROOFS = {
     "app_name": test_app_name_is_what_the_apps_show,
     "support_phone": test_support_phone_is_what_the_apps_show,
@@ -292,6 +324,7 @@ PROOFS = {
     "max_login_attempts": test_login_settings_drive_the_limiter,
     "login_window_minutes": test_login_settings_drive_the_limiter,
     "unverified_can_quote": test_unverified_can_quote_lets_unverified_craftsmen_quote,
+    "platform_fee_bps": test_platform_fee_bps_is_the_fee_recorded_at_hire,
 }
 
 
@@ -306,7 +339,7 @@ def test_every_seeded_setting_has_a_proof():
     items = expect(200, api("GET", "/api/settings/all", token=admin_token()))["data"]
     keys = {s["key"] for s in (items if isinstance(items, list) else items["settings"])}
     check(set(PROOFS) <= keys, "not in the database: %s" % sorted(set(PROOFS) - keys))
-    gone = {"platform_fee_bps", "review_reveal_days", "escrow_release_days",
+    gone = {"review_reveal_days", "escrow_release_days",
             "cash_fee_remittance_days", "currency", "timezone", "supported_languages"}
     check(not (keys & gone), "settings nothing reads: %s" % sorted(keys & gone))
 
@@ -323,7 +356,9 @@ def test_values_outside_a_rule_are_refused_and_change_nothing():
            ("support_email", "nobody", "INVALID_FORMAT"),
            ("emergency_hotline", "call us", "INVALID_FORMAT"),
            ("min_app_version", {"android": "latest", "ios": "1.0"}, "INVALID_FORMAT"),
-           ("unverified_can_quote", "yes", "INVALID_TYPE"), ("unverified_can_quote", 1, "INVALID_TYPE")]
+           ("unverified_can_quote", "yes", "INVALID_TYPE"), ("unverified_can_quote", 1, "INVALID_TYPE"),
+           ("platform_fee_bps", 10001, "OUT_OF_RANGE"), ("platform_fee_bps", -1, "OUT_OF_RANGE"),
+           ("platform_fee_bps", 10.5, "INVALID_TYPE")]
     adm = admin_token()
     for key, value, code in bad:
         before = db_scalar("SELECT value FROM settings WHERE `key` = '%s'" % key)

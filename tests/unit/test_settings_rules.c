@@ -23,11 +23,15 @@ TEST(every_rule_is_found_by_its_key)
 	CHECK(setting_rule(NULL) == NULL);
 	/* settings the code no longer reads have no rule (docs/settings.md) */
 	CHECK(setting_rule("currency") == NULL);
-	CHECK(setting_rule("platform_fee_bps") == NULL);
+	CHECK(setting_rule("escrow_release_days") == NULL);
 }
 
 TEST(whole_numbers_within_bounds)
 {
+	CHECK_STR(check_text("platform_fee_bps", "0"), "ok");
+	CHECK_STR(check_text("platform_fee_bps", "10000"), "ok");
+	CHECK_STR(check_text("platform_fee_bps", "10001"), "OUT_OF_RANGE");
+	CHECK_STR(check_text("platform_fee_bps", "-1"), "OUT_OF_RANGE");
 	CHECK_STR(check_text("max_login_attempts", "5"), "ok");
 	CHECK_STR(check_text("max_login_attempts", "3"), "ok");
 	CHECK_STR(check_text("max_login_attempts", "20"), "ok");
