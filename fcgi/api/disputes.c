@@ -189,7 +189,8 @@ open_work(struct req *r, void *ctx)
 		return fail_msg(r, ERR_CONFLICT, MSG_DISPUTE_EXISTS);
 	s = bk_status_parse(b.status, BK_NAMES_CORE);
 	if (s != BK_DISPUTED) {
-		/* (a job moved to disputed by PATCH .../status has no record yet: this makes it) */
+		/* (PATCH .../status refuses Disputed; a job left disputed without a record by
+		 * an older version gets its record below) */
 		if (!bk_event_possible(BK_JOB, s, EV_DISPUTE))
 			return fail_msg(r, ERR_CONFLICT, MSG_DISPUTE_WRONG_STATUS);
 		if (s == BK_COMPLETED) {

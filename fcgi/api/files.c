@@ -6,8 +6,9 @@
  * files in the database; Warsha keeps them under upload_dir (docs/decisions.md).
  *
  * Private files (verification documents, dispute evidence) are read only by their owner
- * and staff, and are encrypted at rest (AES-256-GCM under files_key, filecrypt.h): the
- * worker decrypts one whole and answers it only when its tag matched. Public ones are
+ * and staff, dispute evidence by both parties of the dispute's job too, and are
+ * encrypted at rest (AES-256-GCM under files_key, filecrypt.h): the worker decrypts one
+ * whole and answers it only when its tag matched. Public ones are
  * handed to nginx with X-Accel-Redirect (/uploads/, an internal location) after the
  * row is read. Someone else's private file is 404, as if it did not exist; changing or
  * deleting someone else's public file is 403.
@@ -27,6 +28,7 @@
 #include "../core/form.h"
 #include "../core/log.h"
 #include "../core/sniff.h"
+#include "../store/disputes.h"
 #include "../store/uploads.h"
 
 static const char *const file_fields[] = { "file", NULL };
@@ -213,15 +215,24 @@ files_create(struct req *r)
 	return answer(r, 201, MSG_FILE_SAVED, c.id);
 }
 
-/* The file row of :id that the caller may see: someone else's private file is 404. */
+/* The file row of :id that the caller may see: someone else's private file is 404,
+ * unless it is evidence of a dispute whose job the caller is a party of (its client or
+ * its craftsman read what the other side brought; docs/bookings.md, "Disputes"). */
 static enum err
 visible(struct req *r, const struct upload_row *u)
 {
+	enum db_rc rc;
+	int party;
+
 	if (strcmp(u->kind, "file") != 0)
 		return fail(r, ERR_NOT_FOUND);
-	if (u->is_private && !req_is_staff(r) && (r->user.id == 0 || u->owner_id != r->user.id))
+	if (!u->is_private || req_is_staff(r) || (r->user.id > 0 && u->owner_id == r->user.id))
+		return ERR_OK;
+	if (r->user.id <= 0)
 		return fail(r, ERR_NOT_FOUND);
-	return ERR_OK;
+	if ((rc = db_disputes_evidence_reader(r->db, r->a, u->id, r->user.id, &party)) != DB_OK)
+		return fail_db(r, rc);
+	return party ? ERR_OK : fail(r, ERR_NOT_FOUND);
 }
 
 static enum err

@@ -826,6 +826,10 @@ move_work(struct req *r, void *ctx)
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
 	who = bookings_party(r, &b);
+	/* a disputed job has its dispute record (reason, clock, evidence, decision): it is
+	 * opened by POST /api/disputes, never by a status change alone */
+	if (m->word != NULL && strcmp(m->word, bk_status_name(BK_DISPUTED, BK_NAMES_JOBS)) == 0)
+		return fail_msg(r, ERR_CONFLICT, MSG_JOB_DISPUTE_ROUTE);
 	if (m->word == NULL) {
 		if (who != BK_CUSTOMER && who != BK_STAFF)
 			return fail(r, ERR_NOT_FOUND);

@@ -429,6 +429,7 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_V_POUNDS_RANGE] = { "v.pounds_range", "السعر الأساسي (بالجنيه): مليون جنيه على الأكثر", "Base price (EGP): at most 1,000,000 pounds" },
 	[MSG_SERVICE_MOVED] = { "service.moved", "تم تغيير ترتيب الخدمة", "The service was moved in the catalog" },
 	[MSG_SERVICE_NOT_LISTED] = { "service.not_listed", "الخدمة موقوفة فلا مكان لها في ترتيب الكتالوج", "The service is switched off, so it has no place in the catalog's order" },
+	[MSG_JOB_DISPUTE_ROUTE] = { "job.dispute_route", "يُفتح النزاع عبر POST /api/disputes مع سببه، لا بتغيير حالة المهمة", "A dispute opens through POST /api/disputes, with its reason, not by changing the job's status" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -23,6 +23,7 @@ enum stmt {
 	STMT_STATS_RESOLVED,
 	STMT_STATS_OPEN,
 	STMT_ADMINS,
+	STMT_EVIDENCE_READER,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
 	STMT__MAX = STMT_COUNT + V__MAX
@@ -85,6 +86,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " 'under_review')", 0, 2, 0 },
 	[STMT_ADMINS] = { "SELECT id FROM users WHERE role = 'admin' AND is_active = 1 AND"
 	    " is_banned = 0 AND deleted_at IS NULL ORDER BY id LIMIT ?", 1, 1, 0 },
+	/* the upload is evidence of a dispute whose job has this user as client or craftsman
+	 * (fk_dispute_evidence_upload's index finds the evidence rows) */
+	[STMT_EVIDENCE_READER] = { "SELECT 1 FROM dispute_evidence e"
+	    " JOIN disputes d ON d.id = e.dispute_id JOIN bookings b ON b.id = d.booking_id"
+	    " WHERE e.upload_id = ? AND (b.customer_id = ? OR b.technician_id = ?) LIMIT 1", 3,
+	    1, 0 },
 	[STMT_PAGE + V_ALL] = { PAGE("ix_disputes_opened", ""), 5, VIEW_NCOLS, DBS_LIST },
 	[STMT_PAGE + V_STATUS] = { PAGE("ix_disputes_status", W_STATUS), 6, VIEW_NCOLS,
 	    DBS_LIST },
@@ -356,5 +363,20 @@ db_disputes_admins(struct db *db, struct arena *a, long long *ids, size_t max, s
 		return rc;
 	for (i = 0; i < res.nrows && i < max; i++)
 		ids[(*n)++] = db_get_ll(&res, i, 0, 0);
+	return DB_OK;
+}
+
+enum db_rc
+db_disputes_evidence_reader(struct db *db, struct arena *a, long long upload_id,
+    long long user_id, int *yes)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	*yes = 0;
+	if ((rc = RUN(db, a, STMT_EVIDENCE_READER, &res, DB_INT(upload_id), DB_INT(user_id),
+	    DB_INT(user_id))) != DB_OK)
+		return rc;
+	*yes = res.nrows > 0;
 	return DB_OK;
 }

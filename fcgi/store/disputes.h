@@ -91,5 +91,9 @@ enum db_rc db_disputes_stats(struct db *db, struct arena *a, const char *since,
 /* Up to max active admins, to be told of a new dispute. */
 enum db_rc db_disputes_admins(struct db *db, struct arena *a, long long *ids, size_t max,
     size_t *n);
+/* Whether the upload is evidence of a dispute whose job has the user as its client or
+ * its craftsman: the parties read each other's evidence files (fcgi/api/files.c). */
+enum db_rc db_disputes_evidence_reader(struct db *db, struct arena *a, long long upload_id,
+    long long user_id, int *yes);
 
 #endif

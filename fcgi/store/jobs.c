@@ -8,8 +8,21 @@
 #include "../core/http.h"
 
 /* The list variants (each with its own index): the board with or without a category,
- * with or without a point; a customer's own jobs; every job. */
-enum { V_OPEN, V_OPEN_CAT, V_OPEN_NEAR, V_OPEN_CAT_NEAR, V_CUSTOMER, V_ALL, V__MAX };
+ * with or without a point; a customer's own jobs; every job; the board near a point,
+ * with or without a category, read by place (the cells of
+ * sql/migrations/0027_jobs_near.sql). */
+enum { V_OPEN, V_OPEN_CAT, V_OPEN_NEAR, V_OPEN_CAT_NEAR, V_CUSTOMER, V_ALL, V_OPEN_CELLS,
+	V_OPEN_CAT_CELLS, V__MAX };
+
+/* geo_cell (0027): quarter-degree cells numbered row by row; a band of latitude is one
+ * range of numbers. The box of the widest circle (100 km: 1.8 degrees of latitude)
+ * touches at most 9 bands. */
+#define CELLS_PER_DEGREE 4
+#define CELL_BANDS 10
+/* Near a point, a total (counted from the cells) up to this is read from the cells and
+ * sorted by time; above it (or a capped total), from the time index, where the
+ * circle's jobs come often enough that the walk stops soon. */
+#define CELLS_SORT_MAX 3000
 
 enum stmt {
 	STMT_CATEGORY_OK,
@@ -60,10 +73,16 @@ enum stmt {
 #define HAVERSINE "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
 	"POW(SIN(RADIANS(b.latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(b.latitude))" \
 	" * POW(SIN(RADIANS(b.longitude - ?) / 2), 2))))"
-#define W_NEAR " b.latitude BETWEEN ? AND ? AND b.longitude BETWEEN ? AND ? AND " \
-	HAVERSINE " <= ? AND"
+/* near a point: the box (W_BOX), the budget, then the circle (W_HAV), so that the
+ * haversine, the dearest condition, is computed only for entries that passed the rest */
+#define W_BOX " b.latitude BETWEEN ? AND ? AND b.longitude BETWEEN ? AND ? AND"
+#define W_HAV " " HAVERSINE " <= ? AND"
 #define W_BUDGET " COALESCE(b.budget_max, b.budget_min, 0) >= ? AND" \
 	" COALESCE(b.budget_min, b.budget_max, 0) <= ? AND"
+#define CELL_RANGE " b.geo_cell BETWEEN ? AND ?"
+#define W_CELLS " (" CELL_RANGE " OR" CELL_RANGE " OR" CELL_RANGE " OR" CELL_RANGE " OR" \
+	CELL_RANGE " OR" CELL_RANGE " OR" CELL_RANGE " OR" CELL_RANGE " OR" CELL_RANGE " OR" \
+	CELL_RANGE ") AND"
 #define W_CUSTOMER "b.customer_id = ? AND b.kind = 'job' AND"
 #define W_ALL "b.kind = 'job' AND"
 #define RANGE " b.created_at >= ? AND b.created_at <= ? AND (b.created_at < ? OR b.id < ?)"
@@ -161,11 +180,15 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_I_VIEW] = { INVITATION_SELECT " WHERE i.id = ?", 1, INVITATION_NCOLS, 0 },
 	VARIANT(V_OPEN, "ix_bookings_jobs_open", W_OPEN W_BUDGET, 2),
 	VARIANT(V_OPEN_CAT, "ix_bookings_jobs_open_category", W_OPEN W_CAT W_BUDGET, 3),
-	VARIANT(V_OPEN_NEAR, "ix_bookings_jobs_open", W_OPEN W_NEAR W_BUDGET, 10),
-	VARIANT(V_OPEN_CAT_NEAR, "ix_bookings_jobs_open_category", W_OPEN W_CAT W_NEAR W_BUDGET,
+	VARIANT(V_OPEN_NEAR, "ix_bookings_jobs_open", W_OPEN W_BOX W_BUDGET W_HAV, 10),
+	VARIANT(V_OPEN_CAT_NEAR, "ix_bookings_jobs_open_category", W_OPEN W_CAT W_BOX W_BUDGET W_HAV,
 	    11),
 	VARIANT(V_CUSTOMER, "ix_bookings_jobs_customer", W_CUSTOMER, 1),
 	VARIANT(V_ALL, "ix_bookings_jobs_all", W_ALL, 0),
+	VARIANT(V_OPEN_CELLS, "ix_bookings_jobs_open_cell", W_OPEN W_CELLS W_BOX W_BUDGET W_HAV,
+	    2 * CELL_BANDS + 10),
+	VARIANT(V_OPEN_CAT_CELLS, "ix_bookings_jobs_open_category_cell",
+	    W_OPEN W_CAT W_CELLS W_BOX W_BUDGET W_HAV, 2 * CELL_BANDS + 11),
 };
 
 /* --explain-lists: the widest case of each variant (the whole time range, the top of
@@ -177,10 +200,16 @@ static const struct db_stmt stmts[STMT__MAX] = {
 #define S_PAGE DB_SAMPLE_INT(11), DB_SAMPLE_INT(0)
 #define S_CAP DB_SAMPLE_INT(JOBS_WINDOW + 1)
 #define S_CAT DB_SAMPLE_STR("plumbing"),
-#define S_NEAR DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.945"), DB_SAMPLE_STR("30.19"), \
-	DB_SAMPLE_STR("32.28"), DB_SAMPLE_STR("30.045"), DB_SAMPLE_STR("30.045"), \
-	DB_SAMPLE_STR("31.235"), DB_SAMPLE_INT(100),
+#define S_BOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.945"), DB_SAMPLE_STR("30.19"), \
+	DB_SAMPLE_STR("32.28"),
+#define S_HAV DB_SAMPLE_STR("30.045"), DB_SAMPLE_STR("30.045"), DB_SAMPLE_STR("31.235"), \
+	DB_SAMPLE_INT(100),
 #define S_BUDGET DB_SAMPLE_INT(0), DB_SAMPLE_INT(LLONG_MAX),
+#define S_NEAR S_BOX S_BUDGET S_HAV
+/* the 10 bands of the 100 km box around central Cairo, 9 cells of longitude each */
+#define S_BAND(b) DB_SAMPLE_INT((b) * 2000 + 840), DB_SAMPLE_INT((b) * 2000 + 848),
+#define S_CELLS S_BAND(476) S_BAND(477) S_BAND(478) S_BAND(479) S_BAND(480) S_BAND(481) \
+	S_BAND(482) S_BAND(483) S_BAND(484) S_BAND(485)
 #define S_USER DB_SAMPLE_INT(1),
 #define SAMPLES(name, filters) \
 	static const struct db_arg s_page_##name[] = { filters S_RANGE, S_KEY, S_PAGE }; \
@@ -188,10 +217,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 
 SAMPLES(open, S_BUDGET)
 SAMPLES(open_cat, S_CAT S_BUDGET)
-SAMPLES(open_near, S_NEAR S_BUDGET)
-SAMPLES(open_cat_near, S_CAT S_NEAR S_BUDGET)
+SAMPLES(open_near, S_NEAR)
+SAMPLES(open_cat_near, S_CAT S_NEAR)
 SAMPLES(customer, S_USER)
 SAMPLES(all, )
+SAMPLES(open_cells, S_CELLS S_NEAR)
+SAMPLES(open_cat_cells, S_CAT S_CELLS S_NEAR)
 
 #define SAMPLED(v, name) \
 	[STMT_PAGE + (v)] = DB_SAMPLE(s_page_##name), \
@@ -204,6 +235,8 @@ static const struct db_sample samples[STMT__MAX] = {
 	SAMPLED(V_OPEN_CAT_NEAR, open_cat_near),
 	SAMPLED(V_CUSTOMER, customer),
 	SAMPLED(V_ALL, all),
+	SAMPLED(V_OPEN_CELLS, open_cells),
+	SAMPLED(V_OPEN_CAT_CELLS, open_cat_cells),
 };
 
 struct db_family store_jobs = DB_FAMILY_SAMPLES("jobs", stmts, samples);
@@ -332,17 +365,50 @@ db_jobs_involved(struct db *db, struct arena *a, long long job_id, long long tec
 	return exists(db, a, STMT_INVOLVED, args, 4, yes);
 }
 
+/* The geo_cell ranges of the box: one per band of latitude, CELL_BANDS of them (the
+ * first repeated when fewer); 0 when the box has more bands or crosses the antimeridian
+ * (the time index then reads it). The edges are widened by a hair so that a point on
+ * a cell's border is never missed: the box and the circle are checked after. */
+static int
+cell_ranges(double lat_lo, double lat_hi, double lng_lo, double lng_hi, long long *r)
+{
+	long long b, b0, b1, c0, c1;
+	int k = 0;
+
+	if (lng_lo < -180.0 || lng_hi >= 180.0)
+		return 0;
+	b0 = (long long)floor(fmax(lat_lo, -90.0) * CELLS_PER_DEGREE - 1e-7);
+	b1 = (long long)floor(fmin(lat_hi, 90.0) * CELLS_PER_DEGREE + 1e-7);
+	c0 = (long long)floor(lng_lo * CELLS_PER_DEGREE - 1e-7);
+	c1 = (long long)floor(lng_hi * CELLS_PER_DEGREE + 1e-7);
+	if (b1 - b0 + 1 > CELL_BANDS)
+		return 0;
+	for (b = b0; b <= b1; b++, k++) {
+		r[2 * k] = (b + 90 * CELLS_PER_DEGREE) * 2000 + c0 + 180 * CELLS_PER_DEGREE;
+		r[2 * k + 1] = (b + 90 * CELLS_PER_DEGREE) * 2000 + c1 + 180 * CELLS_PER_DEGREE;
+	}
+	for (; k < CELL_BANDS; k++) {
+		r[2 * k] = r[0];
+		r[2 * k + 1] = r[1];
+	}
+	return 1;
+}
+
 enum db_rc
 db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
     struct job_list_page *out)
 {
-	struct db_arg args[20];
+	struct db_arg args[48], cargs[48];
 	struct db_result res;
 	const char *at = q->after_at != NULL ? q->after_at : TOP_TIME;
 	const char *from = q->since != NULL ? q->since : BOTTOM_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
+	long long cells[2 * CELL_BANDS];
+	long long cap = q->scope == JOBS_OPEN ? JOBS_BOARD_COUNT : JOBS_WINDOW;
 	unsigned v;
-	size_t n = 0, nf, i;
+	size_t n = 0, nf, i, k, cn = 0, cnf = 0;
+	unsigned cv = V_OPEN_CELLS;
+	int by_cell = 0;
 	enum db_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -371,32 +437,68 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 			args[n++] = DB_DBL(q->lat + dlat);
 			args[n++] = DB_DBL(q->lng - dlng);
 			args[n++] = DB_DBL(q->lng + dlng);
+			/* the same filters behind the box's cells */
+			by_cell = cell_ranges(q->lat - dlat, q->lat + dlat, q->lng - dlng,
+			    q->lng + dlng, cells);
+		}
+		args[n++] = DB_INT(q->budget_min > 0 ? q->budget_min : 0);
+		args[n++] = DB_INT(q->budget_max >= 0 ? q->budget_max : LLONG_MAX);
+		if (q->near) {
 			args[n++] = DB_DBL(q->lat);
 			args[n++] = DB_DBL(q->lat);
 			args[n++] = DB_DBL(q->lng);
 			args[n++] = DB_DBL(q->km);
 		}
-		args[n++] = DB_INT(q->budget_min > 0 ? q->budget_min : 0);
-		args[n++] = DB_INT(q->budget_max >= 0 ? q->budget_max : LLONG_MAX);
 		break;
 	}
 	nf = n;
-	args[n++] = DB_STR(from);
-	args[n++] = DB_STR(TOP_TIME);
-	args[n++] = DB_INT(JOBS_WINDOW + 1);
-	if ((rc = db_exec(db, a, &store_jobs, STMT_COUNT + v, args, n, &res)) != DB_OK)
+	if (by_cell) {
+		/* the category (when there is one), the cells, then the other filters */
+		cv = q->category != NULL ? V_OPEN_CAT_CELLS : V_OPEN_CELLS;
+		i = 0;
+		if (q->category != NULL)
+			cargs[cn++] = args[i++];
+		for (k = 0; k < 2 * CELL_BANDS; k++)
+			cargs[cn++] = DB_INT(cells[k]);
+		for (; i < nf; i++)
+			cargs[cn++] = args[i];
+		cnf = cn;
+		cargs[cn++] = DB_STR(from);
+		cargs[cn++] = DB_STR(TOP_TIME);
+		cargs[cn++] = DB_INT(cap + 1);
+		rc = db_exec(db, a, &store_jobs, STMT_COUNT + cv, cargs, cn, &res);
+	} else {
+		args[n++] = DB_STR(from);
+		args[n++] = DB_STR(TOP_TIME);
+		args[n++] = DB_INT(cap + 1);
+		rc = db_exec(db, a, &store_jobs, STMT_COUNT + v, args, n, &res);
+	}
+	if (rc != DB_OK)
 		return rc;
 	out->total = db_get_ll(&res, 0, 0, 0);
-	if ((out->total_capped = out->total > JOBS_WINDOW))
-		out->total = JOBS_WINDOW;
-	n = nf;
-	args[n++] = DB_STR(from);
-	args[n++] = DB_STR(at);
-	args[n++] = DB_STR(at);
-	args[n++] = DB_INT(id);
-	args[n++] = DB_INT(q->limit + 1);
-	args[n++] = DB_INT(q->offset);
-	if ((rc = db_exec(db, a, &store_jobs, STMT_PAGE + v, args, n, &res)) != DB_OK)
+	if ((out->total_capped = out->total > cap))
+		out->total = cap;
+	if (by_cell && !out->total_capped && out->total <= CELLS_SORT_MAX) {
+		/* few jobs in the circle: read them from its cells and sort them */
+		cn = cnf;
+		cargs[cn++] = DB_STR(from);
+		cargs[cn++] = DB_STR(at);
+		cargs[cn++] = DB_STR(at);
+		cargs[cn++] = DB_INT(id);
+		cargs[cn++] = DB_INT(q->limit + 1);
+		cargs[cn++] = DB_INT(q->offset);
+		rc = db_exec(db, a, &store_jobs, STMT_PAGE + cv, cargs, cn, &res);
+	} else {
+		n = nf;
+		args[n++] = DB_STR(from);
+		args[n++] = DB_STR(at);
+		args[n++] = DB_STR(at);
+		args[n++] = DB_INT(id);
+		args[n++] = DB_INT(q->limit + 1);
+		args[n++] = DB_INT(q->offset);
+		rc = db_exec(db, a, &store_jobs, STMT_PAGE + v, args, n, &res);
+	}
+	if (rc != DB_OK)
 		return rc;
 	out->has_next = store_next_key(&res, q->limit, "createdAt", out->next_at, &out->next_id);
 	out->items = json_object_new_array();

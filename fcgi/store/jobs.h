@@ -13,6 +13,10 @@ extern struct db_family store_jobs;
 
 /* `page` reaches this many rows; deeper pages take a cursor. Totals count up to it. */
 #define JOBS_WINDOW 10000
+/* The board's total counts up to this many open jobs ("1,000 or more" past it): a
+ * count reads one index entry per job, and a craftsman browsing a crowded place needs
+ * no exact figure beyond it. Its pages still reach JOBS_WINDOW rows. */
+#define JOBS_BOARD_COUNT 1000
 /* At most this many quotes or invitations are listed for one job. */
 #define JOBS_CHILD_MAX 200
 

@@ -370,5 +370,72 @@ def test_the_stats_report_the_median_resolution_hours():
         "moderator")["token"]))
 
 
+def private_file_bytes(user, label):
+    """A private PDF of the user's: (its row, its bytes)."""
+    data = m.pdf("%s %s" % (label, uniq(8)))
+    body, ctype = m.form([("file", label + ".pdf", "application/pdf", data),
+                          ("private", "true")])
+    r = api("POST", "/api/files", raw=body, token=user["token"],
+            headers={"Content-Type": ctype})
+    return expect(201, r)["data"]["file"], data
+
+
+def test_both_parties_and_staff_read_every_evidence_file():
+    c, t, j = hired_job()
+    d = open_dispute(c, j)
+    ev = "/api/disputes/%d/evidence" % d["id"]
+    cf, cdata = private_file_bytes(c, "client-evidence")
+    tf, tdata = private_file_bytes(t, "craftsman-evidence")
+    expect(201, api("POST", ev, {"message": "The leak", "fileId": cf["id"]}, token=c["token"]))
+    expect(201, api("POST", ev, {"message": "My invoice", "fileId": tf["id"]},
+                    token=t["token"]))
+    adm, mod = admin(), make_user_with_role("moderator")
+    for f, data in ((cf, cdata), (tf, tdata)):
+        path = "/api/files/%d" % f["id"]
+        for name, who in (("client", c), ("craftsman", t), ("admin", adm),
+                          ("moderator", mod)):
+            r = api("GET", path, token=who["token"])
+            check(r.status == 200 and r.raw == data,
+                  "%s reads evidence file %d: %s" % (name, f["id"], r.describe()))
+        # anyone else, signed in or not, does not learn it exists
+        for name, who in (("another client", client()), ("another craftsman", craftsman())):
+            expect(404, api("GET", path, token=who["token"]))
+        expect(404, api("GET", path))
+    # a party of another dispute reads none of this one's files
+    c2, t2, j2 = hired_job()
+    open_dispute(t2, j2)
+    for who in (c2, t2):
+        expect(404, api("GET", "/api/files/%d" % cf["id"], token=who["token"]))
+    # only what was given as evidence: the client's other private files stay the client's
+    other, _ = private_file_bytes(c, "client-other")
+    expect(404, api("GET", "/api/files/%d" % other["id"], token=t["token"]))
+    # reading is not owning: the other party cannot change or delete it
+    expect(403, api("DELETE", "/api/files/%d" % cf["id"], token=t["token"]))
+    # the evidence stays readable once the dispute is resolved
+    expect(200, api("POST", "/api/admin/disputes/%d/resolve" % d["id"],
+                    {"decision": "release_to_craftsman"}, token=adm["token"]))
+    r = api("GET", "/api/files/%d" % cf["id"], token=t["token"])
+    check(r.status == 200 and r.raw == cdata, r.describe())
+
+
+def test_a_status_change_to_disputed_is_409_naming_post_disputes():
+    c, t, j = hired_job()
+    status = "/api/jobs/%d/status" % j["id"]
+    for who in (c, t):
+        for word in ("Disputed", "disputed", "dispute"):
+            expect(409, api("PATCH", status, {"status": word, "notes": "Bad work"},
+                            token=who["token"]), code="CONFLICT", message="POST /api/disputes")
+    check(job_status(j) == "hired", "the job stays hired: %s" % job_status(j))
+    check(int(db_scalar("SELECT COUNT(*) FROM disputes WHERE booking_id = %d" % j["id"])) == 0,
+          "no dispute row")
+    check(int(db_scalar("SELECT COUNT(*) FROM booking_history WHERE booking_id = %d AND"
+                        " to_status = 'disputed'" % j["id"])) == 0, "no history row")
+    # someone who does not see the job learns nothing more than before
+    expect(404, api("PATCH", status, {"status": "Disputed"}, token=client()["token"]))
+    # the dispute opens where it has its reason, clock and record
+    d = open_dispute(c, j)
+    check(d["status"] == "open" and job_status(j) == "disputed", d)
+
+
 if __name__ == "__main__":
     run(globals())
