@@ -280,7 +280,8 @@ def test_who_may_review_and_when():
         review(c["token"], int(sb), 404)
     # a disputed job waits for its dispute
     c2, t2, j2 = completed_job()
-    expect(200, api("PATCH", "/api/jobs/%d/status" % j2, {"status": "Disputed"},
+    expect(201, api("POST", "/api/disputes", {"jobId": j2, "reason": "poor_quality",
+                                              "description": "The tap drips again."},
                     token=c2["token"]))
     review(c2["token"], j2, 409)
 
