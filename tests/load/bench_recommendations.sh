@@ -42,7 +42,9 @@ print(json.dumps({"title": "Benchmark job", "description": "Benchmark job for re
 fresh_token
 get "$token" "/api/technicians?limit=1"
 total=$(json 'd["pagination"]["totalItems"]' <<<"$body")
-[ "$status" = 200 ] && [ -n "$total" ] || die "GET /api/technicians answered $status: $(head -c 300 <<<"$body")"
+if [ "$status" != 200 ] || [ -z "$total" ]; then
+	die "GET /api/technicians answered $status: $(head -c 300 <<<"$body")"
+fi
 [ "$total" -ge 1000 ] || die "the stack lists $total technicians; load 10,000 with tests/load/gen_technicians.sh"
 get "$token" "/api/jobs?all=true&limit=1"
 jobs=$(json 'd["pagination"]["totalItems"]' <<<"$body")

@@ -10,6 +10,7 @@
 #   json EXPR               EXPR on the JSON document on stdin, bound to d ("" for None)
 #   urlenc TEXT             TEXT percent-encoded for a query string
 #   fresh_token             $token: an admin's access token, renewed after 50 minutes
+#   register_user ROLE      prints the token of a user of ROLE registered for this run
 #   new_customer            $ctoken: a customer registered for this run
 #   get TOKEN PATH          one request: $status, $took (seconds), $body
 #   ms SECONDS              SECONDS as whole milliseconds
@@ -101,14 +102,18 @@ print(json.dumps({"email": os.environ["ADMIN_EMAIL"], "password": os.environ["AD
 }
 fresh_token() { if [ -z "$token" ] || [ $((SECONDS - token_at)) -gt 3000 ]; then sign_in; fi; }
 
-new_customer() {
+register_user() { # register_user ROLE: prints a new user's access token
 	local email body
-	email="bench-cust-$(openssl rand -hex 6)@example.com"
-	body=$(EMAIL=$email python3 -c 'import json, os, random
+	email="bench-$1-$(openssl rand -hex 6)@example.com"
+	body=$(EMAIL=$email ROLE=$1 python3 -c 'import json, os, random
 print(json.dumps({"email": os.environ["EMAIL"], "password": "BenchPw%06dAa1" % random.randrange(10**6),
-    "phone": "015%08d" % random.randrange(10**8), "firstName": "Bench", "lastName": "Customer"}))')
-	ctoken=$(curl -sS -m 30 -H 'Content-Type: application/json' --data-binary @- \
-		"$base/api/auth/register" <<<"$body" | json 'd["data"]["token"]') || ctoken=
+    "phone": "015%08d" % random.randrange(10**8), "firstName": "Bench", "lastName": "User",
+    "role": os.environ["ROLE"]}))')
+	curl -sS -m 30 -H 'Content-Type: application/json' --data-binary @- \
+		"$base/api/auth/register" <<<"$body" | json 'd["data"]["token"]'
+}
+new_customer() {
+	ctoken=$(register_user customer) || ctoken=
 	[ -n "$ctoken" ] || die "registering the benchmark customer failed"
 }
 
