@@ -37,29 +37,45 @@ CREATE TABLE IF NOT EXISTS booking_list_counts (
   PRIMARY KEY (scope, owner_id, filter, value)
 ) ENGINE=InnoDB DEFAULT CHARSET=ascii;
 
+-- Plain VALUES lists under IF (a derived table of UNIONs would be materialised for every
+-- row written).
 CREATE TRIGGER IF NOT EXISTS tr_bookings_lists_insert AFTER INSERT ON bookings FOR EACH ROW
 BEGIN
-  INSERT INTO booking_list_days (filter, value, day, n)
-    SELECT f, v, d, 1 FROM (
-      SELECT 'none' AS f, '' AS v, DATE(NEW.created_at) AS d
-      UNION ALL SELECT 'status', NEW.list_status, DATE(NEW.created_at)
-      UNION ALL SELECT 'service', NEW.service_id, DATE(NEW.created_at)
-      UNION ALL SELECT 'emergency', NEW.is_emergency, DATE(NEW.created_at)
-      UNION ALL SELECT 'scheduled', '', DATE(NEW.scheduled_at)) k
-    WHERE v IS NOT NULL AND d IS NOT NULL
+  INSERT INTO booking_list_days (filter, value, day, n) VALUES
+    ('none', '', DATE(NEW.created_at), 1),
+    ('status', NEW.list_status, DATE(NEW.created_at), 1),
+    ('emergency', NEW.is_emergency, DATE(NEW.created_at), 1),
+    ('scheduled', '', DATE(NEW.scheduled_at), 1)
   ON DUPLICATE KEY UPDATE n = n + 1;
-  INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
-    SELECT s, o, f, v, 1 FROM (
-      SELECT 'customer' AS s, NEW.customer_id AS o, 'none' AS f, '' AS v
-      UNION ALL SELECT 'customer', NEW.customer_id, 'status', NEW.list_status
-      UNION ALL SELECT 'customer', NEW.customer_id, 'service', NEW.service_id
-      UNION ALL SELECT 'customer', NEW.customer_id, 'emergency', NEW.is_emergency
-      UNION ALL SELECT 'technician', NEW.technician_id, 'none', ''
-      UNION ALL SELECT 'technician', NEW.technician_id, 'status', NEW.list_status
-      UNION ALL SELECT 'technician', NEW.technician_id, 'service', NEW.service_id
-      UNION ALL SELECT 'technician', NEW.technician_id, 'emergency', NEW.is_emergency) k
-    WHERE o IS NOT NULL AND v IS NOT NULL
-  ON DUPLICATE KEY UPDATE n = n + 1;
+  IF NEW.service_id IS NOT NULL THEN
+    INSERT INTO booking_list_days (filter, value, day, n)
+      VALUES ('service', NEW.service_id, DATE(NEW.created_at), 1)
+    ON DUPLICATE KEY UPDATE n = n + 1;
+  END IF;
+  IF NEW.customer_id IS NOT NULL THEN
+    INSERT INTO booking_list_counts (scope, owner_id, filter, value, n) VALUES
+      ('customer', NEW.customer_id, 'none', '', 1),
+      ('customer', NEW.customer_id, 'status', NEW.list_status, 1),
+      ('customer', NEW.customer_id, 'emergency', NEW.is_emergency, 1)
+    ON DUPLICATE KEY UPDATE n = n + 1;
+    IF NEW.service_id IS NOT NULL THEN
+      INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
+        VALUES ('customer', NEW.customer_id, 'service', NEW.service_id, 1)
+      ON DUPLICATE KEY UPDATE n = n + 1;
+    END IF;
+  END IF;
+  IF NEW.technician_id IS NOT NULL THEN
+    INSERT INTO booking_list_counts (scope, owner_id, filter, value, n) VALUES
+      ('technician', NEW.technician_id, 'none', '', 1),
+      ('technician', NEW.technician_id, 'status', NEW.list_status, 1),
+      ('technician', NEW.technician_id, 'emergency', NEW.is_emergency, 1)
+    ON DUPLICATE KEY UPDATE n = n + 1;
+    IF NEW.service_id IS NOT NULL THEN
+      INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
+        VALUES ('technician', NEW.technician_id, 'service', NEW.service_id, 1)
+      ON DUPLICATE KEY UPDATE n = n + 1;
+    END IF;
+  END IF;
 END;
 
 CREATE TRIGGER IF NOT EXISTS tr_bookings_lists_delete AFTER DELETE ON bookings FOR EACH ROW
@@ -158,12 +174,16 @@ BEGIN
         WHERE scope = 'customer' AND owner_id = OLD.customer_id AND filter = 'emergency' AND value = CONVERT(OLD.is_emergency USING ascii);
     END IF;
     IF NEW.customer_id IS NOT NULL THEN
-      INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
-        SELECT 'customer', NEW.customer_id, f, v, 1 FROM (
-          SELECT 'none' AS f, '' AS v UNION ALL SELECT 'status', NEW.list_status
-          UNION ALL SELECT 'service', NEW.service_id UNION ALL SELECT 'emergency', NEW.is_emergency) k
-        WHERE v IS NOT NULL
+      INSERT INTO booking_list_counts (scope, owner_id, filter, value, n) VALUES
+        ('customer', NEW.customer_id, 'none', '', 1),
+        ('customer', NEW.customer_id, 'status', NEW.list_status, 1),
+        ('customer', NEW.customer_id, 'emergency', NEW.is_emergency, 1)
       ON DUPLICATE KEY UPDATE n = n + 1;
+      IF NEW.service_id IS NOT NULL THEN
+        INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
+          VALUES ('customer', NEW.customer_id, 'service', NEW.service_id, 1)
+        ON DUPLICATE KEY UPDATE n = n + 1;
+      END IF;
     END IF;
   ELSEIF NEW.customer_id IS NOT NULL THEN
     IF OLD.list_status <> NEW.list_status THEN
@@ -202,12 +222,16 @@ BEGIN
         WHERE scope = 'technician' AND owner_id = OLD.technician_id AND filter = 'emergency' AND value = CONVERT(OLD.is_emergency USING ascii);
     END IF;
     IF NEW.technician_id IS NOT NULL THEN
-      INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
-        SELECT 'technician', NEW.technician_id, f, v, 1 FROM (
-          SELECT 'none' AS f, '' AS v UNION ALL SELECT 'status', NEW.list_status
-          UNION ALL SELECT 'service', NEW.service_id UNION ALL SELECT 'emergency', NEW.is_emergency) k
-        WHERE v IS NOT NULL
+      INSERT INTO booking_list_counts (scope, owner_id, filter, value, n) VALUES
+        ('technician', NEW.technician_id, 'none', '', 1),
+        ('technician', NEW.technician_id, 'status', NEW.list_status, 1),
+        ('technician', NEW.technician_id, 'emergency', NEW.is_emergency, 1)
       ON DUPLICATE KEY UPDATE n = n + 1;
+      IF NEW.service_id IS NOT NULL THEN
+        INSERT INTO booking_list_counts (scope, owner_id, filter, value, n)
+          VALUES ('technician', NEW.technician_id, 'service', NEW.service_id, 1)
+        ON DUPLICATE KEY UPDATE n = n + 1;
+      END IF;
     END IF;
   ELSEIF NEW.technician_id IS NOT NULL THEN
     IF OLD.list_status <> NEW.list_status THEN
