@@ -32,9 +32,12 @@ enum stmt {
 	STMT_LOCATION,
 	STMT_TRACKING,
 	STMT_USER_CONTACT,
+	STMT_DAYS_TOTAL,
+	STMT_OWNER_TOTAL,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
-	STMT__MAX = STMT_COUNT + V__MAX
+	STMT_SEEK = STMT_COUNT + V__MAX,
+	STMT__MAX = STMT_SEEK + V__MAX
 };
 
 #define VIEW_SELECT \
@@ -75,6 +78,11 @@ enum stmt {
 	" bookings b FORCE INDEX (" ix ") WHERE " where " b." col " >= ? AND b." col " <= ?" \
 	" LIMIT ?) t"
 #define COUNT(ix, where) COUNT_ON("created_at", ix, where)
+/* the key of the row at an offset (a page past the first), from the index alone */
+#define SEEK_ON(col, ix, where) DB_LIST_LIMIT "SELECT b." col ", b.id FROM bookings b" \
+	" FORCE INDEX (" ix ") WHERE " where " b." col " >= ? AND b." col " <= ?" NEWEST_ON(col) \
+	" LIMIT 1 OFFSET ?"
+#define SEEK(ix, where) SEEK_ON("created_at", ix, where)
 #define W_CUSTOMER "b.customer_id = ? AND"
 #define W_TECHNICIAN "b.technician_id = ? AND"
 #define W_STATUS " b.list_status = ? AND"
@@ -82,12 +90,14 @@ enum stmt {
 #define W_EMERGENCY " b.is_emergency = ? AND"
 #define VARIANT(v, ix, where, nf) \
 	[STMT_PAGE + (v)] = { PAGE(ix, where), (nf) + 6, VIEW_NCOLS, DBS_LIST }, \
-	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }
+	[STMT_COUNT + (v)] = { COUNT(ix, where), (nf) + 3, 1, DBS_LIST }, \
+	[STMT_SEEK + (v)] = { SEEK(ix, where), (nf) + 3, 2, DBS_LIST }
 /* ordered by the scheduled time, its range bound */
 #define SCHEDULED(v, ix, where, nf) \
 	[STMT_PAGE + (v)] = { PAGE_ON("scheduled_at", ix, where), (nf) + 6, VIEW_NCOLS, \
 	    DBS_LIST }, \
-	[STMT_COUNT + (v)] = { COUNT_ON("scheduled_at", ix, where), (nf) + 3, 1, DBS_LIST }
+	[STMT_COUNT + (v)] = { COUNT_ON("scheduled_at", ix, where), (nf) + 3, 1, DBS_LIST }, \
+	[STMT_SEEK + (v)] = { SEEK_ON("scheduled_at", ix, where), (nf) + 3, 2, DBS_LIST }
 
 #define BOOKING_STATE "SELECT kind, status, list_status, customer_id, technician_id, total," \
 	" cancellation_reason, cancellation_fee, admin_notes, start_code_hash," \
@@ -142,6 +152,14 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    0 },
 	[STMT_USER_CONTACT] = { "SELECT phone, CONCAT(first_name, ' ', last_name) FROM users"
 	    " WHERE id = ? AND deleted_at IS NULL", 1, 2, 0 },
+	/* totals (sql/migrations/0029_booking_list_counts.sql): the staff's lists sum the
+	 * day rows of their filter over their range; a customer's or a technician's list
+	 * without a range reads its one counter row */
+	[STMT_DAYS_TOTAL] = { DB_LIST_LIMIT "SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED)"
+	    " FROM booking_list_days WHERE filter = ? AND value = ? AND day >= ? AND day <= ?",
+	    4, 1, DBS_LIST },
+	[STMT_OWNER_TOTAL] = { DB_LIST_LIMIT "SELECT n FROM booking_list_counts"
+	    " WHERE scope = ? AND owner_id = ? AND filter = ? AND value = ?", 4, 1, DBS_LIST },
 	VARIANT(V_ALL, "ix_bookings_list", "", 0),
 	VARIANT(V_ALL + F_STATUS, "ix_bookings_status", W_STATUS, 1),
 	VARIANT(V_ALL + F_SERVICE, "ix_bookings_service_list", W_SERVICE, 1),
@@ -176,9 +194,11 @@ static const struct db_stmt stmts[STMT__MAX] = {
 #define S_STATUS DB_SAMPLE_STR("approved"),
 #define S_SERVICE DB_SAMPLE_INT(1),
 #define S_EMERGENCY DB_SAMPLE_INT(1),
+#define S_OFFSET DB_SAMPLE_INT(BOOKINGS_WINDOW - 10)
 #define SAMPLES(name, filters) \
 	static const struct db_arg s_page_##name[] = { filters S_RANGE, S_KEY, S_PAGE }; \
-	static const struct db_arg s_count_##name[] = { filters S_RANGE, S_CAP };
+	static const struct db_arg s_count_##name[] = { filters S_RANGE, S_CAP }; \
+	static const struct db_arg s_seek_##name[] = { filters S_RANGE, S_OFFSET };
 
 SAMPLES(all, )
 SAMPLES(all_status, S_STATUS)
@@ -189,25 +209,35 @@ SAMPLES(user_service, S_USER S_SERVICE)
 SAMPLES(all_emergency, S_EMERGENCY)
 SAMPLES(user_emergency, S_USER S_EMERGENCY)
 
-#define SAMPLED(v, page, count) \
-	[STMT_PAGE + (v)] = DB_SAMPLE(page), [STMT_COUNT + (v)] = DB_SAMPLE(count)
+#define SAMPLED(v, name) \
+	[STMT_PAGE + (v)] = DB_SAMPLE(s_page_##name), \
+	[STMT_COUNT + (v)] = DB_SAMPLE(s_count_##name), \
+	[STMT_SEEK + (v)] = DB_SAMPLE(s_seek_##name)
+
+/* the widest day range of the commonest status; a customer's */
+static const struct db_arg s_days_total[] = { DB_SAMPLE_STR("status"),
+	DB_SAMPLE_STR("completed"), DB_SAMPLE_STR("1000-01-01"), DB_SAMPLE_STR("9999-12-31") };
+static const struct db_arg s_owner_total[] = { DB_SAMPLE_STR("customer"), DB_SAMPLE_INT(1),
+	DB_SAMPLE_STR("status"), DB_SAMPLE_STR("completed") };
 
 static const struct db_sample samples[STMT__MAX] = {
-	SAMPLED(V_ALL, s_page_all, s_count_all),
-	SAMPLED(V_ALL + F_STATUS, s_page_all_status, s_count_all_status),
-	SAMPLED(V_ALL + F_SERVICE, s_page_all_service, s_count_all_service),
-	SAMPLED(V_ALL + F_EMERGENCY, s_page_all_emergency, s_count_all_emergency),
-	SAMPLED(V_CUSTOMER, s_page_user, s_count_user),
-	SAMPLED(V_CUSTOMER + F_STATUS, s_page_user_status, s_count_user_status),
-	SAMPLED(V_CUSTOMER + F_SERVICE, s_page_user_service, s_count_user_service),
-	SAMPLED(V_CUSTOMER + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
-	SAMPLED(V_TECHNICIAN, s_page_user, s_count_user),
-	SAMPLED(V_TECHNICIAN + F_STATUS, s_page_user_status, s_count_user_status),
-	SAMPLED(V_TECHNICIAN + F_SERVICE, s_page_user_service, s_count_user_service),
-	SAMPLED(V_TECHNICIAN + F_EMERGENCY, s_page_user_emergency, s_count_user_emergency),
-	SAMPLED(V_ALL + F_SCHEDULED, s_page_all, s_count_all),
-	SAMPLED(V_CUSTOMER + F_SCHEDULED, s_page_user, s_count_user),
-	SAMPLED(V_TECHNICIAN + F_SCHEDULED, s_page_user, s_count_user),
+	[STMT_DAYS_TOTAL] = DB_SAMPLE(s_days_total),
+	[STMT_OWNER_TOTAL] = DB_SAMPLE(s_owner_total),
+	SAMPLED(V_ALL, all),
+	SAMPLED(V_ALL + F_STATUS, all_status),
+	SAMPLED(V_ALL + F_SERVICE, all_service),
+	SAMPLED(V_ALL + F_EMERGENCY, all_emergency),
+	SAMPLED(V_CUSTOMER, user),
+	SAMPLED(V_CUSTOMER + F_STATUS, user_status),
+	SAMPLED(V_CUSTOMER + F_SERVICE, user_service),
+	SAMPLED(V_CUSTOMER + F_EMERGENCY, user_emergency),
+	SAMPLED(V_TECHNICIAN, user),
+	SAMPLED(V_TECHNICIAN + F_STATUS, user_status),
+	SAMPLED(V_TECHNICIAN + F_SERVICE, user_service),
+	SAMPLED(V_TECHNICIAN + F_EMERGENCY, user_emergency),
+	SAMPLED(V_ALL + F_SCHEDULED, all),
+	SAMPLED(V_CUSTOMER + F_SCHEDULED, user),
+	SAMPLED(V_TECHNICIAN + F_SCHEDULED, user),
 };
 
 struct db_family store_bookings = DB_FAMILY_SAMPLES("bookings", stmts, samples);
@@ -451,11 +481,13 @@ db_bookings_user_contact(struct db *db, struct arena *a, long long user_id, cons
 	return DB_OK;
 }
 
-/* A list's capped count reads up to BOOKINGS_WINDOW + 1 index entries (2-3 ms at a
- * million bookings, most of a page's cost). Once a count of some variant, filter and
- * range has come back over the window, this worker answers that total (a lower bound)
+/* A list's total. The staff's lists and the undated lists of one customer or technician
+ * read counters the booking triggers keep (sql/migrations/0029_booking_list_counts.sql):
+ * exact, at any size. A customer's or technician's list with a date range counts its own
+ * index, capped: at most BOOKINGS_WINDOW + 1 entries (2-3 ms past the window). Once such
+ * a count has come back over the window, this worker answers that total (a lower bound)
  * without counting for CAPPED_TTL seconds: the next pages of the same list, the same
- * list again. Exact totals are always counted. */
+ * list again. Exact counts are always counted. */
 #define CAPPED_TTL 5
 #define CAPPED_SLOTS 64
 static struct { char key[160]; time_t at; } capped[CAPPED_SLOTS];
@@ -479,6 +511,74 @@ capped_now(void)
 	return ts.tv_sec;
 }
 
+/* "YYYY-MM-DD HH:MM:SS.fff" -> its day */
+static struct db_arg
+day_of(struct arena *a, const char *t)
+{
+	return DB_STR(arena_strndup(a, t, 10));
+}
+
+static enum db_rc
+list_total(struct db *db, struct arena *a, const struct booking_list_query *q, unsigned v,
+    const struct db_arg *filters, size_t nf, const char *from, const char *to,
+    struct booking_list_page *out)
+{
+	static const char *const names[F__MAX] = {
+		[F_NONE] = "none", [F_STATUS] = "status", [F_SERVICE] = "service",
+		[F_EMERGENCY] = "emergency", [F_SCHEDULED] = "scheduled",
+	};
+	unsigned f = v % F__MAX;
+	const char *value = f == F_STATUS ? q->list_status : f == F_SERVICE ?
+	    arena_printf(a, "%lld", q->service_id) : f == F_EMERGENCY ?
+	    (q->emergency ? "1" : "0") : "";
+	struct db_arg args[8];
+	struct db_result res;
+	char key[sizeof(capped[0].key)];
+	unsigned slot;
+	size_t n;
+	int ck;
+	enum db_rc rc;
+
+	if (q->scope == BOOKINGS_ALL) {
+		if ((rc = RUN(db, a, STMT_DAYS_TOTAL, &res, DB_STR(names[f]), DB_STR(value),
+		    day_of(a, from), day_of(a, to))) != DB_OK)
+			return rc;
+		out->total = db_get_ll(&res, 0, 0, 0);
+		return DB_OK;
+	}
+	if (f != F_SCHEDULED && q->from == NULL && q->to == NULL) {
+		if ((rc = RUN(db, a, STMT_OWNER_TOTAL, &res,
+		    DB_STR(q->scope == BOOKINGS_CUSTOMER ? "customer" : "technician"),
+		    DB_INT(q->user_id), DB_STR(names[f]), DB_STR(value))) != DB_OK)
+			return rc;
+		out->total = res.nrows > 0 ? db_get_ll(&res, 0, 0, 0) : 0;
+		return DB_OK;
+	}
+	ck = snprintf(key, sizeof(key), "%u|%lld|%s|%s|%s", v, q->user_id, value, from, to);
+	slot = ck > 0 && (size_t)ck < sizeof(key) ? capped_slot(key) : CAPPED_SLOTS;
+	if (slot < CAPPED_SLOTS && strcmp(capped[slot].key, key) == 0 &&
+	    capped_now() - capped[slot].at < CAPPED_TTL) {
+		out->total = BOOKINGS_WINDOW;
+		out->total_capped = 1;
+		return DB_OK;
+	}
+	memcpy(args, filters, nf * sizeof(*args));
+	n = nf;
+	args[n++] = DB_STR(from);
+	args[n++] = DB_STR(to);
+	args[n++] = DB_INT(BOOKINGS_WINDOW + 1);
+	if ((rc = db_exec(db, a, &store_bookings, STMT_COUNT + v, args, n, &res)) != DB_OK)
+		return rc;
+	out->total = db_get_ll(&res, 0, 0, 0);
+	if ((out->total_capped = out->total > BOOKINGS_WINDOW))
+		out->total = BOOKINGS_WINDOW;
+	if (out->total_capped && slot < CAPPED_SLOTS) {
+		memcpy(capped[slot].key, key, (size_t)ck + 1);
+		capped[slot].at = capped_now();
+	}
+	return DB_OK;
+}
+
 enum db_rc
 db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query *q,
     struct booking_list_page *out)
@@ -488,14 +588,11 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	const char *at = q->after_at != NULL ? q->after_at : TOP_TIME;
 	const char *from = q->from != NULL ? q->from : BOTTOM_TIME;
 	const char *to = q->to != NULL ? q->to : TOP_TIME;
-	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
+	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX, offset = q->offset;
 	unsigned v = (unsigned)q->scope * F__MAX + (q->by_scheduled ? F_SCHEDULED :
 	    q->list_status != NULL ? F_STATUS : q->service_id > 0 ? F_SERVICE :
 	    q->emergency >= 0 ? F_EMERGENCY : F_NONE);
 	size_t n = 0, nf, i;
-	char key[sizeof(capped[0].key)];
-	unsigned slot;
-	int ck;
 	enum db_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -510,27 +607,24 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	else if (q->emergency >= 0)
 		args[n++] = DB_INT(q->emergency != 0);
 	nf = n;
-	args[n++] = DB_STR(from);
-	args[n++] = DB_STR(to);
-	args[n++] = DB_INT(BOOKINGS_WINDOW + 1);
-	ck = snprintf(key, sizeof(key), "%u|%lld|%s|%lld|%d|%s|%s", v,
-	    q->scope != BOOKINGS_ALL ? q->user_id : 0,
-	    q->list_status != NULL ? q->list_status : "", q->service_id, q->emergency, from, to);
-	slot = ck > 0 && (size_t)ck < sizeof(key) ? capped_slot(key) : CAPPED_SLOTS;
-	if (slot < CAPPED_SLOTS && strcmp(capped[slot].key, key) == 0 &&
-	    capped_now() - capped[slot].at < CAPPED_TTL) {
-		out->total = BOOKINGS_WINDOW;
-		out->total_capped = 1;
-	} else {
-		if ((rc = db_exec(db, a, &store_bookings, STMT_COUNT + v, args, n, &res)) != DB_OK)
+	if ((rc = list_total(db, a, q, v, args, nf, from, to, out)) != DB_OK)
+		return rc;
+	out->items = json_object_new_array();
+	if (q->after_at == NULL && offset > 0) {
+		/* the key of the page's first row from the index alone (at most
+		 * BOOKINGS_WINDOW entries, no row read), then the page from that key */
+		args[n++] = DB_STR(from);
+		args[n++] = DB_STR(to);
+		args[n++] = DB_INT(offset);
+		if ((rc = db_exec(db, a, &store_bookings, STMT_SEEK + v, args, n, &res)) != DB_OK)
 			return rc;
-		out->total = db_get_ll(&res, 0, 0, 0);
-		if ((out->total_capped = out->total > BOOKINGS_WINDOW))
-			out->total = BOOKINGS_WINDOW;
-		if (out->total_capped && slot < CAPPED_SLOTS) {
-			memcpy(capped[slot].key, key, (size_t)ck + 1);
-			capped[slot].at = capped_now();
-		}
+		if (res.nrows == 0)
+			return DB_OK;   /* past the end */
+		at = db_get(&res, 0, 0);
+		id = db_get_ll(&res, 0, 1, 0) + 1;   /* that row itself included */
+		offset = 0;
+		if (at == NULL || strlen(at) != 23)
+			return DB_ERR;
 	}
 	n = nf;
 	args[n++] = DB_STR(from);
@@ -538,11 +632,11 @@ db_bookings_list(struct db *db, struct arena *a, const struct booking_list_query
 	args[n++] = DB_STR(at);
 	args[n++] = DB_INT(id);
 	args[n++] = DB_INT(q->limit + 1);
-	args[n++] = DB_INT(q->offset);
+	args[n++] = DB_INT(offset);
 	if ((rc = db_exec(db, a, &store_bookings, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
-	out->has_next = store_next_key(&res, q->limit, q->by_scheduled ? "scheduledDateTime" : "createdAt", out->next_at, &out->next_id);
-	out->items = json_object_new_array();
+	out->has_next = store_next_key(&res, q->limit, q->by_scheduled ? "scheduledDateTime" :
+	    "createdAt", out->next_at, &out->next_id);
 	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
 		json_object_array_add(out->items, db_row_json(&res, i));
 	return DB_OK;

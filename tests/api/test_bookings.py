@@ -527,14 +527,35 @@ def test_list_statements_read_their_index():
     check(p.returncode == 0, "--explain-lists failed:\n%s" % out)
     plans = [l.split("\t") for l in out.splitlines() if l.startswith("plan\tbookings\t")]
     stmts = {l.split("\t")[2] for l in out.splitlines() if l.startswith("stmt\tbookings\t")}
-    check(len(stmts) == 30, "bookings list statements explained: %s" % sorted(stmts))
+    # 15 variants: a page, a capped count, the key of a deep page's first row; and the
+    # two counter reads of the totals
+    check(len(stmts) == 47, "bookings list statements explained: %s" % sorted(stmts))
+    tables = {}
     for cols in plans:
         f = dict(c.split("=", 1) for c in cols[3:])
+        tables.setdefault(cols[2], set()).add(f["table"])
         if f["table"] == "b":
             check(f["key"].startswith("ix_bookings_") and "filesort" not in f["Extra"],
                   "bookings read without its index: %s" % "\t".join(cols))
         elif f["table"] == "s":
             check(f["key"] == "PRIMARY", "services not joined by key: %s" % "\t".join(cols))
+        elif f["table"] in ("booking_list_days", "booking_list_counts"):
+            check(f["key"] == "PRIMARY" and f["type"] in ("range", "ref", "eq_ref", "const"),
+                  "a total not read by its key: %s" % "\t".join(cols))
+        elif f["table"] == "":
+            # a counter row that is not there, found so by its primary key
+            check("const table" in f["Extra"], "a plan without a table: %s" % "\t".join(cols))
+            tables[cols[2]].add("booking_list_counts")
+    # a deep page's key (the statements that read bookings alone) comes from the index
+    # alone, never a row
+    seeks = [st for st, t in tables.items() if t == {"b"}]
+    check(len(seeks) == 15, "seek statements: %s" % sorted(tables.items()))
+    for cols in plans:
+        if cols[2] in seeks:
+            f = dict(c.split("=", 1) for c in cols[3:])
+            check("Using index" in f["Extra"], "a seek reads rows: %s" % "\t".join(cols))
+    check(len([t for t in tables.values() if t & {"booking_list_days", "booking_list_counts"}])
+          == 2, "counter reads: %s" % sorted(tables.items()))
 
 def walk(path, token, limit, **params):
     ids, cursor, pages = [], None, 0
