@@ -1,0 +1,115 @@
+-- The catalog's words (docs/search.md, "The catalog's words"): one row per distinct word
+-- of each service's folded text, in the search's order, so that a search of one common
+-- word reads its first page from one index range instead of ranking the whole FULLTEXT
+-- match set, as user_name_words (0016) does for the users' names.
+--
+-- The words are those of services.search_key (0022: folded by search_fold(), written by
+-- its BEFORE triggers), split where the FULLTEXT parser and 0016 split (ASCII other than
+-- letters, digits and _), of 3 to 84 characters (innodb_ft_min_token_size and
+-- innodb_ft_max_token_size: the words FULLTEXT holds). hits: how many times the word
+-- occurs in the text; for one word InnoDB's relevance (term frequency times the square of
+-- the word's inverse document frequency) orders the services as hits does. is_popular and
+-- sort_order are the order after it, category and live (is_active, not deleted) the
+-- search's filters, copied so a page is read from the index alone.
+--
+-- ix_service_words_search (word, live, hits DESC, is_popular DESC, sort_order,
+-- service_id): one word's live services in the search's order, read forwards;
+-- ix_service_words_category: the same within a category. PRIMARY KEY (service_id, word):
+-- a service's own words, for the other words of a search and for the triggers. Words
+-- equal under utf8mb4_unicode_ci (café, cafe) are one row, as FULLTEXT compares them.
+--
+-- Applies over a table that already holds services; every statement can run again.
+CREATE TABLE IF NOT EXISTS service_words (
+  word        VARCHAR(84)     NOT NULL,
+  service_id  BIGINT UNSIGNED NOT NULL,
+  hits        SMALLINT UNSIGNED NOT NULL,
+  is_popular  TINYINT(1)      NOT NULL,
+  sort_order  INT             NOT NULL,
+  category    VARCHAR(40)     NOT NULL,
+  live        TINYINT(1)      NOT NULL,
+  PRIMARY KEY (service_id, word),
+  KEY ix_service_words_search (word, live, hits DESC, is_popular DESC, sort_order, service_id),
+  KEY ix_service_words_category (word, category, live, hits DESC, is_popular DESC, sort_order,
+    service_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The word loop of 0016, once for both triggers: text is search_key, already folded and
+-- lower-cased by search_fold().
+CREATE PROCEDURE IF NOT EXISTS service_words_write(IN sid BIGINT UNSIGNED,
+    IN txt TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci, IN popular TINYINT,
+    IN ord INT, IN cat VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci,
+    IN lv TINYINT)
+BEGIN
+  DECLARE s TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT '';
+  DECLARE w TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT '';
+  SET s = TRIM(REGEXP_REPLACE(txt, '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' '));
+  WHILE s <> '' DO
+    SET w = SUBSTRING_INDEX(s, ' ', 1);
+    IF CHAR_LENGTH(w) BETWEEN 3 AND 84 THEN
+      INSERT INTO service_words (word, service_id, hits, is_popular, sort_order, category, live)
+        VALUES (w, sid, 1, popular, ord, cat, lv)
+        ON DUPLICATE KEY UPDATE hits = hits + 1;
+    END IF;
+    SET s = SUBSTRING(s, CHAR_LENGTH(w) + 2);
+  END WHILE;
+END;
+
+-- AFTER triggers: the BEFORE triggers of 0022 have written search_key by then, and an
+-- AFTER INSERT trigger knows the new id. A change of the text (a category's change
+-- included: its key and names are in the text) writes the words again; a change of
+-- popularity, order or the live flag rewrites the copies; any other update (a price)
+-- leaves them. A deleted service (deleted_at, is_active 0) keeps its words, not live.
+CREATE TRIGGER IF NOT EXISTS tr_services_words_insert AFTER INSERT ON services FOR EACH ROW
+  CALL service_words_write(NEW.id, NEW.search_key, NEW.is_popular, NEW.sort_order,
+    NEW.category, NEW.is_active = 1 AND NEW.deleted_at IS NULL);
+
+CREATE TRIGGER IF NOT EXISTS tr_services_words_update AFTER UPDATE ON services FOR EACH ROW
+BEGIN
+  IF OLD.search_key <> NEW.search_key COLLATE utf8mb4_bin OR OLD.category <> NEW.category THEN
+    DELETE FROM service_words WHERE service_id = OLD.id;
+    CALL service_words_write(NEW.id, NEW.search_key, NEW.is_popular, NEW.sort_order,
+      NEW.category, NEW.is_active = 1 AND NEW.deleted_at IS NULL);
+  ELSEIF OLD.is_popular <> NEW.is_popular OR OLD.sort_order <> NEW.sort_order
+     OR (OLD.is_active = 1 AND OLD.deleted_at IS NULL)
+        <> (NEW.is_active = 1 AND NEW.deleted_at IS NULL) THEN
+    UPDATE service_words SET is_popular = NEW.is_popular, sort_order = NEW.sort_order,
+        live = (NEW.is_active = 1 AND NEW.deleted_at IS NULL)
+      WHERE service_id = NEW.id;
+  END IF;
+END;
+
+CREATE TRIGGER IF NOT EXISTS tr_services_words_delete AFTER DELETE ON services FOR EACH ROW
+  DELETE FROM service_words WHERE service_id = OLD.id;
+
+-- The services already there, in one statement: each text split into its words by a
+-- recursive query (a description holds up to 4,000 characters: a table of word numbers
+-- long enough would be joined to every row), the occurrences of a word counted. The
+-- triggers are in place first; INSERT ... SELECT holds shared locks on the services it
+-- reads until it commits, so an edit running beside it waits and then writes that
+-- service's words again.
+INSERT INTO service_words (word, service_id, hits, is_popular, sort_order, category, live)
+SELECT x.w, x.id, COUNT(*), MIN(x.is_popular), MIN(x.sort_order), MIN(x.category), MIN(x.live)
+FROM (
+  WITH RECURSIVE split (id, is_popular, sort_order, category, live, w, rest) AS (
+    SELECT id, is_popular, sort_order, category, is_active = 1 AND deleted_at IS NULL,
+           CAST('' AS CHAR(4000) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci,
+           CAST(CONCAT(TRIM(REGEXP_REPLACE(search_key,
+             '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')), ' ')
+             AS CHAR(10000) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci
+    FROM services
+    UNION ALL
+    SELECT id, is_popular, sort_order, category, live, SUBSTRING_INDEX(rest, ' ', 1),
+           SUBSTRING(rest, CHAR_LENGTH(SUBSTRING_INDEX(rest, ' ', 1)) + 2)
+    FROM split WHERE rest <> ''
+  )
+  SELECT id, is_popular, sort_order, category, live, w FROM split
+  WHERE CHAR_LENGTH(w) BETWEEN 3 AND 84
+) x
+GROUP BY x.id, x.w
+ON DUPLICATE KEY UPDATE hits = VALUES(hits), is_popular = VALUES(is_popular),
+  sort_order = VALUES(sort_order), category = VALUES(category), live = VALUES(live);
+
+-- The technicians' search by name (fcgi/store/technicians.c): the technicians' words
+-- only, so a name common among customers is not read through to find the few
+-- technicians who bear it. Kept by the triggers of 0016 with the table.
+ALTER TABLE user_name_words ADD INDEX IF NOT EXISTS ix_user_name_words_role (role, word, user_id);
