@@ -18,7 +18,10 @@
 -- a service's own words, for the other words of a search and for the triggers. Words
 -- equal under utf8mb4_unicode_ci (café, cafe) are one row, as FULLTEXT compares them.
 --
--- Applies over a table that already holds services; every statement can run again.
+-- And an index of user_name_words by role, for the technicians' search by name (at the
+-- end).
+--
+-- Applies over tables that already hold rows; every statement can run again.
 CREATE TABLE IF NOT EXISTS service_words (
   word        VARCHAR(84)     NOT NULL,
   service_id  BIGINT UNSIGNED NOT NULL,
