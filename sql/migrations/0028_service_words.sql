@@ -84,31 +84,28 @@ END;
 CREATE TRIGGER IF NOT EXISTS tr_services_words_delete AFTER DELETE ON services FOR EACH ROW
   DELETE FROM service_words WHERE service_id = OLD.id;
 
--- The services already there, in one statement: each text split into its words by a
--- recursive query (a description holds up to 4,000 characters: a table of word numbers
--- long enough would be joined to every row), the occurrences of a word counted. The
--- triggers are in place first; INSERT ... SELECT holds shared locks on the services it
--- reads until it commits, so an edit running beside it waits and then writes that
--- service's words again.
+-- The services already there, in one statement, as 0016: each text split by a list of
+-- word numbers (the sequence engine's seq_1_to_5000: search_key holds at most about
+-- 9,000 characters, so at most 4,500 words; each service joins the numbers up to its own
+-- count of words, a range), the occurrences of a word counted. The triggers are in place
+-- first; INSERT ... SELECT holds shared locks on the services it reads until it commits,
+-- so an edit running beside it waits and then writes that service's words again.
 INSERT INTO service_words (word, service_id, hits, is_popular, sort_order, category, live)
-SELECT x.w, x.id, COUNT(*), MIN(x.is_popular), MIN(x.sort_order), MIN(x.category), MIN(x.live)
+SELECT CAST(x.w AS CHAR(84) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS word, x.id,
+       COUNT(*), MIN(x.is_popular), MIN(x.sort_order), MIN(x.category), MIN(x.live)
 FROM (
-  WITH RECURSIVE split (id, is_popular, sort_order, category, live, w, rest) AS (
-    SELECT id, is_popular, sort_order, category, is_active = 1 AND deleted_at IS NULL,
-           CAST('' AS CHAR(4000) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci,
-           CAST(CONCAT(TRIM(REGEXP_REPLACE(search_key,
-             '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')), ' ')
-             AS CHAR(10000) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci
-    FROM services
-    UNION ALL
-    SELECT id, is_popular, sort_order, category, live, SUBSTRING_INDEX(rest, ' ', 1),
-           SUBSTRING(rest, CHAR_LENGTH(SUBSTRING_INDEX(rest, ' ', 1)) + 2)
-    FROM split WHERE rest <> ''
-  )
-  SELECT id, is_popular, sort_order, category, live, w FROM split
-  WHERE CHAR_LENGTH(w) BETWEEN 3 AND 84
+  SELECT s.id, s.is_popular, s.sort_order, s.category, s.live,
+         SUBSTRING_INDEX(SUBSTRING_INDEX(s.t, ' ', n.seq), ' ', -1) AS w
+  FROM (SELECT id, is_popular, sort_order, category,
+               is_active = 1 AND deleted_at IS NULL AS live,
+               TRIM(REGEXP_REPLACE(search_key,
+                 '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')) AS t
+        FROM services) s
+  JOIN seq_1_to_5000 n ON n.seq <= 1 + CHAR_LENGTH(s.t) - CHAR_LENGTH(REPLACE(s.t, ' ', ''))
+  WHERE s.t <> ''
 ) x
-GROUP BY x.id, x.w
+WHERE CHAR_LENGTH(x.w) BETWEEN 3 AND 84
+GROUP BY x.id, word
 ON DUPLICATE KEY UPDATE hits = VALUES(hits), is_popular = VALUES(is_popular),
   sort_order = VALUES(sort_order), category = VALUES(category), live = VALUES(live);
 
