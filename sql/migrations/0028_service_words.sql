@@ -86,8 +86,10 @@ CREATE TRIGGER IF NOT EXISTS tr_services_words_delete AFTER DELETE ON services F
 
 -- The services already there, in one statement, as 0016: each text split by a list of
 -- word numbers (the sequence engine's seq_1_to_5000: search_key holds at most about
--- 9,000 characters, so at most 4,500 words; each service joins the numbers up to its own
--- count of words, a range), the occurrences of a word counted. The triggers are in place
+-- 9,000 characters, so at most 4,500 words), the occurrences of a word counted. The texts
+-- are split once into a derived table (its LIMIT keeps it from being merged) and read
+-- first, each joining the numbers up to its own count of words, a range: left to
+-- itself, the optimizer joined every number to every service. The triggers are in place
 -- first; INSERT ... SELECT holds shared locks on the services it reads until it commits,
 -- so an edit running beside it waits and then writes that service's words again.
 INSERT INTO service_words (word, service_id, hits, is_popular, sort_order, category, live)
@@ -96,13 +98,15 @@ SELECT CAST(x.w AS CHAR(84) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS
 FROM (
   SELECT s.id, s.is_popular, s.sort_order, s.category, s.live,
          SUBSTRING_INDEX(SUBSTRING_INDEX(s.t, ' ', n.seq), ' ', -1) AS w
-  FROM (SELECT id, is_popular, sort_order, category,
-               is_active = 1 AND deleted_at IS NULL AS live,
-               TRIM(REGEXP_REPLACE(search_key,
-                 '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')) AS t
-        FROM services) s
-  JOIN seq_1_to_5000 n ON n.seq <= 1 + CHAR_LENGTH(s.t) - CHAR_LENGTH(REPLACE(s.t, ' ', ''))
-  WHERE s.t <> ''
+  FROM (SELECT id, is_popular, sort_order, category, live, t,
+               1 + CHAR_LENGTH(t) - CHAR_LENGTH(REPLACE(t, ' ', '')) AS nw
+        FROM (SELECT id, is_popular, sort_order, category,
+                     is_active = 1 AND deleted_at IS NULL AS live,
+                     TRIM(REGEXP_REPLACE(search_key,
+                       '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')) AS t
+              FROM services) f
+        WHERE t <> '' LIMIT 18446744073709551615) s
+  STRAIGHT_JOIN seq_1_to_5000 n ON n.seq <= s.nw
 ) x
 WHERE CHAR_LENGTH(x.w) BETWEEN 3 AND 84
 GROUP BY x.id, word
