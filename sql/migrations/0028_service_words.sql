@@ -86,32 +86,29 @@ CREATE TRIGGER IF NOT EXISTS tr_services_words_delete AFTER DELETE ON services F
 
 -- The services already there, in one statement, as 0016: each text split by a list of
 -- word numbers (the sequence engine's seq_1_to_5000: search_key holds at most about
--- 9,000 characters, so at most 4,500 words), the occurrences of a word counted. The texts
--- are split once into a derived table (its LIMIT keeps it from being merged) and read
--- first, each joining the numbers up to its own count of words, a range: left to
--- itself, the optimizer joined every number to every service. The triggers are in place
--- first; INSERT ... SELECT holds shared locks on the services it reads until it commits,
--- so an edit running beside it waits and then writes that service's words again.
+-- 9,000 characters, so at most 4,500 words), each service read first and joined the
+-- numbers up to its own count of words, a range (left to itself, the optimizer joined
+-- every number to every service). Each occurrence is a row counted into hits as it is
+-- inserted: no temporary table holds the words (a GROUP BY of 900,000 words went to an
+-- on-disk one). The table is emptied first so a second run counts from nothing; run it,
+-- as every migration here, before the servers that write services start (an edit between
+-- the two statements would have its words counted twice until its next edit).
+DELETE FROM service_words;
 INSERT INTO service_words (word, service_id, hits, is_popular, sort_order, category, live)
-SELECT CAST(x.w AS CHAR(84) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci AS word, x.id,
-       COUNT(*), MIN(x.is_popular), MIN(x.sort_order), MIN(x.category), MIN(x.live)
-FROM (
-  SELECT s.id, s.is_popular, s.sort_order, s.category, s.live,
-         SUBSTRING_INDEX(SUBSTRING_INDEX(s.t, ' ', n.seq), ' ', -1) AS w
-  FROM (SELECT id, is_popular, sort_order, category, live, t,
-               1 + CHAR_LENGTH(t) - CHAR_LENGTH(REPLACE(t, ' ', '')) AS nw
-        FROM (SELECT id, is_popular, sort_order, category,
-                     is_active = 1 AND deleted_at IS NULL AS live,
-                     TRIM(REGEXP_REPLACE(search_key,
-                       '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')) AS t
-              FROM services) f
-        WHERE t <> '' LIMIT 18446744073709551615) s
-  STRAIGHT_JOIN seq_1_to_5000 n ON n.seq <= s.nw
-) x
-WHERE CHAR_LENGTH(x.w) BETWEEN 3 AND 84
-GROUP BY x.id, word
-ON DUPLICATE KEY UPDATE hits = VALUES(hits), is_popular = VALUES(is_popular),
-  sort_order = VALUES(sort_order), category = VALUES(category), live = VALUES(live);
+SELECT CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(TRIM(REGEXP_REPLACE(s.search_key,
+         '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')), ' ', n.seq), ' ', -1)
+         AS CHAR(84) CHARACTER SET utf8mb4) COLLATE utf8mb4_unicode_ci,
+       s.id, 1, s.is_popular, s.sort_order, s.category, s.is_active = 1 AND s.deleted_at IS NULL
+FROM services s
+STRAIGHT_JOIN seq_1_to_5000 n
+  ON n.seq <= 1 + CHAR_LENGTH(TRIM(REGEXP_REPLACE(s.search_key,
+         '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')))
+     - CHAR_LENGTH(REPLACE(TRIM(REGEXP_REPLACE(s.search_key,
+         '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')), ' ', ''))
+WHERE CHAR_LENGTH(SUBSTRING_INDEX(SUBSTRING_INDEX(TRIM(REGEXP_REPLACE(s.search_key,
+         '[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F]+', ' ')), ' ', n.seq), ' ', -1))
+      BETWEEN 3 AND 84
+ON DUPLICATE KEY UPDATE hits = hits + 1;
 
 -- The technicians' search by name (fcgi/store/technicians.c): the technicians' words
 -- only, so a name common among customers is not read through to find the few
