@@ -726,7 +726,8 @@ search_services(struct req *r)
 		pg.total_capped = 1;
 	} else if (n > 0 || offset == 0) {
 		pg.total = offset + n;
-	} else if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK) {
+	} else if ((rc = db_services_search_count(r->db, r->a, &f, &pg.total,
+	    &pg.total_capped)) != DB_OK) {
 		json_object_put(items);
 		return fail_db(r, rc);
 	}

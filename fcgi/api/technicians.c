@@ -826,6 +826,18 @@ static const struct vfield search_fields[] = {
 
 const struct input search_technicians_query = INPUT(struct search_q, search_fields, NULL);
 
+/* a parameter's text as the search compares it: folded, "_" (a category key's) a space */
+static const char *
+search_text(struct arena *a, const char *s)
+{
+	char *t = user_lists_fold(a, s), *p;
+
+	for (p = t; *p != '\0'; p++)
+		if (*p == '_')
+			*p = ' ';
+	return t;
+}
+
 enum err
 search_technicians(struct req *r)
 {
@@ -850,6 +862,11 @@ search_technicians(struct req *r)
 	for (char *p = (char *)text; *p != '\0'; p++)
 		if (*p == '_')
 			*p = ' ';
+	/* each by itself too: the name drives through its words, the specialization through
+	 * its categories (docs/search.md) */
+	q.name = in->q.set ? search_text(r->a, in->q.s) : NULL;
+	q.specialization = in->specialization.set ? search_text(r->a, in->specialization.s) : NULL;
+	q.city = in->city.set ? search_text(r->a, in->city.s) : NULL;
 	if (*text != '\0' && (q.ft = user_lists_ft_query(r->a, user_lists_fold(r->a, text))) == NULL)
 		return fail_field(r, ERR_VALIDATION, in->q.set ? "q" : in->specialization.set ?
 		    "specialization" : "city", "TOO_SHORT", MSG_V_INVALID_VALUE);

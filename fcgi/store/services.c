@@ -27,8 +27,19 @@ enum stmt {
 	STMT_SEARCH_CATEGORY,
 	STMT_ORDER_LOCK,        /* reordering: one group of the catalog, locked in order */
 	STMT_SET_SORT,
-	STMT__MAX
+	/* the catalog's words (service_words, sql/migrations/0028_service_words.sql): how
+	 * many live rows a word prefix spans (capped), the next distinct word it spans, a
+	 * page of one word, a page merged from up to SW_WORDS_MAX words, a page of a small
+	 * prefix range sorted, a capped count; each without and with a category (SW_CAT) */
+	STMT_W_SPAN,
+	STMT_W_NEXT,
+	STMT_W_ONE,
+	STMT_W_MERGED = STMT_W_ONE + 2,
+	STMT_W_SORTED = STMT_W_MERGED + 2,
+	STMT_W_COUNT = STMT_W_SORTED + 2,
+	STMT__MAX = STMT_W_COUNT + 2
 };
+#define SW_CAT 1
 
 #define SERVICE_COLUMNS \
 	"SELECT s.id, s.name_ar AS nameAr, s.name_en AS nameEn," \
@@ -93,6 +104,47 @@ enum stmt {
 #define W_P  W_POPULAR
 #define W_S  W_SEARCH
 
+/* Searches through the catalog's words (docs/search.md, "The catalog's words"). A word's
+ * live services are read in the search's order (hits DESC, is_popular DESC, sort_order,
+ * service_id) from ix_service_words_search, or ix_service_words_category with a
+ * category; each other word of the search must start a word of the same service (the
+ * primary key (service_id, word); an unused slot binds "%"). A scalar subquery, not
+ * EXISTS, as fcgi/store/user_lists.c: as a semi-join the optimizer may materialize it. */
+#define SW_WORDS_MAX 4
+#define SW_SPAN_SORTED 2000
+#define SW_IX_ALL " FORCE INDEX (ix_service_words_search)"
+#define SW_IX_CAT " FORCE INDEX (ix_service_words_category)"
+#define SW_W_ALL ""
+#define SW_W_CAT " AND w.category = ?"
+#define SW_ALSO " AND (SELECT 1 FROM service_words o FORCE INDEX (PRIMARY)" \
+	" WHERE o.service_id = w.service_id AND o.word LIKE ? LIMIT 1) IS NOT NULL"
+#define SW_WHERE(ix, word, cat) " FROM service_words w" ix " WHERE w.word " word cat \
+	" AND w.live = 1" SW_ALSO SW_ALSO SW_ALSO
+#define SW_ORDER(t) " ORDER BY " t "hits DESC, " t "is_popular DESC, " t "sort_order, " \
+	t "service_id"
+#define SW_KEYS "SELECT w.service_id, w.hits, w.is_popular, w.sort_order"
+/* one word's first rows in the search's order */
+#define SW_BRANCH(ix, cat) "(" SW_KEYS SW_WHERE(ix, "= ?", cat) SW_ORDER("w.") " LIMIT ?)"
+/* the services of the keys n, in the search's order (the live flag checked again) */
+#define SW_ROWS(keys) DB_LIST_LIMIT SERVICE_COLUMNS " JOIN (" keys ") n" \
+	" ON s.id = n.service_id WHERE s.is_active = 1" SW_ORDER("n.")
+/* one word: its index range, in order, from the page's first row */
+#define SW_ONE(ix, cat) SW_ROWS(SW_KEYS SW_WHERE(ix, "= ?", cat) SW_ORDER("w.") \
+	" LIMIT ? OFFSET ?")
+/* up to four words a prefix spans, each read up to the page's end and merged: a service
+ * two of whose words start with the prefix comes once, with the more frequent one's
+ * hits (so each branch's first offset + limit rows hold every row of the merged page) */
+#define SW_MERGED(ix, cat) SW_ROWS("SELECT service_id, MAX(hits) AS hits, is_popular," \
+	" sort_order FROM (" SW_BRANCH(ix, cat) " UNION ALL " SW_BRANCH(ix, cat) \
+	" UNION ALL " SW_BRANCH(ix, cat) " UNION ALL " SW_BRANCH(ix, cat) ") m" \
+	" GROUP BY service_id, is_popular, sort_order" SW_ORDER("") " LIMIT ? OFFSET ?")
+/* a prefix spanning more words but at most SW_SPAN_SORTED rows, read whole and sorted */
+#define SW_SORTED(ix, cat) SW_ROWS("SELECT w.service_id, MAX(w.hits) AS hits, w.is_popular," \
+	" w.sort_order" SW_WHERE(ix, "LIKE ?", cat) \
+	" GROUP BY w.service_id, w.is_popular, w.sort_order" SW_ORDER("") " LIMIT ? OFFSET ?")
+#define SW_COUNT(ix, cat) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT DISTINCT w.service_id" \
+	SW_WHERE(ix, "LIKE ?", cat) " LIMIT ?) t"
+
 static const struct db_stmt stmts[STMT__MAX] = {
 	VARIANT(0, W_A, 0),
 	VARIANT(F_C, W_C W_A, 1),
@@ -148,6 +200,23 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " ORDER BY sort_order, id LIMIT ? FOR UPDATE", 2, 2, 0 },
 	[STMT_SET_SORT] = { "UPDATE services SET sort_order = ? WHERE id = ?"
 	    " AND deleted_at IS NULL", 2, 0, 0 },
+
+	[STMT_W_SPAN] = { DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM service_words"
+	    SW_IX_ALL " WHERE word LIKE ? AND live = 1 LIMIT ?) t", 2, 1, DBS_LIST },
+	/* one index dive per distinct word, as fcgi/store/user_lists.c */
+	[STMT_W_NEXT] = { DB_LIST_LIMIT "SELECT word FROM service_words" SW_IX_ALL
+	    " WHERE word LIKE ? AND word > ? ORDER BY word LIMIT 1", 2, 1, DBS_LIST },
+	[STMT_W_ONE] = { SW_ONE(SW_IX_ALL, SW_W_ALL), 6, SERVICE_NCOLS, DBS_LIST },
+	[STMT_W_ONE + SW_CAT] = { SW_ONE(SW_IX_CAT, SW_W_CAT), 7, SERVICE_NCOLS, DBS_LIST },
+	[STMT_W_MERGED] = { SW_MERGED(SW_IX_ALL, SW_W_ALL), 4 * 5 + 2, SERVICE_NCOLS,
+	    DBS_LIST },
+	[STMT_W_MERGED + SW_CAT] = { SW_MERGED(SW_IX_CAT, SW_W_CAT), 4 * 6 + 2, SERVICE_NCOLS,
+	    DBS_LIST },
+	[STMT_W_SORTED] = { SW_SORTED(SW_IX_ALL, SW_W_ALL), 6, SERVICE_NCOLS, DBS_LIST },
+	[STMT_W_SORTED + SW_CAT] = { SW_SORTED(SW_IX_CAT, SW_W_CAT), 7, SERVICE_NCOLS,
+	    DBS_LIST },
+	[STMT_W_COUNT] = { SW_COUNT(SW_IX_ALL, SW_W_ALL), 5, 1, DBS_LIST },
+	[STMT_W_COUNT + SW_CAT] = { SW_COUNT(SW_IX_CAT, SW_W_CAT), 6, 1, DBS_LIST },
 };
 
 /* Sample arguments for each variant's EXPLAIN (warsha-fcgi --explain-lists), in the
@@ -180,6 +249,32 @@ SAMPLES(ceps, SMP_C SMP_E SMP_P SMP_S)
 static const struct db_arg s_search[] = { SMP_S SMP_S DB_SAMPLE_INT(20), DB_SAMPLE_INT(40) };
 static const struct db_arg s_search_c[] = { SMP_S SMP_C SMP_S DB_SAMPLE_INT(20),
 	DB_SAMPLE_INT(40) };
+
+/* the catalog's words: the widest cases of tests/load/gen_services.sh (a word in one
+ * service in eight), a page at the end of the window */
+#define SMP_ALSO DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%")
+#define SMP_WPAGE DB_SAMPLE_INT(21), DB_SAMPLE_INT(9979)
+#define SMP_BRANCH(word) DB_SAMPLE_STR(word), SMP_ALSO, DB_SAMPLE_INT(10000)
+#define SMP_BRANCH_C(word) DB_SAMPLE_STR(word), DB_SAMPLE_STR("plumbing"), SMP_ALSO, \
+	DB_SAMPLE_INT(10000)
+static const struct db_arg s_w_span[] = { DB_SAMPLE_STR("oil%"),
+	DB_SAMPLE_INT(SW_SPAN_SORTED + 1) };
+static const struct db_arg s_w_next[] = { DB_SAMPLE_STR("oil%"), DB_SAMPLE_STR("") };
+static const struct db_arg s_w_one[] = { DB_SAMPLE_STR("oil"), SMP_ALSO, SMP_WPAGE };
+static const struct db_arg s_w_one_c[] = { DB_SAMPLE_STR("oil"), DB_SAMPLE_STR("plumbing"),
+	SMP_ALSO, SMP_WPAGE };
+static const struct db_arg s_w_merged[] = { SMP_BRANCH("oil"), SMP_BRANCH("brakes"),
+	SMP_BRANCH("radiator"), SMP_BRANCH("battery"), SMP_WPAGE };
+static const struct db_arg s_w_merged_c[] = { SMP_BRANCH_C("oil"), SMP_BRANCH_C("brakes"),
+	SMP_BRANCH_C("radiator"), SMP_BRANCH_C("battery"), SMP_WPAGE };
+/* a prefix spanning at most SW_SPAN_SORTED rows: the sort is bounded */
+static const struct db_arg s_w_sorted[] = { DB_SAMPLE_STR("25578%"), SMP_ALSO, SMP_WPAGE };
+static const struct db_arg s_w_sorted_c[] = { DB_SAMPLE_STR("25578%"),
+	DB_SAMPLE_STR("plumbing"), SMP_ALSO, SMP_WPAGE };
+static const struct db_arg s_w_count[] = { DB_SAMPLE_STR("oil%"), SMP_ALSO,
+	DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
+static const struct db_arg s_w_count_c[] = { DB_SAMPLE_STR("oil%"), DB_SAMPLE_STR("plumbing"),
+	SMP_ALSO, DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
 
 static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + (0)] = DB_SAMPLE(s_list_0),
@@ -216,6 +311,16 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_COUNT + (F_C | F_E | F_P | F_S)] = DB_SAMPLE(s_count_ceps),
 	[STMT_SEARCH] = DB_SAMPLE(s_search),
 	[STMT_SEARCH_CATEGORY] = DB_SAMPLE(s_search_c),
+	[STMT_W_SPAN] = DB_SAMPLE(s_w_span),
+	[STMT_W_NEXT] = DB_SAMPLE(s_w_next),
+	[STMT_W_ONE] = DB_SAMPLE(s_w_one),
+	[STMT_W_ONE + SW_CAT] = DB_SAMPLE(s_w_one_c),
+	[STMT_W_MERGED] = DB_SAMPLE(s_w_merged),
+	[STMT_W_MERGED + SW_CAT] = DB_SAMPLE(s_w_merged_c),
+	[STMT_W_SORTED] = DB_SAMPLE(s_w_sorted),
+	[STMT_W_SORTED + SW_CAT] = DB_SAMPLE(s_w_sorted_c),
+	[STMT_W_COUNT] = DB_SAMPLE(s_w_count),
+	[STMT_W_COUNT + SW_CAT] = DB_SAMPLE(s_w_count_c),
 };
 
 struct db_family store_services = DB_FAMILY_SAMPLES("services", stmts, samples);
@@ -385,19 +490,137 @@ db_services_delete(struct db *db, struct arena *a, long long id)
 	return res.affected == 0 ? DB_NOTFOUND : DB_OK;
 }
 
+/* The search's other words (each the prefix of a word of the same service; "%" for an
+ * unused slot) after the driving one. */
+static size_t
+words_also(const char *const *prefix, size_t nw, size_t drive, struct db_arg *args)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nw; i++)
+		if (i != drive)
+			args[n++] = DB_STR(prefix[i]);
+	while (n < SW_WORDS_MAX - 1)
+		args[n++] = DB_STR("%");
+	return n;
+}
+
+/* A search through the catalog's words (docs/search.md, "The catalog's words").
+ *
+ * The word whose prefix spans the fewest live rows drives (a search of one word skips
+ * the spans); the distinct words its prefix spans are found by one index dive each. One
+ * word: the page straight from its index range, in the search's order (hits, then
+ * popular, sortOrder, id: for one word InnoDB's relevance orders by hits too). Two to
+ * SW_WORDS_MAX: each read in that order up to the page's end and merged. More: read
+ * whole and sorted when the prefix spans at most SW_SPAN_SORTED rows, else DB_NOTFOUND
+ * (FULLTEXT serves it, as a search of more than SW_WORDS_MAX words). Each other word of
+ * the search must start a word of the same service, checked on the driver's rows in
+ * their order. */
+static enum db_rc
+words_search(struct db *db, struct arena *a, const char *const *words, size_t nw,
+    const char *category, long long limit, long long offset, struct db_result *res)
+{
+	const char *prefix[SW_WORDS_MAX], *word[SW_WORDS_MAX + 1];
+	struct db_arg args[SW_WORDS_MAX * 6 + 2], two[2];
+	long long span = -1;
+	size_t n = 0, i, nd, drive = 0;
+	unsigned cat = category != NULL ? SW_CAT : 0;
+	int stmt;
+	enum db_rc rc;
+
+	for (i = 0; i < nw; i++)
+		prefix[i] = db_like_contains(a, words[i]) + 1;   /* "x%" */
+	for (i = 0; nw > 1 && i < nw; i++) {
+		two[0] = DB_STR(prefix[i]);
+		two[1] = DB_INT(SW_SPAN_SORTED + 1);
+		if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2, res)) != DB_OK)
+			return rc;
+		if (span < 0 || db_get_ll(res, 0, 0, 0) < span) {
+			span = db_get_ll(res, 0, 0, 0);
+			drive = i;
+		}
+	}
+	for (nd = 0; nd <= SW_WORDS_MAX; nd++) {
+		two[0] = DB_STR(prefix[drive]);
+		two[1] = DB_STR(nd > 0 ? word[nd - 1] : "");
+		if ((rc = db_exec(db, a, &store_services, STMT_W_NEXT, two, 2, res)) != DB_OK)
+			return rc;
+		if (res->nrows == 0)
+			break;
+		word[nd] = arena_strdup(a, db_get(res, 0, 0));
+	}
+	if (nd == 0) {
+		res->nrows = 0;
+		return DB_OK;
+	}
+	if (nd == 1 || nd > SW_WORDS_MAX) {
+		if (nd > SW_WORDS_MAX) {
+			if (span < 0) {
+				two[0] = DB_STR(prefix[drive]);
+				two[1] = DB_INT(SW_SPAN_SORTED + 1);
+				if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2,
+				    res)) != DB_OK)
+					return rc;
+				span = db_get_ll(res, 0, 0, 0);
+			}
+			if (span > SW_SPAN_SORTED)
+				return DB_NOTFOUND;
+			args[n++] = DB_STR(prefix[drive]);
+			stmt = STMT_W_SORTED;
+		} else {
+			args[n++] = DB_STR(word[0]);
+			stmt = STMT_W_ONE;
+		}
+		if (category != NULL)
+			args[n++] = DB_STR(category);
+		n += words_also(prefix, nw, drive, args + n);
+	} else {
+		for (i = 0; i < SW_WORDS_MAX; i++) {
+			/* '' for an unused branch: no word is empty */
+			args[n++] = DB_STR(i < nd ? word[i] : "");
+			if (category != NULL)
+				args[n++] = DB_STR(category);
+			n += words_also(prefix, nw, drive, args + n);
+			args[n++] = DB_INT(offset + limit);
+		}
+		stmt = STMT_W_MERGED;
+	}
+	args[n++] = DB_INT(limit);
+	args[n++] = DB_INT(offset);
+	return db_exec(db, a, &store_services, stmt + (int)cat, args, n, res);
+}
+
 enum db_rc
 db_services_search(struct db *db, struct arena *a, const struct service_filter *f,
     long long limit, long long offset, json_object **items)
 {
 	struct db_arg args[1 + 2 + 2];
 	struct db_result res;
+	const char *words[SW_WORDS_MAX];
 	unsigned bits;
-	size_t n = filter_args(a, f, &bits, args);
+	size_t n;
+	int nw;
 	enum db_rc rc;
 
 	*items = NULL;
-	if (bits != F_SEARCH && bits != (F_SEARCH | F_CATEGORY))
+	if (f->search == NULL || f->emergency || f->popular >= 0)
 		return DB_ERR;
+	/* no word of three characters or more: nothing, as FULLTEXT finds nothing */
+	nw = user_lists_words(a, user_lists_fold(a, f->search), words, SW_WORDS_MAX);
+	if (nw == 0) {
+		*items = json_object_new_array();
+		return DB_OK;
+	}
+	if (nw > 0 && (rc = words_search(db, a, words, (size_t)nw, f->category, limit, offset,
+	    &res)) != DB_NOTFOUND) {
+		if (rc != DB_OK)
+			return rc;
+		*items = res.nrows > 0 ? db_rows_json(&res) : json_object_new_array();
+		return DB_OK;
+	}
+	/* more words than the words table merges, or a short prefix of many common words:
+	 * FULLTEXT, the most relevant first */
+	n = filter_args(a, f, &bits, args);
 	/* the query first too, for the relevance it selects */
 	memmove(args + 1, args, n * sizeof(args[0]));
 	args[0] = args[n];
@@ -439,4 +662,49 @@ db_services_set_sort(struct db *db, struct arena *a, long long id, long long sor
 	struct db_result res;
 
 	return RUN(db, a, STMT_SET_SORT, &res, DB_INT(sort), DB_INT(id));
+}
+
+/* How many live services a search finds past its last page, counted up to
+ * SERVICES_WINDOW + 1 through the catalog's words (the driving word as above, each other
+ * word checked); FULLTEXT where the page came from it. */
+enum db_rc
+db_services_search_count(struct db *db, struct arena *a, const struct service_filter *f,
+    long long *total, int *capped)
+{
+	const char *words[SW_WORDS_MAX], *prefix[SW_WORDS_MAX];
+	struct db_arg args[8], two[2];
+	struct db_result res;
+	long long span = -1, c;
+	size_t i, n = 0, drive = 0;
+	int nw;
+	enum db_rc rc;
+
+	nw = user_lists_words(a, user_lists_fold(a, f->search), words, SW_WORDS_MAX);
+	if (nw <= 0)
+		return nw == 0 ? (*total = 0, *capped = 0, DB_OK) :
+		    db_services_count(db, a, f, total, capped);
+	for (i = 0; i < (size_t)nw; i++)
+		prefix[i] = db_like_contains(a, words[i]) + 1;
+	for (i = 0; nw > 1 && i < (size_t)nw; i++) {
+		two[0] = DB_STR(prefix[i]);
+		two[1] = DB_INT(SW_SPAN_SORTED + 1);
+		if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2, &res)) != DB_OK)
+			return rc;
+		if (span < 0 || db_get_ll(&res, 0, 0, 0) < span) {
+			span = db_get_ll(&res, 0, 0, 0);
+			drive = i;
+		}
+	}
+	args[n++] = DB_STR(prefix[drive]);
+	if (f->category != NULL)
+		args[n++] = DB_STR(f->category);
+	n += words_also(prefix, (size_t)nw, drive, args + n);
+	args[n++] = DB_INT(SERVICES_WINDOW + 1);
+	if ((rc = db_exec(db, a, &store_services, STMT_W_COUNT + (f->category != NULL ? SW_CAT :
+	    0), args, n, &res)) != DB_OK)
+		return rc;
+	c = db_get_ll(&res, 0, 0, 0);
+	*capped = c > SERVICES_WINDOW;
+	*total = *capped ? SERVICES_WINDOW : c;
+	return DB_OK;
 }

@@ -61,10 +61,14 @@ enum db_rc db_services_update(struct db *db, struct arena *a, long long id,
 /* Soft delete (bookings will point at services): DB_NOTFOUND when there is none. */
 enum db_rc db_services_delete(struct db *db, struct arena *a, long long id);
 
-/* The page of a search (f->search set; f->category or NULL, nothing else) with the most
- * relevant first, then popular, then by sortOrder; db_services_count() counts it. */
+/* The page of a search (f->search set; f->category or NULL, nothing else) through the
+ * catalog's words (service_words): the services where the driving word occurs most
+ * first, then popular, then by sortOrder (docs/search.md); FULLTEXT's relevance order
+ * for what the words table does not serve. db_services_search_count() counts it. */
 enum db_rc db_services_search(struct db *db, struct arena *a, const struct service_filter *f,
     long long limit, long long offset, json_object **items);
+enum db_rc db_services_search_count(struct db *db, struct arena *a,
+    const struct service_filter *f, long long *total, int *capped);
 
 /* Reordering (POST /api/services/:id/move): the live services of one popularity
  * (isPopular 0 or 1) in the catalog's order (sortOrder, then id), their rows locked,

@@ -35,8 +35,16 @@ enum stmt {
 	STMT_LIST_RATING,
 	STMT_SEARCH,                 /* GET /api/search/technicians: TS_* added */
 	STMT_SEARCH_COUNT = STMT_SEARCH + TS__MAX,
-	STMT__MAX = STMT_SEARCH_COUNT + TS__MAX
+	/* the search driven by an index instead of FULLTEXT (docs/search.md): how many
+	 * technicians' name words a prefix spans (capped), the categories' folded text, and
+	 * the page by the name's words or by the specialization's categories, each also
+	 * near a point (TW_* added) */
+	STMT_TW_SPAN = STMT_SEARCH_COUNT + TS__MAX,
+	STMT_TW_CATEGORIES,
+	STMT_TW,
+	STMT__MAX = STMT_TW + 4
 };
+enum { TW_NAME, TW_NAME_NEAR, TW_SPEC, TW_SPEC_NEAR };
 
 /* The user view with the user's choices (as USER_SHOWN_COLUMNS, which ends in its own
  * FROM), then the profile under "technician". */
@@ -148,6 +156,32 @@ enum stmt {
 #define TS_COUNT(ix, where) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1" TS_FROM(ix) where \
 	" LIMIT ?) t"
 
+/* The search by an index (docs/search.md, "The technicians' search"). The driver: the
+ * technicians' words of the name's rarest word (user_name_words by
+ * ix_user_name_words_role (role, word, user_id), sql/migrations/0028_service_words.sql),
+ * or the specializations of the categories the specialization names (the primary key
+ * (category, user_id); up to TW_CATS, an unused slot binds ''). Every other word of the
+ * search (q, specialization, city) must start a word of the profile's folded text, as
+ * with FULLTEXT (TW_CHECKS slots, "%" unused); the rating and the circle are checked on
+ * the same row. The matches are sorted: best rated first, or nearest first. */
+#define TW_CATS 8
+#define TW_CHECKS 6
+#define TW_CHECK " AND CONCAT(' ', p.search_key) LIKE ?"
+#define TW_W_CHECKS TW_CHECK TW_CHECK TW_CHECK TW_CHECK TW_CHECK TW_CHECK
+#define TW_FROM_NAME " FROM user_name_words w FORCE INDEX (ix_user_name_words_role)" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = w.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id" \
+	" WHERE w.role = 'technician' AND w.word LIKE ? AND "
+#define TW_FROM_SPEC " FROM technician_specializations k FORCE INDEX (PRIMARY)" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = k.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id" \
+	" WHERE k.category IN (?, ?, ?, ?, ?, ?, ?, ?) AND "
+#define TW_IDS(from) "SELECT DISTINCT p.user_id, NULL AS distanceKm, 0 AS score, p.rating" \
+	from TS_RATING_W TW_W_CHECKS " ORDER BY p.rating DESC, p.user_id LIMIT ? OFFSET ?"
+#define TW_IDS_NEAR(from) "SELECT DISTINCT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm," \
+	" 0 AS score" from TS_RATING_W TW_W_CHECKS TS_BOX \
+	" ORDER BY distanceKm, p.user_id LIMIT ? OFFSET ?"
+
 /* The writable columns in enum technician_col order. */
 #define LOCK_COLUMNS "p.specializations, p.experience_years, p.working_governorates," \
 	" p.working_city, p.service_radius_km, p.work_status, p.verification," \
@@ -193,6 +227,21 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SEARCH_COUNT + TS_TEXT_NEAR] = { TS_COUNT("", TS_MATCH " AND " TS_RATING_W TS_BOX),
 	    11, 1, DBS_LIST },
 	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY), 13, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_TW_SPAN] = { DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM user_name_words"
+	    " FORCE INDEX (ix_user_name_words_role) WHERE role = 'technician' AND word LIKE ?"
+	    " LIMIT ?) t", 2, 1, DBS_LIST },
+	/* a few dozen rows, folded as the profiles' text */
+	[STMT_TW_CATEGORIES] = { "SELECT c.`key`, search_fold(CONCAT_WS(' ',"
+	    " REPLACE(c.`key`, '_', ' '), c.name_ar, c.name_en)) FROM service_categories c", 0, 2,
+	    0 },
+	[STMT_TW + TW_NAME] = { TS_SQL(TW_IDS(TW_FROM_NAME), "p.rating DESC, p.user_id"),
+	    2 + TW_CHECKS + 2, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_TW + TW_NAME_NEAR] = { TS_SQL(TW_IDS_NEAR(TW_FROM_NAME), "n.distanceKm, p.user_id"),
+	    3 + 2 + TW_CHECKS + 8 + 2, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_TW + TW_SPEC] = { TS_SQL(TW_IDS(TW_FROM_SPEC), "p.rating DESC, p.user_id"),
+	    TW_CATS + 1 + TW_CHECKS + 2, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_TW + TW_SPEC_NEAR] = { TS_SQL(TW_IDS_NEAR(TW_FROM_SPEC), "n.distanceKm, p.user_id"),
+	    3 + TW_CATS + 1 + TW_CHECKS + 8 + 2, TECH_NCOLS + 1, DBS_LIST },
 	[STMT_VIEW] = { TECH_SELECT " FROM technician_profiles p JOIN users u ON u.id = p.user_id"
 	    " WHERE p.user_id = ? AND " W_USER, 1, TECH_NCOLS, 0 },
 	[STMT_LOCK] = { "SELECT " LOCK_COLUMNS " FROM technician_profiles p"
@@ -278,6 +327,20 @@ static const struct db_arg s_tc_text_near[] = { S_TQ, DB_SAMPLE_INT(0), S_TBOX,
 	DB_SAMPLE_INT(10001) };
 static const struct db_arg s_nearby_category[] = { S_POINT, DB_SAMPLE_STR("plumbing"), S_BOX };
 
+#define S_TW_CHECKS DB_SAMPLE_STR("% cairo%"), DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%"), \
+	DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%")
+#define S_TW_CATS DB_SAMPLE_STR("plumbing"), DB_SAMPLE_STR("electrical"), DB_SAMPLE_STR(""), \
+	DB_SAMPLE_STR(""), DB_SAMPLE_STR(""), DB_SAMPLE_STR(""), DB_SAMPLE_STR(""), \
+	DB_SAMPLE_STR("")
+static const struct db_arg s_tw_span[] = { DB_SAMPLE_STR("moh%"), DB_SAMPLE_INT(1001) };
+static const struct db_arg s_tw_name[] = { DB_SAMPLE_STR("moh%"), DB_SAMPLE_INT(0),
+	S_TW_CHECKS, S_PAGE };
+static const struct db_arg s_tw_name_near[] = { S_POINT, DB_SAMPLE_STR("moh%"),
+	DB_SAMPLE_INT(0), S_TW_CHECKS, S_TBOX, S_PAGE };
+static const struct db_arg s_tw_spec[] = { S_TW_CATS, DB_SAMPLE_INT(0), S_TW_CHECKS, S_PAGE };
+static const struct db_arg s_tw_spec_near[] = { S_POINT, S_TW_CATS, DB_SAMPLE_INT(0),
+	S_TW_CHECKS, S_TBOX, S_PAGE };
+
 static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + 0] = DB_SAMPLE(s_list_0),
 	[STMT_COUNT + 0] = DB_SAMPLE(s_count_0),
@@ -317,6 +380,11 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_SEARCH_COUNT + TS_NEAR] = DB_SAMPLE(s_tc_near),
 	[STMT_SEARCH_COUNT + TS_TEXT_NEAR] = DB_SAMPLE(s_tc_text_near),
 	[STMT_NEARBY_CATEGORY] = DB_SAMPLE(s_nearby_category),
+	[STMT_TW_SPAN] = DB_SAMPLE(s_tw_span),
+	[STMT_TW + TW_NAME] = DB_SAMPLE(s_tw_name),
+	[STMT_TW + TW_NAME_NEAR] = DB_SAMPLE(s_tw_name_near),
+	[STMT_TW + TW_SPEC] = DB_SAMPLE(s_tw_spec),
+	[STMT_TW + TW_SPEC_NEAR] = DB_SAMPLE(s_tw_spec_near),
 };
 
 struct db_family store_technicians = DB_FAMILY_SAMPLES("technicians", stmts, samples);
@@ -582,6 +650,141 @@ search_args(const struct technician_search *q, int *ts, int count, struct db_arg
 	return n;
 }
 
+/* Does every word of words start a word of text (both folded; text lower-cased)? */
+static int
+words_in(struct arena *a, const char *const *words, int nw, const char *text)
+{
+	int i;
+
+	for (i = 0; i < nw; i++) {
+		const char *p = text;
+		size_t len = strlen(words[i]);
+		int found = 0;
+
+		while (!found && (p = strstr(p, words[i])) != NULL) {
+			found = p == text || p[-1] == ' ';
+			p += len;
+		}
+		if (!found)
+			return 0;
+	}
+	(void)a;
+	return 1;
+}
+
+/* ASCII lower-cased, as search_fold() lower-cases the stored text */
+static const char *
+lower(struct arena *a, const char *s)
+{
+	char *o = arena_strdup(a, s), *p;
+
+	for (p = o; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return o;
+}
+
+/* The page of a search by an index: DB_NOTFOUND when none serves it (FULLTEXT then).
+ * The name drives when one of its words starts a technician's name word (the rarest
+ * such); else the specialization, when it names 1 to TW_CATS categories (each of its
+ * words starts a word of the category's key or names). Every word of the search but the
+ * driving one is checked on the profile's folded text. */
+static enum db_rc
+index_search(struct db *db, struct arena *a, const struct technician_search *q,
+    long long limit, long long offset, struct db_result *res)
+{
+	const char *name[TW_CHECKS + 1], *spec[TW_CHECKS + 1], *city[TW_CHECKS + 1];
+	const char *checks[3 * (TW_CHECKS + 1)], *cats[TW_CATS];
+	double dlat = q->km / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
+	struct db_arg args[40], two[2];
+	int nn = 0, ns = 0, nc = 0, nk = 0, ncats = 0, i, drive = -1, tw;
+	long long span = -1;
+	size_t n = 0;
+	enum db_rc rc;
+
+	if (q->name != NULL && (nn = user_lists_words(a, lower(a, q->name), name,
+	    TW_CHECKS + 1)) < 0)
+		return DB_NOTFOUND;
+	if (q->specialization != NULL && (ns = user_lists_words(a, lower(a, q->specialization),
+	    spec, TW_CHECKS + 1)) < 0)
+		return DB_NOTFOUND;
+	if (q->city != NULL && (nc = user_lists_words(a, lower(a, q->city), city,
+	    TW_CHECKS + 1)) < 0)
+		return DB_NOTFOUND;
+	/* the name's rarest word among the technicians' names */
+	for (i = 0; i < nn; i++) {
+		long long k;
+
+		two[0] = DB_STR(db_like_contains(a, name[i]) + 1);
+		two[1] = DB_INT(TECHNICIANS_COUNT_CAP + 1);
+		if ((rc = db_exec(db, a, &store_technicians, STMT_TW_SPAN, two, 2, res)) != DB_OK)
+			return rc;
+		k = db_get_ll(res, 0, 0, 0);
+		if (k > 0 && (span < 0 || k < span)) {
+			span = k;
+			drive = i;
+		}
+	}
+	if (drive < 0 && ns > 0) {
+		size_t r;
+
+		if ((rc = db_exec(db, a, &store_technicians, STMT_TW_CATEGORIES, DB_NOARGS,
+		    res)) != DB_OK)
+			return rc;
+		for (r = 0; r < res->nrows; r++)
+			if (db_get(res, r, 1) != NULL && words_in(a, spec, ns, db_get(res, r, 1))) {
+				if (ncats == TW_CATS)
+					return DB_NOTFOUND;
+				cats[ncats++] = arena_strdup(a, db_get(res, r, 0));
+			}
+		if (ncats == 0)
+			return DB_NOTFOUND;
+	} else if (drive < 0) {
+		return DB_NOTFOUND;
+	}
+	for (i = 0; i < nn; i++)
+		if (i != drive)
+			checks[nk++] = name[i];
+	for (i = 0; i < ns; i++)
+		checks[nk++] = spec[i];
+	for (i = 0; i < nc; i++)
+		checks[nk++] = city[i];
+	if (nk > TW_CHECKS)
+		return DB_NOTFOUND;
+	tw = (drive >= 0 ? TW_NAME : TW_SPEC) + (q->near ? 1 : 0);
+	c = edge >= 89.0 ? 0.0 : cos(edge * M_PI / 180.0);
+	dlng = c < 0.01 ? 180.0 : q->km / (111.195 * c);
+	if (q->near) {
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lng);
+	}
+	if (drive >= 0) {
+		args[n++] = DB_STR(db_like_contains(a, name[drive]) + 1);
+	} else {
+		for (i = 0; i < TW_CATS; i++)
+			args[n++] = DB_STR(i < ncats ? cats[i] : "");
+	}
+	args[n++] = DB_DBL(q->min_rating);
+	/* "% word%": the word starts a word of the text */
+	for (i = 0; i < TW_CHECKS; i++)
+		args[n++] = DB_STR(i < nk ? arena_printf(a, "%% %s", db_like_contains(a,
+		    checks[i]) + 1) : "%");
+	if (q->near) {
+		args[n++] = DB_DBL(q->lat - dlat);
+		args[n++] = DB_DBL(q->lat + dlat);
+		args[n++] = DB_DBL(q->lng - dlng);
+		args[n++] = DB_DBL(q->lng + dlng);
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lat);
+		args[n++] = DB_DBL(q->lng);
+		args[n++] = DB_DBL(q->km);
+	}
+	args[n++] = DB_INT(limit);
+	args[n++] = DB_INT(offset);
+	return db_exec(db, a, &store_technicians, STMT_TW + tw, args, n, res);
+}
+
 enum db_rc
 db_technicians_search(struct db *db, struct arena *a, const struct technician_search *q,
     long long limit, long long offset, json_object **items, struct user_shown **shown)
@@ -593,6 +796,12 @@ db_technicians_search(struct db *db, struct arena *a, const struct technician_se
 	enum db_rc rc;
 
 	*items = NULL;
+	if (q->ft != NULL && (rc = index_search(db, a, q, limit, offset, &res)) != DB_NOTFOUND) {
+		if (rc != DB_OK)
+			return rc;
+		rows_json(a, &res, res.nrows, items, shown);
+		return DB_OK;
+	}
 	args[n++] = DB_INT(limit);
 	args[n++] = DB_INT(offset);
 	if ((rc = db_exec(db, a, &store_technicians, STMT_SEARCH + ts, args, n, &res)) != DB_OK)

@@ -109,6 +109,10 @@ struct technician_search {
 	double      min_rating;
 	int         near;
 	double      lat, lng, km;
+	/* the same words by parameter, folded (user_lists_fold(), "_" as a space), or NULL:
+	 * the name (q) drives through user_name_words, the specialization through the
+	 * specializations of the categories it names; FULLTEXT serves what they cannot */
+	const char *name, *specialization, *city;
 };
 enum db_rc db_technicians_search(struct db *db, struct arena *a, const struct technician_search *q,
     long long limit, long long offset, json_object **items, struct user_shown **shown);

@@ -857,3 +857,9 @@ user_lists_ft_query(struct arena *a, const char *folded)
 
 	return name_query(a, folded, &first);
 }
+
+int
+user_lists_words(struct arena *a, const char *folded, const char **words, int max)
+{
+	return name_words(a, folded, words, max);
+}

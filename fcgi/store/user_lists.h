@@ -91,5 +91,9 @@ char *user_lists_fold(struct arena *a, const char *text);
 /* The FULLTEXT boolean query of folded text: "+word*" for each word of three characters
  * or more, split where the FULLTEXT parser splits; NULL when there is no such word. */
 const char *user_lists_ft_query(struct arena *a, const char *folded);
+/* The words of folded text that the words tables hold (user_name_words, service_words):
+ * those of three characters or more, split where the FULLTEXT parser splits. Returns how
+ * many (into words), or -1 when there are more than max. */
+int user_lists_words(struct arena *a, const char *folded, const char **words, int max);
 
 #endif

@@ -1,0 +1,194 @@
+"""The catalog's words (docs/search.md, "The catalog's words";
+sql/migrations/0028_service_words.sql): service_words holds each service's folded words
+with how often each occurs, its popularity, order, category and live flag, kept by
+triggers on every write, and GET /api/search/services reads its pages from it. And the
+technicians' search by name through user_name_words, by specialization through the
+categories it names.
+
+Every test makes its own rows with a unique word, so it finds only them."""
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from warsha_test import (api, q, expect, expect_list, check, admin_token, db_query, uniq,
+                         make_user_with_role, run)
+
+SVC = "/api/search/services"
+TECH = "/api/search/technicians"
+
+
+def arabic_word(n=8):
+    letters = "بتثجحخدذرزسشصض"
+    return "".join(random.choice(letters) for _ in range(n))
+
+
+def service(**over):
+    b = {"nameAr": "خدمة " + arabic_word(), "nameEn": "Words QA " + uniq(10),
+         "descriptionAr": "وصف", "descriptionEn": "Made by the words tests",
+         "category": "plumbing", "price": {"basePrice": 10000}, "tags": ["qa"],
+         "isPopular": False, "sortOrder": 900}
+    b.update(over)
+    body = expect(201, api("POST", "/api/services", b, token=admin_token()))
+    d = body["data"]
+    return d["service"] if isinstance(d, dict) and "service" in d else d
+
+
+def update(sid, **over):
+    expect(200, api("PUT", "/api/services/%d" % sid, over, token=admin_token()))
+
+
+def found(path=SVC, token=None, **params):
+    body = expect_list(api("GET", q(path, limit=100, **params), token=token), limit=100)
+    return [x["id"] for x in body["data"]]
+
+
+def words(sid):
+    """service_words of one service: {word: (hits, is_popular, sort_order, category, live)}"""
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), r[4], int(r[5])) for r in db_query(
+        "SELECT word, hits, is_popular, sort_order, category, live FROM service_words"
+        " WHERE service_id = %d" % sid)}
+
+
+def test_words_folded_and_counted_on_insert():
+    w = "cnt" + uniq(8)
+    s = service(nameAr="صيانة سخان إصلاح", nameEn="Words " + w,
+                descriptionEn="%s %s, (%s)! Café ٥٠٠٠" % (w, w, w.upper()))
+    ws = words(s["id"])
+    check(ws.get(w, (0,))[0] == 4, "hits of %s: %r" % (w, ws.get(w)))
+    for folded in ("صيانه", "اصلاح", "5000", "سخان", "café", "plumbing", "سباكه"):
+        check(folded in ws, "%s not among the words %r" % (folded, sorted(ws)))
+    check("صيانة" not in ws and "إصلاح" not in ws, "unfolded words %r" % sorted(ws))
+    check(all(len(k) >= 3 for k in ws), "a word shorter than three characters: %r" % sorted(ws))
+    check(ws[w][1:] == (0, 900, "plumbing", 1), "the copies %r" % (ws[w],))
+    # what a search reads: the words table's order (hits first)
+    weak = service(descriptionEn="once " + w)
+    check(found(q=w) == [s["id"], weak["id"]], "hits order")
+    check(found(q="cafe " + w) == [s["id"]], "accent and case")
+
+
+def test_rename_writes_the_words_again():
+    old, new = "old" + uniq(8), "new" + uniq(8)
+    s = service(nameEn="Words " + old)
+    check(found(q=old) == [s["id"]], "before the rename")
+    update(s["id"], nameEn="Words " + new)
+    check(found(q=old) == [], "the old name still finds it")
+    check(found(q=new) == [s["id"]], "the new name does not find it")
+    ws = words(s["id"])
+    check(new in ws and old not in ws, "words after the rename %r" % sorted(ws))
+    # a change of no searched column leaves the words (same rows, same hits)
+    before = words(s["id"])
+    update(s["id"], price={"basePrice": 12345})
+    check(words(s["id"]) == before, "a price change rewrote the words")
+
+
+def test_category_change():
+    w = "cat" + uniq(8)
+    s = service(descriptionEn=w, category="plumbing")
+    check(found(q=w, category="plumbing") == [s["id"]], "in its category")
+    update(s["id"], category="electrical")
+    check(found(q=w, category="plumbing") == [], "still in the old category")
+    check(found(q=w, category="electrical") == [s["id"]], "not in the new category")
+    ws = words(s["id"])
+    check(ws[w][3] == "electrical", "the category copy %r" % (ws[w],))
+    check("plumbing" not in ws and "electrical" in ws, "the category's own words %r" % sorted(ws))
+
+
+def test_live_flag_and_deletes():
+    w = "live" + uniq(8)
+    s = service(descriptionEn=w)
+    update(s["id"], availability={"isActive": False})
+    check(found(q=w) == [], "a switched-off service is found")
+    check(words(s["id"])[w][4] == 0, "live flag not cleared")
+    update(s["id"], availability={"isActive": True})
+    check(found(q=w) == [s["id"]], "switched on again, not found")
+    expect(200, api("DELETE", "/api/services/%d" % s["id"], token=admin_token()))
+    check(found(q=w) == [], "a deleted service is found")
+    check(words(s["id"])[w][4] == 0, "a deleted service's words are live")
+    # a row removed from the table takes its words along
+    db_query("DELETE FROM services WHERE id = %d" % s["id"])
+    check(words(s["id"]) == {}, "words left after the row went")
+
+
+def test_popularity_and_order_follow():
+    w = "pop" + uniq(8)
+    a = service(descriptionEn=w, sortOrder=900)
+    b = service(descriptionEn=w, sortOrder=900)
+    check(found(q=w) == [a["id"], b["id"]], "ties by id")
+    update(b["id"], isPopular=True)
+    check(found(q=w) == [b["id"], a["id"]], "the popular one first")
+    check(words(b["id"])[w][1] == 1, "popular copy")
+    update(b["id"], isPopular=False, sortOrder=1000)
+    update(a["id"], sortOrder=1001)
+    check(found(q=w) == [b["id"], a["id"]], "sortOrder")
+
+
+def test_several_words_and_prefixes():
+    base = "pfx" + uniq(6)
+    made = [service(descriptionEn="%s%s common%s" % (base, c, base)) for c in "abcdefg"]
+    ids = [s["id"] for s in made]
+    # a prefix spanning seven distinct words (more than four: read whole and sorted)
+    check(sorted(found(q=base)) == sorted(ids), "prefix of seven words")
+    # two of them (merged)
+    check(sorted(found(q=base + "a")) == [ids[0]], "one word")
+    both = service(descriptionEn="%sa %sb" % (base, base))
+    got = found(q=base)
+    check(both["id"] in got and len(got) == len(set(got)) == 8, "a service with two of the words: %r" % got)
+    # every word must match; the rarer word drives
+    check(found(q="%sc common%s" % (base, base)) == [ids[2]], "two words")
+    check(found(q="%sc %sd" % (base, base)) == [], "two words no service holds")
+    # pages of a merged prefix, and the total of a page past the end
+    p1 = expect_list(api("GET", q(SVC, q=base, limit=3)), limit=3)
+    p3 = expect_list(api("GET", q(SVC, q=base, limit=3, page=3)), page=3, limit=3)
+    p9 = expect_list(api("GET", q(SVC, q=base, limit=3, page=9)), page=9, limit=3)
+    check(len(p1["data"]) == 3 and len(p3["data"]) == 2, "pages %r %r" % (p1, p3))
+    check(p9["data"] == [] and p9["pagination"]["totalItems"] == 8, "past the end %r" % p9)
+    seen = [x["id"] for x in p1["data"]]
+    for page in (2, 3):
+        seen += [x["id"] for x in expect_list(api("GET", q(SVC, q=base, limit=3, page=page)),
+                                              page=page, limit=3)["data"]]
+    check(sorted(seen) == sorted(ids + [both["id"]]), "pages hold each once: %r" % seen)
+
+
+def test_more_words_than_the_table_merges():
+    w = "many" + uniq(6)
+    s = service(descriptionEn="%s alpha%s beta%s gamma%s delta%s" % ((w,) * 5))
+    term = "%s alpha%s beta%s gamma%s delta%s" % ((w,) * 5)
+    check(found(q=term) == [s["id"]], "five words (FULLTEXT)")
+
+
+def technician(first, last, specializations=("plumbing",), city=None, rating=None):
+    t = make_user_with_role("technician", firstName=first, lastName=last)
+    body = {"specializations": list(specializations)}
+    if city is not None:
+        body["workingAreas"] = {"governorates": ["C"], "city": city}
+    expect(200, api("PUT", "/api/technicians/%d" % t["id"], body, token=t["token"]))
+    if rating is not None:
+        db_query("UPDATE users SET rating = %.2f WHERE id = %d" % (rating, t["id"]))
+    return t
+
+
+def test_technicians_by_name_words_and_specialization():
+    adm = admin_token()
+    w = arabic_word(7)
+    city = "Wc" + uniq(8)
+    a = technician("Hany", w, ("plumbing",), city=city, rating=4.2)
+    b = technician("Hany", w, ("electrical", "carpentry"), city=city, rating=4.9)
+    # a customer of the same name is no technician
+    make_user_with_role("customer", firstName="Hany", lastName=w)
+    check(found(TECH, token=adm, q=w) == [b["id"], a["id"]], "best rated first")
+    check(found(TECH, token=adm, q="han " + w) == [b["id"], a["id"]], "prefixes")
+    check(found(TECH, token=adm, q=w, specialization="electrical") == [b["id"]], "specialization")
+    check(found(TECH, token=adm, q=w, specialization="كهرباء") == [b["id"]], "in Arabic")
+    check(found(TECH, token=adm, q=w, city=city.upper()) == [b["id"], a["id"]], "city")
+    check(found(TECH, token=adm, q=w, city="nowhere" + uniq(6)) == [], "another city")
+    # the specialization drives when the name is not given
+    ids = found(TECH, token=adm, specialization="carpentry", city=city)
+    check(ids == [b["id"]], "specialization and city: %r" % ids)
+    # a technician who stops being one leaves the search
+    db_query("UPDATE users SET role = 'customer' WHERE id = %d" % a["id"])
+    check(found(TECH, token=adm, q=w) == [b["id"]], "a former technician is found")
+
+
+if __name__ == "__main__":
+    run(globals())
