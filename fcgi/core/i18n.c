@@ -401,6 +401,18 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_DISPUTE_FILE_IN_USE] = { "dispute.file_in_use", "هذا الملف دليل في نزاع ولا يمكن حذفه", "This file is evidence in a dispute and cannot be deleted" },
 	[MSG_SEARCH_RESULTS] = { "search.results", "نتائج البحث", "Search results" },
 	[MSG_GEOCODE_FOUND] = { "geocode.found", "تم تحديد الموقع", "Location found" },
+	[MSG_REVIEWS_REPORTED_LIST] = { "review.reported_list", "التقييمات المُبلَّغ عنها",
+	    "Reported reviews" },
+	[MSG_REVIEW_MODERATED] = { "review.moderated", "تم تنفيذ إجراء الإشراف على التقييم",
+	    "The moderation action was applied to the review" },
+	[MSG_REVIEW_HIDDEN_ALREADY] = { "review.hidden_already", "التقييم مخفي بالفعل",
+	    "The review is hidden already" },
+	[MSG_REVIEW_NOT_HIDDEN] = { "review.not_hidden", "التقييم غير مخفي فلا يمكن استعادته",
+	    "The review is not hidden, so there is nothing to restore" },
+	[MSG_REVIEW_NO_OPEN_REPORTS] = { "review.no_open_reports",
+	    "لا توجد بلاغات مفتوحة على هذا التقييم", "The review has no open reports" },
+	[MSG_V_MODERATION_REASON] = { "v.moderation_reason",
+	    "اذكر سبب إخفاء التقييم", "Give the reason for hiding the review" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

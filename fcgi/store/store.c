@@ -12,6 +12,7 @@
 #include "recommendations.h"
 #include "disputes.h"
 #include "geocode.h"
+#include "review_moderation.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +49,7 @@ struct db_family *const store_families[] = {
 	&store_recommendations,
 	&store_disputes,
 	&store_geocode,
+	&store_review_moderation,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
