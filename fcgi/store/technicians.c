@@ -178,7 +178,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    TS_RATING_W TS_BOX), 10, 1, DBS_LIST },
 	[STMT_SEARCH_COUNT + TS_TEXT_NEAR] = { TS_COUNT("", TS_MATCH " AND " TS_RATING_W TS_BOX),
 	    11, 1, DBS_LIST },
-	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY, "p.category = ? AND "), 13, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY, "p.category = ? AND "), 13,
+	    TECH_NCOLS + 1, DBS_LIST },
 	[STMT_VIEW] = { TECH_SELECT " FROM technician_profiles p JOIN users u ON u.id = p.user_id"
 	    " WHERE p.user_id = ? AND " W_USER, 1, TECH_NCOLS, 0 },
 	[STMT_LOCK] = { "SELECT " LOCK_COLUMNS " FROM technician_profiles p"
