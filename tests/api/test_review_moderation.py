@@ -6,6 +6,7 @@ the queue's statements."""
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, check, admin_token, make_user_with_role,
@@ -20,8 +21,11 @@ def moderate(rid, token, **body):
 
 
 def report(rid, who, reason):
+    """A report; the next one comes at a later millisecond (reports of one millisecond
+    are ordered by the larger user id, then review id, first)."""
     expect(200, api("POST", "/api/reviews/%d/report" % rid, {"reason": reason},
                     token=who["token"]))
+    time.sleep(0.005)
 
 
 def reviewed(rating=4):
