@@ -455,8 +455,13 @@ db_start() {
 	# stack, with a few hundred rows, keeps 128 MiB.
 	local pool=128M
 	if [ "$STACK" = dev ]; then pool=1G; fi
+	# Its own directory for temporary tables, not the machine's /tmp: several stacks
+	# (checkouts, CI) run side by side, and a multi-table UPDATE of a migration or a
+	# benchmark generator failed twice with "Error on delete of '/tmp/#sql-update-…MAI'"
+	# when its on-disk temporary table was gone from the shared /tmp.
+	mkdir -p "$SDIR/tmp"
 	start_daemon mariadb mariadbd --no-defaults \
-		--datadir="$DB_DATA" --socket="$DB_SOCKET" --port="$DB_PORT" \
+		--datadir="$DB_DATA" --socket="$DB_SOCKET" --port="$DB_PORT" --tmpdir="$SDIR/tmp" \
 		--bind-address=127.0.0.1 --pid-file="$pidf" --log-error="$LOG_DIR/mariadb.log" \
 		--user="$(id -un)" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \

@@ -12,6 +12,7 @@
 
 #include "../api/api.h"
 #include "../core/cairo_time.h"
+#include "../domain/money.h"
 #include "page.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -24,6 +25,98 @@ data_of(json_object *answer)
 	json_object *d;
 
 	return json_object_object_get_ex(answer, "data", &d) ? d : NULL;
+}
+
+/* A query value for a link: every byte but the unreserved ones percent-encoded. */
+static const char *
+url_encode(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out, *o;
+
+	if (s == NULL)
+		return "";
+	out = o = arena_alloc(a, strlen(s) * 3 + 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The amount in piastres at path of o shown in pounds ("150.50") as key of o. */
+static void
+add_pounds(json_object *o, const char *path, const char *key)
+{
+	json_object *v = json_path(o, path);
+	char b[32];
+
+	if (o == NULL || v == NULL || json_object_is_type(v, json_type_null))
+		return;
+	json_object_object_add(o, key, json_object_new_string(money_format_pounds(
+	    json_object_get_int64(v), b, sizeof(b))));
+}
+
+/* The base price typed in pounds (the form's price.basePrice) put into body in
+ * piastres, as the API takes it; a refusal names the field, in both languages. An
+ * empty field is left to the API (required on a create). */
+#define PRICE_MAX_PIASTRES 100000000LL   /* services.c's bound: a million pounds */
+
+static enum err
+pounds_into(struct req *r, const struct input *decl, json_object *body)
+{
+	const char *typed = form_get(r, "price.basePrice"), *code = "INVALID_FORMAT";
+	json_object *price, *errs = NULL;
+	enum msg m = MSG_V_POUNDS_FORMAT;
+	long long p = 0;
+	void *ignored;
+
+	if (typed == NULL || *typed == '\0')
+		return ERR_OK;
+	switch (money_parse_pounds(typed, PRICE_MAX_PIASTRES, &p)) {
+	case MONEY_OK:
+		m = MSG_NONE;
+		break;
+	case MONEY_NEGATIVE:
+		code = "OUT_OF_RANGE";
+		m = MSG_V_POUNDS_NEGATIVE;
+		break;
+	case MONEY_DECIMALS:
+		m = MSG_V_POUNDS_DECIMALS;
+		break;
+	case MONEY_RANGE:
+		code = "OUT_OF_RANGE";
+		m = MSG_V_POUNDS_RANGE;
+		break;
+	case MONEY_EMPTY:
+	case MONEY_FORMAT:
+	default:
+		break;
+	}
+	if (!json_object_object_get_ex(body, "price", &price) ||
+	    !json_object_is_type(price, json_type_object)) {
+		price = json_object_new_object();
+		json_object_object_add(body, "price", price);
+	}
+	json_object_object_add(price, "basePrice", json_object_new_int64(p));
+	if (m == MSG_NONE)
+		return ERR_OK;
+	/* the form's other fields are checked too, so every refusal shows at once */
+	if (input_read(r->a, body, decl, r->lang, &ignored, &errs) == 0 || errs == NULL) {
+		json_object_put(errs);
+		errs = json_object_new_array();
+	}
+	verror_add(errs, r->lang, "price.basePrice", code, m);
+	return fail_errors(r, ERR_VALIDATION, errs);
 }
 
 /* Adds the answer's items and paging, with the links of the pages before and after
@@ -43,7 +136,8 @@ add_list(struct req *r, json_object *d, json_object *answer, const char *base,
 	json_object_object_foreach(q, k, val) {
 		if (strcmp(k, "page") == 0 || strcmp(k, "cursor") == 0)
 			continue;
-		qs = arena_printf(r->a, "%s&%s=%s", qs, k, json_object_get_string(val));
+		qs = arena_printf(r->a, "%s&%s=%s", qs, k, url_encode(r->a,
+		    json_object_get_string(val)));
 	}
 	if (json_object_object_get_ex(answer, "pagination", &pg)) {
 		if (json_object_object_get_ex(pg, "page", &v))
@@ -183,8 +277,9 @@ overview_get(struct req *r)
 	json_object_object_add(d, "analytics", json_object_get(data));
 	json_object_object_add(d, "periods", options(r, period_choices, "period.", period));
 	json_object_object_get_ex(data, "overview", &v);
-	json_object_object_add(d, "revenuePounds", json_object_new_string(arena_printf(r->a,
-	    "%lld", (long long)json_object_get_int64(json_object_object_get(v, "revenue")) / 100)));
+	add_pounds(v, "revenue", "revenuePounds");
+	json_object_object_add(d, "revenuePounds", json_object_get(json_object_object_get(v,
+	    "revenuePounds")));
 	json_object_object_get_ex(data, "trends", &trends);
 	if ((chart = svg_line(r->a, json_object_object_get(trends, "daily"), "date", "bookings",
 	    0)) != NULL)
@@ -372,8 +467,14 @@ bookings_page(struct req *r)
 		json_object_object_add(d, "failure", page_failure(r, &status));
 		answer = NULL;
 	}
-	if (answer != NULL)
+	if (answer != NULL) {
+		json_object *items = data_of(answer);
+		size_t i;
+
+		for (i = 0; items != NULL && i < json_object_array_length(items); i++)
+			add_pounds(json_object_array_get_idx(items, i), "pricing.total", "totalPounds");
 		add_list(r, d, answer, "/admin/bookings", query_json(r, &bookings_list_query));
+	}
 	else
 		json_object_object_add(d, "q", query_json(r, &bookings_list_query));
 	json_object_object_add(d, "statuses", options(r, booking_status_choices, "status.",
@@ -400,6 +501,7 @@ booking_page(struct req *r, int fail_status)
 		return e;
 	}
 	b = data_of(answer);
+	add_pounds(b, "pricing.total", "totalPounds");
 	json_object_object_add(d, "b", json_object_get(b));
 	/* the nearest available technicians, when the booking has a place on the map */
 	lat = json_object_get_string(json_path(b, "location.coordinates.lat"));
@@ -485,11 +587,20 @@ services_page(struct req *r)
 	items = data_of(answer);
 	for (i = 0; items != NULL && i < json_object_array_length(items); i++) {
 		json_object *s = json_object_array_get_idx(items, i);
-		json_object *price = json_path(s, "price.basePrice");
 
-		if (price != NULL)
-			json_object_object_add(s, "pricePounds", json_object_new_string(arena_printf(
-			    r->a, "%.2f", (double)json_object_get_int64(price) / 100.0)));
+		add_pounds(s, "price.basePrice", "pricePounds");
+	}
+	/* a move comes back to the list as it was (its filters and page) */
+	{
+		const char *back = "/admin/services?";
+		size_t k;
+
+		for (k = 0; k < r->query.n; k++)
+			if (strcmp(r->query.items[k].key, "saved") != 0 &&
+			    strcmp(r->query.items[k].key, "lang") != 0)
+				back = arena_printf(r->a, "%s%s=%s&", back, url_encode(r->a,
+				    r->query.items[k].key), url_encode(r->a, r->query.items[k].val));
+		json_object_object_add(d, "back", json_object_new_string(back));
 	}
 	return page_render(r, 200, "services", d);
 }
@@ -516,6 +627,13 @@ service_form(struct req *r, int status, json_object *s, json_object *failure)
 			    !json_object_is_type(v, json_type_null))
 				json_object_object_add(form, keys[i][0],
 				    json_object_new_string(json_object_get_string(v)));
+		if ((v = json_path(s, "price.basePrice")) != NULL &&
+		    !json_object_is_type(v, json_type_null)) {
+			char b[32];
+
+			json_object_object_add(form, "price_basePrice", json_object_new_string(
+			    money_format_pounds(json_object_get_int64(v), b, sizeof(b))));
+		}
 		if ((v = json_path(s, "availability.emergencyAvailable")) != NULL &&
 		    json_object_get_boolean(v))
 			json_object_object_add(form, "emergency", json_object_new_boolean(1));
@@ -554,11 +672,12 @@ service_new_get(struct req *r)
 static enum err
 service_new_post(struct req *r)
 {
-	json_object *answer;
+	json_object *answer, *body = form_json(r, &services_create_input);
 	int status;
 
-	if (page_api(r, services_create, NULL, &services_create_input,
-	    form_json(r, &services_create_input), &answer) != ERR_OK) {
+	if (pounds_into(r, &services_create_input, body) != ERR_OK ||
+	    page_api(r, services_create, NULL,
+	    &services_create_input, body, &answer) != ERR_OK) {
 		json_object *f = page_failure(r, &status);
 
 		return service_form(r, status, NULL, f);
@@ -580,12 +699,13 @@ service_edit_get(struct req *r)
 static enum err
 service_edit_post(struct req *r)
 {
-	json_object *answer, *f;
+	json_object *answer, *f, *body = form_json(r, &services_update_input);
 	int status;
 	enum err e;
 
-	if (page_api(r, services_update, NULL, &services_update_input,
-	    form_json(r, &services_update_input), &answer) == ERR_OK)
+	if (pounds_into(r, &services_update_input, body) == ERR_OK &&
+	    page_api(r, services_update, NULL,
+	    &services_update_input, body, &answer) == ERR_OK)
 		return page_redirect(r, "/admin/services?saved=1");
 	if (r->fail.e == ERR_NOT_FOUND || r->fail.e == ERR_INVALID_ID)
 		return r->fail.e;
@@ -610,6 +730,374 @@ service_deactivate_post(struct req *r)
 	    ERR_OK)
 		return e;
 	return page_redirect(r, "/admin/services?saved=1");
+}
+
+static enum err
+service_move_post(struct req *r)
+{
+	json_object *answer;
+	enum err e;
+
+	/* a refusal (a switched-off service, a direction that is neither) is the error page
+	 * with the handler's message: the list has no field to show it beside */
+	const char *back = page_safe_next(form_get(r, "back"));
+
+	if ((e = page_api(r, services_move, NULL, &services_move_input,
+	    form_json(r, &services_move_input), &answer)) != ERR_OK)
+		return e;
+	if (back == NULL || strncmp(back, "/admin/services?", 16) != 0)
+		back = "/admin/services?";
+	return page_redirect(r, arena_printf(r->a, "%ssaved=1", back));
+}
+
+/* --- technicians --- */
+
+static const char *const work_status_choices[] = { "available", "busy", "offline", NULL };
+static const char *const verification_choices[] = { "pending", "verified", "rejected", NULL };
+
+static enum err
+technicians_page(struct req *r)
+{
+	json_object *d = page_data(r, "technicians", "technicians.title"), *answer, *items;
+	int status = 200;
+	size_t i;
+
+	if (page_api(r, technicians_list, &technicians_list_query, NULL, NULL, &answer) !=
+	    ERR_OK) {
+		json_object_object_add(d, "failure", page_failure(r, &status));
+		json_object_object_add(d, "q", query_json(r, &technicians_list_query));
+	} else {
+		items = data_of(answer);
+		for (i = 0; items != NULL && i < json_object_array_length(items); i++) {
+			json_object *t = json_object_array_get_idx(items, i);
+			const char *ws = json_object_get_string(json_path(t, "technician.workStatus"));
+			const char *vs = json_object_get_string(json_path(t,
+			    "technician.verification.status"));
+
+			if (ws != NULL)
+				json_object_object_add(t, "workStatusName", json_object_new_string(
+				    label(r->lang, arena_printf(r->a, "work.%s", ws))));
+			if (vs != NULL)
+				json_object_object_add(t, "verificationName", json_object_new_string(
+				    label(r->lang, arena_printf(r->a, "verification.%s", vs))));
+		}
+		add_list(r, d, answer, "/admin/technicians", query_json(r,
+		    &technicians_list_query));
+	}
+	json_object_object_add(d, "statuses", options(r, work_status_choices, "work.",
+	    req_query(r, "status")));
+	json_object_object_add(d, "verifications", options(r, verification_choices,
+	    "verification.", req_query(r, "verification")));
+	return page_render(r, status, "technicians", d);
+}
+
+static enum err
+technician_get(struct req *r)
+{
+	json_object *d = page_data(r, "technicians", "technicians.detail"), *answer, *t, *perf,
+	    *v;
+	enum err e;
+
+	if ((e = page_api(r, technicians_get, NULL, NULL, NULL, &answer)) != ERR_OK)
+		return e;
+	t = json_object_object_get(data_of(answer), "technician");
+	if ((e = page_api(r, technicians_performance, NULL, NULL, NULL, &answer)) != ERR_OK)
+		return e;
+	perf = json_object_object_get(data_of(answer), "performance");
+	add_pounds(perf, "earnings.total", "earningsPounds");
+	if ((v = json_object_object_get(perf, "completionRate")) != NULL &&
+	    !json_object_is_type(v, json_type_null))
+		json_object_object_add(perf, "completionPercent", json_object_new_string(
+		    arena_printf(r->a, "%.1f", json_object_get_double(v) * 100.0)));
+	if ((v = json_path(perf, "responseTime.averageSeconds")) != NULL &&
+	    !json_object_is_type(v, json_type_null))
+		json_object_object_add(perf, "responseMinutes", json_object_new_string(
+		    arena_printf(r->a, "%.1f", (double)json_object_get_int64(v) / 60.0)));
+	if ((v = json_path(t, "technician.workStatus")) != NULL)
+		json_object_object_add(t, "workStatusName", json_object_new_string(label(r->lang,
+		    arena_printf(r->a, "work.%s", json_object_get_string(v)))));
+	if ((v = json_path(t, "technician.verification.status")) != NULL)
+		json_object_object_add(t, "verificationName", json_object_new_string(label(r->lang,
+		    arena_printf(r->a, "verification.%s", json_object_get_string(v)))));
+	json_object_object_add(d, "tech", json_object_get(t));
+	json_object_object_add(d, "perf", json_object_get(perf));
+	return page_render(r, 200, "technician", d);
+}
+
+/* --- the verification queue (KYC) --- */
+
+static const char *const request_status_choices[] = { "pending", "approved", "rejected",
+	NULL };
+
+static enum err
+verifications_page(struct req *r)
+{
+	json_object *d = page_data(r, "verifications", "verifications.title"), *answer, *q;
+	const char *st = req_query(r, "status");
+	int status = 200;
+	struct kvlist ql;
+	size_t i;
+
+	/* the queue: pending requests unless another state is asked for ("all": any) */
+	ql.items = arena_alloc(r->a, (r->query.n + 1) * sizeof(*ql.items));
+	ql.n = 0;
+	for (i = 0; i < r->query.n; i++)
+		if (strcmp(r->query.items[i].key, "status") != 0)
+			ql.items[ql.n++] = r->query.items[i];
+	if (st == NULL || *st == '\0')
+		st = "pending";
+	if (strcmp(st, "all") != 0)
+		ql.items[ql.n++] = (struct kv){ "status", st };
+	if (page_api_query(r, verification_list, &verification_list_query, &ql, NULL, NULL,
+	    &answer) != ERR_OK) {
+		json_object_object_add(d, "failure", page_failure(r, &status));
+		q = query_json(r, &verification_list_query);
+	} else {
+		json_object *items = data_of(answer);
+
+		for (i = 0; items != NULL && i < json_object_array_length(items); i++) {
+			json_object *x = json_object_array_get_idx(items, i);
+
+			json_object_object_add(x, "statusName", json_object_new_string(label(r->lang,
+			    arena_printf(r->a, "request.%s", json_get_str(x, "status") ?: ""))));
+		}
+		add_list(r, d, answer, "/admin/verifications", query_json(r,
+		    &verification_list_query));
+		q = json_object_object_get(d, "q");
+	}
+	if (json_object_object_get(q, "status") == NULL)
+		json_object_object_add(q, "status", json_object_new_string(st));
+	if (json_object_object_get(d, "q") == NULL)
+		json_object_object_add(d, "q", q);
+	json_object_object_add(d, "statuses", options(r, request_status_choices, "request.", st));
+	if (strcmp(st, "all") == 0)
+		json_object_object_add(d, "allSelected", json_object_new_boolean(1));
+	return page_render(r, status, "verifications", d);
+}
+
+/* The request's page, with a failure of one of its forms (or none). */
+static enum err
+verification_page(struct req *r, int fail_status)
+{
+	json_object *d = page_data(r, "verifications", "verifications.detail"), *answer, *v, *docs,
+	    *failure = NULL, *form = NULL;
+	int status = 200;
+	size_t i;
+	enum err e;
+
+	if (fail_status != 0) {
+		failure = page_failure(r, &status);
+		form = form_values(r);
+	}
+	if ((e = page_api(r, verification_get, NULL, NULL, NULL, &answer)) != ERR_OK) {
+		json_object_put(failure);
+		json_object_put(form);
+		return e;
+	}
+	v = data_of(answer);
+	json_object_object_add(v, "statusName", json_object_new_string(label(r->lang,
+	    arena_printf(r->a, "request.%s", json_get_str(v, "status") ?: ""))));
+	if (json_get_str(v, "status") != NULL && strcmp(json_get_str(v, "status"), "pending") == 0)
+		json_object_object_add(v, "isPending", json_object_new_boolean(1));
+	docs = json_object_object_get(v, "documents");
+	for (i = 0; docs != NULL && i < json_object_array_length(docs); i++) {
+		json_object *x = json_object_array_get_idx(docs, i);
+		const char *mime = json_get_str(x, "mime");
+		long long fid;
+
+		/* read through the dashboard's own session (a private file, staff only) */
+		if (json_get_int(x, "fileId", &fid) == 0)
+			json_object_object_add(x, "href", json_object_new_string(arena_printf(r->a,
+			    "/admin/verifications/%s/documents/%lld", id_param(r), fid)));
+		if (mime != NULL && strncmp(mime, "image/", 6) == 0)
+			json_object_object_add(x, "isImage", json_object_new_boolean(1));
+		json_object_object_add(x, "typeName", json_object_new_string(label(r->lang,
+		    arena_printf(r->a, "doc.%s", json_get_str(x, "type") ?: ""))));
+	}
+	json_object_object_add(d, "v", json_object_get(v));
+	if (failure != NULL) {
+		json_object_object_add(d, "failure", failure);
+		json_object_object_add(d, "form", form);
+	}
+	return page_render(r, status, "verification", d);
+}
+
+static enum err
+verification_get_page(struct req *r)
+{
+	return verification_page(r, 0);
+}
+
+static enum err
+verification_decide(struct req *r, handler_fn h, const struct input *in)
+{
+	json_object *answer;
+	enum err e;
+
+	e = page_api(r, h, NULL, in, form_json(r, in), &answer);
+	if (e != ERR_OK)
+		return r->fail.e == ERR_NOT_FOUND || r->fail.e == ERR_INVALID_ID ? e :
+		    verification_page(r, 1);
+	return page_redirect(r, "/admin/verifications?saved=1");
+}
+
+static enum err
+verification_approve_post(struct req *r)
+{
+	return verification_decide(r, verification_approve, &verification_approve_input);
+}
+
+static enum err
+verification_reject_post(struct req *r)
+{
+	return verification_decide(r, verification_reject, &verification_reject_input);
+}
+
+/* A document of the request, as GET /api/files/:id answers it to staff (decrypted,
+ * checked, with its type and disposition): only the request's own files, so the
+ * dashboard opens no other private file by this path. */
+static enum err
+verification_document(struct req *r)
+{
+	json_object *answer, *docs;
+	const char *want = r->nparams > 1 ? r->params[1] : "", *saved;
+	size_t i, nsaved;
+	int found = 0;
+	enum err e;
+
+	if ((e = page_api(r, verification_get, NULL, NULL, NULL, &answer)) != ERR_OK)
+		return e;
+	docs = json_object_object_get(data_of(answer), "documents");
+	for (i = 0; docs != NULL && i < json_object_array_length(docs); i++) {
+		json_object *f = json_object_object_get(json_object_array_get_idx(docs, i),
+		    "fileId");
+
+		if (f != NULL && !json_object_is_type(f, json_type_null) &&
+		    strcmp(json_object_get_string(f), want) == 0)
+			found = 1;
+	}
+	if (!found)
+		return fail(r, ERR_NOT_FOUND);
+	/* files_get reads its id from the first parameter */
+	saved = r->params[0];
+	nsaved = r->nparams;
+	r->params[0] = want;
+	r->nparams = 1;
+	r->replied = 0;
+	e = files_get(r);
+	r->params[0] = saved;
+	r->nparams = nsaved;
+	if (e == ERR_OK)
+		resp_header(r, "Cache-Control: private, no-store");
+	return e;
+}
+
+/* --- analytics --- */
+
+static const char *const analytics_period_choices[] = { "7days", "30days", "90days",
+	"6months", "1year", NULL };
+static const char *const group_choices[] = { "day", "week", "month", NULL };
+
+/* Names each row of rows by the request's language from its nameAr / nameEn (services)
+ * or firstName / lastName (technicians). */
+static void
+name_rows(struct req *r, json_object *rows)
+{
+	size_t i;
+
+	for (i = 0; rows != NULL && i < json_object_array_length(rows); i++) {
+		json_object *x = json_object_array_get_idx(rows, i);
+
+		if (json_get_str(x, "nameEn") != NULL || json_get_str(x, "nameAr") != NULL)
+			json_object_object_add(x, "name", json_object_new_string(json_get_str(x,
+			    r->lang == LANG_EN ? "nameEn" : "nameAr") ?: ""));
+		else
+			json_object_object_add(x, "name", json_object_new_string(arena_printf(r->a,
+			    "%s %s", json_get_str(x, "firstName") ?: "",
+			    json_get_str(x, "lastName") ?: "")));
+		add_pounds(x, "revenue", "revenuePounds");
+	}
+}
+
+static void
+add_chart(json_object *d, const char *key, char *svg)
+{
+	if (svg != NULL)
+		json_object_object_add(d, key, json_object_new_string(svg));
+}
+
+static enum err
+analytics_page(struct req *r)
+{
+	json_object *d = page_data(r, "analytics", "analytics.title"), *answer, *bk, *rev, *svc,
+	    *tech, *rows, *status_rows, *q;
+	const char *group = req_query(r, "groupBy");
+	int status = 200;
+	size_t i;
+
+	q = query_json(r, &analytics_period_query);
+	json_object_object_add(d, "q", q);
+	json_object_object_add(d, "periods", options(r, analytics_period_choices, "period.",
+	    req_query(r, "period") != NULL ? req_query(r, "period") : "30days"));
+	json_object_object_add(d, "groups", options(r, group_choices, "group.",
+	    group != NULL ? group : "day"));
+	/* the same handlers as GET /api/analytics/bookings, /revenue, /services and
+	 * /technicians, over the page's query */
+	if (page_api(r, analytics_bookings, &analytics_period_query, NULL, NULL, &answer) !=
+	    ERR_OK) {
+		json_object_object_add(d, "failure", page_failure(r, &status));
+		return page_render(r, status, "analytics", d);
+	}
+	bk = data_of(answer);
+	if (page_api(r, analytics_revenue, &analytics_period_query, NULL, NULL, &answer) != ERR_OK)
+		return r->fail.e;
+	rev = data_of(answer);
+	if (page_api(r, analytics_services, &analytics_period_query, NULL, NULL, &answer) !=
+	    ERR_OK)
+		return r->fail.e;
+	svc = data_of(answer);
+	if (page_api(r, analytics_technicians, NULL, NULL, NULL, &answer) != ERR_OK)
+		return r->fail.e;
+	tech = data_of(answer);
+
+	json_object_object_add(d, "period", json_object_get(json_object_object_get(bk, "period")));
+	json_object_object_add(d, "bookings", json_object_get(json_object_object_get(bk,
+	    "summary")));
+	add_pounds(json_object_object_get(bk, "summary"), "revenue", "revenuePounds");
+	add_pounds(json_object_object_get(rev, "summary"), "totalRevenue", "totalPounds");
+	add_pounds(json_object_object_get(rev, "summary"), "averageBookingValue",
+	    "averagePounds");
+	json_object_object_add(d, "rev", json_object_get(json_object_object_get(rev,
+	    "summary")));
+	rows = json_object_object_get(bk, "data");
+	add_chart(d, "chartBookings", svg_line(r->a, rows, "period", "bookings", 0));
+	add_chart(d, "chartCompleted", svg_line(r->a, rows, "period", "completed", 0));
+	rows = json_object_object_get(rev, "data");
+	add_chart(d, "chartRevenue", svg_line(r->a, rows, "period", "revenue", 1));
+	status_rows = json_path(bk, "summary.byStatus");
+	for (i = 0; status_rows != NULL && i < json_object_array_length(status_rows); i++) {
+		json_object *x = json_object_array_get_idx(status_rows, i);
+
+		json_object_object_add(x, "name", json_object_new_string(label(r->lang,
+		    arena_printf(r->a, "status.%s", json_get_str(x, "status") ?: ""))));
+	}
+	add_chart(d, "chartStatus", svg_bars(r->a, status_rows, "name", "count", 0, r->lang));
+	rows = json_object_object_get(svc, "data");
+	name_rows(r, rows);
+	add_chart(d, "chartServices", svg_bars(r->a, rows, "name", "bookings", 0, r->lang));
+	add_chart(d, "chartServiceRevenue", svg_bars(r->a, rows, "name", "revenue", 1, r->lang));
+	json_object_object_add(d, "services", json_object_get(rows));
+	if (rows != NULL && json_object_array_length(rows) > 0)
+		json_object_object_add(d, "hasServices", json_object_new_boolean(1));
+	rows = json_object_object_get(tech, "data");
+	name_rows(r, rows);
+	add_chart(d, "chartTechnicians", svg_bars(r->a, rows, "name", "completed", 0, r->lang));
+	json_object_object_add(d, "technicians", json_object_get(rows));
+	if (rows != NULL && json_object_array_length(rows) > 0)
+		json_object_object_add(d, "hasTechnicians", json_object_new_boolean(1));
+	json_object_object_add(d, "techSummary", json_object_get(json_object_object_get(tech,
+	    "summary")));
+	return page_render(r, 200, "analytics", d);
 }
 
 /* --- notifications --- */
@@ -769,6 +1257,15 @@ const struct route admin_pages[] = {
 	{ GET, "/admin/services/:id/edit", service_edit_get, ROLE_STAFF, 0 },
 	{ POST, "/admin/services/:id/edit", service_edit_post, ROLE_STAFF, 0 },
 	{ POST, "/admin/services/:id/deactivate", service_deactivate_post, ROLE_STAFF, 0 },
+	{ POST, "/admin/services/:id/move", service_move_post, ROLE_STAFF, 0 },
+	{ GET, "/admin/technicians", technicians_page, ROLE_STAFF, 0 },
+	{ GET, "/admin/technicians/:id", technician_get, ROLE_STAFF, 0 },
+	{ GET, "/admin/verifications", verifications_page, ROLE_STAFF, 0 },
+	{ GET, "/admin/verifications/:id", verification_get_page, ROLE_STAFF, 0 },
+	{ GET, "/admin/verifications/:id/documents/:file", verification_document, ROLE_STAFF, 0 },
+	{ POST, "/admin/verifications/:id/approve", verification_approve_post, ROLE_STAFF, 0 },
+	{ POST, "/admin/verifications/:id/reject", verification_reject_post, ROLE_STAFF, 0 },
+	{ GET, "/admin/analytics", analytics_page, ROLE_ADMIN, 0 },
 	{ GET, "/admin/notifications", notifications_get, ROLE_ADMIN, 0 },
 	{ POST, "/admin/notifications", notifications_post, ROLE_ADMIN, 0 },
 	{ GET, "/admin/settings", settings_get, ROLE_ADMIN, 0 },

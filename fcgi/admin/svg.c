@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../domain/money.h"
 #include "page.h"
 
 struct buf {
@@ -58,9 +59,26 @@ value_of(json_object *row, const char *key)
 static const char *
 shown(struct arena *a, long long v, int money)
 {
+	char b[32];
+
 	if (money)
-		return arena_printf(a, "%lld", v / 100);
+		return arena_strdup(a, money_format_pounds(v, b, sizeof(b)));
 	return arena_printf(a, "%lld", v);
+}
+
+/* At most max characters of UTF-8 text, cut between characters (never inside one)
+ * and ended with an ellipsis when cut. */
+static const char *
+shorten(struct arena *a, const char *text, size_t max)
+{
+	size_t chars = 0, i;
+
+	if (text == NULL)
+		return NULL;
+	for (i = 0; text[i] != '\0'; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80 && chars++ == max)
+			return arena_printf(a, "%.*s…", (int)i, text);
+	return text;
 }
 
 char *
@@ -74,6 +92,8 @@ svg_bars(struct arena *a, json_object *rows, const char *label_key, const char *
 
 	if (n == 0)
 		return NULL;
+	if (money)
+		max = 100;   /* an empty period's scale is one pound, not one piastre */
 	for (i = 0; i < n; i++)
 		if (value_of(json_object_array_get_idx(rows, i), value_key) > max)
 			max = value_of(json_object_array_get_idx(rows, i), value_key);
@@ -90,8 +110,7 @@ svg_bars(struct arena *a, json_object *rows, const char *label_key, const char *
 		(void)lang;
 		put(&b, "<g><title>%s: %s</title>", html_escape(a, text), shown(a, v, money));
 		put(&b, "<text x=\"0\" y=\"%d\" class=\"label\">%s</text>", y + 18,
-		    html_escape(a, text != NULL && strlen(text) > 28 ?
-		    arena_printf(a, "%.26s…", text) : text));
+		    html_escape(a, shorten(a, text, 26)));
 		put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" rx=\"3\" class=\"bar\"/>",
 		    label_w, y + 5, w > 0 ? w : 1, row_h - 10);
 		put(&b, "<text x=\"%lld\" y=\"%d\" class=\"value\">%s</text></g>",
@@ -114,6 +133,8 @@ svg_line(struct arena *a, json_object *rows, const char *label_key, const char *
 
 	if (n == 0)
 		return NULL;
+	if (money)
+		max = 100;   /* an empty period's scale is one pound, not one piastre */
 	for (i = 0; i < n; i++)
 		if (value_of(json_object_array_get_idx(rows, i), value_key) > max)
 			max = value_of(json_object_array_get_idx(rows, i), value_key);

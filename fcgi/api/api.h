@@ -10,6 +10,7 @@
 #include "../core/config.h"
 #include "../core/http.h"
 #include "../core/validate.h"
+#include "../domain/booking.h"
 
 /* health.c */
 enum err api_root(struct req *r);
@@ -87,6 +88,8 @@ extern const struct input services_list_query;     /* /api/services and /emergen
 extern const struct input services_create_input;   /* also each item of /bulk */
 extern const struct input_list services_bulk_input;
 extern const struct input services_update_input;
+enum err services_move(struct req *r);
+extern const struct input services_move_input;     /* {"direction": "up" | "down"} */
 
 /* settings.c */
 enum err settings_public(struct req *r);
@@ -216,6 +219,12 @@ enum err    list_position(struct req *r, const struct in_val *cursor, long long 
     long long limit, long long window, struct list_pos *pos);
 /* The cursor of the page after the row (at, id). */
 const char *list_next_cursor(struct arena *a, const char *at, long long id);
+/* The paging fields of a keyset list's query, into T's members page, limit and cursor:
+ * page 1-1000000 (within the list's window), limit 1-100, an opaque cursor. */
+#define LIST_PAGING_FIELDS(T) \
+	{ "page", V_INT, 0, 1, 1000000, NULL, IN(T, page), NULL }, \
+	{ "limit", V_INT, 0, 1, 100, NULL, IN(T, limit), NULL }, \
+	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(T, cursor), list_cursor_check }
 
 /* bookings.c, for a booking's sub-resources: the caller's part in a booking
  * (BK_STAFF, BK_TECHNICIAN for the assigned one, BK_CUSTOMER for its customer or the
@@ -223,6 +232,9 @@ const char *list_next_cursor(struct arena *a, const char *at, long long id);
  * signed in nor holds a guest token */
 struct booking_row;
 unsigned bookings_party(const struct req *r, const struct booking_row *b);
+/* A move the state machine refused, answered: 403 not theirs to make, 422 naming
+ * startCode when the move needs one, else 409. */
+enum err bookings_refuse(struct req *r, enum bk_result why);
 int      bookings_anonymous(const struct req *r);
 
 /* progress.c: seed 000's service progress of a booking (docs/bookings.md, "Progress") */
@@ -271,6 +283,7 @@ extern const struct input jobs_list_query;
 extern const struct input jobs_status_input;
 extern const struct input quotes_create_input;
 extern const struct input quotes_revise_input;
+extern const struct input quotes_accept_input;
 extern const struct input jobs_invite_input;
 extern const struct input jobs_respond_input;
 enum err jobs_create(struct req *r);
@@ -319,6 +332,11 @@ extern const struct input reviews_list_query;
 extern const struct input reviews_all_query;
 extern const struct input reviews_user_query;
 extern const struct input booking_rating_input;
+/* reviews.c: double-blind reviews of jobs (docs/reviews.md) */
+enum err reviews_job_create(struct req *r);         /* POST /api/jobs/:jobId/reviews */
+enum err reviews_job_list(struct req *r);           /* GET /api/jobs/:jobId/reviews */
+enum err reviews_reveal_task(struct req *r);        /* maintenance task reveal-reviews */
+extern const struct input reviews_job_input;
 
 /* verifications.c: craftsmen's verification (KYC; docs/technicians.md, "Verification") */
 enum err verification_submit(struct req *r);

@@ -22,6 +22,7 @@
 #include "../store/outbox.h"
 #include "../store/settings.h"
 #include "../store/user_lists.h"
+#include "../store/events.h"
 #include "api.h"
 
 /* Settings of the cancellation fee (docs/bookings.md): a fixed fee in piastres and a
@@ -55,12 +56,6 @@
 #define SPEED_KEY "average_speed_kmh"
 #define SPEED_DEFAULT 30.0
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
 static const char *const v0_words[] = { "pending_approval", "approved", "on_way",
 	"in_progress", "completed", "cancelled", "rejected", NULL };
 /* /api/booking's (BK_NAMES_BOOKING) */
@@ -76,18 +71,6 @@ family(const struct req *r)
 
 	return strncmp(p, "/api/booking", 12) == 0 && (p[12] == '\0' || p[12] == '/') ?
 	    BK_NAMES_BOOKING : BK_NAMES_V0;
-}
-
-/* A setting's whole number, or def while it is absent, not a number or below 0. */
-static enum db_rc
-setting_ll(struct req *r, const char *key, long long def, long long *out)
-{
-	enum db_rc rc = db_settings_int(r->db, r->a, key, 0, LLONG_MAX, out);
-
-	if (rc == DB_OK)
-		return DB_OK;
-	*out = def;
-	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 /* A setting's number (a fraction allowed), or def while it is absent, not a number or
@@ -181,7 +164,7 @@ shape(const struct req *r, json_object *b)
 		json_object_object_add(b, "status",
 		    json_object_new_string(bk_status_name(s, family(r))));
 	}
-	if (!is_staff(r))
+	if (!req_is_staff(r))
 		json_object_object_del(b, "adminNotes");
 }
 
@@ -219,7 +202,7 @@ party(const struct req *r, const struct booking_row *b)
 {
 	const char *t;
 
-	if (is_staff(r))
+	if (req_is_staff(r))
 		return BK_STAFF;
 	if ((r->user.role & ROLE_TECHNICIAN) && b->technician_id == r->user.id)
 		return BK_TECHNICIAN;
@@ -314,12 +297,6 @@ static const struct vfield emergency_fields[] = {
 
 const struct input bookings_emergency_input = INPUT(struct create_in, emergency_fields, NULL);
 
-
-static const char *
-opt_str(const struct in_val *v)
-{
-	return v->set && !v->null ? v->s : NULL;
-}
 
 /* "HH:mm" as minutes of the day; def when NULL. */
 static int
@@ -460,10 +437,10 @@ assign_requested(struct req *r, struct create_tx *c, enum bk_status st)
 	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
 	/* seed 000's events: every move is a status update; an assignment is also told as
 	 * such */
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
 	    "booking:status-update", ev)) != DB_OK)
 		return fail_db(r, rc);
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
 	    "booking:technician-assigned", ev)) != DB_OK)
 		return fail_db(r, rc);
 	return tell(r, b.technician_id, MSG_NOTIFY_BOOKING_YOURS, &b);
@@ -489,7 +466,7 @@ create_work(struct req *r, void *ctx)
 
 		/* one locked step: the count of the address's hour, taken and read under its
 		 * row lock; a refusal rolls it back */
-		if ((rc = setting_ll(r, GUEST_LIMIT_KEY, GUEST_LIMIT_DEFAULT, &max)) != DB_OK ||
+		if ((rc = db_settings_int_or(r->db, r->a, GUEST_LIMIT_KEY, GUEST_LIMIT_DEFAULT, &max)) != DB_OK ||
 		    (rc = db_bookings_guest_take(r->db, r->a, ip, c->limit_hour, &n)) != DB_OK)
 			return fail_db(r, rc);
 		if (n > max) {
@@ -536,13 +513,13 @@ create_work(struct req *r, void *ctx)
 	b.address = in->address.s;
 	b.city = in->city.s;
 	b.governorate = in->governorate.s;
-	b.location_notes = opt_str(&in->location_notes);
+	b.location_notes = in_str(&in->location_notes);
 	b.latitude = in->lat.set ? arena_printf(r->a, "%.6f", in->lat.d) : NULL;
 	b.longitude = in->lng.set ? arena_printf(r->a, "%.6f", in->lng.d) : NULL;
 	b.customer_name = in->name.s;
 	b.customer_phone = in->phone.s;
-	b.car_brand = opt_str(&in->brand);
-	b.car_model = opt_str(&in->model);
+	b.car_brand = in_str(&in->brand);
+	b.car_model = in_str(&in->model);
 	b.car_year = in->year.set && !in->year.null ? in->year.num : NULL;
 	b.problem = in->problem.s;
 	b.images = in->images.set && !in->images.null ? json_text(r->a, in->images.j, NULL) :
@@ -570,10 +547,10 @@ create_work(struct req *r, void *ctx)
 	json_object_object_add(ev, "bookingNumber", json_object_new_string(number));
 	json_object_object_add(ev, "status", json_object_new_string(b.list_status));
 	json_object_object_add(ev, "detailedStatus", json_object_new_string(b.status));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", c->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", c->id),
 	    "booking.created", ev)) != DB_OK)
 		return fail_db(r, rc);
-	if (is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "booking.create",
+	if (req_is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "booking.create",
 	    "booking", c->id, ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (c->technician > 0)
@@ -590,8 +567,8 @@ check_window(struct req *r, const struct create_tx *c, time_t when, time_t now,
 	long long lead, days;
 	enum db_rc rc;
 
-	if ((rc = setting_ll(r, LEAD_KEY, LEAD_DEFAULT, &lead)) != DB_OK ||
-	    (rc = setting_ll(r, ADVANCE_KEY, ADVANCE_DEFAULT, &days)) != DB_OK)
+	if ((rc = db_settings_int_or(r->db, r->a, LEAD_KEY, LEAD_DEFAULT, &lead)) != DB_OK ||
+	    (rc = db_settings_int_or(r->db, r->a, ADVANCE_KEY, ADVANCE_DEFAULT, &days)) != DB_OK)
 		return fail_db(r, rc);
 	if (!emergency && when < now + lead * 60)
 		return fail_field(r, ERR_VALIDATION, c->time_field, "OUT_OF_RANGE",
@@ -755,11 +732,11 @@ booking_create(struct req *r)
 	ci->service_id.set = 1;
 	ci->service_id.i = in->service.i;
 	set_str(&ci->address, in->address.s);
-	set_str(&ci->city, opt_str(&in->city));
-	set_str(&ci->governorate, opt_str(&in->governorate));
+	set_str(&ci->city, in_str(&in->city));
+	set_str(&ci->governorate, in_str(&in->governorate));
 	set_str(&ci->name, name);
 	set_str(&ci->phone, phone);
-	set_str(&ci->problem, opt_str(&in->notes));
+	set_str(&ci->problem, in_str(&in->notes));
 	/* Cairo's offset at that wall-clock time: tried at +02:00, corrected in summer */
 	iso = arena_printf(r->a, "%sT%s:00+02:00", in->date.s, in->time.s);
 	memset(&c, 0, sizeof(c));
@@ -786,9 +763,7 @@ struct list_in {
 };
 
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "status", V_ENUM, 0, 0, 0, v0_words, IN(struct list_in, status), NULL },
 	/* created on or after this day, on or before that one (UTC days) */
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
@@ -806,9 +781,7 @@ const struct input bookings_list_query = INPUT(struct list_in, list_fields, NULL
 
 /* GET /api/booking: no status filter (its words are not the lists' index). */
 static const struct vfield booking_list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "from", V_DATE, 0, 0, 0, NULL, IN(struct list_in, from), NULL },
 	{ "to", V_DATE, 0, 0, 0, NULL, IN(struct list_in, to), NULL },
 	{ "serviceId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct list_in, service), NULL },
@@ -895,7 +868,7 @@ bookings_my(struct req *r)
 enum err
 bookings_list(struct req *r)
 {
-	return list(r, is_staff(r) ? BOOKINGS_ALL : BOOKINGS_TECHNICIAN);
+	return list(r, req_is_staff(r) ? BOOKINGS_ALL : BOOKINGS_TECHNICIAN);
 }
 
 /* GET /api/technicians/:id/bookings (seed 000): the bookings assigned to that
@@ -909,7 +882,7 @@ bookings_of_technician(struct req *r)
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
 		return e;
-	if (!is_staff(r) && id != r->user.id)
+	if (!req_is_staff(r) && id != r->user.id)
 		return fail(r, ERR_FORBIDDEN);
 	return list_of(r, BOOKINGS_TECHNICIAN, id);
 }
@@ -919,7 +892,7 @@ bookings_of_technician(struct req *r)
 enum err
 booking_list(struct req *r)
 {
-	if (is_staff(r))
+	if (req_is_staff(r))
 		return list(r, BOOKINGS_ALL);
 	return list(r, (r->user.role & ROLE_TECHNICIAN) ? BOOKINGS_TECHNICIAN :
 	    BOOKINGS_CUSTOMER);
@@ -1112,8 +1085,8 @@ struct move_tx {
 	int           wrong_code;    /* out: the code was wrong (the try is counted) */
 };
 
-static enum err
-refuse(struct req *r, enum bk_result why)
+enum err
+bookings_refuse(struct req *r, enum bk_result why)
 {
 	switch (why) {
 	case BK_NOT_ALLOWED:
@@ -1200,10 +1173,10 @@ move_work(struct req *r, void *ctx)
 			return ERR_OK;
 		}
 		if (n < 0)
-			return refuse(r, why);
+			return bookings_refuse(r, why);
 	} else {
 		if ((why = bk_apply(kind, from, m->event, who, 0, &path[0])) != BK_OK)
-			return refuse(r, why);
+			return bookings_refuse(r, why);
 		n = 1;
 	}
 	if (n == 0)
@@ -1221,7 +1194,7 @@ move_work(struct req *r, void *ctx)
 		switch (t->event) {
 		case EV_ASSIGN:
 			if (m->technician == 0)    /* a status word never names a technician */
-				return refuse(r, BK_NO_MOVE);
+				return bookings_refuse(r, BK_NO_MOVE);
 			b.technician_id = m->technician;
 			if ((e = issue_code(r, &b)) != ERR_OK)
 				return e;
@@ -1237,8 +1210,8 @@ move_work(struct req *r, void *ctx)
 			struct bk_cancel_policy pol;
 			long long fixed, pct;
 
-			if ((rc = setting_ll(r, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
-			    (rc = setting_ll(r, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
+			if ((rc = db_settings_int_or(r->db, r->a, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
+			    (rc = db_settings_int_or(r->db, r->a, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
 				return fail_db(r, rc);
 			pol.fee_fixed = fixed;
 			pol.fee_percent = pct > 100 ? 100 : (int)pct;
@@ -1276,10 +1249,10 @@ move_work(struct req *r, void *ctx)
 		    json_object_new_int64(b.cancellation_fee));
 	/* seed 000's events: every move is a status update; an assignment is also told as
 	 * such */
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b.id),
 	    "booking:status-update", ev)) != DB_OK)
 		return fail_db(r, rc);
-	if (path[n - 1]->event == EV_ASSIGN && (rc = db_bookings_realtime(r->db, r->a,
+	if (path[n - 1]->event == EV_ASSIGN && (rc = db_events_add(r->db, r->a,
 	    arena_printf(r->a, "booking:%lld", b.id), "booking:technician-assigned", ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (who == BK_STAFF && (rc = db_activity_record(r->db, r->a, req_actor(r),
@@ -1317,7 +1290,7 @@ bookings_approve(struct req *r)
 {
 	const struct approve_in *in = r->in;
 	struct move_tx m = { 0, in->approved.i ? EV_APPROVE : EV_REJECT, NULL, 0,
-		opt_str(&in->notes), NULL, NULL, 0 };
+		in_str(&in->notes), NULL, NULL, 0 };
 
 	return move(r, &m, in->approved.i ? MSG_BOOKING_APPROVED : MSG_BOOKING_REJECTED);
 }
@@ -1336,7 +1309,7 @@ enum err
 bookings_cancel(struct req *r)
 {
 	const struct cancel_in *in = r->in;
-	const char *reason = in != NULL ? opt_str(&in->reason) : NULL;
+	const char *reason = in != NULL ? in_str(&in->reason) : NULL;
 	struct move_tx m = { 0, EV_CANCEL, NULL, 0, reason, reason, NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_CANCELLED);
@@ -1346,8 +1319,8 @@ enum err
 bookings_status(struct req *r)
 {
 	const struct status_in *in = r->in;
-	struct move_tx m = { 0, EV_NONE, in->status.s, 0, opt_str(&in->notes),
-		opt_str(&in->notes), in->code.set ? in->code.s : NULL, 0 };
+	struct move_tx m = { 0, EV_NONE, in->status.s, 0, in_str(&in->notes),
+		in_str(&in->notes), in->code.set ? in->code.s : NULL, 0 };
 
 	return move(r, &m, MSG_BOOKING_UPDATED);
 }
@@ -1414,7 +1387,7 @@ location_work(struct req *r, void *ctx)
 	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
 	json_object_object_add(ev, "latitude", json_object_new_double(l->lat));
 	json_object_object_add(ev, "longitude", json_object_new_double(l->lng));
-	if ((rc = db_bookings_realtime(r->db, r->a, room, "booking:location-update", ev)) !=
+	if ((rc = db_events_add(r->db, r->a, room, "booking:location-update", ev)) !=
 	    DB_OK)
 		return fail_db(r, rc);
 	ev = json_owned(r->a, json_object_new_object());
@@ -1422,7 +1395,7 @@ location_work(struct req *r, void *ctx)
 	json_object_object_add(ev, "etaMinutes", minutes >= 0 ?
 	    json_object_new_int(minutes) : NULL);
 	json_object_object_add(ev, "distanceKm", km >= 0 ? json_object_new_double(km) : NULL);
-	if ((rc = db_bookings_realtime(r->db, r->a, room, "booking:eta-update", ev)) != DB_OK)
+	if ((rc = db_events_add(r->db, r->a, room, "booking:eta-update", ev)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
 }

@@ -20,6 +20,7 @@
 #include "../store/disputes.h"
 #include "../store/notifications.h"
 #include "../store/uploads.h"
+#include "../store/events.h"
 #include "api.h"
 
 /* A completed job may be disputed for this long after its completion. */
@@ -37,18 +38,6 @@ static const char *const statuses[] = { "open", "under_review", "resolved", NULL
 static const char *const decisions[] = { "refund_client", "release_to_craftsman", "split",
 	NULL };
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
-static const char *
-opt_str(const struct in_val *v)
-{
-	return v->set && !v->null ? v->s : NULL;
-}
-
 /* The job; a booking that is not a job is no job (404). */
 static enum err
 load_job(struct req *r, long long id, int lock, struct booking_row *b)
@@ -58,20 +47,6 @@ load_job(struct req *r, long long id, int lock, struct booking_row *b)
 	if (rc == DB_OK && (b->kind == NULL || strcmp(b->kind, "job") != 0))
 		rc = DB_NOTFOUND;
 	return rc == DB_OK ? ERR_OK : fail_db(r, rc);
-}
-
-/* The caller's part in the job: its client, its hired craftsman, staff; 0: none. */
-static unsigned
-party(const struct req *r, const struct booking_row *b)
-{
-	if (is_staff(r))
-		return BK_STAFF;
-	if ((r->user.role & ROLE_TECHNICIAN) && b->technician_id != 0 &&
-	    b->technician_id == r->user.id)
-		return BK_TECHNICIAN;
-	if (b->customer_id != 0 && b->customer_id == r->user.id)
-		return BK_CUSTOMER;
-	return 0;
 }
 
 static const char *
@@ -136,7 +111,7 @@ move_job(struct req *r, struct booking_row *b, enum bk_event ev, unsigned who,
 	json_object_object_add(p, "detailedStatus", json_new_str(b->status));
 	json_object_object_add(p, "from", json_new_str(bk_status_name(from, BK_NAMES_CORE)));
 	json_object_object_add(p, "event", json_new_str(bk_event_name(ev)));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
 	    "booking:status-update", p)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
@@ -165,7 +140,7 @@ load_seen(struct req *r, long long id, int lock, struct dispute_row *d,
 		return fail_db(r, rc);
 	if ((e = load_job(r, d->booking_id, lock, b)) != ERR_OK)
 		return e;
-	if ((*who = party(r, b)) == 0)
+	if ((*who = bookings_party(r, b)) == 0)
 		return fail(r, ERR_NOT_FOUND);
 	return ERR_OK;
 }
@@ -206,7 +181,7 @@ open_work(struct req *r, void *ctx)
 
 	if ((e = load_job(r, o->in->job.i, 1, &b)) != ERR_OK)
 		return e;
-	if ((who = party(r, &b)) == 0 || who == BK_STAFF)
+	if ((who = bookings_party(r, &b)) == 0 || who == BK_STAFF)
 		return fail(r, ERR_NOT_FOUND);
 	if ((rc = db_disputes_open_of(r->db, r->a, b.id, &other)) != DB_OK)
 		return fail_db(r, rc);
@@ -226,7 +201,7 @@ open_work(struct req *r, void *ctx)
 			if (!yes)
 				return fail_msg(r, ERR_CONFLICT, MSG_DISPUTE_WINDOW_PASSED);
 		}
-		if ((e = move_job(r, &b, EV_DISPUTE, who, opt_str(&o->in->description))) !=
+		if ((e = move_job(r, &b, EV_DISPUTE, who, in_str(&o->in->description))) !=
 		    ERR_OK)
 			return e;
 	}
@@ -234,7 +209,7 @@ open_work(struct req *r, void *ctx)
 	d.opened_by = r->user.id;
 	d.opener_role = party_word(r, who);
 	d.reason = o->in->reason.s;
-	d.description = opt_str(&o->in->description);
+	d.description = in_str(&o->in->description);
 	if ((rc = db_disputes_insert(r->db, r->a, &d, &o->id)) != DB_OK)
 		return rc == DB_DUP ? fail_msg(r, ERR_CONFLICT, MSG_DISPUTE_EXISTS) :
 		    fail_db(r, rc);
@@ -332,7 +307,7 @@ evidence_work(struct req *r, void *ctx)
 		file = u.id;
 	}
 	if ((rc = db_disputes_evidence_add(r->db, r->a, d.id, r->user.id, party_word(r, who),
-	    opt_str(&x->in->message), file, &eid)) != DB_OK)
+	    in_str(&x->in->message), file, &eid)) != DB_OK)
 		return fail_db(r, rc);
 	if (who == BK_STAFF && (rc = db_disputes_respond(r->db, r->a, d.id)) != DB_OK)
 		return fail_db(r, rc);
@@ -361,9 +336,7 @@ struct list_in {
 };
 
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "status", V_ENUM, 0, 0, 0, statuses, IN(struct list_in, status), NULL },
 };
 const struct input disputes_list_query = INPUT(struct list_in, list_fields, NULL);
@@ -509,7 +482,7 @@ resolve_work(struct req *r, void *ctx)
 	dd.decision = in->decision.s;
 	dd.amount = total;
 	dd.client_percent = -1;
-	dd.notes = opt_str(&in->notes);
+	dd.notes = in_str(&in->notes);
 	dd.resolved_by = r->user.id;
 	if (strcmp(dd.decision, "refund_client") == 0) {
 		dd.client_amount = total;

@@ -52,12 +52,6 @@ type_allowed(const struct config *cfg, const char *mime)
 	return 0;
 }
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id > 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
 /* A received file, checked and stored on disk under a fresh name. */
 struct stored {
 	const char *mime;
@@ -225,7 +219,7 @@ visible(struct req *r, const struct upload_row *u)
 {
 	if (strcmp(u->kind, "file") != 0)
 		return fail(r, ERR_NOT_FOUND);
-	if (u->is_private && !is_staff(r) && (r->user.id == 0 || u->owner_id != r->user.id))
+	if (u->is_private && !req_is_staff(r) && (r->user.id == 0 || u->owner_id != r->user.id))
 		return fail(r, ERR_NOT_FOUND);
 	return ERR_OK;
 }
@@ -237,7 +231,7 @@ writable(struct req *r, const struct upload_row *u)
 
 	if ((e = visible(r, u)) != ERR_OK)
 		return e;
-	if (!is_staff(r) && u->owner_id != r->user.id)
+	if (!req_is_staff(r) && u->owner_id != r->user.id)
 		return fail(r, ERR_FORBIDDEN);
 	return ERR_OK;
 }

@@ -23,6 +23,7 @@
 #include "../store/jobs.h"
 #include "../store/notifications.h"
 #include "../store/settings.h"
+#include "../store/events.h"
 #include "api.h"
 
 #define MAX_MOVES 8
@@ -34,6 +35,9 @@
 /* GET /api/jobs near a point: the distance when none is asked, and the most. */
 #define NEAR_DEFAULT_KM 20.0
 #define NEAR_MAX_KM 100.0
+/* The platform's fee on a hired job's price, in basis points (1000 = 10 %). */
+#define PLATFORM_FEE_KEY     "platform_fee_bps"
+#define PLATFORM_FEE_DEFAULT 1000
 /* Money in piastres: at most a hundred million pounds. */
 #define MONEY_MAX 10000000000LL
 /* The channels a marketplace notification asks for besides in-app (seed 001 §2.5:
@@ -41,21 +45,9 @@
 #define JOB_CHANNELS (NOTIFY_PUSH | NOTIFY_EMAIL)
 
 static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
-static int
 is_technician(const struct req *r)
 {
 	return (r->user.role & ROLE_TECHNICIAN) != 0;
-}
-
-static const char *
-opt_str(const struct in_val *v)
-{
-	return v->set && !v->null ? v->s : NULL;
 }
 
 static int
@@ -88,20 +80,6 @@ status_of(const struct booking_row *b)
 	return bk_status_parse(b->status, BK_NAMES_CORE);
 }
 
-/* The caller's party for the machine: staff, the job's client, its hired craftsman;
- * 0 for anyone else. */
-static unsigned
-party(const struct req *r, const struct booking_row *b)
-{
-	if (is_staff(r))
-		return BK_STAFF;
-	if (is_technician(r) && b->technician_id == r->user.id)
-		return BK_TECHNICIAN;
-	if (b->customer_id != 0 && b->customer_id == r->user.id)
-		return BK_CUSTOMER;
-	return 0;
-}
-
 /* Whether the caller may see the job: its parties; any technician while it is open
  * (the board); a technician who quoted on it or was invited to it. */
 static enum err
@@ -109,7 +87,7 @@ visible(struct req *r, const struct booking_row *b, int *yes)
 {
 	enum db_rc rc;
 
-	*yes = party(r, b) != 0;
+	*yes = bookings_party(r, b) != 0;
 	if (*yes || !is_technician(r))
 		return ERR_OK;
 	if (mk_job_open(status_of(b))) {
@@ -153,6 +131,11 @@ shape(json_object *j)
 	}
 	json_object_object_del(j, "lat");
 	json_object_object_del(j, "lng");
+	/* seed 001's paymentType: Escrow, Cash, CashProtected (null until chosen) */
+	if (json_object_object_get_ex(j, "paymentType", &st) && json_object_is_type(st,
+	    json_type_string))
+		json_object_object_add(j, "paymentType", json_object_new_string(mk_payment_name(
+		    mk_payment_parse(json_object_get_string(st)))));
 }
 
 static enum err
@@ -212,21 +195,10 @@ event(struct req *r, const struct booking_row *b, const char *name, json_object 
 
 	json_object_object_add(payload, "bookingId", json_object_new_int64(b->id));
 	json_object_object_add(payload, "jobId", json_object_new_int64(b->id));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", b->id),
 	    name, payload)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
-}
-
-static enum db_rc
-setting_ll(struct req *r, const char *key, long long def, long long *out)
-{
-	enum db_rc rc = db_settings_int(r->db, r->a, key, 0, LLONG_MAX, out);
-
-	if (rc == DB_OK)
-		return DB_OK;
-	*out = def;
-	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 /* Applies the machine's moves to the locked job b: a history row per move, the row
@@ -252,8 +224,8 @@ apply(struct req *r, struct booking_row *b, const struct bk_transition **path, i
 			struct bk_cancel_policy pol;
 			long long fixed, pct;
 
-			if ((rc = setting_ll(r, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
-			    (rc = setting_ll(r, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
+			if ((rc = db_settings_int_or(r->db, r->a, FEE_FIXED_KEY, FEE_FIXED_DEFAULT, &fixed)) != DB_OK ||
+			    (rc = db_settings_int_or(r->db, r->a, FEE_PERCENT_KEY, FEE_PERCENT_DEFAULT, &pct)) != DB_OK)
 				return fail_db(r, rc);
 			pol.fee_fixed = fixed;
 			pol.fee_percent = pct > 100 ? 100 : (int)pct;
@@ -285,7 +257,7 @@ apply(struct req *r, struct booking_row *b, const struct bk_transition **path, i
 		    json_object_new_int64(b->cancellation_fee));
 	if ((e = event(r, b, "booking:status-update", ev)) != ERR_OK)
 		return e;
-	if (!system && is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r),
+	if (!system && req_is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r),
 	    arena_printf(r->a, "job.%s", bk_event_name(last)), "booking", b->id, ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (last == EV_QUOTE || last == EV_HIRE)
@@ -296,19 +268,6 @@ apply(struct req *r, struct booking_row *b, const struct bk_transition **path, i
 	    MSG_NOTIFY_JOB_CANCELLED : MSG_NOTIFY_JOB_STATUS, b, NULL, 0)) != ERR_OK)
 		return e;
 	return ERR_OK;
-}
-
-static enum err
-refuse(struct req *r, enum bk_result why)
-{
-	switch (why) {
-	case BK_NOT_ALLOWED:
-		return fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED);
-	case BK_NEEDS_CODE:
-		return fail_field(r, ERR_VALIDATION, "startCode", "REQUIRED", MSG_V_START_CODE);
-	default:
-		return fail_msg(r, ERR_CONFLICT, MSG_BOOKING_NO_MOVE);
-	}
 }
 
 /* The marketplace's refusals, each with its answer. */
@@ -411,7 +370,23 @@ db_time(struct req *r, const struct in_val *v)
 struct job_in {
 	struct in_val title, description, category, budget_min, budget_max;
 	struct in_val address, city, governorate, location, type, coordinates, photos;
+	struct in_val payment;
 };
+
+/* Seed 001's paymentType in either form; the stored word from here on. */
+static const char *
+check_payment(struct in_val *v, struct arena *a, enum msg *msg)
+{
+	enum mk_payment p = mk_payment_parse(v->s);
+
+	(void)a;
+	if (p == MKP_NONE) {
+		*msg = MSG_V_PAYMENT_TYPE;
+		return "INVALID_VALUE";
+	}
+	v->s = mk_payment_key(p);
+	return NULL;
+}
 
 static void
 check_budget(const void *p, json_object *errs, enum lang lang)
@@ -444,7 +419,8 @@ static const char *const point_types[] = { "Point", NULL };
 	{ "location.type", V_ENUM, 0, 0, 0, point_types, IN(struct job_in, type), NULL }, \
 	{ "location.coordinates", V_ANY, 0, 0, 0, NULL, \
 	    IN(struct job_in, coordinates), check_coordinates }, \
-	{ "photos", V_STRINGS, VF_NULLABLE, 0, 10, NULL, IN(struct job_in, photos), NULL },
+	{ "photos", V_STRINGS, VF_NULLABLE, 0, 10, NULL, IN(struct job_in, photos), NULL }, \
+	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct job_in, payment), check_payment },
 
 static const struct vfield create_fields[] = { JOB_FIELDS(VF_REQUIRED) };
 static const struct vfield update_fields[] = { JOB_FIELDS(0) };
@@ -534,6 +510,7 @@ create_work(struct req *r, void *ctx)
 	j.customer_phone = phone != NULL ? phone : "";
 	j.images = in->photos.set && !in->photos.null ? json_text(r->a, in->photos.j, NULL) :
 	    NULL;
+	j.payment_type = in_str(&in->payment);
 	if ((rc = db_jobs_insert(r->db, r->a, &j, &c->id)) != DB_OK ||
 	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, j.status, "create", r->user.id,
 	    req_actor(r)->role, NULL)) != DB_OK)
@@ -590,9 +567,7 @@ check_decimal(struct in_val *v, struct arena *a, enum msg *msg)
 }
 
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "category", V_STRING, 0, 1, 40, NULL, IN(struct list_in, category), check_category },
 	{ "lat", V_STRING, 0, 1, 24, NULL, IN(struct list_in, lat), check_decimal },
 	{ "lng", V_STRING, 0, 1, 24, NULL, IN(struct list_in, lng), check_decimal },
@@ -634,16 +609,16 @@ jobs_list(struct req *r)
 		board_only = "minBudget";
 	else if (in->budget_max.set)
 		board_only = "maxBudget";
-	if (is_staff(r) && in->all.set && in->all.i) {
+	if (req_is_staff(r) && in->all.set && in->all.i) {
 		q.scope = JOBS_ALL;
-	} else if (is_staff(r) || is_technician(r)) {
+	} else if (req_is_staff(r) || is_technician(r)) {
 		q.scope = JOBS_OPEN;
 		board_only = NULL;
 	} else {
 		q.scope = JOBS_CUSTOMER;
 		q.user_id = r->user.id;
 	}
-	if (in->all.set && in->all.i && !is_staff(r))
+	if (in->all.set && in->all.i && !req_is_staff(r))
 		return fail(r, ERR_FORBIDDEN);
 	if (board_only != NULL)
 		return fail_field(r, ERR_VALIDATION, board_only, "INVALID_VALUE",
@@ -710,7 +685,7 @@ jobs_get(struct req *r)
 		return e;
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
-	return reply_job(r, 200, MSG_JOB_FOUND, id, party(r, &b) != 0, NULL, NULL);
+	return reply_job(r, 200, MSG_JOB_FOUND, id, bookings_party(r, &b) != 0, NULL, NULL);
 }
 
 /* --- PUT /api/jobs/:jobId --- */
@@ -734,19 +709,19 @@ update_work(struct req *r, void *ctx)
 
 	if ((e = load(r, u->id, 1, &b)) != ERR_OK)
 		return e;
-	if (party(r, &b) != BK_CUSTOMER && party(r, &b) != BK_STAFF)
+	if (bookings_party(r, &b) != BK_CUSTOMER && bookings_party(r, &b) != BK_STAFF)
 		return fail(r, ERR_NOT_FOUND);
 	if (!mk_job_open(status_of(&b)))
 		return fail_msg(r, ERR_CONFLICT, MSG_JOB_NOT_OPEN);
 	if (in->category.set && (e = category_ok(r, in->category.s)) != ERR_OK)
 		return e;
 	memset(&ed, 0, sizeof(ed));
-	ed.title = opt_str(&in->title);
-	ed.description = opt_str(&in->description);
-	ed.category = opt_str(&in->category);
-	ed.address = opt_str(&in->address);
-	ed.city = opt_str(&in->city);
-	ed.governorate = opt_str(&in->governorate);
+	ed.title = in_str(&in->title);
+	ed.description = in_str(&in->description);
+	ed.category = in_str(&in->category);
+	ed.address = in_str(&in->address);
+	ed.city = in_str(&in->city);
+	ed.governorate = in_str(&in->governorate);
 	ed.budget_min = in->budget_min.set ? budget(&in->budget_min) : -2;
 	ed.budget_max = in->budget_max.set ? budget(&in->budget_max) : -2;
 	/* the budget as it will be: its minimum no more than its maximum */
@@ -774,6 +749,7 @@ update_work(struct req *r, void *ctx)
 		ed.set_images = 1;
 		ed.images = in->photos.null ? NULL : json_text(r->a, in->photos.j, NULL);
 	}
+	ed.payment_type = in_str(&in->payment);
 	if ((rc = db_jobs_edit(r->db, r->a, b.id, &ed)) != DB_OK)
 		return fail_db(r, rc);
 	v = json_owned(r->a, json_object_new_object());
@@ -781,7 +757,7 @@ update_work(struct req *r, void *ctx)
 	    status_of(&b), BK_NAMES_JOBS)));
 	if ((e = event(r, &b, "job:updated", v)) != ERR_OK)
 		return e;
-	if (is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "job.update",
+	if (req_is_staff(r) && (rc = db_activity_record(r->db, r->a, req_actor(r), "job.update",
 	    "booking", b.id, NULL)) != DB_OK)
 		return fail_db(r, rc);
 	return ERR_OK;
@@ -798,7 +774,7 @@ jobs_update(struct req *r)
 		return e;
 	if (!in->title.set && !in->description.set && !in->category.set &&
 	    !in->budget_min.set && !in->budget_max.set && !in->address.set && !in->city.set &&
-	    !in->governorate.set && !in->location.set && !in->photos.set)
+	    !in->governorate.set && !in->location.set && !in->photos.set && !in->payment.set)
 		return fail_field(r, ERR_VALIDATION, "body", "NO_KNOWN_FIELD", MSG_V_NO_KNOWN_FIELD);
 	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
 		return e;
@@ -849,12 +825,12 @@ move_work(struct req *r, void *ctx)
 		return e;
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
-	who = party(r, &b);
+	who = bookings_party(r, &b);
 	if (m->word == NULL) {
 		if (who != BK_CUSTOMER && who != BK_STAFF)
 			return fail(r, ERR_NOT_FOUND);
 		if ((why = bk_apply(BK_JOB, status_of(&b), EV_CANCEL, who, 0, &path[0])) != BK_OK)
-			return refuse(r, why);
+			return bookings_refuse(r, why);
 		n = 1;
 	} else {
 		if (m->code != NULL && b.start_code_hash != NULL) {
@@ -877,7 +853,7 @@ move_work(struct req *r, void *ctx)
 			return ERR_OK;
 		}
 		if (n < 0)
-			return refuse(r, why);
+			return bookings_refuse(r, why);
 		if (n == 0)
 			return ERR_OK;
 		/* a hire names a quote: POST .../quotes/:quoteId/accept, or quoteId here */
@@ -933,14 +909,14 @@ enum err
 jobs_remove(struct req *r)
 {
 	const struct remove_in *in = r->in;
-	const char *why = in != NULL ? opt_str(&in->reason) : NULL;
+	const char *why = in != NULL ? in_str(&in->reason) : NULL;
 	struct move_tx m = { 0, NULL, NULL, why, why, 0 };
 
 	return move(r, &m, MSG_JOB_CANCELLED);
 }
 
 struct status_in {
-	struct in_val status, code, notes, quote;
+	struct in_val status, code, notes, quote, payment;
 };
 
 static const char *
@@ -977,24 +953,25 @@ static const struct vfield status_fields[] = {
 	{ "startCode", V_STRING, 0, 1, 6, NULL, IN(struct status_in, code), check_code },
 	{ "notes", V_STRING, VF_NULLABLE, 0, 2000, NULL, IN(struct status_in, notes), NULL },
 	{ "quoteId", V_INT, 0, 1, LLONG_MAX, NULL, IN(struct status_in, quote), NULL },
+	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct status_in, payment), check_payment },
 };
 const struct input jobs_status_input = INPUT(struct status_in, status_fields, NULL);
 
-static enum err accept(struct req *r, long long job, long long quote);
+static enum err accept(struct req *r, long long job, long long quote, const char *payment);
 
 enum err
 jobs_status(struct req *r)
 {
 	const struct status_in *in = r->in;
 	struct move_tx m = { 0, in->status.s, in->code.set ? in->code.s : NULL,
-		opt_str(&in->notes), opt_str(&in->notes), 0 };
+		in_str(&in->notes), in_str(&in->notes), 0 };
 	enum err e;
 
 	if (strcmp(in->status.s, bk_status_name(BK_HIRED, BK_NAMES_JOBS)) == 0 &&
 	    in->quote.set) {
 		if ((e = req_param_id(r, 0, &m.id)) != ERR_OK)
 			return e;
-		return accept(r, m.id, in->quote.i);
+		return accept(r, m.id, in->quote.i, in_str(&in->payment));
 	}
 	return move(r, &m, MSG_BOOKING_UPDATED);
 }
@@ -1024,6 +1001,7 @@ struct quote_tx {
 	long long               job, quote;
 	const struct quote_in  *in;
 	int                     withdraw;
+	const char             *payment;  /* acceptance: the stored word, or NULL */
 };
 
 static enum err
@@ -1053,7 +1031,7 @@ quote_work(struct req *r, void *ctx)
 	    live != 0)) != MK_OK)
 		return refuse_mk(r, why);
 	if ((rc = db_quotes_insert(r->db, r->a, b.id, r->user.id, t->in->price.i,
-	    opt_str(&t->in->notes), db_time(r, &t->in->valid_until), &t->quote)) != DB_OK)
+	    in_str(&t->in->notes), db_time(r, &t->in->valid_until), &t->quote)) != DB_OK)
 		return fail_db(r, rc);
 	/* the first quote moves a posted job to quoted (the platform's move) */
 	if (status_of(&b) == BK_POSTED) {
@@ -1087,7 +1065,7 @@ reply_quote(struct req *r, int status, enum msg msg, long long id)
 enum err
 quotes_create(struct req *r)
 {
-	struct quote_tx t = { 0, 0, r->in, 0 };
+	struct quote_tx t = { 0, 0, r->in, 0, NULL };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.job)) != ERR_OK ||
@@ -1114,7 +1092,7 @@ quotes_list(struct req *r)
 		return e;
 	if (!yes)
 		return fail(r, ERR_NOT_FOUND);
-	who = party(r, &b);
+	who = bookings_party(r, &b);
 	/* the client and staff see every quote; a technician only their own */
 	rc = db_quotes_list(r->db, r->a, id, who == BK_CUSTOMER || who == BK_STAFF ? 0 :
 	    r->user.id, &items);
@@ -1154,7 +1132,7 @@ change_work(struct req *r, void *ctx)
 		if (t->in->price.set)
 			q.price = t->in->price.i;
 		if (t->in->notes.set)
-			q.notes = opt_str(&t->in->notes);
+			q.notes = in_str(&t->in->notes);
 		if (t->in->valid_until.set)
 			q.valid_until = db_time(r, &t->in->valid_until);
 		q.revisions++;
@@ -1175,7 +1153,7 @@ change_work(struct req *r, void *ctx)
 static enum err
 change(struct req *r, int withdraw, enum msg msg)
 {
-	struct quote_tx t = { 0, 0, r->in, withdraw };
+	struct quote_tx t = { 0, 0, r->in, withdraw, NULL };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.job)) != ERR_OK ||
@@ -1216,12 +1194,13 @@ accept_work(struct req *r, void *ctx)
 	enum bk_result bw;
 	enum db_rc rc;
 	enum err e;
+	long long bps;
 	int yes;
 
 	if ((e = load(r, t->job, 1, &b)) != ERR_OK || (e = visible(r, &b, &yes)) != ERR_OK)
 		return e;
 	/* the client's step: others who see the job are refused, others do not see it */
-	if (party(r, &b) != BK_CUSTOMER)
+	if (bookings_party(r, &b) != BK_CUSTOMER)
 		return yes ? fail_msg(r, ERR_FORBIDDEN, MSG_BOOKING_NOT_ALLOWED) :
 		    fail(r, ERR_NOT_FOUND);
 	if ((rc = db_quotes_lock(r->db, r->a, b.id, t->quote, &q)) != DB_OK)
@@ -1229,10 +1208,12 @@ accept_work(struct req *r, void *ctx)
 	if ((why = mk_can_accept(status_of(&b), mk_quote_parse(q.status), q.expired)) != MK_OK)
 		return refuse_mk(r, why);
 	if ((bw = bk_apply(BK_JOB, status_of(&b), EV_HIRE, BK_CUSTOMER, 0, &path[0])) != BK_OK)
-		return refuse(r, bw);
+		return bookings_refuse(r, bw);
 	q.status = mk_quote_name(MKQ_ACCEPTED);
-	if ((rc = db_quotes_update(r->db, r->a, &q)) != DB_OK ||
-	    (rc = db_jobs_hire(r->db, r->a, b.id, q.price)) != DB_OK)
+	if ((rc = db_settings_int_or(r->db, r->a, PLATFORM_FEE_KEY, PLATFORM_FEE_DEFAULT, &bps)) != DB_OK ||
+	    (rc = db_quotes_update(r->db, r->a, &q)) != DB_OK ||
+	    (rc = db_jobs_hire(r->db, r->a, b.id, q.price, t->payment,
+	    mk_platform_fee(q.price, bps))) != DB_OK)
 		return fail_db(r, rc);
 	b.technician_id = q.technician_id;
 	b.total = q.price;
@@ -1245,9 +1226,9 @@ accept_work(struct req *r, void *ctx)
 }
 
 static enum err
-accept(struct req *r, long long job, long long quote)
+accept(struct req *r, long long job, long long quote, const char *payment)
 {
-	struct quote_tx t = { job, quote, NULL, 0 };
+	struct quote_tx t = { job, quote, NULL, 0, payment };
 	json_object *q;
 	enum db_rc rc;
 	enum err e;
@@ -1259,16 +1240,25 @@ accept(struct req *r, long long job, long long quote)
 	return reply_job(r, 200, MSG_QUOTE_ACCEPTED, job, 1, q, "acceptedQuote");
 }
 
+struct accept_in {
+	struct in_val payment;
+};
+static const struct vfield accept_fields[] = {
+	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct accept_in, payment), check_payment },
+};
+const struct input quotes_accept_input = INPUT(struct accept_in, accept_fields, NULL);
+
 enum err
 quotes_accept(struct req *r)
 {
+	const struct accept_in *in = r->in;
 	long long job, quote;
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &job)) != ERR_OK || (e = req_param_id(r, 1, &quote)) !=
 	    ERR_OK)
 		return e;
-	return accept(r, job, quote);
+	return accept(r, job, quote, in_str(&in->payment));
 }
 
 /* --- invitations --- */
@@ -1304,7 +1294,7 @@ invite_work(struct req *r, void *ctx)
 
 	if ((e = load(r, t->job, 1, &b)) != ERR_OK)
 		return e;
-	if (party(r, &b) != BK_CUSTOMER)
+	if (bookings_party(r, &b) != BK_CUSTOMER)
 		return fail(r, ERR_NOT_FOUND);
 	if ((rc = db_bookings_technician_ok(r->db, r->a, t->craftsman, &ok)) != DB_OK)
 		return fail_db(r, rc);
@@ -1365,7 +1355,7 @@ jobs_invitations(struct req *r)
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK || (e = load(r, id, 0, &b)) != ERR_OK)
 		return e;
-	who = party(r, &b);
+	who = bookings_party(r, &b);
 	if (who != BK_CUSTOMER && who != BK_STAFF)
 		return fail(r, ERR_NOT_FOUND);
 	if ((rc = db_invitations_list(r->db, r->a, id, &items)) != DB_OK)

@@ -25,6 +25,7 @@
 #include "../store/bookings.h"
 #include "../store/notifications.h"
 #include "../store/progress.h"
+#include "../store/events.h"
 #include "api.h"
 
 #define EVENT "booking:progress-update"
@@ -57,12 +58,6 @@ struct pg_tx {
 	struct pg_stage_state st[PG_NSTAGES];
 	long long             created;     /* out: the new blocker, check, ... */
 };
-
-static const char *
-opt_str(const struct in_val *v)
-{
-	return v->set && !v->null ? v->s : NULL;
-}
 
 /* The stages as the rules see them: from their rows, or all pending. */
 static void
@@ -132,7 +127,7 @@ announce(struct req *r, struct pg_tx *t, const char *kind, const char *action,
 	    pg_current_stage(t->status, t->st, PG_NSTAGES)));
 	json_object_object_add(ev, "overallProgress", json_object_new_int(
 	    pg_overall_percent(t->st, PG_NSTAGES, t->status)));
-	if ((rc = db_bookings_realtime(r->db, r->a, arena_printf(r->a, "booking:%lld", t->id),
+	if ((rc = db_events_add(r->db, r->a, arena_printf(r->a, "booking:%lld", t->id),
 	    EVENT, ev)) != DB_OK)
 		return fail_db(r, rc);
 	if (t->who == BK_STAFF && (rc = db_activity_record(r->db, r->a, req_actor(r),
@@ -438,7 +433,7 @@ stage_work(struct req *r, void *ctx)
 	set.status = pg_stage_status_name(to);
 	set.percent = pg_stage_percent(to, in->percent.set ? (int)in->percent.i : -1,
 	    row->percent);
-	set.notes = in->notes.set ? opt_str(&in->notes) : row->notes;
+	set.notes = in->notes.set ? in_str(&in->notes) : row->notes;
 	set.estimated = in->estimated.set ? (in->estimated.null ? -1 : in->estimated.i) :
 	    row->estimated;
 	set.started = to == PGS_IN_PROGRESS || to == PGS_COMPLETED;
@@ -455,7 +450,7 @@ stage_work(struct req *r, void *ctx)
 	u.from_status = pg_stage_status_name(from);
 	u.to_status = set.status;
 	u.percent = set.percent;
-	u.note = in->notes.set ? opt_str(&in->notes) : NULL;
+	u.note = in->notes.set ? in_str(&in->notes) : NULL;
 	if ((e = record(r, t, &u)) != ERR_OK ||
 	    (e = announce(r, t, "stage", "update", name, set.status, 0)) != ERR_OK)
 		return e;
@@ -555,7 +550,7 @@ resolve_work(struct req *r, void *ctx)
 	struct item_tx *x = ctx;
 	struct pg_tx *t = &x->t;
 	const struct resolve_in *in = r->in;
-	const char *type, *impact, *resolution = in != NULL ? opt_str(&in->resolution) : NULL;
+	const char *type, *impact, *resolution = in != NULL ? in_str(&in->resolution) : NULL;
 	struct progress_update u;
 	int open;
 	enum db_rc rc;
@@ -690,7 +685,7 @@ check_work(struct req *r, void *ctx)
 	if ((e = begin(r, t, BY_WORKER, PG_W_QUALITY)) != ERR_OK)
 		return e;
 	if ((rc = db_progress_check_insert(r->db, r->a, t->id, in->check_type.s,
-	    pg_check_name(verdict), opt_str(&in->notes), r->user.id, &t->created)) != DB_OK)
+	    pg_check_name(verdict), in_str(&in->notes), r->user.id, &t->created)) != DB_OK)
 		return fail_db(r, rc);
 	for (i = 0; i < n && i < CRITERIA_MAX; i++) {
 		json_object *c = json_object_array_get_idx(in->criteria.j, i), *notes;
@@ -763,7 +758,7 @@ interaction_work(struct req *r, void *ctx)
 	memset(&n, 0, sizeof(n));
 	n.type = in->type.s;
 	n.content = in->content.s;
-	n.response = opt_str(&in->response);
+	n.response = in_str(&in->response);
 	n.satisfaction = in->satisfaction.set && !in->satisfaction.null ?
 	    (int)in->satisfaction.i : 0;
 	n.actor_id = r->user.id;
@@ -933,7 +928,7 @@ milestone_work(struct req *r, void *ctx)
 		target = arena_strdup(r->a, db_time_utc(when, ms, buf, sizeof(buf)));
 	}
 	if ((rc = db_progress_milestone_insert(r->db, r->a, t->id, in->name.s,
-	    opt_str(&in->description), in->priority.set ? in->priority.s : "medium", target,
+	    in_str(&in->description), in->priority.set ? in->priority.s : "medium", target,
 	    r->user.id, &t->created)) != DB_OK)
 		return fail_db(r, rc);
 	memset(&u, 0, sizeof(u));

@@ -16,16 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/log.h"
+#include "../domain/blind_review.h"
 #include "../store/activity.h"
 #include "../store/notifications.h"
+#include "../store/review_reveal.h"
 #include "../store/reviews.h"
+#include "../store/settings.h"
 #include "api.h"
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
+#define REVEAL_DAYS_KEY "review_reveal_days"
 
 /* --- how a review is shown --- */
 
@@ -33,7 +33,7 @@ is_staff(const struct req *r)
 static int
 may_see(const struct req *r, const char *status, long long reviewer_id)
 {
-	return strcmp(status, "published") == 0 || is_staff(r) ||
+	return strcmp(status, "published") == 0 || req_is_staff(r) ||
 	    (r->user.id != 0 && r->user.id == reviewer_id);
 }
 
@@ -41,8 +41,15 @@ may_see(const struct req *r, const char *status, long long reviewer_id)
 static void
 shape(const struct req *r, json_object *v)
 {
-	if (!is_staff(r))
+	json_object *st;
+
+	if (!req_is_staff(r))
 		json_object_object_del(v, "reportCount");
+	/* a job's review not yet revealed (its author and staff only see it): marked, with
+	 * visibleAt the latest it shows */
+	if (json_object_object_get_ex(v, "status", &st) &&
+	    strcmp(json_object_get_string(st), "pending") == 0)
+		json_object_object_add(v, "isRevealed", json_object_new_boolean(0));
 }
 
 static enum err
@@ -110,8 +117,9 @@ static const struct vfield update_fields[] = {
 	{ "isHidden", V_BOOL, 0, 0, 0, NULL, IN(struct review_in, hidden), NULL },
 };
 
-/* seed 002 and seed 000 name the text `review` */
-static const char *const review_aliases[] = { "review", "comment", NULL };
+/* seed 002 and seed 000 name the text `review`; seed 001's review names its `job` */
+static const char *const review_aliases[] = { "review", "comment", "jobId", "bookingId",
+	"job", "bookingId", NULL };
 
 /* The overall rating given: rating, else ratings.overall, else a number in ratings;
  * 0 when none. */
@@ -135,6 +143,11 @@ check_create(const void *p, json_object *errs, enum lang lang)
 }
 
 const struct input reviews_create_input = INPUT_ALIASED(struct review_in, create_fields,
+    check_create, review_aliases);
+
+/* POST /api/jobs/:jobId/reviews: the job from the path */
+static const struct vfield job_fields[] = { REVIEW_FIELDS };
+const struct input reviews_job_input = INPUT_ALIASED(struct review_in, job_fields,
     check_create, review_aliases);
 const struct input reviews_update_input = INPUT_ALIASED(struct review_in, update_fields, NULL,
     review_aliases);
@@ -179,6 +192,7 @@ struct create_tx {
 	long long               booking_id;
 	const struct review_in *in;
 	int                     upsert;     /* PUT .../rating: a second rating edits the first */
+	int                     job_only;   /* POST /api/jobs/:jobId/reviews: a job, or 404 */
 	long long               id;         /* out: the review */
 	int                     created;    /* out */
 };
@@ -215,6 +229,125 @@ tell(struct req *r, const struct review_row *rv)
 	return ERR_OK;
 }
 
+/* --- double-blind reviews of jobs (docs/reviews.md, "Double-blind reviews of jobs") --- */
+
+/* The review_reveal_days setting (domain/blind_review.h: 14 when absent). */
+static enum err
+reveal_days(struct req *r, long long *days)
+{
+	long long v;
+	enum db_rc rc;
+
+	rc = db_settings_int(r->db, r->a, REVEAL_DAYS_KEY, BR_MIN_DAYS, BR_MAX_DAYS, &v);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	*days = br_days(rc == DB_OK ? v : -1);
+	return ERR_OK;
+}
+
+/* One party told of a job's reviews: that they were reviewed (no stars, no words: the
+ * review is still blind), or that both reviews show now. */
+static enum err
+tell_job(struct req *r, long long user_id, long long job_id, int revealed)
+{
+	json_object *data = json_owned(r->a, json_object_new_object());
+	struct notify_result res;
+	enum db_rc rc;
+
+	json_object_object_add(data, "jobId", json_object_new_int64(job_id));
+	json_object_object_add(data, "revealed", json_object_new_boolean(revealed));
+	rc = notify_msg(r->db, r->a, user_id, "review", revealed ?
+	    MSG_NOTIFY_REVIEWS_REVEALED_TITLE : MSG_NOTIFY_BLIND_REVIEW_TITLE, revealed ?
+	    MSG_NOTIFY_REVIEWS_REVEALED_BODY : MSG_NOTIFY_BLIND_REVIEW_BODY, data, NOTIFY_PUSH,
+	    &res);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+/* The job b (locked) reviewed by the caller: pending until the other side's review, which
+ * it reveals with this one in this unit of work. Locks: the job (taken), both parties'
+ * users rows in ascending order (a reveal counts for both), then the reviews. */
+static enum err
+job_work(struct req *r, struct create_tx *t, const struct review_booking *b)
+{
+	struct review_row rv, mine, other;
+	enum br_side side;
+	long long days, lo, hi;
+	int other_found;
+	enum db_rc rc;
+	enum err e;
+
+	if ((e = reveal_days(r, &days)) != ERR_OK)
+		return e;
+	switch (br_may_review(b->customer_id, b->technician_id, r->user.id, b->status,
+	    b->since_completed, days)) {
+	case BR_OK:
+		break;
+	case BR_NOT_PARTY:
+		/* staff see the job: not theirs to review; anyone else learns nothing */
+		return req_is_staff(r) ? fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_JOB_PARTY_ONLY) :
+		    fail(r, ERR_NOT_FOUND);
+	case BR_NOT_COMPLETED:
+		return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_NOT_REVIEWABLE);
+	case BR_NO_CRAFTSMAN:
+		return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_NO_TECHNICIAN);
+	case BR_WINDOW_CLOSED:
+		return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_WINDOW_CLOSED);
+	}
+	side = br_side_of(b->customer_id, b->technician_id, r->user.id);
+	lo = b->customer_id < b->technician_id ? b->customer_id : b->technician_id;
+	hi = b->customer_id < b->technician_id ? b->technician_id : b->customer_id;
+	if ((rc = db_reviews_lock_subjects(r->db, r->a, lo, 0)) != DB_OK ||
+	    (rc = db_reviews_lock_subjects(r->db, r->a, hi, 0)) != DB_OK)
+		return fail_db(r, rc);
+	if (t->upsert) {
+		/* PUT /api/booking/:id/rating: the caller's own review changes while blind */
+		rc = db_reviews_find_lock(r->db, r->a, b->id, r->user.id, &mine);
+		if (rc == DB_OK) {
+			if (!br_may_change(mine.kind, mine.status))
+				return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_FINAL);
+			merge(t->in, &mine.v, &rv.v);
+			if ((rc = db_reviews_update(r->db, r->a, mine.id, &rv.v)) != DB_OK)
+				return fail_db(r, rc);
+			t->id = mine.id;
+			return ERR_OK;
+		}
+		if (rc != DB_NOTFOUND)
+			return fail_db(r, rc);
+	}
+	memset(&rv, 0, sizeof(rv));
+	merge(t->in, NULL, &rv.v);
+	rv.booking_id = b->id;
+	rv.reviewer_id = r->user.id;
+	rv.reviewee_id = br_reviewee(side, b->customer_id, b->technician_id);
+	/* the other side's review: written by the one this review is about */
+	rc = db_reviews_find_lock(r->db, r->a, b->id, rv.reviewee_id, &other);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return fail_db(r, rc);
+	other_found = rc == DB_OK;
+	rc = db_reviews_insert_job(r->db, r->a, &rv, side == BR_CLIENT ? "customer" : "technician",
+	    b->completed_at, days, &rv.id);
+	if (rc == DB_DUP)
+		return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_EXISTS);
+	if (rc != DB_OK)
+		return fail_db(r, rc);
+	t->id = rv.id;
+	t->created = 1;
+	if (!other_found)
+		return tell_job(r, rv.reviewee_id, b->id, 0);
+	/* both sides have reviewed: every pending review of the job shows now, and counts */
+	if ((rc = db_reviews_publish_booking(r->db, r->a, b->id, NULL)) != DB_OK ||
+	    (rc = db_reviews_tally(r->db, r->a, rv.reviewee_id, 0, 0, rv.v.rating)) != DB_OK)
+		return fail_db(r, rc);
+	if (strcmp(other.status, "pending") == 0 && (rc = db_reviews_tally(r->db, r->a,
+	    other.reviewee_id, 0, 0, other.v.rating)) != DB_OK)
+		return fail_db(r, rc);
+	if ((e = tell_job(r, b->customer_id, b->id, 1)) != ERR_OK)
+		return e;
+	return tell_job(r, b->technician_id, b->id, 1);
+}
+
 static enum err
 create_work(struct req *r, void *ctx)
 {
@@ -226,9 +359,17 @@ create_work(struct req *r, void *ctx)
 	t->created = 0;
 	if ((rc = db_reviews_booking_lock(r->db, r->a, t->booking_id, &b)) != DB_OK)
 		return fail_db(r, rc);
+	if (strcmp(b.kind, "job") == 0)
+		return job_work(r, t, &b);
+	if (t->job_only)
+		return fail(r, ERR_NOT_FOUND);
+	/* POST /api/reviews: a service booking is its customer's to review (staff are
+	 * answered below); the other roles reach the handler for jobs only */
+	if (!t->upsert && (r->user.role & (ROLE_CUSTOMER | ROLE_STAFF)) == 0)
+		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_CUSTOMER_ONLY);
 	if (b.customer_id == 0 || b.customer_id != r->user.id) {
 		/* staff and the assigned technician see the booking: theirs is no review */
-		if (is_staff(r) || (b.technician_id != 0 && b.technician_id == r->user.id))
+		if (req_is_staff(r) || (b.technician_id != 0 && b.technician_id == r->user.id))
 			return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_CUSTOMER_ONLY);
 		return fail(r, ERR_NOT_FOUND);
 	}
@@ -276,12 +417,167 @@ enum err
 reviews_create(struct req *r)
 {
 	const struct review_in *in = r->in;
-	struct create_tx t = { in->booking_id.i, in, 0, 0, 0 };
+	struct create_tx t = { in->booking_id.i, in, 0, 0, 0, 0 };
 	enum err e;
 
 	if ((e = req_tx(r, create_work, &t)) != ERR_OK)
 		return e;
 	return reply_review(r, 201, MSG_REVIEW_CREATED, t.id);
+}
+
+/* POST /api/jobs/:jobId/reviews: the job's client or its hired craftsman */
+enum err
+reviews_job_create(struct req *r)
+{
+	struct create_tx t = { 0, r->in, 0, 1, 0, 0 };
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &t.booking_id)) != ERR_OK ||
+	    (e = req_tx(r, create_work, &t)) != ERR_OK)
+		return e;
+	return reply_review(r, 201, MSG_REVIEW_CREATED, t.id);
+}
+
+/* GET /api/jobs/:jobId/reviews: the job's reviews as the caller may see them (its
+ * parties and staff; 404 to anyone else): the shown ones, the caller's own while blind
+ * (marked, with when it shows), and of the other side's blind review only that it was
+ * written. */
+static const char *
+blind_state(const struct review_row *rv, int found)
+{
+	if (!found)
+		return "none";
+	return strcmp(rv->status, "pending") == 0 ? "submitted" : rv->status;
+}
+
+enum err
+reviews_job_list(struct req *r)
+{
+	struct review_booking b;
+	struct review_row rv[2];
+	json_object *d, *items, *v, *blind;
+	long long id, who[2];
+	int found[2], staff = req_is_staff(r), mine = -1;
+	enum db_rc rc;
+	enum err e;
+	size_t i;
+
+	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
+		return e;
+	if ((rc = db_reviews_booking_get(r->db, r->a, id, &b)) != DB_OK)
+		return fail_db(r, rc);
+	if (strcmp(b.kind, "job") != 0)
+		return fail(r, ERR_NOT_FOUND);
+	if (br_side_of(b.customer_id, b.technician_id, r->user.id) == BR_NONE && !staff)
+		return fail(r, ERR_NOT_FOUND);
+	who[0] = b.customer_id;
+	who[1] = b.technician_id;
+	items = json_object_new_array();
+	d = json_object_new_object();
+	json_object_object_add(d, "jobId", json_object_new_int64(id));
+	json_object_object_add(d, "reviews", items);
+	for (i = 0; i < 2; i++) {
+		found[i] = 0;
+		if (who[i] == 0)
+			continue;
+		if (who[i] == r->user.id)
+			mine = (int)i;
+		rc = db_reviews_find(r->db, r->a, id, who[i], &rv[i]);
+		if (rc == DB_NOTFOUND)
+			continue;
+		if (rc != DB_OK) {
+			json_object_put(d);
+			return fail_db(r, rc);
+		}
+		found[i] = 1;
+		if (!may_see(r, rv[i].status, rv[i].reviewer_id))
+			continue;
+		if ((rc = db_reviews_view(r->db, r->a, rv[i].id, &v)) != DB_OK) {
+			json_object_put(d);
+			return fail_db(r, rc);
+		}
+		shape(r, v);
+		json_object_array_add(items, v);
+	}
+	if (mine >= 0) {
+		blind = json_object_new_object();
+		json_object_object_add(blind, "mine", json_object_new_string(found[mine] ?
+		    rv[mine].status : "none"));
+		json_object_object_add(blind, "theirs", json_object_new_string(
+		    blind_state(&rv[1 - mine], found[1 - mine])));
+		json_object_object_add(d, "blind", blind);
+	}
+	return reply_ok(r, 200, MSG_REVIEW_JOB_LIST, d);
+}
+
+/* POST /api/maintenance/reveal-reviews: the jobs whose reveal window has passed have
+ * their pending reviews shown and counted, a batch per unit of work (store/review_reveal.h);
+ * nothing pending, nothing done. */
+struct reveal_tx {
+	long long          days;
+	long long          jobs;
+	unsigned long long reviews;
+	int                more;
+};
+
+static enum err
+reveal_work(struct req *r, void *ctx)
+{
+	struct reveal_tx *t = ctx;
+	struct reveal_tally *tal;
+	unsigned long long published;
+	const char *ids;
+	long long n, counted;
+	size_t k, i;
+	enum db_rc rc;
+
+	t->more = 0;
+	if ((rc = db_reveal_due(r->db, r->a, t->days, REVEAL_BATCH, &ids, &n)) != DB_OK)
+		return fail_db(r, rc);
+	if (n == 0)
+		return ERR_OK;
+	t->more = n >= REVEAL_BATCH;
+	if ((rc = db_reveal_lock(r->db, r->a, ids)) != DB_OK ||
+	    (rc = db_reveal_pending(r->db, r->a, ids, &tal, &k, &counted)) != DB_OK)
+		return fail_db(r, rc);
+	for (i = 0; i < k; i++)
+		if ((rc = db_reviews_tally_add(r->db, r->a, tal[i].reviewee_id, tal[i].per_star)) !=
+		    DB_OK)
+			return fail_db(r, rc);
+	if ((rc = db_reveal_publish(r->db, r->a, ids, &published)) != DB_OK)
+		return fail_db(r, rc);
+	if ((long long)published != counted) {
+		/* under the locks nothing else changes them: never, but never count wrong */
+		log_error("msg=reveal_mismatch counted=%lld published=%llu", counted, published);
+		return fail_db(r, DB_ERR);
+	}
+	t->jobs += n;
+	t->reviews += published;
+	return ERR_OK;
+}
+
+enum err
+reviews_reveal_task(struct req *r)
+{
+	struct reveal_tx t;
+	json_object *out;
+	int batch;
+	enum err e;
+
+	memset(&t, 0, sizeof(t));
+	if ((e = reveal_days(r, &t.days)) != ERR_OK)
+		return e;
+	/* bounded: a long backlog is taken up by the next run */
+	for (batch = 0; batch < 50; batch++)
+		if ((e = req_tx(r, reveal_work, &t)) != ERR_OK || !t.more)
+			break;
+	if (e != ERR_OK)
+		return e;
+	out = json_object_new_object();
+	json_object_object_add(out, "revealed", json_object_new_int64((int64_t)t.reviews));
+	json_object_object_add(out, "jobs", json_object_new_int64(t.jobs));
+	json_object_object_add(out, "revealDays", json_object_new_int64(t.days));
+	return reply_ok(r, 200, MSG_REVIEWS_REVEALED, out);
 }
 
 /* PUT /api/booking/:id/rating (seed 002): {rating, review}; the booking's review made,
@@ -381,6 +677,9 @@ change_work(struct req *r, void *ctx)
 	    (rc = db_reviews_lock_subjects(r->db, r->a, peek.reviewee_id, peek.service_id)) !=
 	    DB_OK || (rc = db_reviews_get(r->db, r->a, t->id, 1, &rv)) != DB_OK)
 		return fail_db(r, rc);
+	/* a job's review is final once it shows (domain/blind_review.h) */
+	if (any_content(in) && !br_may_change(rv.kind, rv.status))
+		return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_FINAL);
 	merge(in, &rv.v, &v);
 	status = rv.status;
 	if (in->hidden.set && in->hidden.i)
@@ -423,11 +722,11 @@ reviews_update(struct req *r)
 	if (!may_see(r, rv.status, rv.reviewer_id))
 		return fail(r, ERR_NOT_FOUND);
 	author = rv.reviewer_id == r->user.id;
-	if (!author && !is_staff(r))
+	if (!author && !req_is_staff(r))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_AUTHOR_ONLY);
 	if (!author && any_content(in))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_STAFF_HIDE_ONLY);
-	if (in->hidden.set && !is_staff(r))
+	if (in->hidden.set && !req_is_staff(r))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_STAFF_HIDE_ONLY);
 	if (!any_content(in) && !in->hidden.set)
 		return fail_field(r, ERR_VALIDATION, "body", "NO_KNOWN_FIELD", MSG_V_NO_KNOWN_FIELD);
@@ -480,8 +779,12 @@ reviews_delete(struct req *r)
 		return fail_db(r, rc);
 	if (!may_see(r, rv.status, rv.reviewer_id))
 		return fail(r, ERR_NOT_FOUND);
-	if (rv.reviewer_id != r->user.id && !is_staff(r))
+	if (rv.reviewer_id != r->user.id && !req_is_staff(r))
 		return fail_msg(r, ERR_FORBIDDEN, MSG_REVIEW_AUTHOR_ONLY);
+	/* a job's review once shown stays (staff may still take it down): its author deleting
+	 * it to write another would answer the other side's review */
+	if (!req_is_staff(r) && !br_may_change(rv.kind, rv.status))
+		return fail_msg(r, ERR_CONFLICT, MSG_REVIEW_FINAL);
 	if ((e = req_tx(r, delete_work, &id)) != ERR_OK)
 		return e;
 	return reply_ok(r, 200, MSG_REVIEW_DELETED, NULL);
@@ -614,9 +917,7 @@ struct list_in {
 };
 
 #define LIST_FIELDS \
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL }, \
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL }, \
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check }, \
+	LIST_PAGING_FIELDS(struct list_in), \
 	/* only the reviews of this many stars */ \
 	{ "rating", V_INT, 0, 1, 5, NULL, IN(struct list_in, rating), NULL }
 
@@ -773,7 +1074,7 @@ technicians_performance(struct req *r)
 
 	if ((e = req_param_id(r, 0, &id)) != ERR_OK)
 		return e;
-	if (!is_staff(r) && id != r->user.id)
+	if (!req_is_staff(r) && id != r->user.id)
 		return fail_msg(r, ERR_FORBIDDEN, MSG_TECHNICIAN_SELF_ONLY);
 	if ((rc = db_reviews_performance(r->db, r->a, id, &p)) != DB_OK)
 		return fail_db(r, rc);

@@ -115,6 +115,9 @@ const struct route app_routes[] = {
 	    .body_list = &services_bulk_input },
 	{ PUT, "/api/services/:id", services_update, ROLE_STAFF, 0, .body = &services_update_input },
 	{ DELETE, "/api/services/:id", services_delete, ROLE_STAFF, 0 },
+	/* the catalog's order, one place at a time (the dashboard's services page) */
+	{ POST, "/api/services/:id/move", services_move, ROLE_STAFF, 0,
+	    .body = &services_move_input },
 
 	/* technicians (seed 000): the literal paths before :id; the handlers refuse a
 	 * technician's writes to another technician */
@@ -195,7 +198,7 @@ const struct route app_routes[] = {
 	{ POST, "/api/jobs/:jobId/quotes/:quoteId/withdraw", quotes_withdraw, ROLE_TECHNICIAN,
 	    0 },
 	{ POST, "/api/jobs/:jobId/quotes/:quoteId/accept", quotes_accept,
-	    ROLE_CUSTOMER | ROLE_CORPORATE, 0 },
+	    ROLE_CUSTOMER | ROLE_CORPORATE, 0, .body = &quotes_accept_input },
 	{ POST, "/api/jobs/:jobId/invite", jobs_invite, ROLE_CUSTOMER | ROLE_CORPORATE, 0,
 	    .body = &jobs_invite_input },
 	{ GET, "/api/jobs/:jobId/invitations", jobs_invitations,
@@ -250,7 +253,8 @@ const struct route app_routes[] = {
 	/* reviews (seed 000; seed 004's response; seed 002's /api/review family, its
 	 * /api/user/:id/reviews and PUT /api/booking/:id/rating): reviews.c. A review the
 	 * caller may not see is 404. */
-	{ POST, "/api/reviews", reviews_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	{ POST, "/api/reviews", reviews_create,
+	    ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &reviews_create_input },
 	{ GET, "/api/reviews/service/:serviceId", reviews_of_service, ROUTE_PUBLIC,
 	    ROUTE_OPTIONAL_AUTH, .query = &reviews_list_query },
@@ -266,7 +270,8 @@ const struct route app_routes[] = {
 	    .body = &reviews_report_input },
 	{ PUT, "/api/reviews/:id/response", reviews_response, ROLE_TECHNICIAN, 0,
 	    .body = &reviews_response_input },
-	{ POST, "/api/review", reviews_create, ROLE_CUSTOMER | ROLE_STAFF, 0,
+	{ POST, "/api/review", reviews_create,
+	    ROLE_CUSTOMER | ROLE_CORPORATE | ROLE_TECHNICIAN | ROLE_STAFF, 0,
 	    .body = &reviews_create_input },
 	{ GET, "/api/review", reviews_list, ROUTE_PUBLIC, ROUTE_OPTIONAL_AUTH,
 	    .query = &reviews_all_query },
@@ -279,6 +284,11 @@ const struct route app_routes[] = {
 	    .body = &booking_rating_input },
 	{ GET, "/api/technicians/:id/performance", technicians_performance,
 	    ROLE_TECHNICIAN | ROLE_STAFF, 0 },
+	/* double-blind reviews of jobs (seed 001 §2.3, §7.7): the job's client and hired
+	 * craftsman review each other once; POST /api/reviews takes a job too (reviews.c) */
+	{ POST, "/api/jobs/:jobId/reviews", reviews_job_create, ROLE_ANY, 0,
+	    .body = &reviews_job_input },
+	{ GET, "/api/jobs/:jobId/reviews", reviews_job_list, ROLE_ANY, 0 },
 
 	/* maintenance: cron and systemd timers */
 	{ POST, "/api/maintenance/:task", maintenance_run, ROUTE_PUBLIC, ROUTE_MAINTENANCE },

@@ -357,12 +357,6 @@ created(struct arena *a, const struct service_values *v)
 	return d;
 }
 
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
-
 /* --- reads --- */
 
 struct list_q {
@@ -493,7 +487,7 @@ reply_service(struct req *r, int status, enum msg msg, long long id)
 	json_object *svc;
 	enum db_rc rc;
 
-	if ((rc = db_services_view(r->db, r->a, id, is_staff(r), &svc)) != DB_OK)
+	if ((rc = db_services_view(r->db, r->a, id, req_is_staff(r), &svc)) != DB_OK)
 		return fail_db(r, rc);
 	return reply_ok(r, status, msg, svc);
 }
@@ -737,4 +731,104 @@ search_services(struct req *r)
 		return fail_db(r, rc);
 	}
 	return reply_list(r, MSG_SEARCH_RESULTS, items, &pg);
+}
+
+/* --- POST /api/services/:id/move (staff): one place up or down in the catalog --- */
+
+/* The catalog lists popular services first, then by sortOrder and id; a move swaps the
+ * service with its neighbour among the live services of its popularity and numbers that
+ * group 10, 20, 30... in one transaction (only the rows whose number changes are
+ * written), so ties and gaps left by hand-typed sortOrders never stall a move. The group
+ * is locked in its index order before anything is written: two moves at once apply one
+ * after the other. The first one up (or the last one down) stays where it is. */
+
+static const char *const move_directions[] = { "up", "down", NULL };
+
+struct move_in {
+	struct in_val direction;
+};
+
+static const struct vfield move_fields[] = {
+	{ "direction", V_ENUM, VF_REQUIRED, 0, 0, move_directions, IN(struct move_in, direction),
+	    NULL },
+};
+const struct input services_move_input = INPUT(struct move_in, move_fields, NULL);
+
+struct move_tx {
+	long long id;
+	int       popular, up;
+	long long position;      /* 1-based, after the move */
+};
+
+static void
+swap_rows(long long *ids, long long *sorts, size_t a, size_t b)
+{
+	long long t;
+
+	t = ids[a], ids[a] = ids[b], ids[b] = t;
+	t = sorts[a], sorts[a] = sorts[b], sorts[b] = t;
+}
+
+static enum err
+move_work(struct req *r, void *ctx)
+{
+	struct move_tx *t = ctx;
+	long long *ids, *sorts;
+	json_object *details;
+	size_t n, i, k;
+	enum db_rc rc;
+
+	if ((rc = db_services_order_lock(r->db, r->a, t->popular, &ids, &sorts, &n)) != DB_OK)
+		return fail_db(r, rc);
+	if (n > SERVICES_ORDER_MAX)
+		return fail(r, ERR_CONFLICT);
+	for (k = 0; k < n && ids[k] != t->id; k++)
+		;
+	if (k == n)   /* switched off (or its popularity changed) since it was read */
+		return fail_msg(r, ERR_CONFLICT, MSG_SERVICE_NOT_LISTED);
+	/* the neighbour's place, each row keeping its own number until it is renumbered */
+	if (t->up && k > 0)
+		swap_rows(ids, sorts, k - 1, k), k--;
+	else if (!t->up && k + 1 < n)
+		swap_rows(ids, sorts, k, k + 1), k++;
+	t->position = (long long)k + 1;
+	for (i = 0; i < n; i++)
+		if (sorts[i] != ((long long)i + 1) * 10 &&
+		    (rc = db_services_set_sort(r->db, r->a, ids[i], ((long long)i + 1) * 10)) != DB_OK)
+			return fail_db(r, rc);
+	details = json_owned(r->a, json_object_new_object());
+	json_object_object_add(details, "direction", json_object_new_string(t->up ? "up" :
+	    "down"));
+	json_object_object_add(details, "position", json_object_new_int64(t->position));
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.move", "service", t->id,
+	    details)) != DB_OK ||
+	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
+enum err
+services_move(struct req *r)
+{
+	const struct move_in *in = r->in;
+	struct move_tx t = { 0, 0, 0, 0 };
+	json_object *svc;
+	int active = 0;
+	enum db_rc rc;
+	enum err e;
+
+	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
+		return e;
+	/* its group, read before the lock; move_work finds it there again or refuses */
+	if ((rc = db_services_view(r->db, r->a, t.id, 1, &svc)) != DB_OK)
+		return fail_db(r, rc);
+	json_owned(r->a, svc);
+	json_get_bool(svc, "isPopular", &t.popular);
+	json_get_bool(json_object_object_get(svc, "availability"), "isActive", &active);
+	if (!active)
+		return fail_msg(r, ERR_CONFLICT, MSG_SERVICE_NOT_LISTED);
+	t.up = strcmp(in->direction.s, "up") == 0;
+	if ((e = req_tx(r, move_work, &t)) != ERR_OK)
+		return e;
+	return reply_service(r, 200, MSG_SERVICE_MOVED, t.id);
 }

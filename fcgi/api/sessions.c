@@ -11,6 +11,7 @@
 #include "../store/activity.h"
 #include "../store/bookings.h"
 #include "../store/sessions.h"
+#include "../store/events.h"
 #include "api.h"
 
 #define SESSIONS_DEFAULT_LIMIT 20
@@ -148,7 +149,7 @@ sessions_auth_check(struct req *r, long long user_id)
 	char room[32];
 
 	snprintf(room, sizeof(room), "user:%lld", user_id);
-	return db_bookings_realtime(r->db, r->a, room, "auth:check",
+	return db_events_add(r->db, r->a, room, "auth:check",
 	    json_owned(r->a, json_object_new_object()));
 }
 

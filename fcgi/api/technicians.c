@@ -20,6 +20,7 @@
 #include "../store/technicians.h"
 #include "../store/user_lists.h"
 #include "../store/users.h"
+#include "../store/events.h"
 #include "api.h"
 #include "user_view.h"
 
@@ -27,12 +28,6 @@
 #define NEAR_MAX_KM 100.0
 #define NEAR_DEFAULT_LIMIT 20
 #define NEAR_MAX_LIMIT 50
-
-static int
-is_staff(const struct req *r)
-{
-	return r->user.id != 0 && (r->user.role & ROLE_STAFF) != 0;
-}
 
 /* --- decimals in a query ("30.0444", "-0.5") --- */
 
@@ -152,7 +147,7 @@ technician_for(struct req *r, json_object *row, const struct user_shown *shown)
 		json_object_put(dist);
 		return NULL;
 	}
-	if (tech != NULL && !is_staff(r) && r->user.id != id) {
+	if (tech != NULL && !req_is_staff(r) && r->user.id != id) {
 		json_object_object_del(tech, "location");
 		json_object_object_del(tech, "verification");
 	}
@@ -200,8 +195,10 @@ static const char *const work_statuses[] = { "available", "busy", "offline", NUL
 
 struct list_q {
 	struct in_val status, specialization, city, limit, cursor;
-	struct in_val sort;
+	struct in_val sort, verification;
 };
+
+static const char *const list_verifications[] = { "pending", "verified", "rejected", NULL };
 
 /* sort=rating: the list by rating, best first (list_by_rating, at the end) */
 static const char *const list_sorts[] = { "newest", "rating", NULL };
@@ -215,6 +212,9 @@ static const struct vfield list_fields[] = {
 	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_q, limit), NULL },
 	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_q, cursor), list_cursor_check },
 	{ "sort", V_ENUM, 0, 0, 0, list_sorts, IN(struct list_q, sort), NULL },
+	/* the profile's verification state (the dashboard's technicians page) */
+	{ "verification", V_ENUM, 0, 0, 0, list_verifications, IN(struct list_q, verification),
+	    NULL },
 };
 
 const struct input technicians_list_query = INPUT(struct list_q, list_fields, NULL);
@@ -223,7 +223,7 @@ enum err
 technicians_list(struct req *r)
 {
 	const struct list_q *q = r->qin;
-	struct technician_filter f = { NULL, NULL, NULL };
+	struct technician_filter f = { NULL, NULL, NULL, NULL };
 	struct technician_page out;
 	struct user_cursor after;
 	struct page pg = { 0 };
@@ -239,6 +239,8 @@ technicians_list(struct req *r)
 		f.category = q->specialization.s;
 	if (q->city.set)
 		f.city = q->city.s;
+	if (q->verification.set)
+		f.verification = q->verification.s;
 	if (q->cursor.set)
 		user_lists_cursor_decode(q->cursor.s, &after);   /* checked by check_cursor */
 	if ((rc = db_technicians_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK ||
@@ -571,7 +573,7 @@ any_field(const struct profile_in *in)
 enum err
 technicians_update(struct req *r)
 {
-	struct profile_tx t = { 0, r->in, NULL, NULL, is_staff(r) };
+	struct profile_tx t = { 0, r->in, NULL, NULL, req_is_staff(r) };
 	enum err e;
 
 	if ((e = req_param_id(r, 0, &t.id)) != ERR_OK)
@@ -687,7 +689,7 @@ status_work(struct req *r, void *ctx)
 	json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
 	json_object_object_add(d, "status", json_object_new_string(t->in->status.s));
 	json_object_object_add(d, "kind", json_object_new_string("work"));
-	if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:status-change", d)) !=
+	if ((rc = db_events_add(r->db, r->a, "admins", "technician:status-change", d)) !=
 	    DB_OK)
 		return fail_db(r, rc);
 	if (t->in->lat.set) {
@@ -695,7 +697,7 @@ status_work(struct req *r, void *ctx)
 		json_object_object_add(d, "technicianId", json_object_new_int64(t->id));
 		json_object_object_add(d, "latitude", json_object_new_double(t->in->lat.d));
 		json_object_object_add(d, "longitude", json_object_new_double(t->in->lng.d));
-		if ((rc = db_bookings_realtime(r->db, r->a, "admins", "technician:location-update",
+		if ((rc = db_events_add(r->db, r->a, "admins", "technician:location-update",
 		    d)) != DB_OK)
 			return fail_db(r, rc);
 	}
@@ -715,7 +717,7 @@ enum err
 technicians_status(struct req *r)
 {
 	const struct status_in *in = r->in;
-	struct status_tx t = { r->user.id, in, is_staff(r) };
+	struct status_tx t = { r->user.id, in, req_is_staff(r) };
 	enum err e;
 
 	if (t.staff) {
@@ -773,14 +775,15 @@ static enum err
 list_by_rating(struct req *r)
 {
 	const struct list_q *q = r->qin;
-	struct technician_filter f = { NULL, NULL, NULL };
+	struct technician_filter f = { NULL, NULL, NULL, NULL };
 	struct technician_rating_page out;
 	struct technician_rating_key after;
 	struct page pg = { 0 };
 	enum db_rc rc;
 
 	/* the rating's index holds no profile: no filter with this order */
-	if (q->status.set || q->specialization.set || q->city.set)
+	if (q->status.set || q->specialization.set || q->city.set ||
+	    q->verification.set)
 		return fail_field(r, ERR_VALIDATION, "sort", "INVALID_VALUE",
 		    MSG_V_TECHNICIAN_RATING_SORT);
 	if (q->cursor.set && rating_key(q->cursor.s, &after) != 0)

@@ -71,20 +71,6 @@ users_reply_user(struct req *r, int status, enum msg msg, long long id)
 	return reply_ok(r, status, msg, data);
 }
 
-/* Copy of s without surrounding white space. */
-static char *
-trimmed(struct arena *a, const char *s)
-{
-	size_t n;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 static int
 str_eq(const char *a, const char *b)
 {
@@ -135,9 +121,7 @@ static const char *const list_statuses[] = { "all", "active", "banned", NULL };
 
 /* status last: the admin list declares it, GET /api/users does not */
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct users_list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct users_list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct users_list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct users_list_in),
 	{ "role", V_STRING, 0, 1, 32, NULL, IN(struct users_list_in, role), list_role },
 	{ "search", V_STRING, 0, 1, 100, NULL, IN(struct users_list_in, search), NULL },
 	{ "status", V_ENUM, 0, 0, 0, list_statuses, IN(struct users_list_in, status), NULL },
@@ -368,7 +352,7 @@ static const char *
 name_text(struct in_val *v, struct arena *a, enum msg *msg)
 {
 	*msg = MSG_NONE;
-	v->s = trimmed(a, v->s);
+	v->s = arena_strtrim(a, v->s);
 	return *v->s == '\0' ? "REQUIRED" : NULL;
 }
 
@@ -377,7 +361,7 @@ static const char *
 optional_text(struct in_val *v, struct arena *a, enum msg *msg)
 {
 	*msg = MSG_NONE;
-	v->s = trimmed(a, v->s);
+	v->s = arena_strtrim(a, v->s);
 	if (*v->s == '\0') {
 		v->s = NULL;
 		v->null = 1;
@@ -581,7 +565,7 @@ profile_apply(struct req *r, const struct profile_in *in, struct user_profile *p
 		p->first_name = sp == NULL ? in->full_name.s :
 		    arena_strndup(r->a, in->full_name.s, (size_t)(sp - in->full_name.s));
 		if (sp != NULL)
-			p->last_name = trimmed(r->a, sp + 1);
+			p->last_name = arena_strtrim(r->a, sp + 1);
 	}
 	put_text(&p->first_name, twin(&in->top.first_name, &in->nested.first_name));
 	put_text(&p->last_name, twin(&in->top.last_name, &in->nested.last_name));

@@ -351,9 +351,7 @@ struct list_in {
 };
 
 static const struct vfield list_fields[] = {
-	{ "page", V_INT, 0, 1, 1000000, NULL, IN(struct list_in, page), NULL },
-	{ "limit", V_INT, 0, 1, 100, NULL, IN(struct list_in, limit), NULL },
-	{ "cursor", V_STRING, 0, 1, 64, NULL, IN(struct list_in, cursor), list_cursor_check },
+	LIST_PAGING_FIELDS(struct list_in),
 	{ "status", V_ENUM, 0, 0, 0, states, IN(struct list_in, status), NULL },
 };
 const struct input verification_list_query = INPUT(struct list_in, list_fields, NULL);

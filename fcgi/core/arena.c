@@ -93,6 +93,27 @@ arena_strdup(struct arena *a, const char *s)
 	return s == NULL ? NULL : arena_strndup(a, s, strlen(s));
 }
 
+static int
+ascii_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+char *
+arena_strtrim(struct arena *a, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	while (ascii_space(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && ascii_space(s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {

@@ -20,6 +20,8 @@ void *arena_alloc(struct arena *a, size_t n);          /* zeroed, aligned, never
 char *arena_strdup(struct arena *a, const char *s);    /* NULL stays NULL */
 /* exactly n bytes of s (which must hold them; they may include NUL) and a NUL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* s without its leading and trailing ASCII white space (NULL stays NULL) */
+char *arena_strtrim(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The strings up to a NULL, joined with sep between them (no printf: hot paths use it). */

@@ -183,6 +183,12 @@ req_actor(struct req *r)
 	return who;
 }
 
+int
+req_is_staff(const struct req *r)
+{
+	return r->user.id > 0 && (r->user.role & ROLE_STAFF) != 0;
+}
+
 void
 req_set_user_lang(struct req *r, const char *pref)
 {

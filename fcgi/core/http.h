@@ -166,6 +166,8 @@ enum err    req_page(struct req *r, long long *page, long long *limit);
  * pattern for a bound parameter; *like is NULL when the parameter is absent or empty. */
 /* The caller as the activity log records an actor (store/activity.h). */
 const struct actor *req_actor(struct req *r);
+/* Whether the caller is signed in as staff (an admin or a moderator). */
+int         req_is_staff(const struct req *r);
 /* Language of the reply, once the caller's own preference is known. */
 void        req_set_user_lang(struct req *r, const char *pref);
 

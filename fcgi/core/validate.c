@@ -95,6 +95,12 @@ is_date(const char *s)
 	return 1;
 }
 
+const char *
+in_str(const struct in_val *v)
+{
+	return v->set && !v->null ? v->s : NULL;
+}
+
 void
 verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
     enum msg msg)

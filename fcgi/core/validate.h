@@ -118,6 +118,9 @@ size_t input_read(struct arena *a, json_object *body, const struct input *in, en
 size_t input_read_query(struct arena *a, const struct kvlist *q, const struct input *in,
     enum lang lang, void **out, json_object **errors);
 
+/* The field's text when it was sent and not null, else NULL. */
+const char *in_str(const struct in_val *v);
+
 /* Appends one {field, message, code} to an errors[] array; MSG_NONE means "v.<code>". */
 void verror_add(json_object *errs, enum lang lang, const char *field, const char *code,
     enum msg msg);

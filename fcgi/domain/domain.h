@@ -5,6 +5,7 @@
 #include "booking.h"
 #include "identity.h"
 #include "limits.h"
+#include "money.h"
 #include "national_id.h"
 #include "settings_rules.h"
 

@@ -12,6 +12,61 @@ static const char *const invitation_names[MKI__MAX] = {
 	[MKI_PENDING] = "Pending", [MKI_ACCEPTED] = "Accepted", [MKI_REJECTED] = "Rejected",
 };
 
+static const char *const payment_names[MKP__MAX] = {
+	[MKP_ESCROW] = "Escrow", [MKP_CASH] = "Cash", [MKP_CASH_PROTECTED] = "CashProtected",
+};
+
+static const char *const payment_keys[MKP__MAX] = {
+	[MKP_ESCROW] = "escrow", [MKP_CASH] = "cash", [MKP_CASH_PROTECTED] = "cash_protected",
+};
+
+/* The index of s among names[1..n-1] in any letter case, or 0 (the NONE of each enum). */
+static int
+name_index(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 1; s != NULL && i < n; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return i;
+	return 0;
+}
+
+const char *
+mk_payment_name(enum mk_payment p)
+{
+	return (unsigned)p < MKP__MAX ? payment_names[p] : NULL;
+}
+
+const char *
+mk_payment_key(enum mk_payment p)
+{
+	return (unsigned)p < MKP__MAX ? payment_keys[p] : NULL;
+}
+
+enum mk_payment
+mk_payment_parse(const char *s)
+{
+	int i;
+
+	if (s != NULL && strcasecmp(s, "Cash Protected") == 0)
+		return MKP_CASH_PROTECTED;
+	if ((i = name_index(payment_names, MKP__MAX, s)) == 0)
+		i = name_index(payment_keys, MKP__MAX, s);
+	return (enum mk_payment)i;
+}
+
+long long
+mk_platform_fee(long long price, long long bps)
+{
+	if (price <= 0 || bps <= 0)
+		return 0;
+	if (bps >= 10000)
+		return price;
+	/* price < 10^14 and bps < 10^4: the product stays below 2^63 */
+	return (price * bps + 5000) / 10000;
+}
+
 const char *
 mk_quote_name(enum mk_quote q)
 {
@@ -21,12 +76,7 @@ mk_quote_name(enum mk_quote q)
 enum mk_quote
 mk_quote_parse(const char *s)
 {
-	int i;
-
-	for (i = MKQ_NONE + 1; s != NULL && i < MKQ__MAX; i++)
-		if (strcasecmp(s, quote_names[i]) == 0)
-			return (enum mk_quote)i;
-	return MKQ_NONE;
+	return (enum mk_quote)name_index(quote_names, MKQ__MAX, s);
 }
 
 const char *
@@ -38,12 +88,7 @@ mk_invitation_name(enum mk_invitation v)
 enum mk_invitation
 mk_invitation_parse(const char *s)
 {
-	int i;
-
-	for (i = MKI_NONE + 1; s != NULL && i < MKI__MAX; i++)
-		if (strcasecmp(s, invitation_names[i]) == 0)
-			return (enum mk_invitation)i;
-	return MKI_NONE;
+	return (enum mk_invitation)name_index(invitation_names, MKI__MAX, s);
 }
 
 int

@@ -25,6 +25,17 @@ enum mk_invitation {
 	MKI__MAX
 };
 
+/* How the client pays for a hired job (seed 001 §2.2, §6.2 paymentType): through the
+ * platform's escrow, in cash to the craftsman, or in cash with the platform's payment
+ * protection. The money work moves the amounts; a job records the choice. */
+enum mk_payment {
+	MKP_NONE = 0,
+	MKP_ESCROW,
+	MKP_CASH,
+	MKP_CASH_PROTECTED,
+	MKP__MAX
+};
+
 /* Why a step is refused (each maps to one answer: see the handler). */
 enum mk_result {
 	MK_OK = 0,
@@ -46,6 +57,18 @@ const char        *mk_quote_name(enum mk_quote q);
 enum mk_quote      mk_quote_parse(const char *s);
 const char        *mk_invitation_name(enum mk_invitation i);
 enum mk_invitation mk_invitation_parse(const char *s);
+
+/* "Escrow", "Cash", "CashProtected" as the API shows them; the stored words "escrow",
+ * "cash", "cash_protected". Parse takes either form in any letter case (and "Cash
+ * Protected"); MKP_NONE for anything else. */
+const char     *mk_payment_name(enum mk_payment p);
+const char     *mk_payment_key(enum mk_payment p);
+enum mk_payment mk_payment_parse(const char *s);
+
+/* The platform's fee on a job's price (piastres) at a rate in basis points (1000 =
+ * 10 %), rounded half up to a whole piastre; 0 for a rate or price below 1, the
+ * price itself for a rate above 10000. Exact for any price up to 10^14 piastres. */
+long long mk_platform_fee(long long price, long long bps);
 
 /* Whether a job takes edits, quotes and an acceptance: Posted or Quoted. */
 int mk_job_open(enum bk_status job);

@@ -27,6 +27,10 @@ const struct setting_rule setting_rules[] = {
 	{ "admin_session_max_hours",   SK_INT,       1, 720 },
 	/* the marketplace: whether craftsmen not yet verified may quote (fcgi/api/jobs.c) */
 	{ "unverified_can_quote",      SK_BOOL,      0, 0 },
+	/* the platform's fee on a hired job's price, basis points (fcgi/api/jobs.c) */
+	{ "platform_fee_bps",          SK_INT,       0, 10000 },
+	/* the days until a job's reviews show (fcgi/api/reviews.c; domain/blind_review.h) */
+	{ "review_reveal_days",        SK_INT,       1, 60 },
 	{ NULL, 0, 0, 0 },
 };
 

@@ -35,6 +35,7 @@
 #include "domain/booking.h"
 #include "notifier.h"
 #include "store/bookings.h"
+#include "store/events.h"
 #include "store/notifications.h"
 #include "store/settings.h"
 #include "store/users.h"
@@ -161,12 +162,12 @@ presence(struct ws *w, int online)
 	json_object_object_add(o, "online", json_object_new_boolean(online));
 	json_object_object_add(o, "at", json_object_new_string(db_time_utc(time(NULL), 0, at,
 	    sizeof(at))));
-	rc = db_bookings_realtime(n->db, &n->arena, "admins", "presence:update", o);
+	rc = db_events_add(n->db, &n->arena, "admins", "presence:update", o);
 	if (rc == DB_OK && w->role == ROLE_TECHNICIAN) {
 		json_object_object_add(o, "technicianId", json_object_new_int64(w->user_id));
 		json_object_object_add(o, "status", json_object_new_string(online ? "online" :
 		    "offline"));
-		rc = db_bookings_realtime(n->db, &n->arena, "admins", "technician:status-change",
+		rc = db_events_add(n->db, &n->arena, "admins", "technician:status-change",
 		    o);
 	}
 	if (rc != DB_OK)
@@ -412,7 +413,7 @@ location_tx(struct ws *w, long long id, double lat, double lng, int *eta,
 	json_object_object_add(ev, "technicianId", json_object_new_int64(b.technician_id));
 	json_object_object_add(ev, "latitude", json_object_new_double(lat));
 	json_object_object_add(ev, "longitude", json_object_new_double(lng));
-	rc = db_bookings_realtime(n->db, a, room, "booking:location-update", ev);
+	rc = db_events_add(n->db, a, room, "booking:location-update", ev);
 	json_object_put(ev);
 	if (rc != DB_OK)
 		goto db_fail;
@@ -421,7 +422,7 @@ location_tx(struct ws *w, long long id, double lat, double lng, int *eta,
 	json_object_object_add(ev, "etaMinutes", minutes >= 0 ? json_object_new_int(minutes) :
 	    NULL);
 	json_object_object_add(ev, "distanceKm", km >= 0 ? json_object_new_double(km) : NULL);
-	rc = db_bookings_realtime(n->db, a, room, "booking:eta-update", ev);
+	rc = db_events_add(n->db, a, room, "booking:eta-update", ev);
 	json_object_put(ev);
 	if (rc != DB_OK || (rc = db_commit(n->db)) != DB_OK)
 		goto db_fail;

@@ -23,7 +23,6 @@ enum stmt {
 	STMT_UPDATE,
 	STMT_HISTORY,
 	STMT_HISTORY_LIST,
-	STMT_REALTIME,
 	STMT_TECHNICIAN,
 	STMT_CONTACT,
 	STMT_LINKED,
@@ -119,8 +118,6 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_HISTORY_LIST] = { "SELECT from_status AS `from`, to_status AS `to`, event,"
 	    " actor_id AS actorId, actor_role AS actorRole, note, created_at AS timestamp"
 	    " FROM booking_history WHERE booking_id = ? ORDER BY id", 1, 7, 0 },
-	[STMT_REALTIME] = { "INSERT INTO realtime_events (room, event, payload)"
-	    " VALUES (?, ?, ?)", 3, 0, 0 },
 	[STMT_TECHNICIAN] = { "SELECT role = 'technician' AND is_active = 1 AND is_banned = 0"
 	    " FROM users WHERE id = ? AND deleted_at IS NULL", 1, 1, 0 },
 	[STMT_CONTACT] = { "SELECT b.customer_phone, u.first_name, u.preferred_language"
@@ -352,14 +349,6 @@ db_bookings_history_list(struct db *db, struct arena *a, long long booking_id,
 		return rc;
 	*out = db_rows_json(&res);
 	return DB_OK;
-}
-
-enum db_rc
-db_bookings_realtime(struct db *db, struct arena *a, const char *room, const char *event,
-    json_object *payload)
-{
-	return RUN(db, a, STMT_REALTIME, NULL, DB_STR(room), DB_STR(event),
-	    DB_STR(json_text(a, payload, NULL)));
 }
 
 enum db_rc

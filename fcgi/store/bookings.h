@@ -95,10 +95,6 @@ enum db_rc db_bookings_history(struct db *db, struct arena *a, long long booking
 enum db_rc db_bookings_history_list(struct db *db, struct arena *a, long long booking_id,
     json_object **out);
 
-/* A row of realtime_events for the notifier: room, event name, payload (not taken). */
-enum db_rc db_bookings_realtime(struct db *db, struct arena *a, const char *room,
-    const char *event, json_object *payload);
-
 /* Whether the user may be given bookings: an active, unbanned technician. */
 enum db_rc db_bookings_technician_ok(struct db *db, struct arena *a, long long user_id,
     int *ok);

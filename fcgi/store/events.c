@@ -1,8 +1,12 @@
 #include "events.h"
 
-enum stmt { STMT_PURGE, STMT_LAST_ID, STMT_TAIL, STMT__MAX };
+#include "../core/http.h"
+
+enum stmt { STMT_ADD, STMT_PURGE, STMT_LAST_ID, STMT_TAIL, STMT__MAX };
 
 static const struct db_stmt stmts[STMT__MAX] = {
+	[STMT_ADD] = { "INSERT INTO realtime_events (room, event, payload) VALUES (?, ?, ?)",
+	    3, 0, 0 },
 	/* a batch, so a long backlog never holds locks for long */
 	[STMT_PURGE] = { "DELETE FROM realtime_events"
 	    " WHERE created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 DAY LIMIT 10000", 0, 0, 0 },
@@ -14,6 +18,14 @@ static const struct db_stmt stmts[STMT__MAX] = {
 };
 
 struct db_family store_events = DB_FAMILY("events", stmts);
+
+enum db_rc
+db_events_add(struct db *db, struct arena *a, const char *room, const char *event,
+    json_object *payload)
+{
+	return db_exec(db, a, &store_events, STMT_ADD, DB_ARGS(DB_STR(room), DB_STR(event),
+	    DB_STR(json_text(a, payload, NULL))), NULL);
+}
 
 enum db_rc
 db_events_purge(struct db *db, struct arena *a, unsigned long long *n)

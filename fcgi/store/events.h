@@ -2,7 +2,15 @@
 #ifndef WARSHA_STORE_EVENTS_H
 #define WARSHA_STORE_EVENTS_H
 
+#include <json-c/json.h>
+
 #include "store.h"
+
+/* A row for the notifier to push to a WebSocket room: room, event name, payload (not
+ * taken; written as JSON text). Runs in the caller's transaction, so the event exists
+ * exactly when the change it announces does. */
+enum db_rc db_events_add(struct db *db, struct arena *a, const char *room,
+    const char *event, json_object *payload);
 
 /* Maintenance, a batch at a time: events over a day old. *n: the rows deleted. */
 enum db_rc db_events_purge(struct db *db, struct arena *a, unsigned long long *n);

@@ -48,8 +48,9 @@ enum stmt {
 	" b.latitude AS lat, b.longitude AS lng, b.images AS `photos:json`," \
 	" b.total AS jobPrice, b.currency, b.cancellation_reason AS cancellationReason," \
 	" b.cancellation_fee AS cancellationFee, b.created_at AS createdAt," \
-	" b.updated_at AS updatedAt, b.hired_at AS hiredAt"
-#define JOB_NCOLS 24
+	" b.updated_at AS updatedAt, b.hired_at AS hiredAt, b.payment_type AS paymentType," \
+	" b.platform_fee AS platformFee"
+#define JOB_NCOLS 26
 
 /* The board: kind job, posted or quoted (both are 'pending_approval' in list_status),
  * newest first from (created_at, id) backwards; the point's box, its circle and the
@@ -106,8 +107,8 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_INSERT] = { "INSERT INTO bookings (number, kind, title, category, budget_min,"
 	    " budget_max, customer_id, service_id, status, list_status, scheduled_at, address,"
 	    " city, governorate, latitude, longitude, customer_name, customer_phone,"
-	    " problem_description, images) VALUES (?, 'job', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?)", 18, 0, 0 },
+	    " problem_description, images, payment_type) VALUES (?, 'job', ?, ?, ?, ?, ?, NULL,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 19, 0, 0 },
 	/* NULL keeps a column; a flag before a nullable one says whether to write it */
 	[STMT_EDIT] = { "UPDATE bookings SET title = COALESCE(?, title),"
 	    " problem_description = COALESCE(?, problem_description),"
@@ -115,9 +116,12 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " city = COALESCE(?, city), governorate = COALESCE(?, governorate),"
 	    " budget_min = IF(?, ?, budget_min), budget_max = IF(?, ?, budget_max),"
 	    " latitude = IF(?, ?, latitude), longitude = IF(?, ?, longitude),"
-	    " images = IF(?, ?, images) WHERE id = ? AND kind = 'job'", 17, 0, 0 },
-	[STMT_HIRE] = { "UPDATE bookings SET base_price = ?, total = ?, hired_at = NOW(3)"
-	    " WHERE id = ? AND kind = 'job'", 3, 0, 0 },
+	    " images = IF(?, ?, images), payment_type = COALESCE(?, payment_type)"
+	    " WHERE id = ? AND kind = 'job'", 18, 0, 0 },
+	/* the payment type named at the acceptance, else the job's, else cash */
+	[STMT_HIRE] = { "UPDATE bookings SET base_price = ?, total = ?, hired_at = NOW(3),"
+	    " payment_type = COALESCE(?, payment_type, 'cash'), platform_fee = ?"
+	    " WHERE id = ? AND kind = 'job'", 5, 0, 0 },
 	[STMT_CATEGORY] = { "SELECT category FROM bookings WHERE id = ?", 1, 1, 0 },
 	[STMT_VIEW] = { JOB_SELECT " FROM bookings b WHERE b.id = ? AND b.kind = 'job'", 1,
 	    JOB_NCOLS, 0 },
@@ -237,7 +241,7 @@ db_jobs_insert(struct db *db, struct arena *a, const struct job_new *j, long lon
 	    DB_STR(j->scheduled_at), DB_STR(j->address), DB_STR(j->city),
 	    DB_STR(j->governorate), DB_STR(j->latitude), DB_STR(j->longitude),
 	    DB_STR(j->customer_name), DB_STR(j->customer_phone), DB_STR(j->description),
-	    DB_STR(j->images))) != DB_OK)
+	    DB_STR(j->images), DB_STR(j->payment_type))) != DB_OK)
 		return rc;
 	*id = (long long)res.insert_id;
 	return DB_OK;
@@ -252,13 +256,15 @@ db_jobs_edit(struct db *db, struct arena *a, long long id, const struct job_edit
 	    DB_INT(e->budget_max != -2), opt_ll(e->budget_max),
 	    DB_INT(e->set_point != 0), DB_STR(e->latitude),
 	    DB_INT(e->set_point != 0), DB_STR(e->longitude),
-	    DB_INT(e->set_images != 0), DB_STR(e->images), DB_INT(id));
+	    DB_INT(e->set_images != 0), DB_STR(e->images), DB_STR(e->payment_type), DB_INT(id));
 }
 
 enum db_rc
-db_jobs_hire(struct db *db, struct arena *a, long long id, long long price)
+db_jobs_hire(struct db *db, struct arena *a, long long id, long long price,
+    const char *payment_type, long long platform_fee)
 {
-	return RUN(db, a, STMT_HIRE, NULL, DB_INT(price), DB_INT(price), DB_INT(id));
+	return RUN(db, a, STMT_HIRE, NULL, DB_INT(price), DB_INT(price), DB_STR(payment_type),
+	    DB_INT(platform_fee), DB_INT(id));
 }
 
 enum db_rc

@@ -27,6 +27,7 @@ struct job_new {
 	const char *latitude, *longitude;            /* decimal text, or NULL */
 	const char *customer_name, *customer_phone;
 	const char *images;                          /* JSON text, or NULL */
+	const char *payment_type;                    /* "escrow" ..., or NULL: not yet chosen */
 };
 
 /* A job's edit: NULL (or -2 for numbers, set 0 for the coordinates) keeps a column;
@@ -38,14 +39,17 @@ struct job_edit {
 	const char *latitude, *longitude;
 	int         set_images;
 	const char *images;
+	const char *payment_type;                    /* NULL keeps it */
 };
 
 enum db_rc db_jobs_category_ok(struct db *db, struct arena *a, const char *key, int *ok);
 enum db_rc db_jobs_insert(struct db *db, struct arena *a, const struct job_new *j,
     long long *id);
 enum db_rc db_jobs_edit(struct db *db, struct arena *a, long long id, const struct job_edit *e);
-/* The accepted quote's price on the job, and when it was hired. */
-enum db_rc db_jobs_hire(struct db *db, struct arena *a, long long id, long long price);
+/* The accepted quote's price on the job, when it was hired, how it is paid (the
+ * stored word, or NULL: the job's choice, else cash) and the platform's fee. */
+enum db_rc db_jobs_hire(struct db *db, struct arena *a, long long id, long long price,
+    const char *payment_type, long long platform_fee);
 /* The job's category (NULL when it has none). */
 enum db_rc db_jobs_category(struct db *db, struct arena *a, long long id, const char **cat);
 /* One job as the API shows it (status as stored: the handler names it); DB_NOTFOUND

@@ -39,6 +39,11 @@ enum stmt {
 	STMT_STARS,
 	STMT_PERF_BOOKINGS,
 	STMT_PERF_RESPONSE,
+	STMT_BOOKING_GET,
+	STMT_FIND,
+	STMT_INSERT_JOB,
+	STMT_PUBLISH_BOOKING,
+	STMT_STAR_ADD_N,
 	STMT_PAGE,
 	STMT_COUNT = STMT_PAGE + V__MAX,
 	STMT__MAX = STMT_COUNT + V__MAX
@@ -62,8 +67,9 @@ enum stmt {
 
 #define ROW_SELECT "SELECT id, booking_id, reviewer_id, reviewee_id, service_id, status," \
 	" rating, quality, professionalism, communication, punctuality, value_for_money," \
-	" comment, is_recommended FROM reviews"
-#define ROW_NCOLS 14
+	" comment, is_recommended," \
+	" (SELECT b.kind FROM bookings b WHERE b.id = reviews.booking_id) FROM reviews"
+#define ROW_NCOLS 15
 
 /* A page: the variant's index read backwards from the key (created_at, id). */
 #define PAGE(ix, where) DB_LIST_LIMIT VIEW_SELECT " FROM reviews r FORCE INDEX (" ix ")" \
@@ -90,8 +96,9 @@ enum stmt {
 #define REVIEWABLE "('completed', 'verified', 'payment_pending', 'paid')"
 
 static const struct db_stmt stmts[STMT__MAX] = {
-	[STMT_BOOKING_LOCK] = { "SELECT id, kind, status, customer_id, technician_id, service_id"
-	    " FROM bookings WHERE id = ? FOR UPDATE", 1, 6, 0 },
+	[STMT_BOOKING_LOCK] = { "SELECT id, kind, status, customer_id, technician_id, service_id,"
+	    " completed_at, TIMESTAMPDIFF(SECOND, completed_at, CURRENT_TIMESTAMP(3))"
+	    " FROM bookings WHERE id = ? FOR UPDATE", 1, 8, 0 },
 	[STMT_LOCK_USER] = { "SELECT id FROM users WHERE id = ? FOR UPDATE", 1, 1, 0 },
 	[STMT_LOCK_SERVICE] = { "SELECT id FROM services WHERE id = ? FOR UPDATE", 1, 1, 0 },
 	[STMT_GET] = { ROW_SELECT " WHERE id = ?", 1, ROW_NCOLS, 0 },
@@ -102,6 +109,24 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    " reviewee_id, service_id, rating, quality, professionalism, communication,"
 	    " punctuality, value_for_money, comment, is_recommended)"
 	    " VALUES (?, ?, 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 12, 0, 0 },
+	[STMT_BOOKING_GET] = { "SELECT id, kind, status, customer_id, technician_id, service_id,"
+	    " completed_at, TIMESTAMPDIFF(SECOND, completed_at, CURRENT_TIMESTAMP(3))"
+	    " FROM bookings WHERE id = ?", 1, 8, 0 },
+	[STMT_FIND] = { ROW_SELECT " WHERE booking_id = ? AND reviewer_id = ?", 2, ROW_NCOLS, 0 },
+	/* a job's review: pending (not shown, not counted) until the other side's, or
+	 * until the reveal window has passed since the job's completion */
+	[STMT_INSERT_JOB] = { "INSERT INTO reviews (booking_id, reviewer_id, reviewer_role,"
+	    " reviewee_id, rating, quality, professionalism, communication, punctuality,"
+	    " value_for_money, comment, is_recommended, status, visible_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending',"
+	    " COALESCE(CAST(? AS DATETIME(3)), CURRENT_TIMESTAMP(3)) + INTERVAL ? DAY)", 14, 0, 0 },
+	/* both sides have reviewed: the booking's pending reviews show at once (the row
+	 * change is no edit by the author: updated_at stays) */
+	[STMT_PUBLISH_BOOKING] = { "UPDATE reviews SET status = 'published',"
+	    " visible_at = CURRENT_TIMESTAMP(3), updated_at = updated_at"
+	    " WHERE booking_id = ? AND status = 'pending'", 1, 0, 0 },
+	[STMT_STAR_ADD_N] = { "INSERT INTO review_counts (target, target_id, stars, n)"
+	    " VALUES ('user', ?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)", 3, 0, 0 },
 	[STMT_UPDATE] = { "UPDATE reviews SET rating = ?, quality = ?, professionalism = ?,"
 	    " communication = ?, punctuality = ?, value_for_money = ?, comment = ?,"
 	    " is_recommended = ? WHERE id = ?", 9, 0, 0 },
@@ -210,14 +235,32 @@ opt_int(long long v)
 	return v > 0 ? DB_INT(v) : DB_NULL;
 }
 
+static enum db_rc booking_of(struct db *db, struct arena *a, int lock, long long booking_id,
+    struct review_booking *out);
+
 enum db_rc
 db_reviews_booking_lock(struct db *db, struct arena *a, long long booking_id,
+    struct review_booking *out)
+{
+	return booking_of(db, a, 1, booking_id, out);
+}
+
+enum db_rc
+db_reviews_booking_get(struct db *db, struct arena *a, long long booking_id,
+    struct review_booking *out)
+{
+	return booking_of(db, a, 0, booking_id, out);
+}
+
+static enum db_rc
+booking_of(struct db *db, struct arena *a, int lock, long long booking_id,
     struct review_booking *out)
 {
 	struct db_result res;
 	enum db_rc rc;
 
-	if ((rc = RUN(db, a, STMT_BOOKING_LOCK, &res, DB_INT(booking_id))) != DB_OK)
+	if ((rc = RUN(db, a, lock ? STMT_BOOKING_LOCK : STMT_BOOKING_GET, &res,
+	    DB_INT(booking_id))) != DB_OK)
 		return rc;
 	if (res.nrows == 0)
 		return DB_NOTFOUND;
@@ -227,6 +270,8 @@ db_reviews_booking_lock(struct db *db, struct arena *a, long long booking_id,
 	out->customer_id = db_get_ll(&res, 0, 3, 0);
 	out->technician_id = db_get_ll(&res, 0, 4, 0);
 	out->service_id = db_get_ll(&res, 0, 5, 0);
+	out->completed_at = db_get(&res, 0, 6);
+	out->since_completed = db_get_ll(&res, 0, 7, -1);
 	return DB_OK;
 }
 
@@ -262,6 +307,7 @@ row_of(const struct db_result *res, struct review_row *out)
 		out->v.category[c] = (int)db_get_ll(res, 0, 7 + c, 0);
 	out->v.comment = db_get(res, 0, 12);
 	out->v.is_recommended = (int)db_get_ll(res, 0, 13, -1);
+	out->kind = db_get(res, 0, 14);
 	return DB_OK;
 }
 
@@ -272,6 +318,18 @@ db_reviews_get(struct db *db, struct arena *a, long long id, int lock, struct re
 	enum db_rc rc;
 
 	if ((rc = RUN(db, a, lock ? STMT_GET_LOCK : STMT_GET, &res, DB_INT(id))) != DB_OK)
+		return rc;
+	return row_of(&res, out);
+}
+
+enum db_rc
+db_reviews_find(struct db *db, struct arena *a, long long booking_id, long long reviewer_id,
+    struct review_row *out)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_FIND, &res, DB_INT(booking_id), DB_INT(reviewer_id))) != DB_OK)
 		return rc;
 	return row_of(&res, out);
 }
@@ -310,6 +368,39 @@ db_reviews_insert(struct db *db, struct arena *a, const struct review_row *r, lo
 	    DB_OK)
 		return rc;
 	*id = (long long)res.insert_id;
+	return DB_OK;
+}
+
+enum db_rc
+db_reviews_insert_job(struct db *db, struct arena *a, const struct review_row *r,
+    const char *role, const char *completed_at, long long days, long long *id)
+{
+	const struct review_values *v = &r->v;
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_INSERT_JOB, &res, DB_INT(r->booking_id), DB_INT(r->reviewer_id),
+	    DB_STR(role), DB_INT(r->reviewee_id), DB_INT(v->rating),
+	    opt_int(v->category[RC_QUALITY]), opt_int(v->category[RC_PROFESSIONALISM]),
+	    opt_int(v->category[RC_COMMUNICATION]), opt_int(v->category[RC_PUNCTUALITY]),
+	    opt_int(v->category[RC_VALUE]), DB_STR(v->comment), opt_bool(v->is_recommended),
+	    DB_STR(completed_at), DB_INT(days))) != DB_OK)
+		return rc;
+	*id = (long long)res.insert_id;
+	return DB_OK;
+}
+
+enum db_rc
+db_reviews_publish_booking(struct db *db, struct arena *a, long long booking_id,
+    unsigned long long *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+
+	if ((rc = RUN(db, a, STMT_PUBLISH_BOOKING, &res, DB_INT(booking_id))) != DB_OK)
+		return rc;
+	if (n != NULL)
+		*n = res.affected;
 	return DB_OK;
 }
 
@@ -381,6 +472,30 @@ db_reviews_tally(struct db *db, struct arena *a, long long reviewee_id, long lon
 		    DB_OK)
 			return rc;
 	}
+	return DB_OK;
+}
+
+enum db_rc
+db_reviews_tally_add(struct db *db, struct arena *a, long long reviewee_id,
+    const long long per_star[6])
+{
+	long long dsum = 0, dcount = 0;
+	enum db_rc rc;
+	int s;
+
+	for (s = 1; s <= 5; s++) {
+		dsum += per_star[s] * s;
+		dcount += per_star[s];
+	}
+	if (dcount == 0)
+		return DB_OK;
+	if ((rc = RUN(db, a, STMT_TALLY_USER, NULL, DB_INT(dcount), DB_INT(dsum), DB_INT(dcount),
+	    DB_INT(dsum), DB_INT(dcount), DB_INT(reviewee_id))) != DB_OK)
+		return rc;
+	for (s = 1; s <= 5; s++)
+		if (per_star[s] > 0 && (rc = RUN(db, a, STMT_STAR_ADD_N, NULL, DB_INT(reviewee_id),
+		    DB_INT(s), DB_INT(per_star[s]))) != DB_OK)
+			return rc;
 	return DB_OK;
 }
 

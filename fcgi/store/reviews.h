@@ -38,6 +38,7 @@ struct review_row {
 	long long            id, booking_id, reviewer_id, reviewee_id;
 	long long            service_id;    /* 0: none */
 	const char          *status;        /* pending | published | hidden */
+	const char          *kind;          /* the booking's: service | job */
 	struct review_values v;
 };
 
@@ -49,10 +50,15 @@ struct review_booking {
 	long long   customer_id;            /* 0: a guest */
 	long long   technician_id;          /* 0: none */
 	long long   service_id;
+	const char *completed_at;           /* when it was first completed, or NULL */
+	long long   since_completed;        /* seconds since then; -1: not completed */
 };
 
 /* The booking locked (FOR UPDATE): DB_NOTFOUND when there is none. */
 enum db_rc db_reviews_booking_lock(struct db *db, struct arena *a, long long booking_id,
+    struct review_booking *out);
+/* The same, not locked (a read outside a unit of work). */
+enum db_rc db_reviews_booking_get(struct db *db, struct arena *a, long long booking_id,
     struct review_booking *out);
 /* The reviewee's users row and the service's row (service_id 0: none) locked. */
 enum db_rc db_reviews_lock_subjects(struct db *db, struct arena *a, long long reviewee_id,
@@ -60,6 +66,9 @@ enum db_rc db_reviews_lock_subjects(struct db *db, struct arena *a, long long re
 /* One review, locked (FOR UPDATE) or not: DB_NOTFOUND when there is none. */
 enum db_rc db_reviews_get(struct db *db, struct arena *a, long long id, int lock,
     struct review_row *out);
+/* The review of a booking by a reviewer, not locked: DB_NOTFOUND when there is none. */
+enum db_rc db_reviews_find(struct db *db, struct arena *a, long long booking_id,
+    long long reviewer_id, struct review_row *out);
 /* The review of a booking by a reviewer, locked: DB_NOTFOUND when there is none. */
 enum db_rc db_reviews_find_lock(struct db *db, struct arena *a, long long booking_id,
     long long reviewer_id, struct review_row *out);
@@ -68,6 +77,15 @@ enum db_rc db_reviews_find_lock(struct db *db, struct arena *a, long long bookin
  * DB_DUP when the reviewer has reviewed the booking already. */
 enum db_rc db_reviews_insert(struct db *db, struct arena *a, const struct review_row *r,
     long long *id);
+/* A new pending review of a job (docs/reviews.md, "Double-blind reviews of jobs"): role
+ * customer or technician, no service; visible_at the job's completion (NULL: now) plus
+ * days, the latest it shows. DB_DUP when the reviewer has reviewed the job already. */
+enum db_rc db_reviews_insert_job(struct db *db, struct arena *a, const struct review_row *r,
+    const char *role, const char *completed_at, long long days, long long *id);
+/* The booking's pending reviews published at once (the tallies are the caller's, under
+ * the reviewees' locks); *n: how many (n may be NULL). */
+enum db_rc db_reviews_publish_booking(struct db *db, struct arena *a, long long booking_id,
+    unsigned long long *n);
 enum db_rc db_reviews_update(struct db *db, struct arena *a, long long id,
     const struct review_values *v);
 /* status published or hidden; by: the staff member (0: none). */
@@ -82,6 +100,12 @@ enum db_rc db_reviews_respond(struct db *db, struct arena *a, long long id, cons
  * not count now). Inside the unit of work, after db_reviews_lock_subjects(). */
 enum db_rc db_reviews_tally(struct db *db, struct arena *a, long long reviewee_id,
     long long service_id, int old_rating, int new_rating);
+
+/* Adds per_star[s] newly counted reviews of s stars (s 1..5) to the reviewee's tallies in
+ * two kinds of statements whatever their number: one rating update, one counter per star.
+ * A job's reviews have no service. Inside the unit of work, after the reviewee's lock. */
+enum db_rc db_reviews_tally_add(struct db *db, struct arena *a, long long reviewee_id,
+    const long long per_star[6]);
 
 /* One helpful vote or report of user on review id (locked by the caller), and the
  * review's counter: DB_DUP when the user voted or reported already. */

@@ -25,6 +25,8 @@ enum stmt {
 	STMT_DELETE,
 	STMT_SEARCH,            /* GET /api/search/services: by relevance */
 	STMT_SEARCH_CATEGORY,
+	STMT_ORDER_LOCK,        /* reordering: one group of the catalog, locked in order */
+	STMT_SET_SORT,
 	STMT__MAX
 };
 
@@ -139,6 +141,13 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	 * stopped by its time limit then crashed the server while dropping it. */
 	[STMT_SEARCH] = { SEARCH_SQL(""), 4, SERVICE_NCOLS, DBS_LIST },
 	[STMT_SEARCH_CATEGORY] = { SEARCH_SQL(W_CATEGORY), 5, SERVICE_NCOLS, DBS_LIST },
+	/* the live services of one popularity in the catalog's order, on
+	 * ix_services_popular_sort, each row locked (the catalog is a few dozen rows) */
+	[STMT_ORDER_LOCK] = { "SELECT id, sort_order FROM services"
+	    " FORCE INDEX (ix_services_popular_sort) WHERE is_active = 1 AND is_popular = ?"
+	    " ORDER BY sort_order, id LIMIT ? FOR UPDATE", 2, 2, 0 },
+	[STMT_SET_SORT] = { "UPDATE services SET sort_order = ? WHERE id = ?"
+	    " AND deleted_at IS NULL", 2, 0, 0 },
 };
 
 /* Sample arguments for each variant's EXPLAIN (warsha-fcgi --explain-lists), in the
@@ -400,4 +409,34 @@ db_services_search(struct db *db, struct arena *a, const struct service_filter *
 		return rc;
 	*items = db_rows_json(&res);
 	return DB_OK;
+}
+
+enum db_rc
+db_services_order_lock(struct db *db, struct arena *a, int popular, long long **ids,
+    long long **sorts, size_t *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+	size_t i;
+
+	*n = 0;
+	if ((rc = RUN(db, a, STMT_ORDER_LOCK, &res, DB_INT(popular != 0),
+	    DB_INT(SERVICES_ORDER_MAX + 1))) != DB_OK)
+		return rc;
+	*ids = arena_alloc(a, sizeof(**ids) * (res.nrows + 1));
+	*sorts = arena_alloc(a, sizeof(**sorts) * (res.nrows + 1));
+	for (i = 0; i < res.nrows; i++) {
+		(*ids)[i] = db_get_ll(&res, i, 0, 0);
+		(*sorts)[i] = db_get_ll(&res, i, 1, 0);
+	}
+	*n = res.nrows;
+	return DB_OK;
+}
+
+enum db_rc
+db_services_set_sort(struct db *db, struct arena *a, long long id, long long sort)
+{
+	struct db_result res;
+
+	return RUN(db, a, STMT_SET_SORT, &res, DB_INT(sort), DB_INT(id));
 }

@@ -66,4 +66,14 @@ enum db_rc db_services_delete(struct db *db, struct arena *a, long long id);
 enum db_rc db_services_search(struct db *db, struct arena *a, const struct service_filter *f,
     long long limit, long long offset, json_object **items);
 
+/* Reordering (POST /api/services/:id/move): the live services of one popularity
+ * (isPopular 0 or 1) in the catalog's order (sortOrder, then id), their rows locked,
+ * at most SERVICES_ORDER_MAX + 1 of them; inside a transaction only. The arrays are
+ * the arena's. */
+#define SERVICES_ORDER_MAX 1000
+enum db_rc db_services_order_lock(struct db *db, struct arena *a, int popular,
+    long long **ids, long long **sorts, size_t *n);
+/* One service's sortOrder. */
+enum db_rc db_services_set_sort(struct db *db, struct arena *a, long long id, long long sort);
+
 #endif

@@ -1,5 +1,6 @@
 #include "settings.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 enum stmt {
@@ -127,6 +128,18 @@ db_settings_int(struct db *db, struct arena *a, const char *key, long long lo, l
 		return DB_NOTFOUND;
 	*value = v;
 	return DB_OK;
+}
+
+enum db_rc
+db_settings_int_or(struct db *db, struct arena *a, const char *key, long long def,
+    long long *value)
+{
+	enum db_rc rc = db_settings_int(db, a, key, 0, LLONG_MAX, value);
+
+	if (rc == DB_OK)
+		return DB_OK;
+	*value = def;
+	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 enum db_rc

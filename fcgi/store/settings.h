@@ -27,6 +27,10 @@ enum db_rc db_settings_value(struct db *db, struct arena *a, const char *key,
  * set, or is no such number (the caller keeps its default). */
 enum db_rc db_settings_int(struct db *db, struct arena *a, const char *key, long long lo,
     long long hi, long long *value);
+/* A setting's whole number of 0 or more, or def while it is not set or is no such number;
+ * fails only when the database does. */
+enum db_rc db_settings_int_or(struct db *db, struct arena *a, const char *key, long long def,
+    long long *value);
 enum db_rc db_settings_update(struct db *db, struct arena *a, const char *key,
     const char *value, long long by);
 

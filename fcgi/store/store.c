@@ -12,6 +12,7 @@
 #include "recommendations.h"
 #include "disputes.h"
 #include "geocode.h"
+#include "review_reveal.h"
 #include "review_moderation.h"
 
 #include <stdio.h>
@@ -49,6 +50,7 @@ struct db_family *const store_families[] = {
 	&store_recommendations,
 	&store_disputes,
 	&store_geocode,
+	&store_review_reveal,
 	&store_review_moderation,
 };
 

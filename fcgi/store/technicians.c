@@ -15,7 +15,8 @@ enum {
 	F_STATUS = 1 << 0,
 	F_CATEGORY = 1 << 1,
 	F_CITY = 1 << 2,
-	F__ALL = 1 << 3
+	F_VERIFICATION = 1 << 3,
+	F__ALL = 1 << 4
 };
 
 enum stmt {
@@ -62,8 +63,8 @@ enum stmt {
 /* a listed technician: the user is one still, and not deleted */
 #define W_USER "u.role = 'technician' AND u.deleted_at IS NULL"
 
-/* The staff's list, newest first. The first filter of category, city, status that is
- * given picks the index (category: the specialization rows'); the others are checked
+/* The staff's list, newest first. The first filter of category, city, verification,
+ * status that is given picks the index (category: the specialization rows'); the others are checked
  * on the rows it gives, joined by primary key. Every table names its index: left free,
  * the optimizer adds a rowid filter from another index (a status no row has yet). */
 #define FROM_ALL " FROM technician_profiles p FORCE INDEX (ix_technicians_list)" \
@@ -76,9 +77,13 @@ enum stmt {
 	" FORCE INDEX (ix_technician_specializations_list)" \
 	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = k.user_id" \
 	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
+#define FROM_VERIFICATION " FROM technician_profiles p" \
+	" FORCE INDEX (ix_technicians_list_verification)" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id"
 #define W_CATEGORY "k.category = ? AND "
 #define W_STATUS "p.work_status = ? AND "
 #define W_CITY "p.working_city = ? AND "
+#define W_VERIFICATION "p.verification = ? AND "
 /* the rows at or after the key (created_at, user_id), newest first, as user_lists.c */
 #define KEYSET(t) " AND " t ".created_at <= ? AND (" t ".created_at < ? OR " t ".user_id < ?)" \
 	" ORDER BY " t ".created_at DESC, " t ".user_id DESC LIMIT ?"
@@ -160,6 +165,18 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	VARIANT(F_CITY | F_STATUS, FROM_CITY, W_STATUS W_CITY, "p", 2),
 	VARIANT(F_CATEGORY | F_CITY, FROM_CATEGORY, W_CATEGORY W_CITY, "k", 2),
 	VARIANT(F_CATEGORY | F_CITY | F_STATUS, FROM_CATEGORY, W_CATEGORY W_STATUS W_CITY, "k", 3),
+	VARIANT(F_VERIFICATION, FROM_VERIFICATION, W_VERIFICATION, "p", 1),
+	VARIANT(F_VERIFICATION | F_STATUS, FROM_VERIFICATION, W_STATUS W_VERIFICATION, "p", 2),
+	VARIANT(F_VERIFICATION | F_CATEGORY, FROM_CATEGORY, W_CATEGORY W_VERIFICATION, "k", 2),
+	VARIANT(F_VERIFICATION | F_CATEGORY | F_STATUS, FROM_CATEGORY,
+	    W_CATEGORY W_STATUS W_VERIFICATION, "k", 3),
+	VARIANT(F_VERIFICATION | F_CITY, FROM_CITY, W_CITY W_VERIFICATION, "p", 2),
+	VARIANT(F_VERIFICATION | F_CITY | F_STATUS, FROM_CITY, W_STATUS W_CITY W_VERIFICATION,
+	    "p", 3),
+	VARIANT(F_VERIFICATION | F_CATEGORY | F_CITY, FROM_CATEGORY,
+	    W_CATEGORY W_CITY W_VERIFICATION, "k", 3),
+	VARIANT(F_VERIFICATION | F_CATEGORY | F_CITY | F_STATUS, FROM_CATEGORY,
+	    W_CATEGORY W_STATUS W_CITY W_VERIFICATION, "k", 4),
 
 	[STMT_NEARBY] = { NEAR_SQL(NEAR_ANY, ""), 12, TECH_NCOLS + 1, DBS_LIST },
 	[STMT_SEARCH + TS_RATING] = { TS_SQL(TS_IDS_RATING, "p.rating DESC, p.user_id DESC"), 3,
@@ -234,6 +251,15 @@ SAMPLES(y, S_Y)
 SAMPLES(ys, S_S S_Y)
 SAMPLES(cy, S_C S_Y)
 SAMPLES(csy, S_C S_S S_Y)
+#define S_V DB_SAMPLE_STR("pending"),
+SAMPLES(v, S_V)
+SAMPLES(sv, S_S S_V)
+SAMPLES(cv, S_C S_V)
+SAMPLES(csv, S_C S_S S_V)
+SAMPLES(yv, S_Y S_V)
+SAMPLES(syv, S_S S_Y S_V)
+SAMPLES(cyv, S_C S_Y S_V)
+SAMPLES(csyv, S_C S_S S_Y S_V)
 
 #define S_POINT DB_SAMPLE_STR("30.0444"), DB_SAMPLE_STR("30.0444"), DB_SAMPLE_STR("31.2357")
 #define S_BOX DB_SAMPLE_STR("29.145"), DB_SAMPLE_STR("30.944"), DB_SAMPLE_STR("30.196"), \
@@ -273,6 +299,17 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_COUNT + (F_CATEGORY | F_CITY)] = DB_SAMPLE(s_count_cy),
 	[STMT_LIST + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_list_csy),
 	[STMT_COUNT + (F_CATEGORY | F_CITY | F_STATUS)] = DB_SAMPLE(s_count_csy),
+#define VSAMPLE(bits, name) \
+	[STMT_LIST + (F_VERIFICATION | (bits))] = DB_SAMPLE(s_list_##name), \
+	[STMT_COUNT + (F_VERIFICATION | (bits))] = DB_SAMPLE(s_count_##name)
+	VSAMPLE(0, v),
+	VSAMPLE(F_STATUS, sv),
+	VSAMPLE(F_CATEGORY, cv),
+	VSAMPLE(F_CATEGORY | F_STATUS, csv),
+	VSAMPLE(F_CITY, yv),
+	VSAMPLE(F_CITY | F_STATUS, syv),
+	VSAMPLE(F_CATEGORY | F_CITY, cyv),
+	VSAMPLE(F_CATEGORY | F_CITY | F_STATUS, csyv),
 	[STMT_NEARBY] = DB_SAMPLE(s_nearby),
 	[STMT_LIST_RATING] = DB_SAMPLE(s_list_rating),
 	[STMT_SEARCH + TS_RATING] = DB_SAMPLE(s_ts_rating),
@@ -292,7 +329,7 @@ struct db_family store_technicians = DB_FAMILY_SAMPLES("technicians", stmts, sam
 
 /* The variant of f and its filter parameters, in the order of its text. */
 static size_t
-filter_args(const struct technician_filter *f, unsigned *bits, struct db_arg args[3])
+filter_args(const struct technician_filter *f, unsigned *bits, struct db_arg args[4])
 {
 	size_t n = 0;
 
@@ -308,6 +345,10 @@ filter_args(const struct technician_filter *f, unsigned *bits, struct db_arg arg
 	if (f->city != NULL) {
 		*bits |= F_CITY;
 		args[n++] = DB_STR(f->city);
+	}
+	if (f->verification != NULL) {
+		*bits |= F_VERIFICATION;
+		args[n++] = DB_STR(f->verification);
 	}
 	return n;
 }
@@ -331,7 +372,7 @@ enum db_rc
 db_technicians_list(struct db *db, struct arena *a, const struct technician_filter *f,
     const struct user_cursor *after, long long limit, struct technician_page *out)
 {
-	struct db_arg args[3 + 4];
+	struct db_arg args[4 + 4];
 	struct db_result res;
 	unsigned bits;
 	size_t n = filter_args(f, &bits, args);
@@ -354,7 +395,7 @@ enum db_rc
 db_technicians_count(struct db *db, struct arena *a, const struct technician_filter *f,
     long long *total, int *capped)
 {
-	struct db_arg args[3 + 1];
+	struct db_arg args[4 + 1];
 	struct db_result res;
 	unsigned bits;
 	size_t n = filter_args(f, &bits, args);

@@ -23,6 +23,7 @@ struct technician_filter {
 	const char *status;      /* available | busy | offline, or NULL */
 	const char *category;    /* a service category key, or NULL */
 	const char *city;        /* the working city, exactly, or NULL */
+	const char *verification; /* pending | verified | rejected, or NULL */
 };
 
 /* The rows the capped count of a list reads at most; a larger total is a lower bound. */

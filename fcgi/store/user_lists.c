@@ -405,19 +405,6 @@ name_words(struct arena *a, const char *folded, const char **words, int max)
 	return n;
 }
 
-static const char *
-trim(struct arena *a, const char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 /* Which index serves the search, and the value its statement binds. */
 static enum kind
 classify(struct arena *a, const char *text, const char **arg)
@@ -425,7 +412,7 @@ classify(struct arena *a, const char *text, const char **arg)
 	const char *t, *first, *q;
 
 	*arg = NULL;
-	if (text == NULL || *(t = trim(a, text)) == '\0')
+	if (text == NULL || *(t = arena_strtrim(a, text)) == '\0')
 		return K_NONE;
 	if (t[0] == '@' && username_chars(t + 1)) {
 		*arg = like_prefix(a, t + 1);

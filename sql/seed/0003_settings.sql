@@ -59,7 +59,13 @@ INSERT INTO settings (`key`, value, is_public, description_ar, description_en) V
    'Average speed of a technician in km/h, used to estimate the arrival time from the distance.'),
   ('unverified_can_quote', 'true', 0,
    'الحرفي اللي لسه حسابه ما اتوثقش يقدر يقدم عروض أسعار (والعميل بيشوف إنه مش موثق). false = لازم التوثيق الأول.',
-   'Craftsmen not yet verified may quote (clients see they are not verified). false: only verified craftsmen quote.')
+   'Craftsmen not yet verified may quote (clients see they are not verified). false: only verified craftsmen quote.'),
+  ('platform_fee_bps', '1000', 0,
+   'عمولة المنصة على سعر المهمة بالنقطة الأساسية (1000 = 10%)، بتتحسب وتتسجل على المهمة لما العميل يقبل عرض السعر.',
+   'The platform fee on a job''s price in basis points (1000 = 10 %), worked out and recorded on the job when the client accepts a quote.'),
+  ('review_reveal_days', '14', 0,
+   'عدد الأيام بعد انتهاء الشغلانة اللي بعدها تقييمات الطرفين بتظهر حتى لو طرف واحد بس هو اللي قيّم، وبعدها ما ينفعش حد يقيّم.',
+   'Days after a job is completed when its reviews show even if only one side has reviewed; after them no side may review it.')
 ON DUPLICATE KEY UPDATE
   description_ar = VALUES(description_ar),
   description_en = VALUES(description_en);

@@ -7,6 +7,7 @@ accept is one transaction: the job hired with the price and craftsman, that quot
 Accepted, every other Declined, every quoter told; of two accepts at once exactly one
 wins."""
 import datetime
+import json
 import os
 import sys
 
@@ -270,5 +271,76 @@ def test_two_invitations_of_one_craftsman_at_once():
     check(sorted([r1.status, r2.status]) == [201, 409], "%s / %s" % (r1.describe(),
                                                                     r2.describe()))
 
+
+
+def test_payment_type_and_platform_fee_are_fixed_at_acceptance():
+    """Seed 001 §6.2: paymentType (Escrow, Cash, CashProtected; either spelling in, the
+    Title Case out) is the client's choice while the job is open and again at the
+    acceptance; the acceptance fixes it (cash when never named) and records the platform
+    fee, platform_fee_bps (seeded 1000: 10 %) of the price, rounded half up."""
+    bps = int(json.loads(db_scalar("SELECT value FROM settings WHERE `key` = 'platform_fee_bps'")))
+    c, t = client(), craftsman()
+    # named when posting, changed while open
+    j = expect(201, api("POST", "/api/jobs", {
+        "title": "Paint the hall " + uniq(6), "description": "Two coats.",
+        "category": "plumbing", "address": "3 Nile St", "paymentType": "escrow"},
+        token=c["token"]))["data"]
+    check(j["paymentType"] == "Escrow" and j["platformFee"] == 0, j)
+    j = expect(200, api("PUT", "/api/jobs/%d" % j["id"], {"paymentType": "Cash Protected"},
+                        token=c["token"]))["data"]
+    check(j["paymentType"] == "CashProtected", j)
+    q1 = quote(t, j, 12345)
+    d = expect(200, api("POST", "/api/jobs/%d/quotes/%d/accept" % (j["id"], q1["id"]),
+                        token=c["token"]))["data"]
+    fee = (12345 * bps + 5000) // 10000
+    check(d["paymentType"] == "CashProtected" and d["jobPrice"] == 12345 and
+          d["platformFee"] == fee, d)
+    row = db_query("SELECT payment_type, platform_fee FROM bookings WHERE id = %d" % j["id"])
+    check(row == [["cash_protected", str(fee)]], row)
+    # fixed now: a hired job is no longer edited
+    expect(409, api("PUT", "/api/jobs/%d" % j["id"], {"paymentType": "Cash"},
+                    token=c["token"]))
+    # named at the acceptance: it wins over the job's
+    j2 = post_job(c)
+    check(j2["paymentType"] is None, j2)
+    q2 = quote(t, j2, 30000)
+    d = expect(200, api("POST", "/api/jobs/%d/quotes/%d/accept" % (j2["id"], q2["id"]),
+                        {"paymentType": "ESCROW"}, token=c["token"]))["data"]
+    check(d["paymentType"] == "Escrow" and d["platformFee"] == (30000 * bps + 5000) // 10000, d)
+    # never named: cash; PATCH status "Hired" with a quote takes it as well
+    j3 = post_job(c)
+    q3 = quote(t, j3, 20000)
+    d = expect(200, api("PATCH", "/api/jobs/%d/status" % j3["id"],
+                        {"status": "Hired", "quoteId": q3["id"]}, token=c["token"]))["data"]
+    check(d["paymentType"] == "Cash", d)
+    j4 = post_job(c)
+    q4 = quote(t, j4, 20000)
+    d = expect(200, api("PATCH", "/api/jobs/%d/status" % j4["id"],
+                        {"status": "hire", "quoteId": q4["id"], "paymentType": "cash_protected"},
+                        token=c["token"]))["data"]
+    check(d["paymentType"] == "CashProtected", d)
+
+
+def test_bad_payment_types_are_422_and_change_nothing():
+    c, t = client(), craftsman()
+    base = {"title": "Fix the sink " + uniq(6), "description": "Blocked.",
+            "category": "plumbing", "address": "3 Nile St"}
+    for bad in ("card", "", 5, None):
+        body = dict(base, paymentType=bad)
+        expect(422, api("POST", "/api/jobs", body, token=c["token"]), fields=["paymentType"])
+    expect_bilingual("POST", "/api/jobs", dict(base, paymentType="card"), token=c["token"],
+                     status=422)
+    j = post_job(c)
+    expect(422, api("PUT", "/api/jobs/%d" % j["id"], {"paymentType": "bitcoin"},
+                    token=c["token"]), fields=["paymentType"])
+    q1 = quote(t, j, 30000)
+    path = "/api/jobs/%d/quotes/%d/accept" % (j["id"], q1["id"])
+    expect(422, api("POST", path, {"paymentType": "wallet"}, token=c["token"]),
+           fields=["paymentType"])
+    row = db_query("SELECT status, payment_type, platform_fee FROM bookings WHERE id = %d"
+                   % j["id"])
+    check(row == [["quoted", None, "0"]], row)
+    check(db_scalar("SELECT status FROM quotes WHERE id = %d" % q1["id"]) == "Pending",
+          "the quote is still pending")
 
 run(globals())

@@ -276,6 +276,64 @@ def test_unverified_can_quote_lets_unverified_craftsmen_quote():
     expect(201, api("POST", "/api/jobs/%d/quotes" % j2, {"price": 19000}, token=t["token"]))
 
 
+def test_platform_fee_bps_is_the_fee_recorded_at_hire():
+    """Seeded 1000 (10 %): the fee recorded when a client accepts a quote; changed, the
+    next acceptance records the new share, and jobs hired before keep theirs."""
+    from warsha_test import make_user_with_role
+
+    def hire(price):
+        c, t = make_user_with_role("customer"), make_user_with_role("technician")
+        expect(200, api("PUT", "/api/technicians/%d" % t["id"], {"specializations": ["plumbing"]},
+                        token=t["token"]))
+        j = expect(201, api("POST", "/api/jobs", {
+            "title": "Leaking tap " + uniq(6), "description": "Drips all night.",
+            "category": "plumbing", "address": "3 Nile St"}, token=c["token"]))["data"]["id"]
+        q = expect(201, api("POST", "/api/jobs/%d/quotes" % j, {"price": price},
+                            token=t["token"]))["data"]["id"]
+        d = expect(200, api("POST", "/api/jobs/%d/quotes/%d/accept" % (j, q),
+                            token=c["token"]))["data"]
+        return j, d["platformFee"]
+
+    check(_value("platform_fee_bps") == 1000, "seeded %r" % _value("platform_fee_bps"))
+    first, fee = hire(25000)
+    check(fee == 2500, "10 %% of 250 EGP: %r" % fee)
+    with changed(platform_fee_bps=750):
+        _, fee = hire(25000)
+        check(fee == 1875, "7.5 %% of 250 EGP: %r" % fee)
+    with changed(platform_fee_bps=0):
+        _, fee = hire(25000)
+        check(fee == 0, "no fee: %r" % fee)
+    check(db_scalar("SELECT platform_fee FROM bookings WHERE id = %d" % first) == "2500",
+          "a hired job keeps its fee")
+
+
+def test_review_reveal_days_sets_when_blind_job_reviews_show():
+    """Seeded 14: a job's one-sided review is still blind three days after the job's
+    completion, and the reveal-reviews task leaves it. 2: the task shows it, the other
+    side may no longer review that job, and a new review's visibleAt is two days after
+    its job's completion (docs/reviews.md, "Double-blind reviews of jobs")."""
+    from test_job_reviews import completed_job, review, reveal, age, status_of
+    check(_value("review_reveal_days") == 14, "seeded %r" % _value("review_reveal_days"))
+    c, t, j = completed_job()
+    rid = review(c["token"], j, rating=4)["data"]["id"]
+    age(j, 3)
+    check(reveal()["revealDays"] == 14, "the task read another value")
+    check(status_of(rid) == "pending", "revealed before 14 days")
+    with changed(review_reveal_days=2):
+        c2, t2, j2 = completed_job()
+        fresh = review(c2["token"], j2, rating=5)["data"]
+        want = db_scalar("SELECT DATE_FORMAT(completed_at + INTERVAL 2 DAY,"
+                         " '%%Y-%%m-%%dT%%H:%%i') FROM bookings WHERE id = %d" % j2)
+        check(fresh["visibleAt"].startswith(want), "visibleAt %s, expected %s"
+              % (fresh["visibleAt"], want))
+        check(reveal()["revealDays"] == 2, "the task did not read the setting")
+        check(status_of(rid) == "published", "not revealed three days on with a 2-day window")
+        check(status_of(fresh["id"]) == "pending", "a fresh review revealed")
+        expect(409, api("POST", "/api/jobs/%d/reviews" % j, {"rating": 3}, token=t["token"]),
+               "CONFLICT")
+
+
+
 PROOFS = {
     "app_name": test_app_name_is_what_the_apps_show,
     "support_phone": test_support_phone_is_what_the_apps_show,
@@ -292,6 +350,8 @@ PROOFS = {
     "max_login_attempts": test_login_settings_drive_the_limiter,
     "login_window_minutes": test_login_settings_drive_the_limiter,
     "unverified_can_quote": test_unverified_can_quote_lets_unverified_craftsmen_quote,
+    "platform_fee_bps": test_platform_fee_bps_is_the_fee_recorded_at_hire,
+    "review_reveal_days": test_review_reveal_days_sets_when_blind_job_reviews_show,
 }
 
 
@@ -306,7 +366,7 @@ def test_every_seeded_setting_has_a_proof():
     items = expect(200, api("GET", "/api/settings/all", token=admin_token()))["data"]
     keys = {s["key"] for s in (items if isinstance(items, list) else items["settings"])}
     check(set(PROOFS) <= keys, "not in the database: %s" % sorted(set(PROOFS) - keys))
-    gone = {"platform_fee_bps", "review_reveal_days", "escrow_release_days",
+    gone = {"escrow_release_days",
             "cash_fee_remittance_days", "currency", "timezone", "supported_languages"}
     check(not (keys & gone), "settings nothing reads: %s" % sorted(keys & gone))
 
@@ -323,7 +383,11 @@ def test_values_outside_a_rule_are_refused_and_change_nothing():
            ("support_email", "nobody", "INVALID_FORMAT"),
            ("emergency_hotline", "call us", "INVALID_FORMAT"),
            ("min_app_version", {"android": "latest", "ios": "1.0"}, "INVALID_FORMAT"),
-           ("unverified_can_quote", "yes", "INVALID_TYPE"), ("unverified_can_quote", 1, "INVALID_TYPE")]
+           ("unverified_can_quote", "yes", "INVALID_TYPE"), ("unverified_can_quote", 1, "INVALID_TYPE"),
+           ("platform_fee_bps", 10001, "OUT_OF_RANGE"), ("platform_fee_bps", -1, "OUT_OF_RANGE"),
+           ("platform_fee_bps", 10.5, "INVALID_TYPE"),
+           ("review_reveal_days", 0, "OUT_OF_RANGE"), ("review_reveal_days", 61, "OUT_OF_RANGE"),
+           ("review_reveal_days", "14", "INVALID_TYPE")]
     adm = admin_token()
     for key, value, code in bad:
         before = db_scalar("SELECT value FROM settings WHERE `key` = '%s'" % key)

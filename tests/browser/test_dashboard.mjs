@@ -231,7 +231,7 @@ test('creates_a_service', async () => {
   await page.fill('#nameEn', nameEn);
   await page.fill('#descriptionEn', 'Made in the browser test');
   await page.fill('#category', 'plumbing');
-  await page.fill('#basePrice', '25000');
+  await page.fill('#basePrice', '250.00');
   await page.click('#service-form button[type=submit]');
   check(await page.locator('.field-error').count() >= 1, 'no field error for the missing Arabic name');
   check(await page.inputValue('#nameEn') === nameEn, 'the typed name is gone');

@@ -63,9 +63,45 @@ TEST(columns_scale_to_the_largest_and_show_money_in_pounds)
 	json_object_array_add(rows, row("2026-11-02", 0));
 	svg = svg_line(&A, rows, "name", "count", 1);
 	REQUIRE(svg != NULL);
-	CHECK(strstr(svg, ">2500<") != NULL);        /* the top tick, in pounds */
-	CHECK(strstr(svg, "2026-11-01: 2500") != NULL);
+	CHECK(strstr(svg, ">2500.00<") != NULL);     /* the top tick, in pounds */
+	CHECK(strstr(svg, "2026-11-01: 2500.00") != NULL);
 	CHECK(strstr(svg, "height=\"0.0\"") != NULL); /* an empty day has no bar */
+	json_object_put(rows);
+}
+
+/* a long name is cut between characters: the page stays UTF-8 */
+static int
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 :
+		    (*p & 0xF8) == 0xF0 ? 3 : -1;
+
+		if (n < 0)
+			return 0;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xC0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+TEST(long_names_are_cut_between_characters)
+{
+	json_object *rows = json_object_new_array();
+	char *svg;
+
+	json_object_array_add(rows, row("خدمة سباكة طارئة للمنازل والشقق في القاهرة الكبرى", 5));
+	json_object_array_add(rows, row("abcdefghijklmnopqrstuvwxyz0123456789", 4));
+	json_object_array_add(rows, row("قصير", 3));
+	svg = svg_bars(&A, rows, "name", "count", 0, LANG_AR);
+	REQUIRE(svg != NULL);
+	CHECK(valid_utf8(svg));
+	CHECK(strstr(svg, ">خدمة سباكة طارئة للمنازل و…<") != NULL);
+	CHECK(strstr(svg, ">abcdefghijklmnopqrstuvwxyz…<") != NULL);
+	CHECK(strstr(svg, ">قصير<") != NULL);
 	json_object_put(rows);
 }
 

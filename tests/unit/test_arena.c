@@ -227,6 +227,22 @@ free_it(void *p)
 	free(p);
 }
 
+TEST(strtrim)
+{
+	struct arena a;
+
+	arena_init(&a, 256);
+	CHECK(arena_strtrim(&a, NULL) == NULL);
+	CHECK_STR(arena_strtrim(&a, ""), "");
+	CHECK_STR(arena_strtrim(&a, " \t\r\n\v\f"), "");
+	CHECK_STR(arena_strtrim(&a, "  محمد علي \n"), "محمد علي");
+	CHECK_STR(arena_strtrim(&a, "a"), "a");
+	CHECK_STR(arena_strtrim(&a, "\ta b\t"), "a b");
+	/* only ASCII white space: a no-break space (UTF-8 C2 A0) is kept */
+	CHECK_STR(arena_strtrim(&a, "\xc2\xa0x "), "\xc2\xa0x");
+	arena_free(&a);
+}
+
 TEST(defer_runs_on_reset_in_reverse_order)
 {
 	struct arena a;

@@ -94,3 +94,40 @@ TEST(status_words_in_either_form)
 	CHECK(mk_job_word("") == NULL);
 	CHECK(mk_job_word(NULL) == NULL);
 }
+
+TEST(payment_types_in_either_form)
+{
+	CHECK_STR(mk_payment_name(MKP_ESCROW), "Escrow");
+	CHECK_STR(mk_payment_name(MKP_CASH), "Cash");
+	CHECK_STR(mk_payment_name(MKP_CASH_PROTECTED), "CashProtected");
+	CHECK(mk_payment_name(MKP_NONE) == NULL);
+	CHECK(mk_payment_name(MKP__MAX) == NULL);
+	CHECK_STR(mk_payment_key(MKP_CASH_PROTECTED), "cash_protected");
+	CHECK_INT(mk_payment_parse("Escrow"), MKP_ESCROW);
+	CHECK_INT(mk_payment_parse("ESCROW"), MKP_ESCROW);
+	CHECK_INT(mk_payment_parse("cash"), MKP_CASH);
+	CHECK_INT(mk_payment_parse("CashProtected"), MKP_CASH_PROTECTED);
+	CHECK_INT(mk_payment_parse("cash_protected"), MKP_CASH_PROTECTED);
+	CHECK_INT(mk_payment_parse("Cash Protected"), MKP_CASH_PROTECTED);
+	CHECK_INT(mk_payment_parse("card"), MKP_NONE);
+	CHECK_INT(mk_payment_parse(""), MKP_NONE);
+	CHECK_INT(mk_payment_parse(NULL), MKP_NONE);
+}
+
+TEST(platform_fee_rounds_half_up_in_piastres)
+{
+	CHECK_INT(mk_platform_fee(30000, 1000), 3000);       /* 300 EGP at 10 % */
+	CHECK_INT(mk_platform_fee(12345, 1000), 1235);       /* 1234.5 rounds up */
+	CHECK_INT(mk_platform_fee(12344, 1000), 1234);
+	CHECK_INT(mk_platform_fee(1, 4999), 0);              /* 0.4999 piastre */
+	CHECK_INT(mk_platform_fee(1, 5000), 1);              /* half a piastre rounds up */
+	CHECK_INT(mk_platform_fee(30000, 0), 0);
+	CHECK_INT(mk_platform_fee(30000, -5), 0);
+	CHECK_INT(mk_platform_fee(0, 1000), 0);
+	CHECK_INT(mk_platform_fee(-100, 1000), 0);
+	CHECK_INT(mk_platform_fee(30000, 10000), 30000);
+	CHECK_INT(mk_platform_fee(30000, 20000), 30000);     /* never more than the price */
+	/* the largest price a job takes (10^10 piastres) at 99.99 % */
+	CHECK(mk_platform_fee(10000000000LL, 9999) == 9999000000LL);
+	CHECK(mk_platform_fee(99999999999999LL, 9999) == 99989999999999LL);
+}

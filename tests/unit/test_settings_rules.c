@@ -23,11 +23,15 @@ TEST(every_rule_is_found_by_its_key)
 	CHECK(setting_rule(NULL) == NULL);
 	/* settings the code no longer reads have no rule (docs/settings.md) */
 	CHECK(setting_rule("currency") == NULL);
-	CHECK(setting_rule("platform_fee_bps") == NULL);
+	CHECK(setting_rule("escrow_release_days") == NULL);
 }
 
 TEST(whole_numbers_within_bounds)
 {
+	CHECK_STR(check_text("platform_fee_bps", "0"), "ok");
+	CHECK_STR(check_text("platform_fee_bps", "10000"), "ok");
+	CHECK_STR(check_text("platform_fee_bps", "10001"), "OUT_OF_RANGE");
+	CHECK_STR(check_text("platform_fee_bps", "-1"), "OUT_OF_RANGE");
 	CHECK_STR(check_text("max_login_attempts", "5"), "ok");
 	CHECK_STR(check_text("max_login_attempts", "3"), "ok");
 	CHECK_STR(check_text("max_login_attempts", "20"), "ok");
@@ -116,4 +120,16 @@ TEST(booleans)
 	CHECK_STR(check_text("unverified_can_quote", "1"), "INVALID_TYPE");
 	CHECK_STR(check_text("unverified_can_quote", "\"true\""), "INVALID_TYPE");
 	CHECK_STR(check_text("unverified_can_quote", "null"), "INVALID_TYPE");
+}
+
+/* the days until a job's reviews show: whole days, 1 to 60 (domain/blind_review.h) */
+TEST(review_reveal_days)
+{
+	CHECK_STR(check_text("review_reveal_days", "14"), "ok");
+	CHECK_STR(check_text("review_reveal_days", "1"), "ok");
+	CHECK_STR(check_text("review_reveal_days", "60"), "ok");
+	CHECK_STR(check_text("review_reveal_days", "0"), "OUT_OF_RANGE");
+	CHECK_STR(check_text("review_reveal_days", "61"), "OUT_OF_RANGE");
+	CHECK_STR(check_text("review_reveal_days", "\"14\""), "INVALID_TYPE");
+	CHECK_STR(check_text("review_reveal_days", "1.5"), "INVALID_TYPE");
 }
