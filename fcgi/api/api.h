@@ -380,4 +380,10 @@ extern const struct input geocode_forward_query;
 enum err geocode_reverse(struct req *r);
 enum err geocode_forward(struct req *r);
 
+/* review_moderation.c: the staff's queue of reported reviews (docs/reviews.md) */
+enum err review_reports_list(struct req *r);
+enum err review_moderate(struct req *r);
+extern const struct input review_reports_query;
+extern const struct input review_moderate_input;
+
 #endif

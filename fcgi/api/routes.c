@@ -351,6 +351,11 @@ const struct route app_routes[] = {
 	    .query = &geocode_reverse_query },
 	{ GET, "/api/geocode/forward", geocode_forward, ROUTE_PUBLIC, 0,
 	    .query = &geocode_forward_query },
+	/* the moderation of reported reviews (review_moderation.c; docs/reviews.md) */
+	{ GET, "/api/admin/reviews/reported", review_reports_list, ROLE_STAFF, 0,
+	    .query = &review_reports_query },
+	{ PATCH, "/api/admin/reviews/:id", review_moderate, ROLE_STAFF, 0,
+	    .body = &review_moderate_input },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -430,6 +430,18 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	[MSG_SERVICE_MOVED] = { "service.moved", "تم تغيير ترتيب الخدمة", "The service was moved in the catalog" },
 	[MSG_SERVICE_NOT_LISTED] = { "service.not_listed", "الخدمة موقوفة فلا مكان لها في ترتيب الكتالوج", "The service is switched off, so it has no place in the catalog's order" },
 	[MSG_JOB_DISPUTE_ROUTE] = { "job.dispute_route", "يُفتح النزاع عبر POST /api/disputes مع سببه، لا بتغيير حالة المهمة", "A dispute opens through POST /api/disputes, with its reason, not by changing the job's status" },
+	[MSG_REVIEWS_REPORTED_LIST] = { "review.reported_list", "التقييمات المُبلَّغ عنها",
+	    "Reported reviews" },
+	[MSG_REVIEW_MODERATED] = { "review.moderated", "تم تنفيذ إجراء الإشراف على التقييم",
+	    "The moderation action was applied to the review" },
+	[MSG_REVIEW_HIDDEN_ALREADY] = { "review.hidden_already", "التقييم مخفي بالفعل",
+	    "The review is hidden already" },
+	[MSG_REVIEW_NOT_HIDDEN] = { "review.not_hidden", "التقييم غير مخفي فلا يمكن استعادته",
+	    "The review is not hidden, so there is nothing to restore" },
+	[MSG_REVIEW_NO_OPEN_REPORTS] = { "review.no_open_reports",
+	    "لا توجد بلاغات مفتوحة على هذا التقييم", "The review has no open reports" },
+	[MSG_V_MODERATION_REASON] = { "v.moderation_reason",
+	    "اذكر سبب إخفاء التقييم", "Give the reason for hiding the review" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -13,6 +13,7 @@
 #include "disputes.h"
 #include "geocode.h"
 #include "review_reveal.h"
+#include "review_moderation.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct db_family *const store_families[] = {
 	&store_disputes,
 	&store_geocode,
 	&store_review_reveal,
+	&store_review_moderation,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);

@@ -45,7 +45,9 @@ enum db_rc db_technicians_count(struct db *db, struct arena *a, const struct tec
 
 /* Bookable technicians near a point: available, verified, active, not banned, with the
  * category among their specializations (NULL: any), within km of the point and within
- * their own service radius; nearest first, at most limit. Each item has distanceKm. */
+ * their own service radius; nearest first, at most limit. Each item has distanceKm.
+ * Read in expanding rings from ix_technicians_nearby (any category) or technician_reach
+ * (one category); the answer is the whole circle's. */
 struct technician_near {
 	double      lat, lng, km;
 	const char *category;
