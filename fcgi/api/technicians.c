@@ -129,7 +129,8 @@ check_location(struct in_val *v, struct arena *a, enum msg *msg)
  * may see it: NULL when not at all. Others than staff and the technician themself see
  * no location and no verification details of the profile. */
 static json_object *
-technician_for(struct req *r, json_object *row, const struct user_shown *shown)
+technician_for(struct req *r, json_object *row, const struct user_shown *shown,
+    struct user_links *links)
 {
 	json_object *tech = NULL, *dist = NULL, *out;
 	long long id = 0;
@@ -141,7 +142,7 @@ technician_for(struct req *r, json_object *row, const struct user_shown *shown)
 		json_object_get(dist);
 	json_object_object_del(row, "technician");
 	json_object_object_del(row, "distanceKm");
-	out = user_view_for(r, row, shown, user_view_relation(r, id));
+	out = user_view_for(r, row, shown, user_view_relation_in(r, links, id));
 	if (out == NULL) {
 		json_object_put(tech);
 		json_object_put(dist);
@@ -163,10 +164,12 @@ items_for(struct req *r, json_object *rows, const struct user_shown *shown)
 {
 	size_t i, n = json_object_array_length(rows);
 	json_object *items = json_object_new_array_ext((int)n), *v;
+	struct user_links links = { 0, NULL, 0 };
 
+	/* a customer's links to the listed technicians: one read, not one a row */
 	for (i = 0; i < n; i++)
 		if ((v = technician_for(r, json_object_get(json_object_array_get_idx(rows, i)),
-		    &shown[i])) != NULL)
+		    &shown[i], &links)) != NULL)
 			json_object_array_add(items, v);
 	json_object_put(rows);
 	return items;
@@ -182,7 +185,7 @@ reply_technician(struct req *r, int status, enum msg msg, long long id)
 
 	if ((rc = db_technicians_view(r->db, r->a, id, &row, &shown)) != DB_OK)
 		return fail_db(r, rc);
-	if ((t = technician_for(r, row, &shown)) == NULL)
+	if ((t = technician_for(r, row, &shown, NULL)) == NULL)
 		return fail(r, ERR_NOT_FOUND);
 	data = json_object_new_object();
 	json_object_object_add(data, "technician", t);

@@ -27,6 +27,27 @@ user_view_relation(struct req *r, long long subject_id)
 	return USER_REL_NONE;
 }
 
+enum user_relation
+user_view_relation_in(struct req *r, struct user_links *links, long long subject_id)
+{
+	size_t i;
+
+	if (links == NULL || r->user.id == 0 || r->user.id == subject_id ||
+	    (r->user.role & ROLE_STAFF) || r->user.role == ROLE_TECHNICIAN)
+		return user_view_relation(r, subject_id);
+	if (!links->loaded) {
+		links->loaded = 1;
+		/* a failed read opens nothing */
+		if (db_bookings_linked_technicians(r->db, r->a, r->user.id, &links->ids,
+		    &links->n) != DB_OK)
+			links->n = 0;
+	}
+	for (i = 0; i < links->n; i++)
+		if (links->ids[i] == subject_id)
+			return USER_REL_BOOKED_TECHNICIAN;
+	return USER_REL_NONE;
+}
+
 json_object *
 user_view_for(struct req *r, json_object *user, const struct user_shown *shown,
     enum user_relation rel)

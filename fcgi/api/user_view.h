@@ -11,6 +11,15 @@
 /* What links the caller and a user (fcgi/domain/user_visibility.h). The hook of the
  * bookings: until they exist, always USER_REL_NONE. */
 enum user_relation user_view_relation(struct req *r, long long subject_id);
+/* The same over a list: the technicians linked to a customer caller are read once, on
+ * the first call, into links (zeroed by the caller; the request's arena holds it). */
+struct user_links {
+	int              loaded;
+	long long       *ids;
+	size_t           n;
+};
+enum user_relation user_view_relation_in(struct req *r, struct user_links *links,
+    long long subject_id);
 
 /* A user's whole view (user, taken) cut to what this request's caller may see of it
  * (fcgi/domain/user_visibility.h): the public fields omitted, not nulled. NULL when the

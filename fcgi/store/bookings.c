@@ -26,6 +26,7 @@ enum stmt {
 	STMT_TECHNICIAN,
 	STMT_CONTACT,
 	STMT_LINKED,
+	STMT_LINKED_TECHNICIANS,
 	STMT_VIEW,
 	STMT_GUEST_TAKE,
 	STMT_GUEST_READ,
@@ -104,6 +105,9 @@ enum stmt {
 	" start_code_failures, guest_token_hash, latitude, longitude FROM bookings" \
 	" WHERE id = ?"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SERVICE] = { "SELECT is_active, requires_approval, is_emergency, base_price,"
 	    " currency, working_hours_start, working_hours_end, working_days, duration_minutes"
@@ -137,6 +141,14 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_LINKED] = { "SELECT 1 FROM bookings WHERE technician_id = ? AND customer_id = ?"
 	    " AND status IN ('technician_assigned', 'accepted', 'on_way', 'arrived',"
 	    " 'in_progress') LIMIT 1", 2, 1, 0 },
+	/* the same link for every technician at once: the customer's bookings of those
+	 * statuses are the few of three list statuses on ix_bookings_customer_status */
+	[STMT_LINKED_TECHNICIANS] = { "SELECT DISTINCT technician_id FROM bookings"
+	    " FORCE INDEX (ix_bookings_customer_status) WHERE customer_id = ?"
+	    " AND list_status IN ('approved', 'on_way', 'in_progress')"
+	    " AND status IN ('technician_assigned', 'accepted', 'on_way', 'arrived',"
+	    " 'in_progress') AND technician_id IS NOT NULL LIMIT " STR(BOOKINGS_LINKED_MAX), 1, 1,
+	    0 },
 	[STMT_VIEW] = { VIEW_SELECT " FROM bookings b" VIEW_JOIN " WHERE b.id = ?", 1,
 	    VIEW_NCOLS, 0 },
 	/* guests' emergencies: the address's count of the hour, its row locked until the
@@ -406,6 +418,25 @@ db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
 	    DB_OK)
 		return rc;
 	*linked = res.nrows > 0;
+	return DB_OK;
+}
+
+enum db_rc
+db_bookings_linked_technicians(struct db *db, struct arena *a, long long customer_id,
+    long long **ids, size_t *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+	size_t i;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = RUN(db, a, STMT_LINKED_TECHNICIANS, &res, DB_INT(customer_id))) != DB_OK)
+		return rc;
+	*ids = arena_alloc(a, (res.nrows + 1) * sizeof(**ids));
+	for (i = 0; i < res.nrows; i++)
+		(*ids)[i] = db_get_ll(&res, i, 0, 0);
+	*n = res.nrows;
 	return DB_OK;
 }
 

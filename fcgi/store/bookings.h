@@ -102,6 +102,11 @@ enum db_rc db_bookings_technician_ok(struct db *db, struct arena *a, long long u
  * the way, arrived or at work): what opens their contact details to each other. */
 enum db_rc db_bookings_linked(struct db *db, struct arena *a, long long technician_id,
     long long customer_id, int *linked);
+/* The technicians db_bookings_linked links to the customer, all at once (at most
+ * BOOKINGS_LINKED_MAX: a customer has a handful of bookings under way). */
+#define BOOKINGS_LINKED_MAX 200
+enum db_rc db_bookings_linked_technicians(struct db *db, struct arena *a,
+    long long customer_id, long long **ids, size_t *n);
 
 /* One booking as the API shows it (status as stored: the handler names it). */
 enum db_rc db_bookings_view(struct db *db, struct arena *a, long long id, json_object **out);

@@ -181,5 +181,40 @@ def test_leaves_and_joins_as_the_profile_changes():
     check(row == "2,available,verified,1", "technician_reach %r" % row)
 
 
+def test_a_customer_reaches_the_technician_of_a_booking_under_way():
+    """Contact details in the list follow the booking link of each row (read once for
+    the whole list, fcgi/api/user_view.c user_view_relation_in): the technician working
+    the customer's booking shows email and phone to that customer, the one beside him
+    does not, and another customer sees neither."""
+    from booking_fixtures import make_service, create, put
+    c = free_spot((28.9, 29.9), (28.0, 29.5), south=0.3, north=0.3, west=0.4, east=0.4)
+    mine, other = technician(toward(c, 1.0, 90)), technician(toward(c, 2.0, 90))
+    cust, stranger = make_user_with_role("customer"), make_user_with_role("customer")
+    b = create(cust["token"], make_service(requires_approval=False))
+    expect(200, put(b["id"], "assign-technician", {"technicianId": mine["id"]}, admin_token()))
+    # whatever the assignment did to his work status, he is on the map again
+    expect(200, api("PUT", "/api/technicians/status", {
+        "status": "available", "location": {"latitude": mine["point"][0],
+                                            "longitude": mine["point"][1]}},
+        token=mine["token"]))
+
+    def rows(tok):
+        got = expect(200, available(tok, location="%.6f,%.6f" % c, distance="5"))
+        return {t["id"]: t for t in got["data"]["technicians"]}
+
+    seen = rows(cust["token"])
+    check(set(seen) == {mine["id"], other["id"]}, "both listed: %r" % sorted(seen))
+    check(seen[mine["id"]].get("email") and seen[mine["id"]].get("phone"),
+          "the booked technician's contact: %r" % seen[mine["id"]])
+    check("email" not in seen[other["id"]] and "phone" not in seen[other["id"]],
+          "another technician's contact shown: %r" % seen[other["id"]])
+    for row in rows(stranger["token"]).values():
+        check("email" not in row and "phone" not in row, "contact shown to a stranger: %r" % row)
+    # once the booking is cancelled, the link is gone
+    expect(200, put(b["id"], "cancel", {"reason": "plans changed"}, cust["token"]))
+    seen = rows(cust["token"])
+    check("phone" not in seen[mine["id"]], "contact after the booking ended: %r" % seen[mine["id"]])
+
+
 if __name__ == "__main__":
     run(globals())
