@@ -24,32 +24,20 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+bench=bench_bookings
 base=${1:-http://127.0.0.1:8080}
 secs=${BENCH_BOOKINGS_SECONDS:-10}
 conns=${BENCH_BOOKINGS_CONNECTIONS:-8}
 threads=${BENCH_BOOKINGS_THREADS:-2}
 timeout=${BENCH_BOOKINGS_TIMEOUT:-30s}
-stack_dir=$root/var/dev
-conf=$stack_dir/warsha.conf
 limit=20
-
-die() { printf 'bench_bookings: %s\n' "$*" >&2; exit 1; }
-export LC_ALL=C.UTF-8
-pad() { printf '%s%*s' "$1" $(($2 > ${#1} ? $2 - ${#1} : 0)) ''; }
-
-command -v wrk >/dev/null || die "wrk is not installed (scripts/dev deps)"
-command -v python3 >/dev/null || die "python3 is not installed (scripts/dev deps)"
+# shellcheck source=tests/load/lib.sh
+. "$root/tests/load/lib.sh"
+conf=$stack_dir/warsha.conf
 command -v mariadb >/dev/null || die "the mariadb client is not installed (scripts/dev deps)"
-curl -fsS -m 5 "$base/health" >/dev/null || die "no stack at $base (scripts/dev up)"
 [ -r "$conf" ] || die "no $conf (the dev stack's database is needed)"
-
-json() { python3 -c 'import json, sys
-d = json.load(sys.stdin)
-try:
-    v = eval(sys.argv[1], {"d": d})
-except (KeyError, IndexError, TypeError):
-    v = None
-print("" if v is None else v)' "$1"; }
+lua=$(mktemp --suffix=.lua)
+trap 'rm -f "$bench_tmp" "$lua"' EXIT
 
 conf_get() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$conf" | tail -n 1 | sed 's/[[:space:]]*$//'; }
 db_args=(--no-defaults --default-character-set=utf8mb4 -u "$(conf_get db_user)")
@@ -64,36 +52,6 @@ db() { MYSQL_PWD=$(conf_get db_password) mariadb "${db_args[@]}" --batch --skip-
 
 # ------------------------------------------------------------------ sign in
 
-admin_email=${WARSHA_ADMIN_EMAIL:-}
-admin_password=${WARSHA_ADMIN_PASSWORD:-}
-load_env() { # load_env FILE: WARSHA_ADMIN_EMAIL / _PASSWORD from a KEY=value file
-	admin_email=$(sed -n 's/^WARSHA_ADMIN_EMAIL=//p' "$1" | tail -n 1)
-	admin_password=$(sed -n 's/^WARSHA_ADMIN_PASSWORD=//p' "$1" | tail -n 1)
-}
-if [ -z "$admin_email" ] || [ -z "$admin_password" ]; then
-	if [ -r "$stack_dir/admin.env" ]; then
-		load_env "$stack_dir/admin.env"
-	elif [ -r "$stack_dir/bench-admin.env" ]; then
-		load_env "$stack_dir/bench-admin.env"
-	else
-		fcgi=${WARSHA_FCGI:-$root/build/warsha-fcgi}
-		[ -x "$fcgi" ] || die "no admin credentials: set WARSHA_ADMIN_EMAIL and WARSHA_ADMIN_PASSWORD"
-		admin_email=bench-admin@warsha.local
-		# 24 random letters and digits, then the classes the password policy asks for
-		admin_password="$(openssl rand -base64 32 | tr -dc A-Za-z0-9 | head -c 24)Aa1"
-		out=$(cd "$root" && WARSHA_ADMIN_EMAIL=$admin_email WARSHA_ADMIN_PASSWORD=$admin_password \
-			"$fcgi" --config "$conf" --create-admin 2>&1) ||
-			die "warsha-fcgi --create-admin failed: $out"
-		case "$out" in
-		*"admin exists:"*)
-			die "$admin_email exists but $stack_dir/bench-admin.env is gone: set WARSHA_ADMIN_EMAIL and WARSHA_ADMIN_PASSWORD" ;;
-		esac
-		(umask 077 && printf 'WARSHA_ADMIN_EMAIL=%s\nWARSHA_ADMIN_PASSWORD=%s\n' \
-			"$admin_email" "$admin_password" >"$stack_dir/bench-admin.env")
-		echo "created the benchmark admin $admin_email (password in $stack_dir/bench-admin.env)"
-	fi
-fi
-
 login() { # login EMAIL PASSWORD [TYPE]: prints the access token, or nothing
 	EMAIL=$1 PASSWORD=$2 TYPE=${3:-} python3 -c 'import json, os
 b = {"email": os.environ["EMAIL"], "password": os.environ["PASSWORD"]}
@@ -103,17 +61,17 @@ print(json.dumps(b))' |
 		curl -sS -m 30 -H 'Content-Type: application/json' --data-binary @- "$base/api/auth/login" |
 		json 'd["data"]["token"]' || true
 }
-# Access tokens last an hour (access_token_ttl): sign in again when they are more than
-# 50 minutes old.
-token_at=0
-sign_in() {
-	token=$(login "$admin_email" "$admin_password" admins)
-	[ -n "$token" ] || die "signing in as $admin_email failed"
-	mtoken=$(login "$many_email" "$many_password")
-	[ -n "$mtoken" ] || die "signing in as $many_email failed"
-	token_at=$SECONDS
+# The busiest customer's token, renewed as the admin's (tests/load/lib.sh, fresh_token).
+mtoken=
+mtoken_at=0
+fresh_tokens() {
+	fresh_token
+	if [ -z "$mtoken" ] || [ $((SECONDS - mtoken_at)) -gt 3000 ]; then
+		mtoken=$(login "$many_email" "$many_password")
+		[ -n "$mtoken" ] || die "signing in as $many_email failed"
+		mtoken_at=$SECONDS
+	fi
 }
-fresh_tokens() { if [ $((SECONDS - token_at)) -gt 3000 ]; then sign_in; fi; }
 
 # ------------------------------------------------------------------ the customers
 
@@ -132,6 +90,7 @@ fi
 if [ -z "$many_password" ] || [ -z "$(login "$many_email" "$many_password")" ]; then
 	many_password="$(openssl rand -base64 32 | tr -dc A-Za-z0-9 | head -c 24)Aa1"
 	# libscrypt's format: $s1$ N (log2), r, p in hex $ salt $ hash, both base64
+	# shellcheck disable=SC2016  # the python text is single-quoted on purpose
 	hash=$(PW=$many_password python3 -c 'import base64, hashlib, os
 salt = os.urandom(16)
 h = hashlib.scrypt(os.environ["PW"].encode(), salt=salt, n=16384, r=8, p=1, maxmem=64 << 20, dklen=64)
@@ -141,27 +100,13 @@ print("$s1$0e0801$%s$%s" % (base64.b64encode(salt).decode(), base64.b64encode(h)
 		>"$stack_dir/bench-customer.env")
 	echo "gave $many_email ($many_count bookings) a password (in $stack_dir/bench-customer.env)"
 fi
-sign_in
+fresh_tokens
 
 # a customer of the run's own, for the search and the POST
-cust_email="bench-cust-$(openssl rand -hex 6)@example.com"
-cust_body=$(EMAIL=$cust_email python3 -c 'import json, os, random
-print(json.dumps({"email": os.environ["EMAIL"], "password": "BenchPw%06dAa1" % random.randrange(10**6),
-    "phone": "015%08d" % random.randrange(10**8), "firstName": "Bench", "lastName": "Customer"}))')
-ctoken=$(curl -sS -m 30 -H 'Content-Type: application/json' --data-binary @- \
-	"$base/api/auth/register" <<<"$cust_body" | json 'd["data"]["token"]') || ctoken=
-[ -n "$ctoken" ] || die "registering the benchmark customer failed"
+new_customer
 
 # ------------------------------------------------------------------ what is measured
 
-tmp=$(mktemp)
-lua=$(mktemp --suffix=.lua)
-trap 'rm -f "$tmp" "$lua"' EXIT
-get() { # get TOKEN PATH: $status, $took (s), $body
-	read -r status took < <(curl -sS -m 120 -o "$tmp" -w '%{http_code} %{time_total}\n' \
-		-H "Authorization: Bearer $1" "$base$2" || echo "000 0")
-	body=$(cat "$tmp")
-}
 
 get "$token" "/api/services?category=plumbing&limit=1"
 sid=$(json 'd["data"][0]["id"]' <<<"$body")
@@ -216,52 +161,24 @@ targets=(
 	"admin scheduled next 7 days|a|/api/bookings?scheduledFrom=$today&scheduledTo=$w1&limit=$limit"
 )
 
-declare -A rps p50 p99 notes alone found
+declare -A found
 tok_of() { case "$1" in a) echo "$token" ;; m) echo "$mtoken" ;; *) echo "$ctoken" ;; esac; }
 for t in "${targets[@]}"; do
 	IFS='|' read -r name who path <<<"$t"
 	get "$(tok_of "$who")" "$path"
 	[ "$status" = 200 ] || die "$name answered $status: $(head -c 300 <<<"$body")"
 	found[$name]=$(json 'len(d["data"]["technicians"]) if isinstance(d["data"], dict) else len(d["data"])' <<<"$body")
-	alone[$name]=$(awk -v t="$took" 'BEGIN { printf "%.1f", t * 1000 }')
+	alone[$name]=$(ms "$took")
 	printf '  %s 200, %s rows, %s ms\n' "$(pad "$name" 40)" "${found[$name]}" "${alone[$name]}"
 done
 # the POST, once: 201
-read -r status took < <(curl -sS -m 60 -o "$tmp" -w '%{http_code} %{time_total}\n' \
+read -r status took < <(curl -sS -m 60 -o "$bench_tmp" -w '%{http_code} %{time_total}\n' \
 	-H "Authorization: Bearer $ctoken" -H 'Content-Type: application/json' \
 	--data-binary "$post_body" "$base/api/bookings" || echo "000 0")
-[ "$status" = 201 ] || die "POST /api/bookings answered $status: $(head -c 300 "$tmp")"
-alone[POST /api/bookings]=$(awk -v t="$took" 'BEGIN { printf "%.1f", t * 1000 }')
+[ "$status" = 201 ] || die "POST /api/bookings answered $status: $(head -c 300 "$bench_tmp")"
+alone[POST /api/bookings]=$(ms "$took")
 found[POST /api/bookings]=1
 before=$(db -e "SELECT COUNT(*) FROM bookings")
-
-# wrk's latency lines are "50%  1.23ms"; normalise to milliseconds.
-to_ms() {
-	awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /m$/) { sub(/m$/,"",v); v=v*60000 } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 }; printf "%.2f", v }'
-}
-
-# Requests wrk leaves in flight still run to their end in the pool: before the next
-# measurement, wait until /health answers within 50 ms three times in a row (at most 5 min).
-drain() {
-	local quick=0 t i
-	for ((i = 0; i < 3000 && quick < 3; i++)); do
-		t=$(curl -sS -m 300 -o /dev/null -w '%{time_total}' "$base/health" 2>/dev/null) || t=1
-		if awk -v t="$t" 'BEGIN { exit !(t < 0.05) }'; then quick=$((quick + 1)); else quick=0; sleep 0.1; fi
-	done
-}
-
-run() { # run NAME PATH [wrk options]
-	local name=$1 path=$2 out n errs
-	shift 2
-	out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout "$timeout" --latency "$@" "$base$path")
-	rps[$name]=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
-	p50[$name]=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms)
-	p99[$name]=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)
-	n=$(awk '/requests in/ { print $1 }' <<<"$out")
-	errs=$(awk '/Non-2xx/ { printf "%s non-2xx ", $NF } /Socket errors/ { sub(/.*Socket errors: /, ""); printf "socket errors: %s", $0 }' <<<"$out")
-	notes[$name]="$n requests${errs:+; $errs}"
-	drain
-}
 
 drain
 load=$(cut -d' ' -f1 /proc/loadavg)
@@ -276,26 +193,13 @@ made=$(($(db -e "SELECT COUNT(*) FROM bookings") - before))
 notes[POST /api/bookings]="${notes[POST /api/bookings]}; $made bookings created"
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
-ceiling=${rps[nginx return 200]}
-alone[nginx return 200]=-
-found[nginx return 200]=-
+names=("nginx return 200")
+for t in "${targets[@]}"; do names+=("${t%%|*}"); done
+names+=("POST /api/bookings")
+bench_extra=("rows:found")
 total=$(db -e "SELECT COUNT(*) FROM bookings")
 printf '\n%s cores (load average %s before the run, %s after), wrk -t%s -c%s -d%ss --timeout %s,\n' \
 	"$(nproc)" "$load" "$load_after" "$threads" "$conns" "$secs" "$timeout"
 printf '%s bookings; "alone ms": the check request, sent by itself before the timed runs\n\n' "$total"
-printf '| %s | %5s | %10s | %9s | %9s | %9s | %10s |\n' "$(pad endpoint 40)" rows "req/s" "p50 ms" \
-	"p99 ms" "alone ms" "% of nginx"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-------" \
-	"------------" "-----------" "-----------" "-----------" "------------"
-for t in "nginx return 200||" "${targets[@]}" "POST /api/bookings||"; do
-	IFS='|' read -r name who path <<<"$t"
-	printf '| %s | %5s | %10.1f | %9s | %9s | %9s | %9.2f%% |\n' "$(pad "$name" 40)" "${found[$name]}" \
-		"${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${alone[$name]}" \
-		"$(awk -v a="${rps[$name]}" -v b="$ceiling" 'BEGIN { print 100 * a / b }')"
-done
-echo
-for t in "nginx return 200||" "${targets[@]}" "POST /api/bookings||"; do
-	IFS='|' read -r name who path <<<"$t"
-	printf '  %s %s\n' "$(pad "$name" 40)" "${notes[$name]}"
-done
+table 40 "${names[@]}"
 exit 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The dashboard's benchmark: latency of the overview page and of every analytics
-endpoint against a stack holding many bookings (tests/load/gen_bookings.sh loads a
+"""The dashboard's benchmark: latency of the overview and analytics pages and of every
+analytics endpoint against a stack holding many bookings (tests/load/gen_bookings.sh loads a
 million), one request at a time through nginx, N times each: median, p99 and max.
 
   tests/load/bench_dashboard.py BASE_URL ADMIN_EMAIL ADMIN_PASSWORD [N]
@@ -39,7 +39,10 @@ r, data = req("POST", "/admin/login", urllib.parse.urlencode({"_csrf": lcsrf, "e
 session = [c for c in r.headers.get_all("Set-Cookie") if "warsha_admin=" in c][0].split(";")[0]
 
 cases = [("page /admin/ (30 days)", "/admin/", {"Cookie": session}),
-         ("page /admin/?period=1year", "/admin/?period=1year", {"Cookie": session})]
+         ("page /admin/?period=1year", "/admin/?period=1year", {"Cookie": session}),
+         ("page /admin/analytics (30 days)", "/admin/analytics", {"Cookie": session}),
+         ("page /admin/analytics a year by month", "/admin/analytics?period=1year&groupBy=month",
+          {"Cookie": session})]
 for path in ("/api/analytics/dashboard", "/api/analytics/dashboard?period=1year",
              "/api/analytics/bookings?period=90days&groupBy=week",
              "/api/analytics/revenue?period=1year&breakdown=service",
