@@ -501,9 +501,7 @@ db_jobs_list(struct db *db, struct arena *a, const struct job_list_query *q,
 	if (rc != DB_OK)
 		return rc;
 	out->has_next = store_next_key(&res, q->limit, "createdAt", out->next_at, &out->next_id);
-	out->items = json_object_new_array();
-	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
-		json_object_array_add(out->items, db_row_json(&res, i));
+	out->items = store_page_rows(&res, q->limit);
 	return DB_OK;
 }
 

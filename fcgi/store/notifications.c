@@ -327,7 +327,7 @@ db_notifications_list(struct db *db, struct arena *a, const struct notification_
 	const char *at = q->after_at != NULL ? q->after_at : TOP_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX, total;
 	unsigned v = (q->type != NULL ? 2u : 0u) + (q->is_read >= 0 ? 1u : 0u);
-	size_t n = 0, nf, i;
+	size_t n = 0, nf;
 	enum db_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -361,9 +361,7 @@ db_notifications_list(struct db *db, struct arena *a, const struct notification_
 	if ((rc = db_exec(db, a, &store_notifications, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
 	out->has_next = store_next_key(&res, q->limit, "createdAt", out->next_at, &out->next_id);
-	out->items = json_object_new_array();
-	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
-		json_object_array_add(out->items, db_row_json(&res, i));
+	out->items = store_page_rows(&res, q->limit);
 	return DB_OK;
 }
 

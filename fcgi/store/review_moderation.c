@@ -68,7 +68,6 @@ db_review_queue(struct db *db, struct arena *a, const char *after_at, long long 
 	const char *at = after_at != NULL ? after_at : TOP_TIME;
 	struct db_result res;
 	enum db_rc rc;
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = RUN(db, a, STMT_COUNT, &res, DB_INT(REVIEW_QUEUE_WINDOW + 1))) != DB_OK)
@@ -81,9 +80,7 @@ db_review_queue(struct db *db, struct arena *a, const char *after_at, long long 
 	    DB_INT(offset))) != DB_OK)
 		return rc;
 	out->has_next = store_next_key(&res, limit, "reportedAt", out->next_at, &out->next_id);
-	out->items = json_object_new_array();
-	for (i = 0; i < res.nrows && (long long)i < limit; i++)
-		json_object_array_add(out->items, db_row_json(&res, i));
+	out->items = store_page_rows(&res, limit);
 	return DB_OK;
 }
 

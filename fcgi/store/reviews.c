@@ -634,7 +634,7 @@ db_reviews_list(struct db *db, struct arena *a, const struct review_list_query *
 	const char *at = q->after_at != NULL ? q->after_at : TOP_TIME;
 	long long id = q->after_at != NULL ? q->after_id : LLONG_MAX;
 	unsigned v = V(q->scope, q->rating > 0);
-	size_t n = 0, nf, i;
+	size_t n = 0, nf;
 	enum db_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -665,9 +665,7 @@ db_reviews_list(struct db *db, struct arena *a, const struct review_list_query *
 	if ((rc = db_exec(db, a, &store_reviews, STMT_PAGE + v, args, n, &res)) != DB_OK)
 		return rc;
 	out->has_next = store_next_key(&res, q->limit, "createdAt", out->next_at, &out->next_id);
-	out->items = json_object_new_array();
-	for (i = 0; i < res.nrows && (long long)i < q->limit; i++)
-		json_object_array_add(out->items, db_row_json(&res, i));
+	out->items = store_page_rows(&res, q->limit);
 	return DB_OK;
 }
 

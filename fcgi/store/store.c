@@ -171,3 +171,14 @@ store_next_key(struct db_result *res, long long limit, const char *at_col, char 
 	*id = db_get_ll(res, (size_t)limit - 1, (size_t)c_id, 0);
 	return 1;
 }
+
+json_object *
+store_page_rows(struct db_result *res, long long limit)
+{
+	json_object *items = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < res->nrows && (long long)i < limit; i++)
+		json_object_array_add(items, db_row_json(res, i));
+	return items;
+}

@@ -59,5 +59,8 @@ int store_explain_lists(struct db *db);
  * page. 0 otherwise. */
 int store_next_key(struct db_result *res, long long limit, const char *at_col, char at[24],
     long long *id);
+/* The page a keyset list shows: the first limit rows of res (which may hold limit + 1),
+ * each as db_row_json makes it, in a new array. */
+json_object *store_page_rows(struct db_result *res, long long limit);
 
 #endif
