@@ -16,69 +16,7 @@ from warsha_test import (api, expect, check, admin_login, admin_token, make_user
                          register_user, db_query, db_scalar, cookies_of, uniq, poll, at_once, run)
 from booking_fixtures import make_service, create as create_booking
 import upload_media as m
-
-CSRF = re.compile(r'name="_csrf" value="([0-9a-f]{64})"')
-
-
-class Browser:
-    """Cookies in, cookies out, forms posted; redirects are answers, not followed."""
-
-    def __init__(self):
-        self.cookies = {}
-        self.csrf = None
-
-    def _keep(self, r):
-        for name, (value, attrs) in cookies_of(r).items():
-            if "Max-Age=0" in attrs or value == "":
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        return r
-
-    def get(self, path):
-        return self._keep(api("GET", path, cookies=self.cookies))
-
-    def post(self, path, fields, csrf=True):
-        fields = dict(fields)
-        if csrf is True:
-            fields["_csrf"] = self.csrf
-        elif csrf:
-            fields["_csrf"] = csrf
-        return self._keep(api("POST", path, raw=urllib.parse.urlencode(fields),
-                              cookies=self.cookies,
-                              headers={"Content-Type": "application/x-www-form-urlencoded"}))
-
-    def page(self, path, status=200):
-        r = self.get(path)
-        check(r.status == status, "GET %s: want %d, got %s" % (path, status, r.describe()))
-        mt = CSRF.search(r.body) if isinstance(r.body, str) else None
-        if mt:
-            self.csrf = mt.group(1)
-        return r.body
-
-    def sign_in(self, email, password):
-        self.page("/admin/login")
-        r = self.post("/admin/login", {"email": email, "password": password})
-        check(r.status == 303, "sign-in of %s: %s" % (email, r.describe()))
-        self.page("/admin/")
-
-
-def admin_browser():
-    a = admin_login()
-    b = Browser()
-    b.sign_in(a["email"], a["password"])
-    return b
-
-
-def staff(role):
-    u = make_user_with_role(role)
-    b = Browser()
-    b.sign_in(u["email"], u["password"])
-    return u, b
-
-
-def location(r):
-    return r.headers.get("Location") or ""
+from admin_browser import CSRF, Browser, admin_browser, staff, location
 
 
 def technician(city=None, verification=None, **fields):
