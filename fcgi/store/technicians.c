@@ -43,9 +43,9 @@ enum stmt {
 	STMT_TW_SPAN = STMT_SEARCH_COUNT + TS__MAX,
 	STMT_TW_CATEGORIES,
 	STMT_TW,
-	STMT__MAX = STMT_TW + 4
+	STMT__MAX = STMT_TW + 6
 };
-enum { TW_NAME, TW_NAME_NEAR, TW_SPEC, TW_SPEC_NEAR };
+enum { TW_NAME, TW_NAME_NEAR, TW_SPEC, TW_SPEC_NEAR, TW_REACH, TW_REACH_NEAR };
 
 /* The user view with the user's choices (as USER_SHOWN_COLUMNS, which ends in its own
  * FROM), then the profile under "technician". */
@@ -113,9 +113,10 @@ enum { TW_NAME, TW_NAME_NEAR, TW_SPEC, TW_SPEC_NEAR };
  * there, so a user changed since the profile's flag was written is left out rather
  * than shown). db_technicians_nearby() runs it in expanding rings. The distance is the
  * haversine of geo_distance_km() (fcgi/domain/booking.h), in km to three decimals. */
-#define HAVERSINE "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
-	"POW(SIN(RADIANS(p.latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(p.latitude))" \
-	" * POW(SIN(RADIANS(p.longitude - ?) / 2), 2))))"
+#define HAVERSINE_T(t) "2 * 6371.0088 * ASIN(LEAST(1, SQRT(" \
+	"POW(SIN(RADIANS(" t "latitude - ?) / 2), 2) + COS(RADIANS(?)) * COS(RADIANS(" t "latitude))" \
+	" * POW(SIN(RADIANS(" t "longitude - ?) / 2), 2))))"
+#define HAVERSINE HAVERSINE_T("p.")
 #define NEAR_IDS(from, where) "SELECT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm" \
 	from " WHERE " where "p.work_status = 'available' AND p.verification = 'verified'" \
 	" AND p.user_bookable = 1" \
@@ -166,7 +167,11 @@ enum { TW_NAME, TW_NAME_NEAR, TW_SPEC, TW_SPEC_NEAR };
  * (category, user_id); up to TW_CATS, an unused slot binds ''). Every other word of the
  * search (q, specialization, city) must start a word of the profile's folded text, as
  * with FULLTEXT (TW_CHECKS slots, "%" unused); the rating and the circle are checked on
- * the same row. The matches are sorted: best rated first, or nearest first. */
+ * the same row. The matches are sorted: best rated first, or nearest first. One
+ * category: its rows of technician_reach (the profile's rating and position copied
+ * beside each specialization, sql/migrations/0034_technician_reach_rating.sql), read in
+ * the search's order (ix_technician_reach_rating) so the read stops once the page is
+ * full, or near a point in the box of one ring (ix_technician_reach_geo). */
 #define TW_CATS 8
 #define TW_CHECKS 6
 #define TW_CHECK " AND CONCAT(' ', p.search_key) LIKE ?"
@@ -184,6 +189,17 @@ enum { TW_NAME, TW_NAME_NEAR, TW_SPEC, TW_SPEC_NEAR };
 #define TW_IDS_NEAR(from) "SELECT DISTINCT p.user_id, ROUND(" HAVERSINE ", 3) AS distanceKm," \
 	" 0 AS score" from TS_RATING_W TW_W_CHECKS TS_BOX \
 	" ORDER BY distanceKm, p.user_id LIMIT ? OFFSET ?"
+#define TW_FROM_REACH(ix) " FROM technician_reach r FORCE INDEX (" ix ")" \
+	" STRAIGHT_JOIN technician_profiles p FORCE INDEX (PRIMARY) ON p.user_id = r.user_id" \
+	" STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = p.user_id" \
+	" WHERE r.category = ? AND r.rating >= ? AND " W_USER TW_W_CHECKS
+#define TW_IDS_REACH "SELECT p.user_id, NULL AS distanceKm, 0 AS score, r.rating" \
+	TW_FROM_REACH("ix_technician_reach_rating") \
+	" ORDER BY r.rating DESC, r.user_id LIMIT ? OFFSET ?"
+#define TW_IDS_REACH_NEAR "SELECT p.user_id, ROUND(" HAVERSINE_T("r.") ", 3) AS distanceKm," \
+	" 0 AS score" TW_FROM_REACH("ix_technician_reach_geo") \
+	" AND r.latitude BETWEEN ? AND ? AND r.longitude BETWEEN ? AND ?" \
+	" AND " HAVERSINE_T("r.") " <= ? ORDER BY distanceKm, p.user_id LIMIT ? OFFSET ?"
 
 /* The writable columns in enum technician_col order. */
 #define LOCK_COLUMNS "p.specializations, p.experience_years, p.working_governorates," \
@@ -244,6 +260,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	    TW_CATS + 1 + TW_CHECKS + 2, TECH_NCOLS + 1, DBS_LIST },
 	[STMT_TW + TW_SPEC_NEAR] = { TS_SQL(TW_IDS_NEAR(TW_FROM_SPEC), "n.distanceKm, p.user_id"),
 	    3 + TW_CATS + 1 + TW_CHECKS + 8 + 2, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_TW + TW_REACH] = { TS_SQL(TW_IDS_REACH, "p.rating DESC, p.user_id"),
+	    1 + 1 + TW_CHECKS + 2, TECH_NCOLS + 1, DBS_LIST },
+	[STMT_TW + TW_REACH_NEAR] = { TS_SQL(TW_IDS_REACH_NEAR, "n.distanceKm, p.user_id"),
+	    3 + 1 + 1 + TW_CHECKS + 8 + 2, TECH_NCOLS + 1, DBS_LIST },
 	[STMT_NEARBY_CATEGORY] = { NEAR_SQL(NEAR_CATEGORY, "p.category = ? AND "), 13,
 	    TECH_NCOLS + 1, DBS_LIST },
 	[STMT_VIEW] = { TECH_SELECT " FROM technician_profiles p JOIN users u ON u.id = p.user_id"
@@ -344,6 +364,10 @@ static const struct db_arg s_tw_name_near[] = { S_POINT, DB_SAMPLE_STR("moh%"),
 static const struct db_arg s_tw_spec[] = { S_TW_CATS, DB_SAMPLE_INT(0), S_TW_CHECKS, S_PAGE };
 static const struct db_arg s_tw_spec_near[] = { S_POINT, S_TW_CATS, DB_SAMPLE_INT(0),
 	S_TW_CHECKS, S_TBOX, S_PAGE };
+static const struct db_arg s_tw_reach[] = { DB_SAMPLE_STR("plumbing"), DB_SAMPLE_INT(0),
+	S_TW_CHECKS, S_PAGE };
+static const struct db_arg s_tw_reach_near[] = { S_POINT, DB_SAMPLE_STR("plumbing"),
+	DB_SAMPLE_INT(0), S_TW_CHECKS, S_TBOX, S_PAGE };
 
 static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + 0] = DB_SAMPLE(s_list_0),
@@ -389,6 +413,8 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_TW + TW_NAME_NEAR] = DB_SAMPLE(s_tw_name_near),
 	[STMT_TW + TW_SPEC] = DB_SAMPLE(s_tw_spec),
 	[STMT_TW + TW_SPEC_NEAR] = DB_SAMPLE(s_tw_spec_near),
+	[STMT_TW + TW_REACH] = DB_SAMPLE(s_tw_reach),
+	[STMT_TW + TW_REACH_NEAR] = DB_SAMPLE(s_tw_reach_near),
 };
 
 struct db_family store_technicians = DB_FAMILY_SAMPLES("technicians", stmts, samples);
@@ -479,79 +505,100 @@ db_technicians_count(struct db *db, struct arena *a, const struct technician_fil
 	return DB_OK;
 }
 
-/* One ring of the search near a point: the statement with the circle of r km. */
-static enum db_rc
-near_ring(struct db *db, struct arena *a, const struct technician_near *q, double r,
-    struct db_result *res)
+/* The circle of r km around (lat, lng) as the near statements bind it after their other
+ * filters: the box around it (a degree of latitude is 111.195 km, one of longitude that
+ * times the cosine of the latitude, taken at the edge nearer a pole), the point, r. */
+static size_t
+circle_args(double lat, double lng, double r, struct db_arg *args)
 {
-	/* the box around the circle: a degree of latitude is 111.195 km, one of longitude
-	 * that times the cosine of the latitude (taken at the edge nearer a pole) */
-	double dlat = r / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
-	struct db_arg args[13];
+	double dlat = r / 111.195, edge = fabs(lat) + dlat, c, dlng;
 	size_t n = 0;
 
 	c = edge >= 89.0 ? 0.0 : cos(edge * M_PI / 180.0);
 	dlng = c < 0.01 ? 180.0 : r / (111.195 * c);
+	args[n++] = DB_DBL(lat - dlat);
+	args[n++] = DB_DBL(lat + dlat);
+	args[n++] = DB_DBL(lng - dlng);
+	args[n++] = DB_DBL(lng + dlng);
+	args[n++] = DB_DBL(lat);
+	args[n++] = DB_DBL(lat);
+	args[n++] = DB_DBL(lng);
+	args[n++] = DB_DBL(r);
+	return n;
+}
+
+/* One ring of the search near a point: the statement with the circle of r km. */
+static enum db_rc
+near_ring(struct db *db, struct arena *a, const void *ctx, double r, struct db_result *res)
+{
+	const struct technician_near *q = ctx;
+	struct db_arg args[13];
+	size_t n = 0;
+
 	args[n++] = DB_DBL(q->lat);
 	args[n++] = DB_DBL(q->lat);
 	args[n++] = DB_DBL(q->lng);
 	if (q->category != NULL)
 		args[n++] = DB_STR(q->category);
-	args[n++] = DB_DBL(q->lat - dlat);
-	args[n++] = DB_DBL(q->lat + dlat);
-	args[n++] = DB_DBL(q->lng - dlng);
-	args[n++] = DB_DBL(q->lng + dlng);
-	args[n++] = DB_DBL(q->lat);
-	args[n++] = DB_DBL(q->lat);
-	args[n++] = DB_DBL(q->lng);
-	args[n++] = DB_DBL(r);
+	n += circle_args(q->lat, q->lng, r, args + n);
 	args[n++] = DB_INT(q->limit);
 	return db_exec(db, a, &store_technicians, q->category != NULL ? STMT_NEARBY_CATEGORY :
 	    STMT_NEARBY, args, n, res);
 }
 
-/* Nearest first by expanding rings: the statement runs with a small circle first and
- * keeps its answer when that holds limit technicians and the farthest of them is nearer
- * than the circle's edge (by more than the rounding of distanceKm): everyone outside
- * the circle is farther than all of them, so the answer is the whole circle's. Else
- * the circle grows (by the area the count found so far asks for, at least twice) until
- * it is the asked one, whose answer is taken as it is. A dense place costs the index
- * entries of a small box, a sparse one a few more short reads. The first circle: 2 km
- * among every trade; 4 km (four times the area) within one, as one trade holds a
- * quarter to a third of the technicians. Measured around Cairo with 10,000 technicians
- * (README, "The available search"). */
+/* Nearest first by expanding rings: page() runs its statement with a small circle first,
+ * and its answer (rows from offset on, at most limit) is kept when it holds limit rows
+ * and the farthest of them is nearer than the circle's edge (by more than the rounding
+ * of distanceKm): everyone outside the circle is farther than all of them, so the answer
+ * is the whole circle's. Else the circle grows (by the area the count found so far asks
+ * for, at least twice) until it is the asked one of km, whose answer is taken as it is.
+ * A dense place costs the index entries of a small box, a sparse one a few more short
+ * reads. The first circle: 2 km among every trade; 4 km (four times the area) within
+ * one, as one trade holds a quarter to a third of the technicians. Measured around Cairo
+ * with 10,000 technicians (README, "The available search"). */
 #define NEAR_FIRST_RING_KM 2.0
 #define NEAR_FIRST_RING_TRADE_KM 4.0
+
+typedef enum db_rc ring_page(struct db *, struct arena *, const void *ctx, double r,
+    struct db_result *);
+
+static enum db_rc
+rings(struct db *db, struct arena *a, double first, double km, long long offset,
+    long long limit, ring_page *page, const void *ctx, struct db_result *res)
+{
+	double r = first < km ? first : km, grow;
+	enum db_rc rc;
+	int col;
+
+	for (;;) {
+		if ((rc = page(db, a, ctx, r, res)) != DB_OK || r >= km)
+			return rc;
+		if (limit > 0 && (long long)res->nrows >= limit &&
+		    (col = db_col(res, "distanceKm")) >= 0 &&
+		    db_get(res, res->nrows - 1, (size_t)col) != NULL &&
+		    strtod(db_get(res, res->nrows - 1, (size_t)col), NULL) < r - 0.001)
+			return DB_OK;
+		/* the found ones fill the area pi r^2: offset + limit of them would fill
+		 * (offset + limit) / found times it */
+		grow = res->nrows > 0 ? sqrt((double)(offset + limit) /
+		    (double)(offset + (long long)res->nrows)) * 1.25 : 4.0;
+		r *= grow < 2.0 ? 2.0 : grow;
+		if (r > km)
+			r = km;
+	}
+}
 
 enum db_rc
 db_technicians_nearby(struct db *db, struct arena *a, const struct technician_near *q,
     json_object **items, struct user_shown **shown)
 {
 	struct db_result res;
-	double r = q->category != NULL ? NEAR_FIRST_RING_TRADE_KM : NEAR_FIRST_RING_KM, grow;
 	enum db_rc rc;
-	int col;
 
 	*items = NULL;
-	if (r > q->km)
-		r = q->km;
-	for (;;) {
-		if ((rc = near_ring(db, a, q, r, &res)) != DB_OK)
-			return rc;
-		if (r >= q->km)
-			break;
-		if (q->limit > 0 && (long long)res.nrows >= q->limit &&
-		    (col = db_col(&res, "distanceKm")) >= 0 &&
-		    db_get(&res, res.nrows - 1, (size_t)col) != NULL &&
-		    strtod(db_get(&res, res.nrows - 1, (size_t)col), NULL) < r - 0.001)
-			break;
-		/* the found ones fill the area pi r^2: limit of them would fill limit / found
-		 * times it */
-		grow = res.nrows > 0 ? sqrt((double)q->limit / (double)res.nrows) * 1.25 : 4.0;
-		r *= grow < 2.0 ? 2.0 : grow;
-		if (r > q->km)
-			r = q->km;
-	}
+	if ((rc = rings(db, a, q->category != NULL ? NEAR_FIRST_RING_TRADE_KM :
+	    NEAR_FIRST_RING_KM, q->km, 0, q->limit, near_ring, q, &res)) != DB_OK)
+		return rc;
 	rows_json(a, &res, res.nrows, items, shown);
 	return DB_OK;
 }
@@ -659,18 +706,15 @@ db_technicians_list_by_rating(struct db *db, struct arena *a, const struct techn
 	return DB_OK;
 }
 
-/* The arguments of a search's variant up to its paging (or its cap): returns how many;
- * *ts the variant. */
+/* The arguments of a search's variant up to its paging (or its cap), with the circle of
+ * r km near a point: returns how many; *ts the variant. */
 static size_t
-search_args(const struct technician_search *q, int *ts, int count, struct db_arg *args)
+search_args(const struct technician_search *q, double r, int *ts, int count,
+    struct db_arg *args)
 {
-	double dlat = q->km / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
 	size_t n = 0;
 
 	*ts = (q->ft != NULL ? TS_TEXT : TS_RATING) + (q->near ? TS_NEAR : 0);
-	/* the box around the circle, as db_technicians_nearby() */
-	c = edge >= 89.0 ? 0.0 : cos(edge * M_PI / 180.0);
-	dlng = c < 0.01 ? 180.0 : q->km / (111.195 * c);
 	if (q->near && !count) {
 		args[n++] = DB_DBL(q->lat);
 		args[n++] = DB_DBL(q->lat);
@@ -682,22 +726,14 @@ search_args(const struct technician_search *q, int *ts, int count, struct db_arg
 			args[n++] = DB_STR(q->ft);
 	}
 	args[n++] = DB_DBL(q->min_rating);
-	if (q->near) {
-		args[n++] = DB_DBL(q->lat - dlat);
-		args[n++] = DB_DBL(q->lat + dlat);
-		args[n++] = DB_DBL(q->lng - dlng);
-		args[n++] = DB_DBL(q->lng + dlng);
-		args[n++] = DB_DBL(q->lat);
-		args[n++] = DB_DBL(q->lat);
-		args[n++] = DB_DBL(q->lng);
-		args[n++] = DB_DBL(q->km);
-	}
+	if (q->near)
+		n += circle_args(q->lat, q->lng, r, args + n);
 	return n;
 }
 
 /* Does every word of words start a word of text (both folded; text lower-cased)? */
 static int
-words_in(struct arena *a, const char *const *words, int nw, const char *text)
+words_in(const char *const *words, int nw, const char *text)
 {
 	int i;
 
@@ -713,7 +749,6 @@ words_in(struct arena *a, const char *const *words, int nw, const char *text)
 		if (!found)
 			return 0;
 	}
-	(void)a;
 	return 1;
 }
 
@@ -729,24 +764,36 @@ lower(struct arena *a, const char *s)
 	return o;
 }
 
-/* The page of a search by an index: DB_NOTFOUND when none serves it (FULLTEXT then).
+/* How a search by an index runs (tw_plan()): the variant (TW_NAME, TW_SPEC or TW_REACH,
+ * TW_*_NEAR added near a point), its driver (the name word's prefix, or the categories)
+ * and the words checked on each row it reaches. */
+struct tw_plan {
+	int         tw;
+	const char *name;
+	const char *cats[TW_CATS];
+	int         ncats;
+	const char *checks[TW_CHECKS];
+	int         nk;
+};
+
+/* The plan of a search by an index: DB_NOTFOUND when none serves it (FULLTEXT then).
  * The name drives when one of its words starts a technician's name word (the rarest
  * such); else the specialization, when it names 1 to TW_CATS categories (each of its
- * words starts a word of the category's key or names). Every word of the search but the
- * driving one is checked on the profile's folded text. */
+ * words starts a word of the category's key or names). Every word of the name but the
+ * driving one, and the city's, is checked on the profile's folded text; the
+ * specialization's words too when the name drives (when they drive, each row reached is
+ * of a category whose text holds them, and the profile's text holds its categories'). */
 static enum db_rc
-index_search(struct db *db, struct arena *a, const struct technician_search *q,
-    long long limit, long long offset, struct db_result *res)
+tw_plan(struct db *db, struct arena *a, const struct technician_search *q,
+    struct tw_plan *p, struct db_result *res)
 {
 	const char *name[TW_CHECKS + 1], *spec[TW_CHECKS + 1], *city[TW_CHECKS + 1];
-	const char *checks[3 * (TW_CHECKS + 1)], *cats[TW_CATS];
-	double dlat = q->km / 111.195, edge = fabs(q->lat) + dlat, c, dlng;
-	struct db_arg args[40], two[2];
-	int nn = 0, ns = 0, nc = 0, nk = 0, ncats = 0, i, drive = -1, tw;
+	struct db_arg two[2];
+	int nn = 0, ns = 0, nc = 0, i, drive = -1;
 	long long span = -1;
-	size_t n = 0;
 	enum db_rc rc;
 
+	memset(p, 0, sizeof(*p));
 	if (q->name != NULL && (nn = user_lists_words(a, lower(a, q->name), name,
 	    TW_CHECKS + 1)) < 0)
 		return DB_NOTFOUND;
@@ -777,79 +824,118 @@ index_search(struct db *db, struct arena *a, const struct technician_search *q,
 		    res)) != DB_OK)
 			return rc;
 		for (r = 0; r < res->nrows; r++)
-			if (db_get(res, r, 1) != NULL && words_in(a, spec, ns, db_get(res, r, 1))) {
-				if (ncats == TW_CATS)
+			if (db_get(res, r, 1) != NULL && words_in(spec, ns, db_get(res, r, 1))) {
+				if (p->ncats == TW_CATS)
 					return DB_NOTFOUND;
-				cats[ncats++] = arena_strdup(a, db_get(res, r, 0));
+				p->cats[p->ncats++] = arena_strdup(a, db_get(res, r, 0));
 			}
-		if (ncats == 0)
+		if (p->ncats == 0)
 			return DB_NOTFOUND;
+		ns = 0;
 	} else if (drive < 0) {
 		return DB_NOTFOUND;
 	}
+	if (nn - (drive >= 0) + ns + nc > TW_CHECKS)
+		return DB_NOTFOUND;
 	for (i = 0; i < nn; i++)
 		if (i != drive)
-			checks[nk++] = name[i];
+			p->checks[p->nk++] = name[i];
 	for (i = 0; i < ns; i++)
-		checks[nk++] = spec[i];
+		p->checks[p->nk++] = spec[i];
 	for (i = 0; i < nc; i++)
-		checks[nk++] = city[i];
-	if (nk > TW_CHECKS)
-		return DB_NOTFOUND;
-	tw = (drive >= 0 ? TW_NAME : TW_SPEC) + (q->near ? 1 : 0);
-	c = edge >= 89.0 ? 0.0 : cos(edge * M_PI / 180.0);
-	dlng = c < 0.01 ? 180.0 : q->km / (111.195 * c);
+		p->checks[p->nk++] = city[i];
+	if (drive >= 0) {
+		p->tw = TW_NAME;
+		p->name = db_like_contains(a, name[drive]) + 1;
+	} else {
+		p->tw = p->ncats == 1 ? TW_REACH : TW_SPEC;
+	}
+	return DB_OK;
+}
+
+/* One page of a search by an index, with the circle of r km near a point. */
+static enum db_rc
+tw_page(struct db *db, struct arena *a, const struct technician_search *q,
+    const struct tw_plan *p, double r, long long limit, long long offset,
+    struct db_result *res)
+{
+	struct db_arg args[3 + TW_CATS + 1 + TW_CHECKS + 8 + 2];
+	size_t n = 0;
+	int i;
+
 	if (q->near) {
 		args[n++] = DB_DBL(q->lat);
 		args[n++] = DB_DBL(q->lat);
 		args[n++] = DB_DBL(q->lng);
 	}
-	if (drive >= 0) {
-		args[n++] = DB_STR(db_like_contains(a, name[drive]) + 1);
-	} else {
+	if (p->tw == TW_NAME)
+		args[n++] = DB_STR(p->name);
+	else if (p->tw == TW_REACH)
+		args[n++] = DB_STR(p->cats[0]);
+	else
 		for (i = 0; i < TW_CATS; i++)
-			args[n++] = DB_STR(i < ncats ? cats[i] : "");
-	}
+			args[n++] = DB_STR(i < p->ncats ? p->cats[i] : "");
 	args[n++] = DB_DBL(q->min_rating);
 	/* "% word%": the word starts a word of the text */
 	for (i = 0; i < TW_CHECKS; i++)
-		args[n++] = DB_STR(i < nk ? arena_printf(a, "%% %s", db_like_contains(a,
-		    checks[i]) + 1) : "%");
-	if (q->near) {
-		args[n++] = DB_DBL(q->lat - dlat);
-		args[n++] = DB_DBL(q->lat + dlat);
-		args[n++] = DB_DBL(q->lng - dlng);
-		args[n++] = DB_DBL(q->lng + dlng);
-		args[n++] = DB_DBL(q->lat);
-		args[n++] = DB_DBL(q->lat);
-		args[n++] = DB_DBL(q->lng);
-		args[n++] = DB_DBL(q->km);
-	}
+		args[n++] = DB_STR(i < p->nk ? arena_printf(a, "%% %s", db_like_contains(a,
+		    p->checks[i]) + 1) : "%");
+	if (q->near)
+		n += circle_args(q->lat, q->lng, r, args + n);
 	args[n++] = DB_INT(limit);
 	args[n++] = DB_INT(offset);
-	return db_exec(db, a, &store_technicians, STMT_TW + tw, args, n, res);
+	return db_exec(db, a, &store_technicians, STMT_TW + p->tw + (q->near ? 1 : 0), args, n,
+	    res);
 }
 
+/* A page of the search: by an index when plan is set, else by the TS_* statement. */
+struct search_run {
+	const struct technician_search *q;
+	const struct tw_plan           *plan;
+	long long                       limit, offset;
+};
+
+static enum db_rc
+search_page(struct db *db, struct arena *a, const void *ctx, double r, struct db_result *res)
+{
+	const struct search_run *s = ctx;
+	struct db_arg args[16];
+	int ts;
+	size_t n;
+
+	if (s->plan != NULL)
+		return tw_page(db, a, s->q, s->plan, r, s->limit, s->offset, res);
+	n = search_args(s->q, r, &ts, 0, args);
+	args[n++] = DB_INT(s->limit);
+	args[n++] = DB_INT(s->offset);
+	return db_exec(db, a, &store_technicians, STMT_SEARCH + ts, args, n, res);
+}
+
+/* Near a point, the searches whose driver is the box (no text: ix_technicians_geo; one
+ * category: ix_technician_reach_geo) run in expanding rings, as db_technicians_nearby();
+ * the others read their driver's rows whatever the circle, so they run once. */
 enum db_rc
 db_technicians_search(struct db *db, struct arena *a, const struct technician_search *q,
     long long limit, long long offset, json_object **items, struct user_shown **shown)
 {
-	struct db_arg args[16];
+	struct search_run s = { q, NULL, limit, offset };
 	struct db_result res;
-	int ts;
-	size_t n = search_args(q, &ts, 0, args);
+	struct tw_plan plan;
 	enum db_rc rc;
 
 	*items = NULL;
-	if (q->ft != NULL && (rc = index_search(db, a, q, limit, offset, &res)) != DB_NOTFOUND) {
-		if (rc != DB_OK)
+	if (q->ft != NULL) {
+		if ((rc = tw_plan(db, a, q, &plan, &res)) == DB_OK)
+			s.plan = &plan;
+		else if (rc != DB_NOTFOUND)
 			return rc;
-		rows_json(a, &res, res.nrows, items, shown);
-		return DB_OK;
 	}
-	args[n++] = DB_INT(limit);
-	args[n++] = DB_INT(offset);
-	if ((rc = db_exec(db, a, &store_technicians, STMT_SEARCH + ts, args, n, &res)) != DB_OK)
+	if (q->near && (s.plan != NULL ? s.plan->tw == TW_REACH : q->ft == NULL))
+		rc = rings(db, a, s.plan != NULL ? NEAR_FIRST_RING_TRADE_KM : NEAR_FIRST_RING_KM,
+		    q->km, offset, limit, search_page, &s, &res);
+	else
+		rc = search_page(db, a, &s, q->km, &res);
+	if (rc != DB_OK)
 		return rc;
 	rows_json(a, &res, res.nrows, items, shown);
 	return DB_OK;
@@ -862,7 +948,7 @@ db_technicians_search_count(struct db *db, struct arena *a, const struct technic
 	struct db_arg args[16];
 	struct db_result res;
 	int ts;
-	size_t n = search_args(q, &ts, 1, args);
+	size_t n = search_args(q, q->km, &ts, 1, args);
 	enum db_rc rc;
 	long long c;
 

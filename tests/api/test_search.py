@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, expect_bilingual, check, admin_token,
-                         make_user_with_role, db_query, uniq, run)
+                         make_user_with_role, db_query, db_scalar, free_spot, uniq, run)
 
 SVC = "/api/search/services"
 TECH = "/api/search/technicians"
@@ -202,6 +202,50 @@ def test_technicians_nearest_first():
     # no text: everyone in the box, nearest first
     ids = found(TECH, token=adm, location=loc, distance=50)
     check(ids.index(near["id"]) < ids.index(far["id"]), "no text, nearest first %r" % ids)
+
+
+def test_technicians_one_trade_best_rated_then_nearest():
+    """One category is read from technician_reach in the search's order (its copy of the
+    rating kept by triggers), and near a point in rings that grow from 4 km; without text
+    the box of every trade grows from 2 km (docs/search.md)."""
+    adm = admin_token()
+    city = "Tr" + uniq(8)
+    lat, lng = free_spot((25.0, 26.0), (30.0, 31.5))
+    a = technician("Rank", arabic_word(7), ("tiling",), city=city, point=(lat + 0.02, lng),
+                   rating=3.0)                                  # about 2 km
+    b = technician("Rank", arabic_word(7), ("tiling",), city=city, point=(lat + 0.2, lng),
+                   rating=4.5)                                  # about 22 km
+    c = technician("Rank", arabic_word(7), ("tiling", "painting"), city=city,
+                   point=(lat + 0.05, lng), rating=4.0)         # about 5.6 km
+    ids = [t["id"] for t in (a, b, c)]
+    check(found(TECH, token=adm, specialization="tiling", city=city) == [ids[1], ids[2], ids[0]],
+          "best rated first")
+    db_query("UPDATE users SET rating = 5.00 WHERE id = %d" % ids[0])
+    check(str(db_scalar("SELECT rating FROM technician_reach WHERE user_id = %d"
+                        " AND category = 'tiling'" % ids[0])) == "5.00", "the copy follows")
+    check(found(TECH, token=adm, specialization="سيراميك", city=city) == [ids[0], ids[1], ids[2]],
+          "a new rating reorders, Arabic names the trade")
+    check(found(TECH, token=adm, specialization="tiling", city=city, rating="4.6") == [ids[0]],
+          "minimum rating")
+    loc = "%f,%f" % (lat, lng)
+    check(found(TECH, token=adm, specialization="tiling", city=city, location=loc,
+                distance=50) == [ids[0], ids[2], ids[1]], "nearest first")
+    check(found(TECH, token=adm, specialization="tiling", location=loc, distance=10)
+          == [ids[0], ids[2]], "the circle")
+
+    def pages(**params):
+        seen = []
+        for page in (1, 2, 3, 4):
+            body = expect_list(api("GET", q(TECH, location=loc, distance=50, limit=1,
+                                               page=page, **params), token=adm),
+                               page=page, limit=1)
+            seen += [(x["id"], x["distanceKm"]) for x in body["data"]]
+        return seen
+    for params in ({"specialization": "tiling"}, {}):
+        seen = pages(**params)
+        check([x[0] for x in seen] == [ids[0], ids[2], ids[1]], "page by page %r: %r"
+              % (params, seen))
+        check(abs(seen[2][1] - 22.24) < 0.1, "the farthest ring's distance %r" % seen)
 
 
 if __name__ == "__main__":
