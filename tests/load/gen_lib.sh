@@ -12,9 +12,7 @@
 #                           --delete, --config FILE and -h/--help into $NAME, $mode
 #                           (generate, replace or delete) and $conf (var/dev/warsha.conf
 #                           by default), then reaches the database or dies
-#   conf_get KEY            KEY's value in $conf
-#   db [ARG…]               the mariadb client on $conf's database as the application's
-#                           account, tab-separated, no column names
+#   conf_get KEY, db [ARG…] $conf's values and database (tests/load/db_lib.sh)
 #   now                     the time in seconds, with nanoseconds
 #   elapsed START [END]     END (default: now) minus START, in seconds to a tenth
 #   delete_ranges STEP TABLE WHERE FN
@@ -32,6 +30,9 @@
 #                           can sign in with; gen_govs, the governorates with their
 #                           capitals and weights (upto: the running sum, @gov_total: all);
 #                           gen_cats, the service categories by slot (@ncats of them)
+
+# shellcheck source=tests/load/db_lib.sh
+. "$root/tests/load/db_lib.sh"
 
 conf=$root/var/dev/warsha.conf
 mode=generate
@@ -76,29 +77,9 @@ gen_options() {
 	done
 	[ -r "$conf" ] || die "no $conf (start the dev stack: scripts/dev up)"
 	command -v mariadb >/dev/null || die "the mariadb client is not installed (scripts/dev deps)"
-	gen_db_args
+	db_connect
 	db -e 'SELECT 1' >/dev/null || die "cannot reach the database of $conf (is the stack up?)"
 }
-
-conf_get() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$conf" | tail -n 1 | sed 's/[[:space:]]*$//'; }
-
-# The application's own account, as warsha.conf describes it: a socket path wins over
-# host and port, as in the servers. The password goes by the environment, never argv.
-db_args=()
-gen_db_args() {
-	local socket
-	db_args=(--no-defaults --default-character-set=utf8mb4 -u "$(conf_get db_user)")
-	socket=$(conf_get db_socket)
-	if [ -n "$socket" ]; then
-		db_args+=(--socket="$socket")
-	else
-		db_args+=(--host="$(conf_get db_host)" --port="$(conf_get db_port)" --protocol=tcp)
-	fi
-	db_args+=("$(conf_get db_name)")
-	export MYSQL_PWD
-	MYSQL_PWD=$(conf_get db_password)
-}
-db() { mariadb "${db_args[@]}" --batch --skip-column-names "$@"; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f", b - a }'; }
