@@ -4,7 +4,7 @@
 #
 # The script sets before sourcing: root (the checkout), and the variables of its number
 # options, each with its default and named as the option is (count for --count); it then
-# calls gen_options NAME… "$@" with those names. It gets:
+# calls gen_options NAME… -- "$@" with those names. It gets:
 #   usage                   the script's opening comment on stderr, exit 2
 #   die MSG                 "gen_NAME: MSG" on stderr, exit 1
 #   gen_options NAME… -- ARG…
