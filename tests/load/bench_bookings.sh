@@ -39,16 +39,9 @@ command -v mariadb >/dev/null || die "the mariadb client is not installed (scrip
 lua=$(mktemp --suffix=.lua)
 trap 'rm -f "$bench_tmp" "$lua"' EXIT
 
-conf_get() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$conf" | tail -n 1 | sed 's/[[:space:]]*$//'; }
-db_args=(--no-defaults --default-character-set=utf8mb4 -u "$(conf_get db_user)")
-socket=$(conf_get db_socket)
-if [ -n "$socket" ]; then
-	db_args+=(--socket="$socket")
-else
-	db_args+=(--host="$(conf_get db_host)" --port="$(conf_get db_port)" --protocol=tcp)
-fi
-db_args+=("$(conf_get db_name)")
-db() { MYSQL_PWD=$(conf_get db_password) mariadb "${db_args[@]}" --batch --skip-column-names "$@"; }
+# shellcheck source=tests/load/db_lib.sh
+. "$root/tests/load/db_lib.sh"
+db_connect
 
 # ------------------------------------------------------------------ sign in
 

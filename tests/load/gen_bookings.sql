@@ -3,6 +3,10 @@
 --   @gen_customers  how many customers (at most 1,000,000: seq_1_to_1000000)
 --   @gen_bookings   how many bookings (at most 1,000,000)
 --   @gen_cdomain    the customers' e-mail domain (how --delete finds them again)
+--   @gen_hash       the scrypt hash of a password nobody knows, and
+--   gen_govs        the governorates by slot, their capitals and weights (upto: the
+--                   running sum of the weights, @gov_total: all of them); both from
+--                   the SQL of tests/load/gen_lib.sh
 -- The technicians are those tests/load/gen_technicians.sh made (@gen-tech.warsha.test).
 -- Every generated booking's number starts with "BKG-" (real ones are BK-<year>-<seq>).
 --
@@ -33,33 +37,6 @@ SET NAMES utf8mb4;
 SET SESSION max_heap_table_size = 536870912;   -- gen_rows holds a row per booking
 SET SESSION foreign_key_checks = 0;            -- every id below is drawn from its table
 SET SESSION unique_checks = 0;
-
--- scrypt (N = 16384, r = 8, p = 1) of a random password that was thrown away
-SET @gen_hash = '$s1$0e0801$I4M94YmO6mzmeeWPbnylIg==$aaLbYWesCXYPb8dz+2NvK8KhoMdOKEmUHbT3DsnZH8vkMvAgOxptTs7GbkkSus7nZIpA157NRMPNkKTiW0HEZQ==';
-
--- ------------------------------------------------------------------ places
-CREATE TEMPORARY TABLE gen_govs (
-  slot INT NOT NULL PRIMARY KEY, code VARCHAR(3) NOT NULL, city VARCHAR(100) NOT NULL,
-  lat DOUBLE NOT NULL, lng DOUBLE NOT NULL, weight INT NOT NULL, upto INT NULL
-) ENGINE=MEMORY;
-INSERT INTO gen_govs (slot, code, city, lat, lng, weight) VALUES
-  (1, 'C', 'Cairo', 30.0444, 31.2357, 260), (2, 'GZ', 'Giza', 30.0131, 31.2089, 130),
-  (3, 'ALX', 'Alexandria', 31.2001, 29.9187, 110), (4, 'KB', 'Banha', 30.4660, 31.1848, 40),
-  (5, 'DK', 'Mansoura', 31.0409, 31.3785, 45), (6, 'SHR', 'Zagazig', 30.5877, 31.5020, 45),
-  (7, 'GH', 'Tanta', 30.7865, 31.0004, 35), (8, 'MNF', 'Shebin El Kom', 30.5526, 31.0090, 25),
-  (9, 'BH', 'Damanhur', 31.0341, 30.4682, 30), (10, 'KFS', 'Kafr El Sheikh', 31.1107, 30.9388, 20),
-  (11, 'DT', 'Damietta', 31.4165, 31.8133, 12), (12, 'PTS', 'Port Said', 31.2653, 32.3019, 12),
-  (13, 'IS', 'Ismailia', 30.5965, 32.2715, 12), (14, 'SUZ', 'Suez', 29.9668, 32.5498, 12),
-  (15, 'FYM', 'Faiyum', 29.3084, 30.8428, 20), (16, 'BNS', 'Beni Suef', 29.0661, 31.0994, 18),
-  (17, 'MN', 'Minya', 28.1099, 30.7503, 28), (18, 'AST', 'Asyut', 27.1783, 31.1859, 25),
-  (19, 'SHG', 'Sohag', 26.5591, 31.6957, 25), (20, 'KN', 'Qena', 26.1551, 32.7160, 18),
-  (21, 'LX', 'Luxor', 25.6872, 32.6396, 8), (22, 'ASN', 'Aswan', 24.0889, 32.8998, 10),
-  (23, 'BA', 'Hurghada', 27.2579, 33.8116, 5), (24, 'WAD', 'Kharga', 25.4390, 30.5586, 2),
-  (25, 'MT', 'Marsa Matruh', 31.3543, 27.2373, 4), (26, 'JS', 'El Tor', 28.2364, 33.6254, 2),
-  (27, 'SIN', 'Arish', 31.1316, 33.7984, 4);
-SET @acc = 0;
-UPDATE gen_govs SET upto = (@acc := @acc + weight) ORDER BY slot;
-SET @gov_total = (SELECT SUM(weight) FROM gen_govs);
 
 -- ------------------------------------------------------------------ customers
 INSERT INTO users (email, phone, password_hash, role, first_name, last_name, address_city,

@@ -37,82 +37,40 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-conf=$root/var/dev/warsha.conf
 clients=50000
 jobs=1000000
 batch=100000
-mode=generate
 domain=gen-jobcust.warsha.test
+# shellcheck source=tests/load/gen_lib.sh
+. "$root/tests/load/gen_lib.sh"
+gen_options clients jobs batch -- "$@"
 
-usage() { sed -n '2,/^set -e/p' "$0" | sed -e '/^set -e/d' -e 's/^# \{0,1\}//' >&2; exit 2; }
-die() { printf 'gen_jobs: %s\n' "$*" >&2; exit 1; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--clients) [ $# -ge 2 ] || usage; clients=$2; shift 2 ;;
-	--jobs) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
-	--batch) [ $# -ge 2 ] || usage; batch=$2; shift 2 ;;
-	--replace) mode=replace; shift ;;
-	--delete) mode=delete; shift ;;
-	--config) [ $# -ge 2 ] || usage; conf=$2; shift 2 ;;
-	-h | --help) usage ;;
-	*) usage ;;
-	esac
-done
-for v in "$clients" "$jobs" "$batch"; do
-	if ! [[ "$v" =~ ^[1-9][0-9]*$ ]] || [ "$v" -gt 1000000 ]; then
-		die "--clients, --jobs and --batch must be 1 to 1000000 (the generator draws from seq_1_to_1000000)"
-	fi
-done
-[ -r "$conf" ] || die "no $conf (start the dev stack: scripts/dev up)"
-command -v mariadb >/dev/null || die "the mariadb client is not installed (scripts/dev deps)"
-
-conf_get() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$conf" | tail -n 1 | sed 's/[[:space:]]*$//'; }
-
-# The application's own account, as warsha.conf describes it (as tests/load/gen_users.sh).
-db_args=(--no-defaults --default-character-set=utf8mb4 -u "$(conf_get db_user)")
-socket=$(conf_get db_socket)
-if [ -n "$socket" ]; then
-	db_args+=(--socket="$socket")
-else
-	db_args+=(--host="$(conf_get db_host)" --port="$(conf_get db_port)" --protocol=tcp)
-fi
-db_args+=("$(conf_get db_name)")
-export MYSQL_PWD
-MYSQL_PWD=$(conf_get db_password)
-db() { mariadb "${db_args[@]}" --batch --skip-column-names "$@"; }
-
-db -e 'SELECT 1' >/dev/null || die "cannot reach the database of $conf (is the stack up?)"
-
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+count_generated() {
+	db -e "SELECT (SELECT COUNT(*) FROM users WHERE email LIKE '%@$domain') + (SELECT COUNT(*) FROM bookings WHERE number LIKE 'JBG-%')"
+}
 
 # Jobs in id ranges of 50,000, with whatever a test or benchmark hung on them (quotes,
 # invitations, disputes, history), then the clients, so no transaction grows large.
-delete_generated() {
-	local lo hi from to n total=0
-	read -r lo hi < <(db -e "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM bookings WHERE number LIKE 'JBG-%'")
-	if [ "$lo" -gt 0 ]; then
-		for ((from = lo; from <= hi; from += 50000)); do
-			to=$((from + 49999))
-			n=$(db <<SQL
+delete_range_sql() {
+	cat <<SQL
 DELETE e FROM dispute_evidence e JOIN disputes d ON d.id = e.dispute_id
-  JOIN bookings b ON b.id = d.booking_id WHERE b.id BETWEEN $from AND $to AND b.number LIKE 'JBG-%';
+  JOIN bookings b ON b.id = d.booking_id WHERE b.id BETWEEN $1 AND $2 AND b.number LIKE 'JBG-%';
 DELETE d FROM disputes d JOIN bookings b ON b.id = d.booking_id
-  WHERE b.id BETWEEN $from AND $to AND b.number LIKE 'JBG-%';
+  WHERE b.id BETWEEN $1 AND $2 AND b.number LIKE 'JBG-%';
 DELETE q FROM quotes q JOIN bookings b ON b.id = q.job_id
-  WHERE b.id BETWEEN $from AND $to AND b.number LIKE 'JBG-%';
+  WHERE b.id BETWEEN $1 AND $2 AND b.number LIKE 'JBG-%';
 DELETE i FROM job_invitations i JOIN bookings b ON b.id = i.job_id
-  WHERE b.id BETWEEN $from AND $to AND b.number LIKE 'JBG-%';
+  WHERE b.id BETWEEN $1 AND $2 AND b.number LIKE 'JBG-%';
 DELETE h FROM booking_history h JOIN bookings b ON b.id = h.booking_id
-  WHERE b.id BETWEEN $from AND $to AND b.number LIKE 'JBG-%';
-DELETE FROM bookings WHERE id BETWEEN $from AND $to AND number LIKE 'JBG-%';
+  WHERE b.id BETWEEN $1 AND $2 AND b.number LIKE 'JBG-%';
+DELETE FROM bookings WHERE id BETWEEN $1 AND $2 AND number LIKE 'JBG-%';
 SELECT ROW_COUNT();
 SQL
-)
-			total=$((total + n))
-		done
-	fi
-	echo "deleted $total generated jobs"
+}
+delete_generated() {
+	local n
+	delete_ranges 50000 bookings "number LIKE 'JBG-%'" delete_range_sql
+	echo "deleted $deleted generated jobs"
 	n=$(db <<SQL
 DELETE t FROM refresh_tokens t JOIN users u ON u.id = t.user_id WHERE u.email LIKE '%@$domain';
 DELETE FROM users WHERE email LIKE '%@$domain';
@@ -128,42 +86,17 @@ setup_sql() {
 SET NAMES utf8mb4;
 SET SESSION foreign_key_checks = 0;   -- every id below is drawn from its table
 SET SESSION unique_checks = 0;
--- scrypt (N = 16384, r = 8, p = 1) of a random password that was thrown away
-SET @gen_hash = '\$s1\$0e0801\$I4M94YmO6mzmeeWPbnylIg==\$aaLbYWesCXYPb8dz+2NvK8KhoMdOKEmUHbT3DsnZH8vkMvAgOxptTs7GbkkSus7nZIpA157NRMPNkKTiW0HEZQ==';
+$(hash_sql)
 SET @gen_jobs = $jobs;
 
-CREATE TEMPORARY TABLE gen_govs (
-  slot INT NOT NULL PRIMARY KEY, code VARCHAR(3) NOT NULL, city VARCHAR(100) NOT NULL,
-  lat DOUBLE NOT NULL, lng DOUBLE NOT NULL, weight INT NOT NULL, upto INT NULL
-) ENGINE=MEMORY;
-INSERT INTO gen_govs (slot, code, city, lat, lng, weight) VALUES
-  (1, 'C', 'Cairo', 30.0444, 31.2357, 260), (2, 'GZ', 'Giza', 30.0131, 31.2089, 130),
-  (3, 'ALX', 'Alexandria', 31.2001, 29.9187, 110), (4, 'KB', 'Banha', 30.4660, 31.1848, 40),
-  (5, 'DK', 'Mansoura', 31.0409, 31.3785, 45), (6, 'SHR', 'Zagazig', 30.5877, 31.5020, 45),
-  (7, 'GH', 'Tanta', 30.7865, 31.0004, 35), (8, 'MNF', 'Shebin El Kom', 30.5526, 31.0090, 25),
-  (9, 'BH', 'Damanhur', 31.0341, 30.4682, 30), (10, 'KFS', 'Kafr El Sheikh', 31.1107, 30.9388, 20),
-  (11, 'DT', 'Damietta', 31.4165, 31.8133, 12), (12, 'PTS', 'Port Said', 31.2653, 32.3019, 12),
-  (13, 'IS', 'Ismailia', 30.5965, 32.2715, 12), (14, 'SUZ', 'Suez', 29.9668, 32.5498, 12),
-  (15, 'FYM', 'Faiyum', 29.3084, 30.8428, 20), (16, 'BNS', 'Beni Suef', 29.0661, 31.0994, 18),
-  (17, 'MN', 'Minya', 28.1099, 30.7503, 28), (18, 'AST', 'Asyut', 27.1783, 31.1859, 25),
-  (19, 'SHG', 'Sohag', 26.5591, 31.6957, 25), (20, 'KN', 'Qena', 26.1551, 32.7160, 18),
-  (21, 'LX', 'Luxor', 25.6872, 32.6396, 8), (22, 'ASN', 'Aswan', 24.0889, 32.8998, 10),
-  (23, 'BA', 'Hurghada', 27.2579, 33.8116, 5), (24, 'WAD', 'Kharga', 25.4390, 30.5586, 2),
-  (25, 'MT', 'Marsa Matruh', 31.3543, 27.2373, 4), (26, 'JS', 'El Tor', 28.2364, 33.6254, 2),
-  (27, 'SIN', 'Arish', 31.1316, 33.7984, 4);
-SET @acc = 0;
-UPDATE gen_govs SET upto = (@acc := @acc + weight) ORDER BY slot;
-SET @gov_total = (SELECT SUM(weight) FROM gen_govs);
+$(govs_sql)
 -- a draw of 0 .. @gov_total - 1 to its governorate, looked up by primary key
 CREATE TEMPORARY TABLE gen_gov_pick (pick INT NOT NULL PRIMARY KEY, slot INT NOT NULL)
   ENGINE=MEMORY;
 INSERT INTO gen_gov_pick SELECT s.seq, (SELECT MIN(slot) FROM gen_govs WHERE upto > s.seq)
   FROM seq_0_to_9999 s WHERE s.seq < @gov_total;
 
-CREATE TEMPORARY TABLE gen_cats (slot INT NOT NULL PRIMARY KEY, cat VARCHAR(40) NOT NULL)
-  ENGINE=MEMORY;
-INSERT INTO gen_cats SELECT ROW_NUMBER() OVER (ORDER BY \`key\`) - 1, \`key\` FROM service_categories;
-SET @ncats = (SELECT COUNT(*) FROM gen_cats);
+$(cats_sql)
 
 CREATE TEMPORARY TABLE gen_tech (slot INT NOT NULL PRIMARY KEY, id BIGINT UNSIGNED NOT NULL)
   ENGINE=MEMORY;
@@ -272,26 +205,13 @@ generate() {
 	} | db
 }
 
-start=$(date +%s.%N)
-existing=$(db -e "SELECT (SELECT COUNT(*) FROM users WHERE email LIKE '%@$domain') + (SELECT COUNT(*) FROM bookings WHERE number LIKE 'JBG-%')")
-case "$mode" in
-delete)
-	delete_generated
-	;;
-generate | replace)
-	if [ "$existing" -gt 0 ]; then
-		[ "$mode" = replace ] ||
-			die "generated clients (@$domain) or jobs (JBG-…) exist already: --replace deletes them first, --delete only deletes"
-		delete_generated
-	fi
-	techs=$(db -e "SELECT COUNT(*) FROM users WHERE email LIKE '%@gen-tech.warsha.test'")
-	if [ "$techs" -eq 0 ]; then
-		bash "$root/tests/load/gen_technicians.sh" --config "$conf"
-	fi
+generate_all() {
+	local start took
+	need_technicians
 	echo "generating $clients clients and $jobs jobs in batches of $batch into $(conf_get db_name) ($conf)"
-	gen_start=$(date +%s.%N)
+	start=$(now)
 	generate
-	gen_end=$(date +%s.%N)
+	took=$(elapsed "$start")
 	db <<'SQL'
 SELECT 'jobs generated', COUNT(*), '  with a craftsman', SUM(technician_id IS NOT NULL),
        '  with a budget', SUM(budget_min IS NOT NULL OR budget_max IS NOT NULL)
@@ -301,7 +221,7 @@ SELECT CONCAT('  ', status), COUNT(*) FROM bookings WHERE number LIKE 'JBG-%'
 SELECT '  created from', MIN(created_at), 'to', MAX(created_at) FROM bookings
   WHERE number LIKE 'JBG-%';
 SQL
-	echo "generated in $(elapsed "$gen_start" "$gen_end") s"
-	;;
-esac
-echo "took $(elapsed "$start" "$(date +%s.%N)") s in all"
+	echo "generated in $took s"
+}
+
+gen_main "generated clients (@$domain) or jobs (JBG-…)"

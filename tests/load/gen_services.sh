@@ -17,48 +17,13 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-conf=$root/var/dev/warsha.conf
 count=50000
-mode=generate
 marker=gen-bench
+# shellcheck source=tests/load/gen_lib.sh
+. "$root/tests/load/gen_lib.sh"
+gen_options count -- "$@"
 
-usage() { sed -n '2,/^set -e/p' "$0" | sed -e '/^set -e/d' -e 's/^# \{0,1\}//' >&2; exit 2; }
-die() { printf 'gen_services: %s\n' "$*" >&2; exit 1; }
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--count) [ $# -ge 2 ] || usage; count=$2; shift 2 ;;
-	--replace) mode=replace; shift ;;
-	--delete) mode=delete; shift ;;
-	--config) [ $# -ge 2 ] || usage; conf=$2; shift 2 ;;
-	-h | --help) usage ;;
-	*) usage ;;
-	esac
-done
-if ! [[ "$count" =~ ^[1-9][0-9]*$ ]] || [ "$count" -gt 1000000 ]; then
-	die "--count must be 1 to 1000000 (the generator draws from seq_1_to_1000000)"
-fi
-[ -r "$conf" ] || die "no $conf (start the dev stack: scripts/dev up)"
-command -v mariadb >/dev/null || die "the mariadb client is not installed (scripts/dev deps)"
-
-conf_get() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$conf" | tail -n 1 | sed 's/[[:space:]]*$//'; }
-
-# The application's own account, as warsha.conf describes it (as tests/load/gen_users.sh).
-db_args=(--no-defaults --default-character-set=utf8mb4 -u "$(conf_get db_user)")
-socket=$(conf_get db_socket)
-if [ -n "$socket" ]; then
-	db_args+=(--socket="$socket")
-else
-	db_args+=(--host="$(conf_get db_host)" --port="$(conf_get db_port)" --protocol=tcp)
-fi
-db_args+=("$(conf_get db_name)")
-export MYSQL_PWD
-MYSQL_PWD=$(conf_get db_password)
-db() { mariadb "${db_args[@]}" --batch --skip-column-names "$@"; }
-
-db -e 'SELECT 1' >/dev/null || die "cannot reach the database of $conf (is the stack up?)"
-
-generated_count() { db -e "SELECT COUNT(*) FROM services WHERE sub_category = '$marker'"; }
+count_generated() { db -e "SELECT COUNT(*) FROM services WHERE sub_category = '$marker'"; }
 
 delete_generated() {
 	local n
@@ -89,10 +54,7 @@ INSERT INTO gen_words VALUES
   (42, 'الإسكندرية', 'alexandria'), (43, 'سريع', 'express'), (44, 'منزلي', 'home'),
   (45, 'متنقل', 'mobile'), (46, 'طوارئ', 'emergency'), (47, 'دوري', 'periodic');
 SET @nwords = (SELECT COUNT(*) FROM gen_words);
-CREATE TEMPORARY TABLE gen_cats (slot INT NOT NULL PRIMARY KEY, cat VARCHAR(40) NOT NULL)
-  ENGINE=MEMORY;
-INSERT INTO gen_cats SELECT ROW_NUMBER() OVER (ORDER BY \`key\`) - 1, \`key\` FROM service_categories;
-SET @ncats = (SELECT COUNT(*) FROM gen_cats);
+$(cats_sql)
 
 CREATE TEMPORARY TABLE gen_rows (n INT NOT NULL PRIMARY KEY, w1 INT, w2 INT, w3 INT, w4 INT,
   w5 INT, w6 INT, c INT, pop INT) ENGINE=MEMORY;
@@ -119,13 +81,11 @@ ANALYZE TABLE services;
 SQL
 }
 
-case $mode in
-delete) delete_generated; exit 0 ;;
-replace) delete_generated ;;
-generate)
-	n=$(generated_count)
-	[ "$n" = 0 ] || die "$n generated services exist already (--replace or --delete)" ;;
-esac
-start=$SECONDS
-generate >/dev/null
-echo "generated $(generated_count) services in $((SECONDS - start)) s"
+generate_all() {
+	local start
+	start=$(now)
+	generate >/dev/null
+	echo "generated $(count_generated) services in $(elapsed "$start") s"
+}
+
+gen_main "%s generated services (sub_category $marker)"

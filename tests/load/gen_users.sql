@@ -1,6 +1,7 @@
 -- Generated Warsha users for load tests: tests/load/gen_users.sh feeds this file to
 -- the mariadb client after setting
 --   @gen_count   how many users (at most 1,000,000: the seq_1_to_1000000 table)
+--   @gen_hash    the scrypt hash of a password nobody knows (tests/load/gen_lib.sh)
 -- Every generated user has an e-mail at @gen.warsha.test, which is how gen_users.sh
 -- --delete finds them again. They all share one scrypt hash of a password nobody
 -- knows, so none of them can sign in.
@@ -212,8 +213,6 @@ INSERT INTO gen_rows
 
 -- ------------------------------------------------------------------ the users
 SET @gen_admin = (SELECT MIN(id) FROM users WHERE role = 'admin');
--- scrypt (N = 16384, r = 8, p = 1) of a random password that was thrown away
-SET @gen_hash = '$s1$0e0801$I4M94YmO6mzmeeWPbnylIg==$aaLbYWesCXYPb8dz+2NvK8KhoMdOKEmUHbT3DsnZH8vkMvAgOxptTs7GbkkSus7nZIpA157NRMPNkKTiW0HEZQ==';
 
 INSERT INTO users (email, phone, username, password_hash, role, first_name, last_name,
     date_of_birth, gender, address_city, address_governorate, preferred_language,
