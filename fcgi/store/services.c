@@ -30,16 +30,19 @@ enum stmt {
 	/* the catalog's words (service_words, sql/migrations/0028_service_words.sql): how
 	 * many live rows a word prefix spans (capped), the next distinct word it spans, a
 	 * page of one word, a page merged from up to SW_WORDS_MAX words, a page of a small
-	 * prefix range sorted, a capped count; each without and with a category (SW_CAT) */
+	 * prefix range sorted, a capped count; each for 0 to SW_WORDS_MAX - 1 other words of
+	 * the search, without and with a category (SW_V() added) */
 	STMT_W_SPAN,
 	STMT_W_NEXT,
 	STMT_W_ONE,
-	STMT_W_MERGED = STMT_W_ONE + 2,
-	STMT_W_SORTED = STMT_W_MERGED + 2,
-	STMT_W_COUNT = STMT_W_SORTED + 2,
-	STMT__MAX = STMT_W_COUNT + 2
+	STMT_W_MERGED = STMT_W_ONE + 8,
+	STMT_W_SORTED = STMT_W_MERGED + 8,
+	STMT_W_COUNT = STMT_W_SORTED + 8,
+	STMT__MAX = STMT_W_COUNT + 8
 };
 #define SW_CAT 1
+/* the variant of k other words, with a category or not */
+#define SW_V(k, cat) ((k) * 2 + (cat))
 
 #define SERVICE_COLUMNS \
 	"SELECT s.id, s.name_ar AS nameAr, s.name_en AS nameEn," \
@@ -108,8 +111,9 @@ enum stmt {
  * live services are read in the search's order (hits DESC, is_popular DESC, sort_order,
  * service_id) from ix_service_words_search, or ix_service_words_category with a
  * category; each other word of the search must start a word of the same service (the
- * primary key (service_id, word); an unused slot binds "%"). A scalar subquery, not
- * EXISTS, as fcgi/store/user_lists.c: as a semi-join the optimizer may materialize it. */
+ * primary key (service_id, word)), one check per other word: a statement for each count
+ * of them, so no row runs a check that tests nothing. A scalar subquery, not EXISTS, as
+ * fcgi/store/user_lists.c: as a semi-join the optimizer may materialize it. */
 #define SW_WORDS_MAX 4
 #define SW_SPAN_SORTED 2000
 #define SW_IX_ALL " FORCE INDEX (ix_service_words_search)"
@@ -118,32 +122,50 @@ enum stmt {
 #define SW_W_CAT " AND w.category = ?"
 #define SW_ALSO " AND (SELECT 1 FROM service_words o FORCE INDEX (PRIMARY)" \
 	" WHERE o.service_id = w.service_id AND o.word LIKE ? LIMIT 1) IS NOT NULL"
-#define SW_WHERE(ix, word, cat) " FROM service_words w" ix " WHERE w.word " word cat \
-	" AND w.live = 1" SW_ALSO SW_ALSO SW_ALSO
+#define SW_ALSO_0 ""
+#define SW_ALSO_1 SW_ALSO
+#define SW_ALSO_2 SW_ALSO SW_ALSO
+#define SW_ALSO_3 SW_ALSO SW_ALSO SW_ALSO
+#define SW_WHERE(ix, word, cat, also) " FROM service_words w" ix " WHERE w.word " word cat \
+	" AND w.live = 1" also
 #define SW_ORDER(t) " ORDER BY " t "hits DESC, " t "is_popular DESC, " t "sort_order, " \
 	t "service_id"
 #define SW_KEYS "SELECT w.service_id, w.hits, w.is_popular, w.sort_order"
 /* one word's first rows in the search's order */
-#define SW_BRANCH(ix, cat) "(" SW_KEYS SW_WHERE(ix, "= ?", cat) SW_ORDER("w.") " LIMIT ?)"
+#define SW_BRANCH(ix, cat, also) "(" SW_KEYS SW_WHERE(ix, "= ?", cat, also) SW_ORDER("w.") \
+	" LIMIT ?)"
 /* the services of the keys n, in the search's order (the live flag checked again) */
 #define SW_ROWS(keys) DB_LIST_LIMIT SERVICE_COLUMNS " JOIN (" keys ") n" \
 	" ON s.id = n.service_id WHERE s.is_active = 1" SW_ORDER("n.")
 /* one word: its index range, in order, from the page's first row */
-#define SW_ONE(ix, cat) SW_ROWS(SW_KEYS SW_WHERE(ix, "= ?", cat) SW_ORDER("w.") \
+#define SW_ONE(ix, cat, also) SW_ROWS(SW_KEYS SW_WHERE(ix, "= ?", cat, also) SW_ORDER("w.") \
 	" LIMIT ? OFFSET ?")
 /* up to four words a prefix spans, each read up to the page's end and merged: a service
  * two of whose words start with the prefix comes once, with the more frequent one's
  * hits (so each branch's first offset + limit rows hold every row of the merged page) */
-#define SW_MERGED(ix, cat) SW_ROWS("SELECT service_id, MAX(hits) AS hits, is_popular," \
-	" sort_order FROM (" SW_BRANCH(ix, cat) " UNION ALL " SW_BRANCH(ix, cat) \
-	" UNION ALL " SW_BRANCH(ix, cat) " UNION ALL " SW_BRANCH(ix, cat) ") m" \
+#define SW_MERGED(ix, cat, also) SW_ROWS("SELECT service_id, MAX(hits) AS hits, is_popular," \
+	" sort_order FROM (" SW_BRANCH(ix, cat, also) " UNION ALL " SW_BRANCH(ix, cat, also) \
+	" UNION ALL " SW_BRANCH(ix, cat, also) " UNION ALL " SW_BRANCH(ix, cat, also) ") m" \
 	" GROUP BY service_id, is_popular, sort_order" SW_ORDER("") " LIMIT ? OFFSET ?")
 /* a prefix spanning more words but at most SW_SPAN_SORTED rows, read whole and sorted */
-#define SW_SORTED(ix, cat) SW_ROWS("SELECT w.service_id, MAX(w.hits) AS hits, w.is_popular," \
-	" w.sort_order" SW_WHERE(ix, "LIKE ?", cat) \
+#define SW_SORTED(ix, cat, also) SW_ROWS("SELECT w.service_id, MAX(w.hits) AS hits," \
+	" w.is_popular, w.sort_order" SW_WHERE(ix, "LIKE ?", cat, also) \
 	" GROUP BY w.service_id, w.is_popular, w.sort_order" SW_ORDER("") " LIMIT ? OFFSET ?")
-#define SW_COUNT(ix, cat) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT DISTINCT w.service_id" \
-	SW_WHERE(ix, "LIKE ?", cat) " LIMIT ?) t"
+#define SW_COUNT(ix, cat, also) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT DISTINCT" \
+	" w.service_id" SW_WHERE(ix, "LIKE ?", cat, also) " LIMIT ?) t"
+/* the statements of k other words: parameters the word or prefix, the category (c: 0 or
+ * 1), the k other words, then a page's limit and offset (each merged branch its limit) or
+ * a count's cap */
+#define SW_K_C(k, c, ix, cat, also) \
+	[STMT_W_ONE + SW_V(k, c)] = { SW_ONE(ix, cat, also), 1 + (c) + (k) + 2, SERVICE_NCOLS, \
+	    DBS_LIST }, \
+	[STMT_W_MERGED + SW_V(k, c)] = { SW_MERGED(ix, cat, also), 4 * (1 + (c) + (k) + 1) + 2, \
+	    SERVICE_NCOLS, DBS_LIST }, \
+	[STMT_W_SORTED + SW_V(k, c)] = { SW_SORTED(ix, cat, also), 1 + (c) + (k) + 2, \
+	    SERVICE_NCOLS, DBS_LIST }, \
+	[STMT_W_COUNT + SW_V(k, c)] = { SW_COUNT(ix, cat, also), 1 + (c) + (k) + 1, 1, DBS_LIST }
+#define SW_K(k, also) SW_K_C(k, 0, SW_IX_ALL, SW_W_ALL, also), \
+	SW_K_C(k, SW_CAT, SW_IX_CAT, SW_W_CAT, also)
 
 static const struct db_stmt stmts[STMT__MAX] = {
 	VARIANT(0, W_A, 0),
@@ -206,17 +228,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	/* one index dive per distinct word, as fcgi/store/user_lists.c */
 	[STMT_W_NEXT] = { DB_LIST_LIMIT "SELECT word FROM service_words" SW_IX_ALL
 	    " WHERE word LIKE ? AND word > ? ORDER BY word LIMIT 1", 2, 1, DBS_LIST },
-	[STMT_W_ONE] = { SW_ONE(SW_IX_ALL, SW_W_ALL), 6, SERVICE_NCOLS, DBS_LIST },
-	[STMT_W_ONE + SW_CAT] = { SW_ONE(SW_IX_CAT, SW_W_CAT), 7, SERVICE_NCOLS, DBS_LIST },
-	[STMT_W_MERGED] = { SW_MERGED(SW_IX_ALL, SW_W_ALL), 4 * 5 + 2, SERVICE_NCOLS,
-	    DBS_LIST },
-	[STMT_W_MERGED + SW_CAT] = { SW_MERGED(SW_IX_CAT, SW_W_CAT), 4 * 6 + 2, SERVICE_NCOLS,
-	    DBS_LIST },
-	[STMT_W_SORTED] = { SW_SORTED(SW_IX_ALL, SW_W_ALL), 6, SERVICE_NCOLS, DBS_LIST },
-	[STMT_W_SORTED + SW_CAT] = { SW_SORTED(SW_IX_CAT, SW_W_CAT), 7, SERVICE_NCOLS,
-	    DBS_LIST },
-	[STMT_W_COUNT] = { SW_COUNT(SW_IX_ALL, SW_W_ALL), 5, 1, DBS_LIST },
-	[STMT_W_COUNT + SW_CAT] = { SW_COUNT(SW_IX_CAT, SW_W_CAT), 6, 1, DBS_LIST },
+	SW_K(0, SW_ALSO_0),
+	SW_K(1, SW_ALSO_1),
+	SW_K(2, SW_ALSO_2),
+	SW_K(3, SW_ALSO_3),
 };
 
 /* Sample arguments for each variant's EXPLAIN (warsha-fcgi --explain-lists), in the
@@ -251,30 +266,44 @@ static const struct db_arg s_search_c[] = { SMP_S SMP_C SMP_S DB_SAMPLE_INT(20),
 	DB_SAMPLE_INT(40) };
 
 /* the catalog's words: the widest cases of tests/load/gen_services.sh (a word in one
- * service in eight), a page at the end of the window */
-#define SMP_ALSO DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%"), DB_SAMPLE_STR("%")
+ * service in eight), a page at the end of the window; each other word "%" (every
+ * service passes it) */
+#define SMP_ALSO_0
+#define SMP_ALSO_1 DB_SAMPLE_STR("%"),
+#define SMP_ALSO_2 SMP_ALSO_1 SMP_ALSO_1
+#define SMP_ALSO_3 SMP_ALSO_2 SMP_ALSO_1
+#define SMP_CAT_0
+#define SMP_CAT_1 DB_SAMPLE_STR("plumbing"),
 #define SMP_WPAGE DB_SAMPLE_INT(21), DB_SAMPLE_INT(9979)
-#define SMP_BRANCH(word) DB_SAMPLE_STR(word), SMP_ALSO, DB_SAMPLE_INT(10000)
-#define SMP_BRANCH_C(word) DB_SAMPLE_STR(word), DB_SAMPLE_STR("plumbing"), SMP_ALSO, \
+#define SMP_BRANCH(word, c, k) DB_SAMPLE_STR(word), SMP_CAT_##c SMP_ALSO_##k \
 	DB_SAMPLE_INT(10000)
 static const struct db_arg s_w_span[] = { DB_SAMPLE_STR("oil%"),
 	DB_SAMPLE_INT(SW_SPAN_SORTED + 1) };
 static const struct db_arg s_w_next[] = { DB_SAMPLE_STR("oil%"), DB_SAMPLE_STR("") };
-static const struct db_arg s_w_one[] = { DB_SAMPLE_STR("oil"), SMP_ALSO, SMP_WPAGE };
-static const struct db_arg s_w_one_c[] = { DB_SAMPLE_STR("oil"), DB_SAMPLE_STR("plumbing"),
-	SMP_ALSO, SMP_WPAGE };
-static const struct db_arg s_w_merged[] = { SMP_BRANCH("oil"), SMP_BRANCH("brakes"),
-	SMP_BRANCH("radiator"), SMP_BRANCH("battery"), SMP_WPAGE };
-static const struct db_arg s_w_merged_c[] = { SMP_BRANCH_C("oil"), SMP_BRANCH_C("brakes"),
-	SMP_BRANCH_C("radiator"), SMP_BRANCH_C("battery"), SMP_WPAGE };
-/* a prefix spanning at most SW_SPAN_SORTED rows: the sort is bounded */
-static const struct db_arg s_w_sorted[] = { DB_SAMPLE_STR("25578%"), SMP_ALSO, SMP_WPAGE };
-static const struct db_arg s_w_sorted_c[] = { DB_SAMPLE_STR("25578%"),
-	DB_SAMPLE_STR("plumbing"), SMP_ALSO, SMP_WPAGE };
-static const struct db_arg s_w_count[] = { DB_SAMPLE_STR("oil%"), SMP_ALSO,
-	DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
-static const struct db_arg s_w_count_c[] = { DB_SAMPLE_STR("oil%"), DB_SAMPLE_STR("plumbing"),
-	SMP_ALSO, DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
+/* a prefix spanning at most SW_SPAN_SORTED rows for the sorted page: the sort is bounded */
+#define SMP_W(k, c) \
+	static const struct db_arg s_w_one_##k##c[] = { DB_SAMPLE_STR("oil"), SMP_CAT_##c \
+		SMP_ALSO_##k SMP_WPAGE }; \
+	static const struct db_arg s_w_merged_##k##c[] = { SMP_BRANCH("oil", c, k), \
+		SMP_BRANCH("brakes", c, k), SMP_BRANCH("radiator", c, k), \
+		SMP_BRANCH("battery", c, k), SMP_WPAGE }; \
+	static const struct db_arg s_w_sorted_##k##c[] = { DB_SAMPLE_STR("25578%"), \
+		SMP_CAT_##c SMP_ALSO_##k SMP_WPAGE }; \
+	static const struct db_arg s_w_count_##k##c[] = { DB_SAMPLE_STR("oil%"), SMP_CAT_##c \
+		SMP_ALSO_##k DB_SAMPLE_INT(SERVICES_WINDOW + 1) };
+SMP_W(0, 0)
+SMP_W(0, 1)
+SMP_W(1, 0)
+SMP_W(1, 1)
+SMP_W(2, 0)
+SMP_W(2, 1)
+SMP_W(3, 0)
+SMP_W(3, 1)
+#define SMP_W_SAMPLES(k, c) \
+	[STMT_W_ONE + SW_V(k, c)] = DB_SAMPLE(s_w_one_##k##c), \
+	[STMT_W_MERGED + SW_V(k, c)] = DB_SAMPLE(s_w_merged_##k##c), \
+	[STMT_W_SORTED + SW_V(k, c)] = DB_SAMPLE(s_w_sorted_##k##c), \
+	[STMT_W_COUNT + SW_V(k, c)] = DB_SAMPLE(s_w_count_##k##c)
 
 static const struct db_sample samples[STMT__MAX] = {
 	[STMT_LIST + (0)] = DB_SAMPLE(s_list_0),
@@ -313,14 +342,8 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_SEARCH_CATEGORY] = DB_SAMPLE(s_search_c),
 	[STMT_W_SPAN] = DB_SAMPLE(s_w_span),
 	[STMT_W_NEXT] = DB_SAMPLE(s_w_next),
-	[STMT_W_ONE] = DB_SAMPLE(s_w_one),
-	[STMT_W_ONE + SW_CAT] = DB_SAMPLE(s_w_one_c),
-	[STMT_W_MERGED] = DB_SAMPLE(s_w_merged),
-	[STMT_W_MERGED + SW_CAT] = DB_SAMPLE(s_w_merged_c),
-	[STMT_W_SORTED] = DB_SAMPLE(s_w_sorted),
-	[STMT_W_SORTED + SW_CAT] = DB_SAMPLE(s_w_sorted_c),
-	[STMT_W_COUNT] = DB_SAMPLE(s_w_count),
-	[STMT_W_COUNT + SW_CAT] = DB_SAMPLE(s_w_count_c),
+	SMP_W_SAMPLES(0, 0), SMP_W_SAMPLES(0, 1), SMP_W_SAMPLES(1, 0), SMP_W_SAMPLES(1, 1),
+	SMP_W_SAMPLES(2, 0), SMP_W_SAMPLES(2, 1), SMP_W_SAMPLES(3, 0), SMP_W_SAMPLES(3, 1),
 };
 
 struct db_family store_services = DB_FAMILY_SAMPLES("services", stmts, samples);
@@ -490,8 +513,8 @@ db_services_delete(struct db *db, struct arena *a, long long id)
 	return res.affected == 0 ? DB_NOTFOUND : DB_OK;
 }
 
-/* The search's other words (each the prefix of a word of the same service; "%" for an
- * unused slot) after the driving one. */
+/* The search's other words (each the prefix of a word of the same service) after the
+ * driving one. */
 static size_t
 words_also(const char *const *prefix, size_t nw, size_t drive, struct db_arg *args)
 {
@@ -500,8 +523,6 @@ words_also(const char *const *prefix, size_t nw, size_t drive, struct db_arg *ar
 	for (i = 0; i < nw; i++)
 		if (i != drive)
 			args[n++] = DB_STR(prefix[i]);
-	while (n < SW_WORDS_MAX - 1)
-		args[n++] = DB_STR("%");
 	return n;
 }
 
@@ -524,8 +545,7 @@ words_search(struct db *db, struct arena *a, const char *const *words, size_t nw
 	struct db_arg args[SW_WORDS_MAX * 6 + 2], two[2];
 	long long span = -1;
 	size_t n = 0, i, nd, drive = 0;
-	unsigned cat = category != NULL ? SW_CAT : 0;
-	int stmt;
+	int v = SW_V((int)nw - 1, category != NULL ? SW_CAT : 0), stmt;
 	enum db_rc rc;
 
 	for (i = 0; i < nw; i++)
@@ -587,7 +607,7 @@ words_search(struct db *db, struct arena *a, const char *const *words, size_t nw
 	}
 	args[n++] = DB_INT(limit);
 	args[n++] = DB_INT(offset);
-	return db_exec(db, a, &store_services, stmt + (int)cat, args, n, res);
+	return db_exec(db, a, &store_services, stmt + v, args, n, res);
 }
 
 enum db_rc
@@ -700,8 +720,8 @@ db_services_search_count(struct db *db, struct arena *a, const struct service_fi
 		args[n++] = DB_STR(f->category);
 	n += words_also(prefix, (size_t)nw, drive, args + n);
 	args[n++] = DB_INT(SERVICES_WINDOW + 1);
-	if ((rc = db_exec(db, a, &store_services, STMT_W_COUNT + (f->category != NULL ? SW_CAT :
-	    0), args, n, &res)) != DB_OK)
+	if ((rc = db_exec(db, a, &store_services, STMT_W_COUNT + SW_V(nw - 1, f->category !=
+	    NULL ? SW_CAT : 0), args, n, &res)) != DB_OK)
 		return rc;
 	c = db_get_ll(&res, 0, 0, 0);
 	*capped = c > SERVICES_WINDOW;
