@@ -404,6 +404,40 @@ short_view(struct arena *a, json_object *items, enum lang lang)
 
 const struct input services_list_query = INPUT(struct list_q, list_fields, NULL);
 
+/* One page of a search (f->search set) and its pagination, as GET /api/search/services
+ * and GET /api/services?search= answer it. One row more than the page is read: a full
+ * page is not counted (its total is the lower bound it proves, as the users' name
+ * search); a page short of it is the last, its total exact. Only a page past the end is
+ * counted (capped): counting would build the match set a second time. *items is the
+ * caller's when ERR_OK is returned. */
+static enum err
+search_paged(struct req *r, const struct service_filter *f, struct page *pg,
+    json_object **items)
+{
+	long long offset = (pg->page - 1) * pg->limit, n;
+	enum db_rc rc;
+
+	*items = NULL;
+	if (pg->page * pg->limit > SERVICES_WINDOW)
+		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
+	if ((rc = db_services_search(r->db, r->a, f, pg->limit + 1, offset, items)) != DB_OK)
+		return fail_db(r, rc);
+	n = (long long)json_object_array_length(*items);
+	if (n > pg->limit) {
+		json_object_array_del_idx(*items, (size_t)pg->limit, 1);
+		pg->total = offset + pg->limit + 1;
+		pg->total_capped = 1;
+	} else if (n > 0 || offset == 0) {
+		pg->total = offset + n;
+	} else if ((rc = db_services_search_count(r->db, r->a, f, &pg->total,
+	    &pg->total_capped)) != DB_OK) {
+		json_object_put(*items);
+		*items = NULL;
+		return fail_db(r, rc);
+	}
+	return ERR_OK;
+}
+
 static enum err
 list(struct req *r, int emergency)
 {
@@ -428,18 +462,26 @@ list(struct req *r, int emergency)
 		f.category = q->category.s;
 	if (q->popular.set)
 		f.popular = strcmp(q->popular.s, "true") == 0;
-	if (q->search.set)
+	if (q->search.set) {
+		/* the search's pages, most relevant first (docs/search.md) */
 		f.search = q->search.s;
-	if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) != DB_OK)
-		return fail_db(r, rc);
-	/* pages reach SERVICES_WINDOW rows deep, which holds the whole catalog; a page past
-	 * the end is empty and costs no list query */
-	if (pg.total_capped && offset + pg.limit > SERVICES_WINDOW)
-		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_OUT_OF_RANGE);
-	if (offset >= pg.total)
-		items = json_object_new_array();
-	else if ((rc = db_services_list(r->db, r->a, &f, pg.limit, offset, &items)) != DB_OK)
-		return fail_db(r, rc);
+		if ((e = search_paged(r, &f, &pg, &items)) != ERR_OK)
+			return e;
+	} else {
+		if ((rc = db_services_count(r->db, r->a, &f, &pg.total, &pg.total_capped)) !=
+		    DB_OK)
+			return fail_db(r, rc);
+		/* pages reach SERVICES_WINDOW rows deep, which holds the whole catalog; a page
+		 * past the end is empty and costs no list query */
+		if (pg.total_capped && offset + pg.limit > SERVICES_WINDOW)
+			return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE",
+			    MSG_V_OUT_OF_RANGE);
+		if (offset >= pg.total)
+			items = json_object_new_array();
+		else if ((rc = db_services_list(r->db, r->a, &f, pg.limit, offset, &items)) !=
+		    DB_OK)
+			return fail_db(r, rc);
+	}
 	if (q->view.set && strcmp(q->view.s, "short") == 0) {
 		json_object *full = json_owned(r->a, items);
 
@@ -701,36 +743,16 @@ search_services(struct req *r)
 	const struct search_q *q = r->qin;
 	struct service_filter f = { NULL, 0, -1, NULL };
 	struct page pg = { 0 };
-	json_object *items = NULL;
-	long long offset, n;
-	enum db_rc rc;
+	json_object *items;
+	enum err e;
 
 	pg.page = q->page.set ? q->page.i : 1;
 	pg.limit = q->limit.set ? q->limit.i : 10;
-	if (pg.page * pg.limit > SERVICES_WINDOW)
-		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
-	offset = (pg.page - 1) * pg.limit;
 	f.search = q->q.s;
 	if (q->category.set)
 		f.category = q->category.s;
-	/* One row more than the page: a full page is not counted (its total is the lower
-	 * bound it proves, as the users' name search); a page short of it is the last, its
-	 * total exact. Only a page past the end is counted (capped): counting would build
-	 * the match set a second time. */
-	if ((rc = db_services_search(r->db, r->a, &f, pg.limit + 1, offset, &items)) != DB_OK)
-		return fail_db(r, rc);
-	n = (long long)json_object_array_length(items);
-	if (n > pg.limit) {
-		json_object_array_del_idx(items, (size_t)pg.limit, 1);
-		pg.total = offset + pg.limit + 1;
-		pg.total_capped = 1;
-	} else if (n > 0 || offset == 0) {
-		pg.total = offset + n;
-	} else if ((rc = db_services_search_count(r->db, r->a, &f, &pg.total,
-	    &pg.total_capped)) != DB_OK) {
-		json_object_put(items);
-		return fail_db(r, rc);
-	}
+	if ((e = search_paged(r, &f, &pg, &items)) != ERR_OK)
+		return e;
 	return reply_list(r, MSG_SEARCH_RESULTS, items, &pg);
 }
 

@@ -126,8 +126,12 @@ enum stmt {
 #define SW_ALSO_1 SW_ALSO
 #define SW_ALSO_2 SW_ALSO SW_ALSO
 #define SW_ALSO_3 SW_ALSO SW_ALSO SW_ALSO
+/* the list's filters (GET /api/services?search=): isPopular (-1 either) from the index,
+ * emergency from the service's row; each a constant when not asked for */
+#define SW_FILTERS " AND (? < 0 OR w.is_popular = ?) AND (? = 0 OR (SELECT e.is_emergency" \
+	" FROM services e FORCE INDEX (PRIMARY) WHERE e.id = w.service_id) = 1)"
 #define SW_WHERE(ix, word, cat, also) " FROM service_words w" ix " WHERE w.word " word cat \
-	" AND w.live = 1" also
+	" AND w.live = 1" SW_FILTERS also
 #define SW_ORDER(t) " ORDER BY " t "hits DESC, " t "is_popular DESC, " t "sort_order, " \
 	t "service_id"
 #define SW_KEYS "SELECT w.service_id, w.hits, w.is_popular, w.sort_order"
@@ -154,16 +158,17 @@ enum stmt {
 #define SW_COUNT(ix, cat, also) DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT DISTINCT" \
 	" w.service_id" SW_WHERE(ix, "LIKE ?", cat, also) " LIMIT ?) t"
 /* the statements of k other words: parameters the word or prefix, the category (c: 0 or
- * 1), the k other words, then a page's limit and offset (each merged branch its limit) or
- * a count's cap */
+ * 1), the 3 of SW_FILTERS, the k other words, then a page's limit and offset (each merged
+ * branch its limit) or a count's cap */
 #define SW_K_C(k, c, ix, cat, also) \
-	[STMT_W_ONE + SW_V(k, c)] = { SW_ONE(ix, cat, also), 1 + (c) + (k) + 2, SERVICE_NCOLS, \
-	    DBS_LIST }, \
-	[STMT_W_MERGED + SW_V(k, c)] = { SW_MERGED(ix, cat, also), 4 * (1 + (c) + (k) + 1) + 2, \
+	[STMT_W_ONE + SW_V(k, c)] = { SW_ONE(ix, cat, also), 1 + (c) + 3 + (k) + 2, \
 	    SERVICE_NCOLS, DBS_LIST }, \
-	[STMT_W_SORTED + SW_V(k, c)] = { SW_SORTED(ix, cat, also), 1 + (c) + (k) + 2, \
+	[STMT_W_MERGED + SW_V(k, c)] = { SW_MERGED(ix, cat, also), \
+	    4 * (1 + (c) + 3 + (k) + 1) + 2, SERVICE_NCOLS, DBS_LIST }, \
+	[STMT_W_SORTED + SW_V(k, c)] = { SW_SORTED(ix, cat, also), 1 + (c) + 3 + (k) + 2, \
 	    SERVICE_NCOLS, DBS_LIST }, \
-	[STMT_W_COUNT + SW_V(k, c)] = { SW_COUNT(ix, cat, also), 1 + (c) + (k) + 1, 1, DBS_LIST }
+	[STMT_W_COUNT + SW_V(k, c)] = { SW_COUNT(ix, cat, also), 1 + (c) + 3 + (k) + 1, 1, \
+	    DBS_LIST }
 #define SW_K(k, also) SW_K_C(k, 0, SW_IX_ALL, SW_W_ALL, also), \
 	SW_K_C(k, SW_CAT, SW_IX_CAT, SW_W_CAT, also)
 
@@ -272,8 +277,10 @@ static const struct db_arg s_search_c[] = { SMP_S SMP_C SMP_S DB_SAMPLE_INT(20),
 #define SMP_ALSO_1 DB_SAMPLE_STR("%"),
 #define SMP_ALSO_2 SMP_ALSO_1 SMP_ALSO_1
 #define SMP_ALSO_3 SMP_ALSO_2 SMP_ALSO_1
-#define SMP_CAT_0
-#define SMP_CAT_1 DB_SAMPLE_STR("plumbing"),
+#define SMP_CAT_0 SMP_FILTERS
+#define SMP_CAT_1 DB_SAMPLE_STR("plumbing"), SMP_FILTERS
+/* neither isPopular nor emergency: the plain search */
+#define SMP_FILTERS DB_SAMPLE_INT(-1), DB_SAMPLE_INT(-1), DB_SAMPLE_INT(0),
 #define SMP_WPAGE DB_SAMPLE_INT(21), DB_SAMPLE_INT(9979)
 #define SMP_BRANCH(word, c, k) DB_SAMPLE_STR(word), SMP_CAT_##c SMP_ALSO_##k \
 	DB_SAMPLE_INT(10000)
@@ -513,6 +520,42 @@ db_services_delete(struct db *db, struct arena *a, long long id)
 	return res.affected == 0 ? DB_NOTFOUND : DB_OK;
 }
 
+/* The driving word of a search (the one whose prefix spans the fewest live rows, counted
+ * up to SW_SPAN_SORTED + 1; one word skips the count): *drive its index, *span its count
+ * or -1 when not counted. */
+static enum db_rc
+words_driver(struct db *db, struct arena *a, const char *const *prefix, size_t nw,
+    size_t *drive, long long *span, struct db_result *res)
+{
+	struct db_arg two[2];
+	size_t i;
+	enum db_rc rc;
+
+	*drive = 0;
+	*span = -1;
+	for (i = 0; nw > 1 && i < nw; i++) {
+		two[0] = DB_STR(prefix[i]);
+		two[1] = DB_INT(SW_SPAN_SORTED + 1);
+		if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2, res)) != DB_OK)
+			return rc;
+		if (*span < 0 || db_get_ll(res, 0, 0, 0) < *span) {
+			*span = db_get_ll(res, 0, 0, 0);
+			*drive = i;
+		}
+	}
+	return DB_OK;
+}
+
+/* The list's filters (SW_FILTERS) of f. */
+static size_t
+words_filters(const struct service_filter *f, struct db_arg *args)
+{
+	args[0] = DB_INT(f->popular);
+	args[1] = DB_INT(f->popular);
+	args[2] = DB_INT(f->emergency != 0);
+	return 3;
+}
+
 /* The search's other words (each the prefix of a word of the same service) after the
  * driving one. */
 static size_t
@@ -539,10 +582,10 @@ words_also(const char *const *prefix, size_t nw, size_t drive, struct db_arg *ar
  * their order. */
 static enum db_rc
 words_search(struct db *db, struct arena *a, const char *const *words, size_t nw,
-    const char *category, long long limit, long long offset, struct db_result *res)
+    const struct service_filter *f, long long limit, long long offset, struct db_result *res)
 {
-	const char *prefix[SW_WORDS_MAX], *word[SW_WORDS_MAX + 1];
-	struct db_arg args[SW_WORDS_MAX * 6 + 2], two[2];
+	const char *prefix[SW_WORDS_MAX], *word[SW_WORDS_MAX + 1], *category = f->category;
+	struct db_arg args[SW_WORDS_MAX * 9 + 2], two[2];
 	long long span = -1;
 	size_t n = 0, i, nd, drive = 0;
 	int v = SW_V((int)nw - 1, category != NULL ? SW_CAT : 0), stmt;
@@ -550,16 +593,8 @@ words_search(struct db *db, struct arena *a, const char *const *words, size_t nw
 
 	for (i = 0; i < nw; i++)
 		prefix[i] = db_like_contains(a, words[i]) + 1;   /* "x%" */
-	for (i = 0; nw > 1 && i < nw; i++) {
-		two[0] = DB_STR(prefix[i]);
-		two[1] = DB_INT(SW_SPAN_SORTED + 1);
-		if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2, res)) != DB_OK)
-			return rc;
-		if (span < 0 || db_get_ll(res, 0, 0, 0) < span) {
-			span = db_get_ll(res, 0, 0, 0);
-			drive = i;
-		}
-	}
+	if ((rc = words_driver(db, a, prefix, nw, &drive, &span, res)) != DB_OK)
+		return rc;
 	for (nd = 0; nd <= SW_WORDS_MAX; nd++) {
 		two[0] = DB_STR(prefix[drive]);
 		two[1] = DB_STR(nd > 0 ? word[nd - 1] : "");
@@ -593,6 +628,7 @@ words_search(struct db *db, struct arena *a, const char *const *words, size_t nw
 		}
 		if (category != NULL)
 			args[n++] = DB_STR(category);
+		n += words_filters(f, args + n);
 		n += words_also(prefix, nw, drive, args + n);
 	} else {
 		for (i = 0; i < SW_WORDS_MAX; i++) {
@@ -600,6 +636,7 @@ words_search(struct db *db, struct arena *a, const char *const *words, size_t nw
 			args[n++] = DB_STR(i < nd ? word[i] : "");
 			if (category != NULL)
 				args[n++] = DB_STR(category);
+			n += words_filters(f, args + n);
 			n += words_also(prefix, nw, drive, args + n);
 			args[n++] = DB_INT(offset + limit);
 		}
@@ -623,7 +660,7 @@ db_services_search(struct db *db, struct arena *a, const struct service_filter *
 	enum db_rc rc;
 
 	*items = NULL;
-	if (f->search == NULL || f->emergency || f->popular >= 0)
+	if (f->search == NULL)
 		return DB_ERR;
 	/* no word of three characters or more: nothing, as FULLTEXT finds nothing */
 	nw = user_lists_words(a, user_lists_fold(a, f->search), words, SW_WORDS_MAX);
@@ -631,7 +668,7 @@ db_services_search(struct db *db, struct arena *a, const struct service_filter *
 		*items = json_object_new_array();
 		return DB_OK;
 	}
-	if (nw > 0 && (rc = words_search(db, a, words, (size_t)nw, f->category, limit, offset,
+	if (nw > 0 && (rc = words_search(db, a, words, (size_t)nw, f, limit, offset,
 	    &res)) != DB_NOTFOUND) {
 		if (rc != DB_OK)
 			return rc;
@@ -639,7 +676,10 @@ db_services_search(struct db *db, struct arena *a, const struct service_filter *
 		return DB_OK;
 	}
 	/* more words than the words table merges, or a short prefix of many common words:
-	 * FULLTEXT, the most relevant first */
+	 * FULLTEXT, the most relevant first; with the list's filters, in the catalog's order
+	 * (the list's own statement) */
+	if (f->emergency || f->popular >= 0)
+		return db_services_list(db, a, f, limit, offset, items);
 	n = filter_args(a, f, &bits, args);
 	/* the query first too, for the relevance it selects */
 	memmove(args + 1, args, n * sizeof(args[0]));
@@ -692,7 +732,7 @@ db_services_search_count(struct db *db, struct arena *a, const struct service_fi
     long long *total, int *capped)
 {
 	const char *words[SW_WORDS_MAX], *prefix[SW_WORDS_MAX];
-	struct db_arg args[8], two[2];
+	struct db_arg args[11];
 	struct db_result res;
 	long long span = -1, c;
 	size_t i, n = 0, drive = 0;
@@ -705,19 +745,12 @@ db_services_search_count(struct db *db, struct arena *a, const struct service_fi
 		    db_services_count(db, a, f, total, capped);
 	for (i = 0; i < (size_t)nw; i++)
 		prefix[i] = db_like_contains(a, words[i]) + 1;
-	for (i = 0; nw > 1 && i < (size_t)nw; i++) {
-		two[0] = DB_STR(prefix[i]);
-		two[1] = DB_INT(SW_SPAN_SORTED + 1);
-		if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2, &res)) != DB_OK)
-			return rc;
-		if (span < 0 || db_get_ll(&res, 0, 0, 0) < span) {
-			span = db_get_ll(&res, 0, 0, 0);
-			drive = i;
-		}
-	}
+	if ((rc = words_driver(db, a, prefix, (size_t)nw, &drive, &span, &res)) != DB_OK)
+		return rc;
 	args[n++] = DB_STR(prefix[drive]);
 	if (f->category != NULL)
 		args[n++] = DB_STR(f->category);
+	n += words_filters(f, args + n);
 	n += words_also(prefix, (size_t)nw, drive, args + n);
 	args[n++] = DB_INT(SERVICES_WINDOW + 1);
 	if ((rc = db_exec(db, a, &store_services, STMT_W_COUNT + SW_V(nw - 1, f->category !=

@@ -61,10 +61,11 @@ enum db_rc db_services_update(struct db *db, struct arena *a, long long id,
 /* Soft delete (bookings will point at services): DB_NOTFOUND when there is none. */
 enum db_rc db_services_delete(struct db *db, struct arena *a, long long id);
 
-/* The page of a search (f->search set; f->category or NULL, nothing else) through the
+/* The page of a search (f->search set; the other filters of f narrow it) through the
  * catalog's words (service_words): the services where the driving word occurs most
  * first, then popular, then by sortOrder (docs/search.md); FULLTEXT's relevance order
- * for what the words table does not serve. db_services_search_count() counts it. */
+ * for what the words table does not serve (the catalog's order with f->emergency or
+ * f->popular). db_services_search_count() counts it. */
 enum db_rc db_services_search(struct db *db, struct arena *a, const struct service_filter *f,
     long long limit, long long offset, json_object **items);
 enum db_rc db_services_search_count(struct db *db, struct arena *a,

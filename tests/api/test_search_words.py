@@ -157,6 +157,34 @@ def test_more_words_than_the_table_merges():
     check(found(q=term) == [s["id"]], "five words (FULLTEXT)")
 
 
+def test_list_search_reads_the_words_with_its_filters():
+    """GET /api/services?search= (and /api/services/emergency?search=) pages through
+    service_words as the search does, most relevant first, isPopular and emergency
+    checked on the rows read (docs/search.md)."""
+    w = "list" + uniq(6)
+    a = service(descriptionEn=w, isPopular=True)                 # once, popular
+    b = service(descriptionEn="%s and %s" % (w, w))              # twice
+    c = service(descriptionEn=w, category="emergency")
+    d = service(descriptionEn=w, availability={"isActive": True, "emergencyAvailable": True})
+    ids = [x["id"] for x in (a, b, c, d)]
+    L = "/api/services"
+    check(found(L, search=w) == ids[1:2] + ids[0:1] + ids[2:], "relevance, then popular: %r"
+          % found(L, search=w))
+    check(found(L, search=w, isPopular="true") == [ids[0]], "isPopular=true")
+    check(found(L, search=w, isPopular="false") == [ids[1], ids[2], ids[3]], "isPopular=false")
+    check(found(L + "/emergency", search=w) == [ids[2], ids[3]], "emergency")
+    check(found(L + "/emergency", search=w, isPopular="true") == [], "emergency and popular")
+    check(found(L, search=w, category="emergency") == [ids[2]], "category")
+    check(found(L, search=w + " and") == [ids[1]], "two words")
+    body = expect_list(api("GET", q(L, search=w, limit=1, page=2)), page=2, limit=1)
+    check([x["id"] for x in body["data"]] == [ids[0]], "page 2: %r" % body["data"])
+    body = expect_list(api("GET", q(L, search=w, limit=2, page=3)), page=3, limit=2)
+    check(body["data"] == [] and body["pagination"]["totalItems"] == 4,
+          "past the end, counted: %r" % body["pagination"])
+    body = expect(422, api("GET", q(L, search=w, limit=100, page=101)), "VALIDATION_ERROR",
+                  ["page"])
+
+
 def technician(first, last, specializations=("plumbing",), city=None, rating=None):
     t = make_user_with_role("technician", firstName=first, lastName=last)
     body = {"specializations": list(specializations)}
