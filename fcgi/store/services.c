@@ -1,5 +1,6 @@
 #include "services.h"
 
+#include <limits.h>
 #include <string.h>
 #include "user_lists.h"
 
@@ -27,13 +28,12 @@ enum stmt {
 	STMT_SEARCH_CATEGORY,
 	STMT_ORDER_LOCK,        /* reordering: one group of the catalog, locked in order */
 	STMT_SET_SORT,
-	/* the catalog's words (service_words, sql/migrations/0028_service_words.sql): how
-	 * many live rows a word prefix spans (capped), the next distinct word it spans, a
-	 * page of one word, a page merged from up to SW_WORDS_MAX words, a page of a small
+	/* the catalog's words (service_words, sql/migrations/0028_service_words.sql): the
+	 * live words a prefix starts with their counts (service_word_counts, 0035), a page
+	 * of one word, a page merged from up to SW_WORDS_MAX words, a page of a small
 	 * prefix range sorted, a capped count; each for 0 to SW_WORDS_MAX - 1 other words of
 	 * the search, without and with a category (SW_V() added) */
-	STMT_W_SPAN,
-	STMT_W_NEXT,
+	STMT_W_WORDS,
 	STMT_W_ONE,
 	STMT_W_MERGED = STMT_W_ONE + 8,
 	STMT_W_SORTED = STMT_W_MERGED + 8,
@@ -116,6 +116,8 @@ enum stmt {
  * fcgi/store/user_lists.c: as a semi-join the optimizer may materialize it. */
 #define SW_WORDS_MAX 4
 #define SW_SPAN_SORTED 2000
+/* the words of a prefix read for its span: more is "many" */
+#define SW_SPAN_WORDS 50
 #define SW_IX_ALL " FORCE INDEX (ix_service_words_search)"
 #define SW_IX_CAT " FORCE INDEX (ix_service_words_category)"
 #define SW_W_ALL ""
@@ -228,11 +230,10 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_SET_SORT] = { "UPDATE services SET sort_order = ? WHERE id = ?"
 	    " AND deleted_at IS NULL", 2, 0, 0 },
 
-	[STMT_W_SPAN] = { DB_LIST_LIMIT "SELECT COUNT(*) FROM (SELECT 1 FROM service_words"
-	    SW_IX_ALL " WHERE word LIKE ? AND live = 1 LIMIT ?) t", 2, 1, DBS_LIST },
-	/* one index dive per distinct word, as fcgi/store/user_lists.c */
-	[STMT_W_NEXT] = { DB_LIST_LIMIT "SELECT word FROM service_words" SW_IX_ALL
-	    " WHERE word LIKE ? AND word > ? ORDER BY word LIMIT 1", 2, 1, DBS_LIST },
+	/* one short range of the counts' primary key */
+	[STMT_W_WORDS] = { DB_LIST_LIMIT "SELECT word, live FROM service_word_counts"
+	    " FORCE INDEX (PRIMARY) WHERE word LIKE ? AND live > 0 ORDER BY word LIMIT ?", 2, 2,
+	    DBS_LIST },
 	SW_K(0, SW_ALSO_0),
 	SW_K(1, SW_ALSO_1),
 	SW_K(2, SW_ALSO_2),
@@ -284,9 +285,8 @@ static const struct db_arg s_search_c[] = { SMP_S SMP_C SMP_S DB_SAMPLE_INT(20),
 #define SMP_WPAGE DB_SAMPLE_INT(21), DB_SAMPLE_INT(9979)
 #define SMP_BRANCH(word, c, k) DB_SAMPLE_STR(word), SMP_CAT_##c SMP_ALSO_##k \
 	DB_SAMPLE_INT(10000)
-static const struct db_arg s_w_span[] = { DB_SAMPLE_STR("oil%"),
-	DB_SAMPLE_INT(SW_SPAN_SORTED + 1) };
-static const struct db_arg s_w_next[] = { DB_SAMPLE_STR("oil%"), DB_SAMPLE_STR("") };
+static const struct db_arg s_w_words[] = { DB_SAMPLE_STR("oil%"),
+	DB_SAMPLE_INT(SW_SPAN_WORDS + 1) };
 /* a prefix spanning at most SW_SPAN_SORTED rows for the sorted page: the sort is bounded */
 #define SMP_W(k, c) \
 	static const struct db_arg s_w_one_##k##c[] = { DB_SAMPLE_STR("oil"), SMP_CAT_##c \
@@ -347,8 +347,7 @@ static const struct db_sample samples[STMT__MAX] = {
 	[STMT_COUNT + (F_C | F_E | F_P | F_S)] = DB_SAMPLE(s_count_ceps),
 	[STMT_SEARCH] = DB_SAMPLE(s_search),
 	[STMT_SEARCH_CATEGORY] = DB_SAMPLE(s_search_c),
-	[STMT_W_SPAN] = DB_SAMPLE(s_w_span),
-	[STMT_W_NEXT] = DB_SAMPLE(s_w_next),
+	[STMT_W_WORDS] = DB_SAMPLE(s_w_words),
 	SMP_W_SAMPLES(0, 0), SMP_W_SAMPLES(0, 1), SMP_W_SAMPLES(1, 0), SMP_W_SAMPLES(1, 1),
 	SMP_W_SAMPLES(2, 0), SMP_W_SAMPLES(2, 1), SMP_W_SAMPLES(3, 0), SMP_W_SAMPLES(3, 1),
 };
@@ -520,26 +519,55 @@ db_services_delete(struct db *db, struct arena *a, long long id)
 	return res.affected == 0 ? DB_NOTFOUND : DB_OK;
 }
 
-/* The driving word of a search (the one whose prefix spans the fewest live rows, counted
- * up to SW_SPAN_SORTED + 1; one word skips the count): *drive its index, *span its count
- * or -1 when not counted. */
+/* What a word of a search spans: the first SW_WORDS_MAX + 1 live words its prefix starts
+ * (in word order) and how many live rows they hold (the sum of the words' counts: a
+ * service holding two of them is counted twice, so it bounds the rows from above), or
+ * LLONG_MAX beyond SW_SPAN_WORDS words. */
+struct sw_span {
+	const char *word[SW_WORDS_MAX + 1];
+	size_t      nd;
+	long long   rows;
+};
+
 static enum db_rc
-words_driver(struct db *db, struct arena *a, const char *const *prefix, size_t nw,
-    size_t *drive, long long *span, struct db_result *res)
+words_span(struct db *db, struct arena *a, const char *prefix, struct sw_span *sp,
+    struct db_result *res)
 {
 	struct db_arg two[2];
 	size_t i;
 	enum db_rc rc;
 
+	two[0] = DB_STR(prefix);
+	two[1] = DB_INT(SW_SPAN_WORDS + 1);
+	if ((rc = db_exec(db, a, &store_services, STMT_W_WORDS, two, 2, res)) != DB_OK)
+		return rc;
+	sp->nd = 0;
+	sp->rows = res->nrows > SW_SPAN_WORDS ? LLONG_MAX : 0;
+	for (i = 0; i < res->nrows; i++) {
+		if (sp->nd <= SW_WORDS_MAX)
+			sp->word[sp->nd++] = arena_strdup(a, db_get(res, i, 0));
+		if (sp->rows != LLONG_MAX)
+			sp->rows += db_get_ll(res, i, 1, 0);
+	}
+	return DB_OK;
+}
+
+/* The driving word of a search, the one whose prefix spans the fewest live rows (the
+ * first of equals): *drive its index, *sp its span. */
+static enum db_rc
+words_driver(struct db *db, struct arena *a, const char *const *prefix, size_t nw,
+    size_t *drive, struct sw_span *sp, struct db_result *res)
+{
+	struct sw_span each;
+	size_t i;
+	enum db_rc rc;
+
 	*drive = 0;
-	*span = -1;
-	for (i = 0; nw > 1 && i < nw; i++) {
-		two[0] = DB_STR(prefix[i]);
-		two[1] = DB_INT(SW_SPAN_SORTED + 1);
-		if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2, res)) != DB_OK)
+	for (i = 0; i < nw; i++) {
+		if ((rc = words_span(db, a, prefix[i], &each, res)) != DB_OK)
 			return rc;
-		if (*span < 0 || db_get_ll(res, 0, 0, 0) < *span) {
-			*span = db_get_ll(res, 0, 0, 0);
+		if (i == 0 || each.rows < sp->rows) {
+			*sp = each;
 			*drive = i;
 		}
 	}
@@ -571,8 +599,8 @@ words_also(const char *const *prefix, size_t nw, size_t drive, struct db_arg *ar
 
 /* A search through the catalog's words (docs/search.md, "The catalog's words").
  *
- * The word whose prefix spans the fewest live rows drives (a search of one word skips
- * the spans); the distinct words its prefix spans are found by one index dive each. One
+ * The word whose prefix spans the fewest live rows drives; the live words each prefix
+ * starts and their counts come from one short range of service_word_counts. One
  * word: the page straight from its index range, in the search's order (hits, then
  * popular, sortOrder, id: for one word InnoDB's relevance orders by hits too). Two to
  * SW_WORDS_MAX: each read in that order up to the page's end and merged. More: read
@@ -584,46 +612,29 @@ static enum db_rc
 words_search(struct db *db, struct arena *a, const char *const *words, size_t nw,
     const struct service_filter *f, long long limit, long long offset, struct db_result *res)
 {
-	const char *prefix[SW_WORDS_MAX], *word[SW_WORDS_MAX + 1], *category = f->category;
-	struct db_arg args[SW_WORDS_MAX * 9 + 2], two[2];
-	long long span = -1;
-	size_t n = 0, i, nd, drive = 0;
+	const char *prefix[SW_WORDS_MAX], *category = f->category;
+	struct db_arg args[SW_WORDS_MAX * 9 + 2];
+	struct sw_span sp;
+	size_t n = 0, i, drive;
 	int v = SW_V((int)nw - 1, category != NULL ? SW_CAT : 0), stmt;
 	enum db_rc rc;
 
 	for (i = 0; i < nw; i++)
 		prefix[i] = db_like_contains(a, words[i]) + 1;   /* "x%" */
-	if ((rc = words_driver(db, a, prefix, nw, &drive, &span, res)) != DB_OK)
+	if ((rc = words_driver(db, a, prefix, nw, &drive, &sp, res)) != DB_OK)
 		return rc;
-	for (nd = 0; nd <= SW_WORDS_MAX; nd++) {
-		two[0] = DB_STR(prefix[drive]);
-		two[1] = DB_STR(nd > 0 ? word[nd - 1] : "");
-		if ((rc = db_exec(db, a, &store_services, STMT_W_NEXT, two, 2, res)) != DB_OK)
-			return rc;
-		if (res->nrows == 0)
-			break;
-		word[nd] = arena_strdup(a, db_get(res, 0, 0));
-	}
-	if (nd == 0) {
+	if (sp.nd == 0) {
 		res->nrows = 0;
 		return DB_OK;
 	}
-	if (nd == 1 || nd > SW_WORDS_MAX) {
-		if (nd > SW_WORDS_MAX) {
-			if (span < 0) {
-				two[0] = DB_STR(prefix[drive]);
-				two[1] = DB_INT(SW_SPAN_SORTED + 1);
-				if ((rc = db_exec(db, a, &store_services, STMT_W_SPAN, two, 2,
-				    res)) != DB_OK)
-					return rc;
-				span = db_get_ll(res, 0, 0, 0);
-			}
-			if (span > SW_SPAN_SORTED)
+	if (sp.nd == 1 || sp.nd > SW_WORDS_MAX) {
+		if (sp.nd > SW_WORDS_MAX) {
+			if (sp.rows > SW_SPAN_SORTED)
 				return DB_NOTFOUND;
 			args[n++] = DB_STR(prefix[drive]);
 			stmt = STMT_W_SORTED;
 		} else {
-			args[n++] = DB_STR(word[0]);
+			args[n++] = DB_STR(sp.word[0]);
 			stmt = STMT_W_ONE;
 		}
 		if (category != NULL)
@@ -633,7 +644,7 @@ words_search(struct db *db, struct arena *a, const char *const *words, size_t nw
 	} else {
 		for (i = 0; i < SW_WORDS_MAX; i++) {
 			/* '' for an unused branch: no word is empty */
-			args[n++] = DB_STR(i < nd ? word[i] : "");
+			args[n++] = DB_STR(i < sp.nd ? sp.word[i] : "");
 			if (category != NULL)
 				args[n++] = DB_STR(category);
 			n += words_filters(f, args + n);
@@ -734,8 +745,9 @@ db_services_search_count(struct db *db, struct arena *a, const struct service_fi
 	const char *words[SW_WORDS_MAX], *prefix[SW_WORDS_MAX];
 	struct db_arg args[11];
 	struct db_result res;
-	long long span = -1, c;
-	size_t i, n = 0, drive = 0;
+	struct sw_span sp;
+	long long c;
+	size_t i, n = 0, drive;
 	int nw;
 	enum db_rc rc;
 
@@ -745,7 +757,7 @@ db_services_search_count(struct db *db, struct arena *a, const struct service_fi
 		    db_services_count(db, a, f, total, capped);
 	for (i = 0; i < (size_t)nw; i++)
 		prefix[i] = db_like_contains(a, words[i]) + 1;
-	if ((rc = words_driver(db, a, prefix, (size_t)nw, &drive, &span, &res)) != DB_OK)
+	if ((rc = words_driver(db, a, prefix, (size_t)nw, &drive, &sp, &res)) != DB_OK)
 		return rc;
 	args[n++] = DB_STR(prefix[drive]);
 	if (f->category != NULL)

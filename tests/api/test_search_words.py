@@ -11,7 +11,8 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from warsha_test import (api, q, expect, expect_list, check, admin_token, db_query, uniq,
+from warsha_test import (api, q, expect, expect_list, check, admin_token, db_query, db_scalar,
+                         uniq,
                          make_user_with_role, run)
 
 SVC = "/api/search/services"
@@ -108,6 +109,36 @@ def test_live_flag_and_deletes():
     # a row removed from the table takes its words along
     db_query("DELETE FROM services WHERE id = %d" % s["id"])
     check(words(s["id"]) == {}, "words left after the row went")
+
+
+def test_word_counts_follow_the_live_rows():
+    """service_word_counts (migration 0035) holds how many live services hold each word,
+    which picks the rarest word of a search to drive."""
+    w = "cnt" + uniq(8)
+
+    def count(word=w):
+        return int(db_scalar("SELECT COALESCE(SUM(live), 0) FROM service_word_counts"
+                             " WHERE word = '%s'" % word))
+    a = service(descriptionEn=w)
+    b = service(descriptionEn="%s and %s" % (w, w))
+    check(count() == 2, "two services hold it (once and twice): %d" % count())
+    update(a["id"], availability={"isActive": False})
+    check(count() == 1, "a switched-off service still counts: %d" % count())
+    update(a["id"], availability={"isActive": True})
+    check(count() == 2, "switched on again: %d" % count())
+    update(a["id"], descriptionEn="renamed" + w)
+    check(count() == 1 and count("renamed" + w) == 1, "a new text moves the count")
+    expect(200, api("DELETE", "/api/services/%d" % b["id"], token=admin_token()))
+    check(count() == 0, "a deleted service still counts: %d" % count())
+    db_query("DELETE FROM services WHERE id = %d" % b["id"])
+    check(count() == 0, "a removed row: %d" % count())
+    # the rarer word drives: a page of a rare word beside a common one is still found
+    common = "com" + uniq(8)
+    for _ in range(3):
+        service(descriptionEn=common)
+    rare = service(descriptionEn="%s %s" % (common, w))
+    check(found(q="%s %s" % (common, w)) == [rare["id"]], "two words")
+    check(found(q="%s %s" % (w, common)) == [rare["id"]], "two words, the rare one last")
 
 
 def test_popularity_and_order_follow():
