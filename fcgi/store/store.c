@@ -14,6 +14,7 @@
 #include "geocode.h"
 #include "review_reveal.h"
 #include "review_moderation.h"
+#include "rollups.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,7 @@ struct db_family *const store_families[] = {
 	&store_geocode,
 	&store_review_reveal,
 	&store_review_moderation,
+	&store_rollups,
 };
 
 const size_t store_nfamilies = sizeof(store_families) / sizeof(store_families[0]);
