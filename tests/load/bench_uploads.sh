@@ -19,7 +19,7 @@
 #     upload answers 201 with three variants, two with different counters have different
 #     hashes; checked after: as many stored hashes as rows;
 #   - fails when any timed request answered other than 2xx (wrk's "Non-2xx") or hit a
-#     socket error. The dev stack's nginx never limits (its rate-limit zones have an
+#     socket error, or a run had no answer at all. The dev stack's nginx never limits (its rate-limit zones have an
 #     empty key, nginx/warsha-dev.conf.in); production's warsha_upload zone (10 a minute
 #     for an address) would answer 429 after ten, and this check would say so;
 #   - deletes what it uploaded at the end (DELETE /api/upload/<sha256> as the owner, for
@@ -216,7 +216,9 @@ printf '\nuploads stored: %s rows, %s different hashes; deleted as their owner: 
 
 failed=
 for name in "${names[@]}"; do
-	case ${notes[$name]} in *non-2xx* | *"socket errors"*) failed+="$name: ${notes[$name]}; " ;; esac
+	case ${notes[$name]} in
+	0\ * | *non-2xx* | *"socket errors"*) failed+="$name: ${notes[$name]}; " ;;
+	esac
 done
 [ "$rows" = "$hashes" ] || failed+="$rows rows for $hashes hashes: some requests repeated earlier bytes; "
 if [ "$undeleted" != 0 ] || [ "$left" != 0 ]; then
