@@ -1,4 +1,5 @@
 #include "services.h"
+#include "uploads.h"
 
 #include <limits.h>
 #include <string.h>
@@ -44,10 +45,8 @@ enum stmt {
 /* the variant of k other words, with a category or not */
 #define SW_V(k, cat) ((k) * 2 + (cat))
 
-/* The uploads media.images shows, in its order (upload_refs' primary key: a few index
- * records per service; sql/migrations/0036_upload_refs.sql). */
-#define SERVICE_IMAGE_IDS "COALESCE((SELECT JSON_ARRAYAGG(ur.upload_id ORDER BY ur.position)" \
-	" FROM upload_refs ur WHERE ur.subject = 'service' AND ur.subject_id = s.id), '[]')"
+/* The uploads media.images shows, in its order (sql/migrations/0036_upload_refs.sql) */
+#define SERVICE_IMAGE_IDS UPLOAD_REF_IDS("'service'", "s.id")
 #define SERVICE_COLUMNS \
 	"SELECT s.id, s.name_ar AS nameAr, s.name_en AS nameEn," \
 	" s.description_ar AS descriptionAr, s.description_en AS descriptionEn," \

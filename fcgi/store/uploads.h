@@ -52,6 +52,13 @@ enum db_rc db_uploads_share_sha(struct db *db, struct arena *a, const char *sha2
 /* The upload is no one's any more (kept for a record that shows it). */
 enum db_rc db_uploads_disown(struct db *db, struct arena *a, long long id);
 
+/* A select-list expression: the ids of the uploads a record shows, in its list's order
+ * ("[]" for none): a few records of upload_refs' primary key per row. subject is a SQL
+ * literal ('service', 'booking'), id_col the record's id column. */
+#define UPLOAD_REF_IDS(subject, id_col) "COALESCE((SELECT JSON_ARRAYAGG(ur.upload_id" \
+	" ORDER BY ur.position) FROM upload_refs ur WHERE ur.subject = " subject \
+	" AND ur.subject_id = " id_col "), '[]')"
+
 /* References: which records show which uploads (upload_refs,
  * sql/migrations/0036_upload_refs.sql; docs/uploads.md, "References"). */
 struct upload_ref {
