@@ -153,6 +153,19 @@ def test_a_service_refuses_unknown_ids_and_addresses():
     check(refs("service", s["id"]) == [(0, a["id"])], "refs kept")
 
 
+def test_a_bulk_of_services_shows_uploads_and_refuses_as_one():
+    adm = admin_token()
+    a, b = upload(adm), upload(adm)
+    one, two = svc_body(imageIds=[a["id"]]), svc_body(images=[url(b, "150")])
+    got = expect(201, api("POST", "/api/services/bulk", [one, two], token=adm))["data"]
+    check([g["media"]["imageIds"] for g in got] == [[a["id"]], [b["id"]]], "bulk: %r" % got)
+    check(refs("service", got[1]["id"]) == [(0, b["id"])], "refs of the second")
+    three, four = svc_body(imageIds=[a["id"]]), svc_body(imageIds=[2 ** 40])
+    expect(422, api("POST", "/api/services/bulk", [three, four], token=adm),
+           fields={"[1].media.imageIds[0]": "UNKNOWN_UPLOAD"})
+    check(svc_count(three["nameEn"]) == 0, "one refusal writes nothing")
+
+
 # ------------------------------------------------------------------ bookings and jobs
 
 def test_a_booking_shows_its_customers_own_uploads():
@@ -259,6 +272,29 @@ def test_a_deleted_service_lets_its_images_go():
     check(refs_of_upload(a["id"]) == 0, "the deleted service's refs went")
     expect(200, api("DELETE", "/api/upload/" + filename(a), token=adm))
     check(not files_exist(a), "files gone")
+
+
+def test_an_erased_person_takes_their_job_photos_but_not_the_catalogs_image():
+    c = make_user_with_role("customer")
+    x, y = upload(c["token"]), upload(c["token"])
+    adm = admin_token()
+    s = expect(201, api("POST", "/api/services", svc_body(imageIds=[y["id"]]), token=adm))["data"]
+    job = {"title": "Broken tap " + uniq(6), "description": "It drips.", "category": "plumbing",
+           "address": "12 Tahrir St", "city": "Cairo", "governorate": "Cairo",
+           "photoIds": [x["id"]]}
+    j = expect(201, api("POST", "/api/jobs", job, token=c["token"]))["data"]
+    expect(200, api("DELETE", "/api/jobs/%d" % j["id"], token=c["token"]))
+    expect(200, api("DELETE", "/api/users/me", {"password": c["password"]}, token=c["token"]))
+    # the job's photo: gone, with its reference and its files
+    check(db_count("uploads", "id = %d" % x["id"]) == 0 and not files_exist(x), "photo kept")
+    check(refs("booking", j["id"]) == [] and
+          db_scalar("SELECT images FROM bookings WHERE id = %d" % j["id"]) is None,
+          "the job still lists its photo")
+    # the catalog's image: kept, no one's, still shown
+    check(db_scalar("SELECT owner_id FROM uploads WHERE id = %d" % y["id"]) is None and
+          files_exist(y), "the service's image went")
+    got = expect(200, api("GET", "/api/services/%d" % s["id"]))["data"]
+    check(got["media"]["imageIds"] == [y["id"]], "service: %r" % got["media"])
 
 
 def test_the_database_refuses_a_dangling_reference():
