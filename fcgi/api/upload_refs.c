@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "upload_refs.h"
+#include "../core/media_addr.h"
 #include "../store/uploads.h"
 
 /* public_url without its trailing slashes */
@@ -14,50 +15,6 @@ base_len(const struct req *r)
 	while (n > 0 && r->cfg->public_url[n - 1] == '/')
 		n--;
 	return n;
-}
-
-/* The path of one of our image addresses ("/media/…"), or NULL for another site's: an
- * address under public_url, or a bare path. */
-static const char *
-media_path(const struct req *r, const char *url)
-{
-	size_t n = base_len(r);
-
-	if (n > 0 && strncmp(url, r->cfg->public_url, n) == 0 &&
-	    strncmp(url + n, "/media/", 7) == 0)
-		return url + n;
-	if (strncmp(url, "/media/", 7) == 0)
-		return url;
-	return NULL;
-}
-
-/* "/media/<aa>/<sha256>_<150|500|1200>.<jpg|png|webp>" -> sha (65 bytes); -1 for any
- * other shape (an avatar's address included: a picture, not an image to show). */
-static int
-media_sha(const char *path, char sha[65])
-{
-	static const char *const variants[] = { "_150.", "_500.", "_1200.", NULL };
-	static const char *const exts[] = { "jpg", "png", "webp", NULL };
-	const char *p = path + 7, *e = NULL;
-	size_t i;
-
-	if (strlen(p) < 3 || p[2] != '/')
-		return -1;
-	p += 3;
-	if (strspn(p, "0123456789abcdef") != 64 || strncmp(path + 7, p, 2) != 0)
-		return -1;
-	for (i = 0; variants[i] != NULL; i++)
-		if (strncmp(p + 64, variants[i], strlen(variants[i])) == 0)
-			e = p + 64 + strlen(variants[i]);
-	if (e == NULL)
-		return -1;
-	for (i = 0; exts[i] != NULL; i++)
-		if (strcmp(e, exts[i]) == 0) {
-			memcpy(sha, p, 64);
-			sha[64] = '\0';
-			return 0;
-		}
-	return -1;
 }
 
 /* Whether the caller may show this upload: an image (not a picture or a document) that
@@ -122,16 +79,16 @@ image_list_resolve(struct req *r, json_object *urls, const char *urls_field, jso
 	l->n = 0;
 	for (i = 0; i < nu; i++) {
 		const char *url = json_object_get_string(json_object_array_get_idx(urls, i));
-		const char *path = media_path(r, url);
 		const struct upload_row *pick = NULL;
+		enum media_addr kind;
 		char sha[65];
 		size_t n;
 
-		if (path == NULL) {
+		if ((kind = media_addr_parse(r->cfg->public_url, url, sha)) == MEDIA_OTHER) {
 			add(l, url, 0);   /* another site's address, kept as given */
 			continue;
 		}
-		if (media_sha(path, sha) != 0)
+		if (kind != MEDIA_IMAGE)
 			return refuse(r, urls_field, i);
 		if ((rc = db_uploads_share_sha(r->db, r->a, sha, &rows, &n)) != DB_OK)
 			return fail_db(r, rc);
