@@ -24,6 +24,8 @@
 #include "../store/user_lists.h"
 #include "../store/events.h"
 #include "api.h"
+#include "upload_refs.h"
+#include "../store/uploads.h"
 
 /* Settings of the cancellation fee (docs/bookings.md): a fixed fee in piastres and a
  * percentage of the price; the defaults apply while a setting is absent. */
@@ -224,7 +226,7 @@ struct create_in {
 	struct in_val service_id, scheduled, emergency;
 	struct in_val address, city, governorate, location_notes, lat, lng;
 	struct in_val name, phone, brand, model, year;
-	struct in_val problem, images;
+	struct in_val problem, images, image_ids;
 };
 
 static const char *
@@ -274,7 +276,10 @@ check_time(struct in_val *v, struct arena *a, enum msg *msg)
 	{ "serviceDetails.problemDescription", V_STRING, VF_REQUIRED, 1, 4000, NULL, \
 	    IN(struct create_in, problem), NULL }, \
 	{ "serviceDetails.images", V_STRINGS, VF_NULLABLE, 0, 10, NULL, \
-	    IN(struct create_in, images), NULL },
+	    IN(struct create_in, images), NULL }, \
+	/* the caller's own uploads by id, after images' entries (docs/uploads.md) */ \
+	{ "serviceDetails.imageIds", V_ARRAY, VF_NULLABLE, 0, 10, NULL, \
+	    IN(struct create_in, image_ids), check_upload_ids },
 
 static const struct vfield create_fields[] = {
 	{ "serviceId", V_INT, VF_REQUIRED, 1, LLONG_MAX, NULL, IN(struct create_in, service_id),
@@ -453,11 +458,13 @@ create_work(struct req *r, void *ctx)
 	const struct create_in *in = c->in;
 	struct booking_service svc;
 	struct booking_new b;
+	struct image_list images;
 	enum bk_status st;
 	json_object *ev;
 	char number[32];
 	long long seq;
 	enum db_rc rc;
+	enum err e;
 	int emergency = c->emergency;
 
 	if (c->guest_hash != NULL) {
@@ -522,8 +529,13 @@ create_work(struct req *r, void *ctx)
 	b.car_model = in_str(&in->model);
 	b.car_year = in->year.set && !in->year.null ? in->year.num : NULL;
 	b.problem = in->problem.s;
-	b.images = in->images.set && !in->images.null ? json_text(r->a, in->images.j, NULL) :
-	    NULL;
+	/* our uploads among them: the caller's own, read under a shared lock */
+	if ((e = image_list_resolve(r, in->images.set && !in->images.null ? in->images.j : NULL,
+	    "serviceDetails.images", in->image_ids.set && !in->image_ids.null ?
+	    in->image_ids.j : NULL, "serviceDetails.imageIds", 10, &images)) != ERR_OK)
+		return e;
+	b.images = images.n > 0 || (in->images.set && !in->images.null) ?
+	    image_list_text(r, &images) : NULL;
 	b.base_price = svc.base_price;
 	b.discount = 0;
 	b.total = svc.base_price;
@@ -538,6 +550,8 @@ create_work(struct req *r, void *ctx)
 			    MSG_V_TECHNICIAN);
 	}
 	if ((rc = db_bookings_insert(r->db, r->a, &b, &c->id)) != DB_OK ||
+	    (rc = db_upload_refs_replace(r->db, r->a, "booking", c->id, images.ids,
+	    images.n)) != DB_OK ||
 	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, b.status, "create", r->user.id,
 	    req_actor(r)->role, c->technician > 0 ? arena_printf(r->a,
 	    "professionalId %lld", c->technician) : NULL)) != DB_OK)

@@ -25,6 +25,8 @@
 #include "../store/settings.h"
 #include "../store/events.h"
 #include "api.h"
+#include "upload_refs.h"
+#include "../store/uploads.h"
 
 #define MAX_MOVES 8
 #define START_CODE_TRIES 5
@@ -370,7 +372,7 @@ db_time(struct req *r, const struct in_val *v)
 struct job_in {
 	struct in_val title, description, category, budget_min, budget_max;
 	struct in_val address, city, governorate, location, type, coordinates, photos;
-	struct in_val payment;
+	struct in_val payment, photo_ids;
 };
 
 /* Seed 001's paymentType in either form; the stored word from here on. */
@@ -420,10 +422,23 @@ static const char *const point_types[] = { "Point", NULL };
 	{ "location.coordinates", V_ANY, 0, 0, 0, NULL, \
 	    IN(struct job_in, coordinates), check_coordinates }, \
 	{ "photos", V_STRINGS, VF_NULLABLE, 0, 10, NULL, IN(struct job_in, photos), NULL }, \
+	/* uploads by id, after photos' entries (docs/uploads.md, "References") */ \
+	{ "photoIds", V_ARRAY, VF_NULLABLE, 0, 10, NULL, IN(struct job_in, photo_ids), \
+	    check_upload_ids }, \
 	{ "paymentType", V_STRING, 0, 1, 40, NULL, IN(struct job_in, payment), check_payment },
 
 static const struct vfield create_fields[] = { JOB_FIELDS(VF_REQUIRED) };
 static const struct vfield update_fields[] = { JOB_FIELDS(0) };
+
+/* photos and photoIds: the list's addresses and its references, read in the unit of work
+ * (upload_refs.h): the client's own uploads (staff: anyone's). */
+static enum err
+photos_of(struct req *r, const struct job_in *in, struct image_list *l)
+{
+	return image_list_resolve(r, in->photos.set && !in->photos.null ? in->photos.j : NULL,
+	    "photos", in->photo_ids.set && !in->photo_ids.null ? in->photo_ids.j : NULL,
+	    "photoIds", 10, l);
+}
 
 const struct input jobs_create_input = INPUT(struct job_in, create_fields, check_budget);
 const struct input jobs_update_input = INPUT(struct job_in, update_fields, check_budget);
@@ -476,6 +491,7 @@ create_work(struct req *r, void *ctx)
 	const struct job_in *in = c->in;
 	struct booking_row b;
 	struct job_new j;
+	struct image_list photos;
 	const char *phone, *name;
 	enum bk_status st = bk_initial(BK_JOB, 0);
 	char number[32];
@@ -508,10 +524,14 @@ create_work(struct req *r, void *ctx)
 	point_of(r, in, &j.latitude, &j.longitude);
 	j.customer_name = name != NULL ? name : "";
 	j.customer_phone = phone != NULL ? phone : "";
-	j.images = in->photos.set && !in->photos.null ? json_text(r->a, in->photos.j, NULL) :
-	    NULL;
+	if ((e = photos_of(r, in, &photos)) != ERR_OK)
+		return e;
+	j.images = photos.n > 0 || (in->photos.set && !in->photos.null) ?
+	    image_list_text(r, &photos) : NULL;
 	j.payment_type = in_str(&in->payment);
 	if ((rc = db_jobs_insert(r->db, r->a, &j, &c->id)) != DB_OK ||
+	    (rc = db_upload_refs_replace(r->db, r->a, "booking", c->id, photos.ids,
+	    photos.n)) != DB_OK ||
 	    (rc = db_bookings_history(r->db, r->a, c->id, NULL, j.status, "create", r->user.id,
 	    req_actor(r)->role, NULL)) != DB_OK)
 		return fail_db(r, rc);
@@ -702,6 +722,7 @@ update_work(struct req *r, void *ctx)
 	const struct job_in *in = u->in;
 	struct booking_row b;
 	struct job_edit ed;
+	struct image_list photos = { NULL, NULL, 0 };
 	json_object *view, *bud, *v;
 	long long lo, hi;
 	enum db_rc rc;
@@ -745,12 +766,19 @@ update_work(struct req *r, void *ctx)
 		ed.set_point = 1;
 		point_of(r, in, &ed.latitude, &ed.longitude);
 	}
-	if (in->photos.set) {
+	if (in->photos.set || in->photo_ids.set) {
+		/* either field replaces the list (photos first, then photoIds) */
+		if ((e = photos_of(r, in, &photos)) != ERR_OK)
+			return e;
 		ed.set_images = 1;
-		ed.images = in->photos.null ? NULL : json_text(r->a, in->photos.j, NULL);
+		ed.images = photos.n > 0 || (in->photos.set && !in->photos.null) ||
+		    (in->photo_ids.set && !in->photo_ids.null) ? image_list_text(r, &photos) : NULL;
 	}
 	ed.payment_type = in_str(&in->payment);
 	if ((rc = db_jobs_edit(r->db, r->a, b.id, &ed)) != DB_OK)
+		return fail_db(r, rc);
+	if (ed.set_images && (rc = db_upload_refs_replace(r->db, r->a, "booking", b.id,
+	    photos.ids, photos.n)) != DB_OK)
 		return fail_db(r, rc);
 	v = json_owned(r->a, json_object_new_object());
 	json_object_object_add(v, "status", json_object_new_string(bk_status_name(
@@ -774,7 +802,8 @@ jobs_update(struct req *r)
 		return e;
 	if (!in->title.set && !in->description.set && !in->category.set &&
 	    !in->budget_min.set && !in->budget_max.set && !in->address.set && !in->city.set &&
-	    !in->governorate.set && !in->location.set && !in->photos.set && !in->payment.set)
+	    !in->governorate.set && !in->location.set && !in->photos.set && !in->payment.set &&
+	    !in->photo_ids.set)
 		return fail_field(r, ERR_VALIDATION, "body", "NO_KNOWN_FIELD", MSG_V_NO_KNOWN_FIELD);
 	if ((e = req_tx(r, update_work, &u)) != ERR_OK)
 		return e;

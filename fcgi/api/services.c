@@ -10,6 +10,8 @@
 #include "../store/activity.h"
 #include "../store/services.h"
 #include "api.h"
+#include "upload_refs.h"
+#include "../store/uploads.h"
 
 /* --- the declared body --- */
 
@@ -18,7 +20,7 @@ struct service_in {
 	struct in_val price;
 	struct in_val hours_start, hours_end, days, is_active, emergency;
 	struct in_val approval, admin_only;
-	struct in_val images, icon;
+	struct in_val images, image_ids, icon;
 	struct in_val tags, is_popular, sort_order;
 	struct in_val title, description, color, icon_top;   /* seed 002's names */
 };
@@ -135,6 +137,9 @@ color_ok(struct in_val *v, struct arena *a, enum msg *msg)
 	{ "media", V_OBJECT, 0, 0, 0, NULL, 0, NULL }, \
 	{ "media.images", V_STRINGS, VF_NULLABLE, 0, 20, NULL, IN(struct service_in, images), \
 	    NULL }, \
+	/* uploads by id, after media.images' entries (docs/uploads.md, "References") */ \
+	{ "media.imageIds", V_ARRAY, VF_NULLABLE, 0, 20, NULL, IN(struct service_in, image_ids), \
+	    check_upload_ids }, \
 	{ "media.icon", V_STRING, VF_NULLABLE, 0, 512, NULL, IN(struct service_in, icon), NULL }, \
 	{ "tags", V_STRINGS, VF_NULLABLE, 0, 30, NULL, IN(struct service_in, tags), NULL }, \
 	{ "isPopular", V_BOOL, 0, 0, 0, NULL, IN(struct service_in, is_popular), NULL }, \
@@ -357,6 +362,40 @@ created(struct arena *a, const struct service_values *v)
 	return d;
 }
 
+/* media.images and media.imageIds, when either is given (*given): the images column
+ * (our uploads as their addresses) and the references, read in the unit of work
+ * (upload_refs.h). A list given empty is kept empty; null (or only the other field's
+ * null) clears it. */
+static enum err
+images_of(struct req *r, const struct service_in *in, struct service_values *v,
+    struct image_list *l, int *given)
+{
+	int urls = in->images.set && !in->images.null, ids = in->image_ids.set &&
+	    !in->image_ids.null;
+	enum err e;
+
+	*given = in->images.set || in->image_ids.set;
+	if (!*given)
+		return ERR_OK;
+	if ((e = image_list_resolve(r, urls ? in->images.j : NULL, "media.images",
+	    ids ? in->image_ids.j : NULL, "media.imageIds", 20, l)) != ERR_OK)
+		return e;
+	v->v[SVC_IMAGES] = urls || ids ? image_list_text(r, l) : NULL;
+	return ERR_OK;
+}
+
+/* The service's references after its images were written. */
+static enum err
+images_refs(struct req *r, long long id, const struct image_list *l, int given)
+{
+	enum db_rc rc;
+
+	if (given && (rc = db_upload_refs_replace(r->db, r->a, "service", id, l->ids, l->n)) !=
+	    DB_OK)
+		return fail_db(r, rc);
+	return ERR_OK;
+}
+
 /* --- reads --- */
 
 struct list_q {
@@ -548,19 +587,28 @@ services_get(struct req *r)
 /* --- writes --- */
 
 struct create_tx {
-	struct service_values v;
-	long long             id;
+	struct service_values    v;
+	long long                id;
+	const struct service_in *in;
 };
 
 static enum err
 create_work(struct req *r, void *ctx)
 {
 	struct create_tx *t = ctx;
+	struct image_list l;
 	enum db_rc rc;
+	enum err e;
+	int given;
 
+	if ((e = images_of(r, t->in, &t->v, &l, &given)) != ERR_OK)
+		return e;
 	/* a taken name is 409 naming nameEn, an unknown category 422 (fcgi/store/keys.c) */
-	if ((rc = db_services_insert(r->db, r->a, &t->v, &t->id)) != DB_OK ||
-	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service",
+	if ((rc = db_services_insert(r->db, r->a, &t->v, &t->id)) != DB_OK)
+		return fail_db(r, rc);
+	if ((e = images_refs(r, t->id, &l, given)) != ERR_OK)
+		return e;
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service",
 	    t->id, created(r->a, &t->v))) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
 		return fail_db(r, rc);
@@ -577,6 +625,7 @@ services_create(struct req *r)
 	apply(r->a, r->in, &t.v);
 	apply_titles(r->in, r->lang, NULL, &t.v);
 	t.id = 0;
+	t.in = r->in;
 	if ((e = req_tx(r, create_work, &t)) != ERR_OK)
 		return e;
 	return reply_service(r, 201, MSG_SERVICE_CREATED, t.id);
@@ -597,11 +646,20 @@ bulk_work(struct req *r, void *ctx)
 	size_t i;
 
 	for (i = 0; i < b->list->n; i++) {
+		struct image_list l;
+		int given;
+
+		if ((e = images_of(r, b->list->items[i], &b->v[i], &l, &given)) != ERR_OK) {
+			verrors_of_item(r->a, r->fail.errors, b->list->names[i]);
+			return e;
+		}
 		if ((rc = db_services_insert(r->db, r->a, &b->v[i], &b->ids[i])) != DB_OK) {
 			e = fail_db(r, rc);
 			verrors_of_item(r->a, r->fail.errors, b->list->names[i]);
 			return e;
 		}
+		if ((e = images_refs(r, b->ids[i], &l, given)) != ERR_OK)
+			return e;
 		if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.create", "service",
 		    b->ids[i], created(r->a, &b->v[i]))) != DB_OK)
 			return fail_db(r, rc);
@@ -657,7 +715,10 @@ update_work(struct req *r, void *ctx)
 {
 	const struct update_tx *u = ctx;
 	struct service_values old, now;
+	struct image_list l;
 	enum db_rc rc;
+	enum err e;
+	int given;
 
 	/* read under the row lock: two updates at once apply one after the other, each
 	 * whole, and the log says what each one changed */
@@ -666,11 +727,16 @@ update_work(struct req *r, void *ctx)
 	now = old;
 	apply(r->a, u->in, &now);
 	apply_titles(u->in, r->lang, &old, &now);
+	if ((e = images_of(r, u->in, &now, &l, &given)) != ERR_OK)
+		return e;
 	if (!hours_in_order(now.v[SVC_HOURS_START], now.v[SVC_HOURS_END]))
 		return fail_field(r, ERR_VALIDATION, "availability.workingHours.end", "OUT_OF_RANGE",
 		    MSG_V_HOURS_ORDER);
-	if ((rc = db_services_update(r->db, r->a, u->id, &now)) != DB_OK ||
-	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.update", "service",
+	if ((rc = db_services_update(r->db, r->a, u->id, &now)) != DB_OK)
+		return fail_db(r, rc);
+	if ((e = images_refs(r, u->id, &l, given)) != ERR_OK)
+		return e;
+	if ((rc = db_activity_record(r->db, r->a, req_actor(r), "service.update", "service",
 	    u->id, changes(r->a, &old, &now))) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)
 		return fail_db(r, rc);
@@ -698,7 +764,9 @@ delete_work(struct req *r, void *ctx)
 	const long long *id = ctx;
 	enum db_rc rc;
 
+	/* a deleted service shows nothing: its images may be deleted */
 	if ((rc = db_services_delete(r->db, r->a, *id)) != DB_OK ||
+	    (rc = db_upload_refs_replace(r->db, r->a, "service", *id, NULL, 0)) != DB_OK ||
 	    (rc = db_activity_record(r->db, r->a, req_actor(r), "service.delete", "service", *id,
 	    NULL)) != DB_OK ||
 	    (rc = cache_bump(r->db, r->a, "catalog")) != DB_OK)

@@ -208,6 +208,28 @@ drop_rows(struct req *r, struct upload_row *rows, size_t n, const int *drop)
 	return ERR_OK;
 }
 
+/* Before the erasure drops an upload: a catalog image a service shows stays, owned by no
+ * one (*kept); the person's booking and job images go, and the records' references with
+ * them (the erasure clears those records' image lists: fcgi/store/privacy.c). */
+static enum err
+erase_refs(struct req *r, long long upload_id, int *kept)
+{
+	struct upload_ref *refs;
+	size_t n, i;
+	enum db_rc rc;
+
+	*kept = 0;
+	if ((rc = db_upload_refs_of_upload(r->db, r->a, upload_id, &refs, &n)) != DB_OK)
+		return fail_db(r, rc);
+	for (i = 0; i < n; i++)
+		*kept |= strcmp(refs[i].subject, "service") == 0;
+	if (*kept)
+		rc = db_uploads_disown(r->db, r->a, upload_id);
+	else if (n > 0)
+		rc = db_upload_refs_drop_upload(r->db, r->a, upload_id);
+	return rc == DB_OK ? ERR_OK : fail_db(r, rc);
+}
+
 /* The erasure of an account (docs/privacy.md): every upload of the person goes, its row
  * and its files; a set of image files that another person's upload of the same bytes
  * still shows stays. Inside the unit of work; files go as the rows do (drop_rows). */
@@ -235,8 +257,15 @@ uploads_erase_owner(struct req *r, long long owner_id)
 		if (n == 0)
 			continue;   /* gone with an earlier row of the same bytes */
 		drop = arena_alloc(r->a, sizeof(*drop) * n);
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n; j++) {
+			int kept;
+
 			drop[j] = rows[j].owner_id == owner_id;
+			if (drop[j] && (e = erase_refs(r, rows[j].id, &kept)) != ERR_OK)
+				return e;
+			if (drop[j] && kept)
+				drop[j] = 0;
+		}
 		if ((e = drop_rows(r, rows, n, drop)) != ERR_OK)
 			return e;
 	}
@@ -501,6 +530,33 @@ parse_filename(const char *s, struct delete_ctx *c)
 	return -1;
 }
 
+/* 409 IN_USE naming filename, and what shows the image: "usedBy": [{"type": "service",
+ * "id": 3, "uploadId": 12}, …] (at most ten). The records' lists say which of their images
+ * to drop; nothing is deleted. */
+static enum err
+in_use(struct req *r, long long upload_id, const struct upload_ref *refs, size_t n)
+{
+	json_object *err, *by = json_object_new_array();
+	enum err e = fail_field(r, ERR_CONFLICT, "filename", "IN_USE", MSG_UPLOAD_IN_USE);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "type", json_object_new_string(refs[i].subject));
+		json_object_object_add(o, "id", json_object_new_int64(refs[i].subject_id));
+		json_object_object_add(o, "uploadId", json_object_new_int64(upload_id));
+		json_object_array_add(by, o);
+	}
+	err = r->fail.errors != NULL ? json_object_array_get_idx(r->fail.errors, 0) : NULL;
+	if (err != NULL)
+		json_object_object_add(err, "usedBy", by);
+	else
+		json_object_put(by);
+	log_info("msg=upload_in_use upload=%lld records=%zu", upload_id, n);
+	return e;
+}
+
 static enum err
 delete_work(struct req *r, void *vctx)
 {
@@ -528,6 +584,20 @@ delete_work(struct req *r, void *vctx)
 		return fail(r, ERR_NOT_FOUND);
 	if (c->deleted == 0)
 		return fail(r, ERR_FORBIDDEN);
+	for (i = 0; i < n; i++) {
+		struct upload_ref *refs;
+		size_t nrefs;
+		enum err e;
+
+		if (!drop[i])
+			continue;
+		if ((rc = db_upload_refs_of_upload(r->db, r->a, rows[i].id, &refs, &nrefs)) != DB_OK)
+			return fail_db(r, rc);
+		if (nrefs > 0) {
+			e = in_use(r, rows[i].id, refs, nrefs);
+			return e;
+		}
+	}
 	return drop_rows(r, rows, n, drop);
 }
 

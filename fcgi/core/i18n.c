@@ -442,6 +442,12 @@ static const struct i18n_msg messages[MSG__MAX] = {
 	    "لا توجد بلاغات مفتوحة على هذا التقييم", "The review has no open reports" },
 	[MSG_V_MODERATION_REASON] = { "v.moderation_reason",
 	    "اذكر سبب إخفاء التقييم", "Give the reason for hiding the review" },
+	[MSG_V_UPLOAD_REF] = { "v.upload_ref",
+	    "لا توجد صورة بهذا المعرف أو العنوان من صورك المرفوعة",
+	    "No image of yours was uploaded with this id or address" },
+	[MSG_UPLOAD_IN_USE] = { "upload.in_use",
+	    "هذه الصورة معروضة في حجز أو خدمة؛ احذفها من هناك أولاً",
+	    "This image is shown by a booking or a service; remove it there first" },
 };
 
 /* Keys in strcmp order, for msg_by_key(); built on first use. */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../core/http.h"
+#include "uploads.h"
 
 /* The list variants: a scope times at most one filter (none, a status word, a service,
  * emergencies or not; or, ordered by the scheduled time instead of the creation, a
@@ -60,8 +61,9 @@ enum stmt {
 	" b.discount AS `pricing.discount`, b.total AS `pricing.total`," \
 	" b.currency AS `pricing.currency`, b.payment_status AS paymentStatus," \
 	" b.cancellation_reason AS cancellationReason, b.cancellation_fee AS cancellationFee," \
-	" b.admin_notes AS adminNotes, b.created_at AS createdAt, b.updated_at AS updatedAt"
-#define VIEW_NCOLS 35
+	" b.admin_notes AS adminNotes, b.created_at AS createdAt, b.updated_at AS updatedAt," \
+	" " UPLOAD_REF_IDS("'booking'", "b.id") " AS `serviceDetails.imageIds:json`"
+#define VIEW_NCOLS 36
 #define VIEW_JOIN " LEFT JOIN services s ON s.id = b.service_id"   /* jobs have none */
 
 /* A page: the variant's index read backwards from the key (created_at, id), inside

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/http.h"
+#include "uploads.h"
 
 /* The list variants (each with its own index): the board with or without a category,
  * with or without a point; a customer's own jobs; every job; the board near a point,
@@ -62,8 +63,9 @@ enum stmt {
 	" b.total AS jobPrice, b.currency, b.cancellation_reason AS cancellationReason," \
 	" b.cancellation_fee AS cancellationFee, b.created_at AS createdAt," \
 	" b.updated_at AS updatedAt, b.hired_at AS hiredAt, b.payment_type AS paymentType," \
-	" b.platform_fee AS platformFee"
-#define JOB_NCOLS 26
+	" b.platform_fee AS platformFee," \
+	" " UPLOAD_REF_IDS("'booking'", "b.id") " AS `photoIds:json`"
+#define JOB_NCOLS 27
 
 /* The board: kind job, posted or quoted (both are 'pending_approval' in list_status),
  * newest first from (created_at, id) backwards; the point's box, its circle and the

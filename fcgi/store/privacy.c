@@ -18,6 +18,7 @@ enum stmt {
 	STMT_X_VERIFICATIONS,
 	STMT_OPEN_BOOKING,
 	STMT_OPEN_WORK,
+	STMT_E_BOOKING_IMAGES,
 	STMT_E_BOOKINGS,
 	STMT_E_NOTIFICATIONS,
 	STMT_E_NOTIFICATION_COUNTS,
@@ -128,11 +129,15 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	[STMT_OPEN_WORK] = { "SELECT id FROM bookings WHERE technician_id = ? AND status"
 	    " NOT IN " ENDED " LIMIT 1", 1, 1, 0 },
 	/* the erasure: the bookings stay (prices, dates, the technician's record of work,
-	 * the city for the statistics); who and where the customer was go */
+	 * the city for the statistics); who and where the customer was go, and the
+	 * pictures of their bookings and jobs (their home, their car) with the references */
+	[STMT_E_BOOKING_IMAGES] = { "DELETE ur FROM upload_refs ur JOIN bookings b"
+	    " ON ur.subject = 'booking' AND ur.subject_id = b.id WHERE b.customer_id = ?", 1, 0, 0 },
 	[STMT_E_BOOKINGS] = { "UPDATE bookings SET customer_name = 'Deleted User',"
 	    " customer_phone = '', address = '', location_notes = NULL, latitude = NULL,"
 	    " longitude = NULL, car_brand = NULL, car_model = NULL, car_year = NULL,"
-	    " guest_token_hash = NULL, start_code_hash = NULL WHERE customer_id = ?", 1, 0, 0 },
+	    " guest_token_hash = NULL, start_code_hash = NULL, images = NULL"
+	    " WHERE customer_id = ?", 1, 0, 0 },
 	[STMT_E_NOTIFICATIONS] = { "DELETE FROM notifications WHERE user_id = ?", 1, 0, 0 },
 	[STMT_E_NOTIFICATION_COUNTS] = { "DELETE FROM notification_counts WHERE user_id = ?",
 	    1, 0, 0 },
@@ -219,7 +224,8 @@ db_privacy_open_booking(struct db *db, struct arena *a, long long user_id, long 
 enum db_rc
 db_privacy_erase(struct db *db, struct arena *a, long long user_id)
 {
-	static const enum stmt steps[] = { STMT_E_BOOKINGS, STMT_E_NOTIFICATIONS,
+	static const enum stmt steps[] = { STMT_E_BOOKING_IMAGES, STMT_E_BOOKINGS,
+		STMT_E_NOTIFICATIONS,
 		STMT_E_NOTIFICATION_COUNTS, STMT_E_OUTBOX, STMT_E_CONTACT, STMT_E_SESSIONS,
 		STMT_E_TECHNICIAN, STMT_E_DEVICES, STMT_E_VERIFICATIONS };
 	enum db_rc rc;

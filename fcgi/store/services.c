@@ -1,4 +1,5 @@
 #include "services.h"
+#include "uploads.h"
 
 #include <limits.h>
 #include <string.h>
@@ -44,6 +45,8 @@ enum stmt {
 /* the variant of k other words, with a category or not */
 #define SW_V(k, cat) ((k) * 2 + (cat))
 
+/* The uploads media.images shows, in its order (sql/migrations/0036_upload_refs.sql) */
+#define SERVICE_IMAGE_IDS UPLOAD_REF_IDS("'service'", "s.id")
 #define SERVICE_COLUMNS \
 	"SELECT s.id, s.name_ar AS nameAr, s.name_en AS nameEn," \
 	" s.description_ar AS descriptionAr, s.description_en AS descriptionEn," \
@@ -56,11 +59,12 @@ enum stmt {
 	" s.emergency_available AS `availability.emergencyAvailable`," \
 	" s.requires_approval AS `requirements.requiresApproval`," \
 	" s.admin_approval_only AS `requirements.adminApprovalOnly`," \
-	" s.images AS `media.images:json`, s.icon AS `media.icon`, s.tags AS `tags:json`," \
+	" s.images AS `media.images:json`, " SERVICE_IMAGE_IDS " AS `media.imageIds:json`," \
+	" s.icon AS `media.icon`, s.tags AS `tags:json`," \
 	" s.is_popular AS isPopular, s.sort_order AS sortOrder, s.color," \
 	" s.created_at AS createdAt, s.updated_at AS updatedAt" \
 	" FROM services s"
-#define SERVICE_NCOLS 25
+#define SERVICE_NCOLS 26
 
 /* The writable columns in enum service_col order. */
 #define SERVICE_WRITABLE \

@@ -13,6 +13,13 @@ enum stmt {
 	STMT_UNSET_AVATAR,
 	STMT_USER_AVATAR,
 	STMT_LOCK_OWNER,
+	STMT_SHARE,
+	STMT_SHARE_SHA,
+	STMT_DISOWN,
+	STMT_REFS_CLEAR,
+	STMT_REFS_ADD,
+	STMT_REFS_OF_UPLOAD,
+	STMT_REFS_DROP_UPLOAD,
 	STMT__MAX
 };
 
@@ -41,6 +48,22 @@ static const struct db_stmt stmts[STMT__MAX] = {
 	/* ix_uploads_owner: a person's uploads, for the erasure of their account */
 	[STMT_LOCK_OWNER] = { COLS " WHERE owner_id = ? ORDER BY id LIMIT 10000 FOR UPDATE", 1,
 	    NCOLS, 0 },
+	/* an upload a record is about to show: read under a shared lock, so its deletion
+	 * (which locks the rows of its hash FOR UPDATE) waits for the record or comes first */
+	[STMT_SHARE] = { COLS " WHERE id = ? LOCK IN SHARE MODE", 1, NCOLS, 0 },
+	[STMT_SHARE_SHA] = { COLS " WHERE sha256 = ? ORDER BY id LIMIT 10000 LOCK IN SHARE MODE",
+	    1, NCOLS, 0 },
+	/* the erasure keeps a catalog image a service shows, owned by no one */
+	[STMT_DISOWN] = { "UPDATE uploads SET owner_id = NULL WHERE id = ?", 1, 0, 0 },
+	/* upload_refs (sql/migrations/0036_upload_refs.sql): the primary key's prefix */
+	[STMT_REFS_CLEAR] = { "DELETE FROM upload_refs WHERE subject = ? AND subject_id = ?", 2,
+	    0, 0 },
+	[STMT_REFS_ADD] = { "INSERT INTO upload_refs (subject, subject_id, position, upload_id)"
+	    " VALUES (?, ?, ?, ?)", 4, 0, 0 },
+	/* ix_upload_refs_upload; locking: a record added since is seen */
+	[STMT_REFS_OF_UPLOAD] = { "SELECT subject, subject_id FROM upload_refs WHERE upload_id = ?"
+	    " ORDER BY subject, subject_id LIMIT 10 LOCK IN SHARE MODE", 1, 2, 0 },
+	[STMT_REFS_DROP_UPLOAD] = { "DELETE FROM upload_refs WHERE upload_id = ?", 1, 0, 0 },
 };
 
 struct db_family store_uploads = DB_FAMILY("uploads", stmts);
@@ -119,7 +142,13 @@ db_uploads_lock(struct db *db, struct arena *a, long long id, struct upload_row 
 }
 
 enum db_rc
-db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
+db_uploads_share(struct db *db, struct arena *a, long long id, struct upload_row *out)
+{
+	return one(db, a, STMT_SHARE, id, out);
+}
+
+static enum db_rc
+by_sha(struct db *db, struct arena *a, unsigned stmt, const char *sha256,
     struct upload_row **rows, size_t *n)
 {
 	struct db_result res;
@@ -128,7 +157,7 @@ db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
 
 	*rows = NULL;
 	*n = 0;
-	if ((rc = RUN(db, a, STMT_LOCK_SHA, &res, DB_STR(sha256))) != DB_OK)
+	if ((rc = RUN(db, a, stmt, &res, DB_STR(sha256))) != DB_OK)
 		return rc;
 	if (res.nrows == 0)
 		return DB_OK;
@@ -137,6 +166,20 @@ db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
 		fill(a, &res, i, &(*rows)[i]);
 	*n = res.nrows;
 	return DB_OK;
+}
+
+enum db_rc
+db_uploads_share_sha(struct db *db, struct arena *a, const char *sha256,
+    struct upload_row **rows, size_t *n)
+{
+	return by_sha(db, a, STMT_SHARE_SHA, sha256, rows, n);
+}
+
+enum db_rc
+db_uploads_lock_sha(struct db *db, struct arena *a, const char *sha256,
+    struct upload_row **rows, size_t *n)
+{
+	return by_sha(db, a, STMT_LOCK_SHA, sha256, rows, n);
 }
 
 enum db_rc
@@ -201,4 +244,55 @@ db_uploads_lock_user_avatar(struct db *db, struct arena *a, long long user_id,
 		return DB_NOTFOUND;
 	*upload_id = db_get_ll(&res, 0, 0, 0);
 	return DB_OK;
+}
+
+enum db_rc
+db_uploads_disown(struct db *db, struct arena *a, long long id)
+{
+	return RUN(db, a, STMT_DISOWN, NULL, DB_INT(id));
+}
+
+enum db_rc
+db_upload_refs_replace(struct db *db, struct arena *a, const char *subject,
+    long long subject_id, const long long *upload_ids, size_t n)
+{
+	enum db_rc rc;
+	size_t i;
+
+	if ((rc = RUN(db, a, STMT_REFS_CLEAR, NULL, DB_STR(subject), DB_INT(subject_id))) != DB_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (upload_ids[i] > 0 && (rc = RUN(db, a, STMT_REFS_ADD, NULL, DB_STR(subject),
+		    DB_INT(subject_id), DB_INT((long long)i), DB_INT(upload_ids[i]))) != DB_OK)
+			return rc;
+	return DB_OK;
+}
+
+enum db_rc
+db_upload_refs_of_upload(struct db *db, struct arena *a, long long upload_id,
+    struct upload_ref **refs, size_t *n)
+{
+	struct db_result res;
+	enum db_rc rc;
+	size_t i;
+
+	*refs = NULL;
+	*n = 0;
+	if ((rc = RUN(db, a, STMT_REFS_OF_UPLOAD, &res, DB_INT(upload_id))) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_OK;
+	*refs = arena_alloc(a, sizeof(**refs) * res.nrows);
+	for (i = 0; i < res.nrows; i++) {
+		(*refs)[i].subject = db_get(&res, i, 0);
+		(*refs)[i].subject_id = db_get_ll(&res, i, 1, 0);
+	}
+	*n = res.nrows;
+	return DB_OK;
+}
+
+enum db_rc
+db_upload_refs_drop_upload(struct db *db, struct arena *a, long long upload_id)
+{
+	return RUN(db, a, STMT_REFS_DROP_UPLOAD, NULL, DB_INT(upload_id));
 }
