@@ -12,35 +12,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, expect_bilingual, check, admin_token,
                          make_user_with_role, db_query, db_scalar, free_spot, uniq, run)
+from search_fixtures import SVC, TECH, arabic_word, service, found, technician
 
-SVC = "/api/search/services"
-TECH = "/api/search/technicians"
 USERS = "/api/search/users"
 # a point in the Western Desert, far from the generated technicians
 CENTER = (23.0 + random.random(), 27.0 + random.random())
-
-
-def arabic_word(n=8):
-    """A random word of Arabic letters without the forms the search folds (ب..ض but ة)."""
-    letters = "بتثجحخدذرزسشصض"
-    return "".join(random.choice(letters) for _ in range(n))
-
-
-def service(**over):
-    tag = uniq(10)
-    b = {"nameAr": "خدمة " + arabic_word(), "nameEn": "Search QA " + tag,
-         "descriptionAr": "وصف", "descriptionEn": "Made by the search tests",
-         "category": "plumbing", "price": {"basePrice": 10000}, "tags": ["qa"],
-         "isPopular": False, "sortOrder": 900}
-    b.update(over)
-    body = expect(201, api("POST", "/api/services", b, token=admin_token()))
-    d = body["data"]
-    return d["service"] if isinstance(d, dict) and "service" in d else d
-
-
-def found(path, token=None, **params):
-    body = expect_list(api("GET", q(path, limit=100, **params), token=token), limit=100)
-    return [x["id"] for x in body["data"]]
 
 
 def test_arabic_across_the_normalizations():
@@ -150,21 +126,6 @@ def test_users_search_is_the_users_list_search():
     phone = db_query("SELECT phone FROM users WHERE id = %d" % u["id"])[0][0]
     if phone:
         check(u["id"] in found(USERS, token=adm, phone=phone), "phone search")
-
-
-def technician(first, last, specializations=("plumbing",), city=None, point=None, rating=None):
-    t = make_user_with_role("technician", firstName=first, lastName=last)
-    body = {"specializations": list(specializations)}
-    if city is not None:
-        body["workingAreas"] = {"governorates": ["C"], "city": city}
-    expect(200, api("PUT", "/api/technicians/%d" % t["id"], body, token=t["token"]))
-    if point is not None:
-        expect(200, api("PUT", "/api/technicians/status", {
-            "status": "available", "location": {"latitude": point[0], "longitude": point[1]}},
-            token=t["token"]))
-    if rating is not None:
-        db_query("UPDATE users SET rating = %.2f WHERE id = %d" % (rating, t["id"]))
-    return t
 
 
 def test_technicians_by_name_specialization_city_rating():

@@ -7,41 +7,21 @@ categories it names.
 
 Every test makes its own rows with a unique word, so it finds only them."""
 import os
-import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warsha_test import (api, q, expect, expect_list, check, admin_token, db_query, db_scalar,
-                         uniq,
-                         make_user_with_role, run)
-
-SVC = "/api/search/services"
-TECH = "/api/search/technicians"
-
-
-def arabic_word(n=8):
-    letters = "بتثجحخدذرزسشصض"
-    return "".join(random.choice(letters) for _ in range(n))
+                         uniq, make_user_with_role, run)
+from search_fixtures import SVC, TECH, arabic_word, found, technician
+from search_fixtures import service as _service
 
 
 def service(**over):
-    b = {"nameAr": "خدمة " + arabic_word(), "nameEn": "Words QA " + uniq(10),
-         "descriptionAr": "وصف", "descriptionEn": "Made by the words tests",
-         "category": "plumbing", "price": {"basePrice": 10000}, "tags": ["qa"],
-         "isPopular": False, "sortOrder": 900}
-    b.update(over)
-    body = expect(201, api("POST", "/api/services", b, token=admin_token()))
-    d = body["data"]
-    return d["service"] if isinstance(d, dict) and "service" in d else d
+    return _service("Words QA", **over)
 
 
 def update(sid, **over):
     expect(200, api("PUT", "/api/services/%d" % sid, over, token=admin_token()))
-
-
-def found(path=SVC, token=None, **params):
-    body = expect_list(api("GET", q(path, limit=100, **params), token=token), limit=100)
-    return [x["id"] for x in body["data"]]
 
 
 def words(sid):
@@ -214,17 +194,6 @@ def test_list_search_reads_the_words_with_its_filters():
           "past the end, counted: %r" % body["pagination"])
     body = expect(422, api("GET", q(L, search=w, limit=100, page=101)), "VALIDATION_ERROR",
                   ["page"])
-
-
-def technician(first, last, specializations=("plumbing",), city=None, rating=None):
-    t = make_user_with_role("technician", firstName=first, lastName=last)
-    body = {"specializations": list(specializations)}
-    if city is not None:
-        body["workingAreas"] = {"governorates": ["C"], "city": city}
-    expect(200, api("PUT", "/api/technicians/%d" % t["id"], body, token=t["token"]))
-    if rating is not None:
-        db_query("UPDATE users SET rating = %.2f WHERE id = %d" % (rating, t["id"]))
-    return t
 
 
 def test_technicians_by_name_words_and_specialization():
