@@ -219,6 +219,12 @@ enum err    list_position(struct req *r, const struct in_val *cursor, long long 
     long long limit, long long window, struct list_pos *pos);
 /* The cursor of the page after the row (at, id). */
 const char *list_next_cursor(struct arena *a, const char *at, long long id);
+/* A search's page read with one row more than it shows, from offset: the extra row
+ * dropped and pg's total set, the lower bound a full page proves (total_capped) or the
+ * exact total of the last page. Returns 1 when the page is empty past the first: only a
+ * count (capped) can say the total then, and counting would build the match set a
+ * second time, so it is done only there. */
+int         list_extra_row(struct page *pg, long long offset, json_object *rows);
 /* The paging fields of a keyset list's query, into T's members page, limit and cursor:
  * page 1-1000000 (within the list's window), limit 1-100, an opaque cursor. */
 #define LIST_PAGING_FIELDS(T) \

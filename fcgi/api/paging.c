@@ -38,6 +38,24 @@ list_position(struct req *r, const struct in_val *cursor, long long page, long l
 	return ERR_OK;
 }
 
+int
+list_extra_row(struct page *pg, long long offset, json_object *rows)
+{
+	long long n = (long long)json_object_array_length(rows);
+
+	if (n > pg->limit) {
+		json_object_array_del_idx(rows, (size_t)pg->limit, 1);
+		pg->total = offset + pg->limit + 1;
+		pg->total_capped = 1;
+		return 0;
+	}
+	if (n > 0 || offset == 0) {
+		pg->total = offset + n;
+		return 0;
+	}
+	return 1;
+}
+
 const char *
 list_next_cursor(struct arena *a, const char *at, long long id)
 {

@@ -444,16 +444,14 @@ short_view(struct arena *a, json_object *items, enum lang lang)
 const struct input services_list_query = INPUT(struct list_q, list_fields, NULL);
 
 /* One page of a search (f->search set) and its pagination, as GET /api/search/services
- * and GET /api/services?search= answer it. One row more than the page is read: a full
- * page is not counted (its total is the lower bound it proves, as the users' name
- * search); a page short of it is the last, its total exact. Only a page past the end is
- * counted (capped): counting would build the match set a second time. *items is the
- * caller's when ERR_OK is returned. */
+ * and GET /api/services?search= answer it: one row more than the page, the total from
+ * it (list_extra_row()), counted only past the end. *items is the caller's when ERR_OK
+ * is returned. */
 static enum err
 search_paged(struct req *r, const struct service_filter *f, struct page *pg,
     json_object **items)
 {
-	long long offset = (pg->page - 1) * pg->limit, n;
+	long long offset = (pg->page - 1) * pg->limit;
 	enum db_rc rc;
 
 	*items = NULL;
@@ -461,15 +459,8 @@ search_paged(struct req *r, const struct service_filter *f, struct page *pg,
 		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
 	if ((rc = db_services_search(r->db, r->a, f, pg->limit + 1, offset, items)) != DB_OK)
 		return fail_db(r, rc);
-	n = (long long)json_object_array_length(*items);
-	if (n > pg->limit) {
-		json_object_array_del_idx(*items, (size_t)pg->limit, 1);
-		pg->total = offset + pg->limit + 1;
-		pg->total_capped = 1;
-	} else if (n > 0 || offset == 0) {
-		pg->total = offset + n;
-	} else if ((rc = db_services_search_count(r->db, r->a, f, &pg->total,
-	    &pg->total_capped)) != DB_OK) {
+	if (list_extra_row(pg, offset, *items) && (rc = db_services_search_count(r->db, r->a, f,
+	    &pg->total, &pg->total_capped)) != DB_OK) {
 		json_object_put(*items);
 		*items = NULL;
 		return fail_db(r, rc);

@@ -850,7 +850,7 @@ search_technicians(struct req *r)
 	struct page pg = { 0 };
 	json_object *rows;
 	const char *text = "";
-	long long offset, n;
+	long long offset;
 	enum db_rc rc;
 
 	/* q, specialization and city are words the technician's text must all hold (a
@@ -890,21 +890,14 @@ search_technicians(struct req *r)
 	pg.limit = in->limit.set ? in->limit.i : 20;
 	if (pg.page * pg.limit > TECHNICIANS_COUNT_CAP)
 		return fail_field(r, ERR_VALIDATION, "page", "OUT_OF_RANGE", MSG_V_SEARCH_WINDOW);
-	/* one row more than the page, and a total counted only past the end, as
-	 * search_services() */
+	/* one row more than the page, and a total counted only past the end
+	 * (list_extra_row()) */
 	offset = (pg.page - 1) * pg.limit;
 	if ((rc = db_technicians_search(r->db, r->a, &q, pg.limit + 1, offset, &rows, &shown)) !=
 	    DB_OK)
 		return fail_db(r, rc);
-	n = (long long)json_object_array_length(rows);
-	if (n > pg.limit) {
-		json_object_array_del_idx(rows, (size_t)pg.limit, 1);
-		pg.total = offset + pg.limit + 1;
-		pg.total_capped = 1;
-	} else if (n > 0 || offset == 0) {
-		pg.total = offset + n;
-	} else if ((rc = db_technicians_search_count(r->db, r->a, &q, &pg.total,
-	    &pg.total_capped)) != DB_OK) {
+	if (list_extra_row(&pg, offset, rows) && (rc = db_technicians_search_count(r->db, r->a,
+	    &q, &pg.total, &pg.total_capped)) != DB_OK) {
 		json_object_put(rows);
 		return fail_db(r, rc);
 	}
